@@ -1,0 +1,117 @@
+"""Names: spec text in, validated Python names out.
+
+Spec text never becomes code directly.  Every identifier the generator writes goes
+through :class:`PythonIdentifier` (snake_case, for modules, attributes, arguments) or
+:class:`ClassName` (PascalCase), both of which can only hold a valid, non-keyword,
+ASCII identifier of bounded length.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import keyword
+import re
+import unicodedata
+from typing import Self
+
+__all__ = ["ClassName", "PythonIdentifier", "singular", "split_words"]
+
+MAX_NAME_LENGTH = 60
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z]|\d|\b|_)|[A-Z]?[a-z]+|[A-Z]+|\d+")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# Names a generated module or model must not shadow (builtins used in annotations, pydantic internals).
+_RESERVED = frozenset(
+    {"bool", "bytes", "dict", "float", "int", "list", "object", "str", "type", "self", "cls", "model_config", "model_fields"}
+)
+# Words whose plural is not "word + s"; the default rules handle the rest.
+_IRREGULAR_SINGULAR = {
+    "access": "access",
+    "addresses": "address",
+    "aliases": "alias",
+    "analytics": "analytics",
+    "children": "child",
+    "dns": "dns",
+    "indexes": "index",
+    "people": "person",
+    "settings": "setting",
+    "status": "status",
+    "statuses": "status",
+    "analyses": "analysis",
+    "series": "series",
+    "news": "news",
+}
+
+
+def split_words(text: str) -> list[str]:
+    """Lower-case words of any spelling: ``"TLSv1.2"`` -> ``["tl", "sv", "1", "2"]`` is avoided by
+    treating an upper-case run before a lower-case letter as its own word (``TLS``, ``v``, ``1``, ``2``)."""
+    ascii_text = unicodedata.normalize("NFKC", text).encode("ascii", "ignore").decode()
+    words: list[str] = []
+    for chunk in re.split(r"[^A-Za-z0-9]+", ascii_text):
+        words.extend(match.group(0).lower() for match in _WORD.finditer(chunk))
+    return words
+
+
+def _bounded(name: str, source: str) -> str:
+    """Cut over-long names, keeping them distinct with a short content hash."""
+    if len(name) <= MAX_NAME_LENGTH:
+        return name
+    digest = hashlib.sha256(source.encode()).hexdigest()[:8]
+    return f"{name[: MAX_NAME_LENGTH - 9].rstrip('_')}_{digest}"
+
+
+class PythonIdentifier(str):
+    """A snake_case identifier that is valid Python and not a keyword."""
+
+    __slots__ = ()
+
+    def __new__(cls, value: str) -> Self:
+        if not _IDENTIFIER.fullmatch(value) or keyword.iskeyword(value) or len(value) > MAX_NAME_LENGTH:
+            msg = f"not a safe Python identifier: {value!r}"
+            raise ValueError(msg)
+        return super().__new__(cls, value)
+
+    @classmethod
+    def from_text(cls, text: str, *, fallback: str = "value") -> Self:
+        """Sanitize arbitrary spec text: ``"cf-ray"`` -> ``cf_ray``, ``"from"`` -> ``from_``, ``"1"`` -> ``n_1``."""
+        name = "_".join(split_words(text)) or fallback
+        if name[0].isdigit():
+            name = f"n_{name}"
+        if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in _RESERVED:
+            name += "_"
+        return cls(_bounded(name, text))
+
+
+class ClassName(str):
+    """A PascalCase class name that is valid Python."""
+
+    __slots__ = ()
+
+    def __new__(cls, value: str) -> Self:
+        if not _IDENTIFIER.fullmatch(value) or keyword.iskeyword(value) or not value[0].isupper():
+            msg = f"not a safe class name: {value!r}"
+            raise ValueError(msg)
+        return super().__new__(cls, value)
+
+    @classmethod
+    def from_words(cls, words: list[str], *, fallback: str = "Model") -> Self:
+        name = "".join(word[:1].upper() + word[1:] for word in words) or fallback
+        if name[0].isdigit():
+            name = f"N{name}"
+        return cls(_bounded(name, " ".join(words)))
+
+    @classmethod
+    def from_text(cls, text: str, *, fallback: str = "Model") -> Self:
+        return cls.from_words(split_words(text), fallback=fallback)
+
+
+def singular(word: str) -> str:
+    """English singular of a lower-case path noun, good enough for API nouns."""
+    if word in _IRREGULAR_SINGULAR:
+        return _IRREGULAR_SINGULAR[word]
+    for suffix, replacement in (("ies", "y"), ("sses", "ss"), ("xes", "x"), ("ches", "ch"), ("shes", "sh")):
+        if word.endswith(suffix) and len(word) > len(suffix) + 1:
+            return word[: -len(suffix)] + replacement
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:  # noqa: PLR2004 - "gas", "dns"
+        return word[:-1]
+    return word

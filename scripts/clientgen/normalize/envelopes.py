@@ -1,0 +1,98 @@
+"""Pass: Cloudflare's response envelopes ``{success, errors, messages, result}``.
+
+Error responses (``4XX``, some ``5XX``) are written as ``allOf[success envelope + result,
+failure envelope]``: ``success`` must be both ``true`` and ``false``, so no body can satisfy
+it (804 operations in 2023-08).  The intent is plain: the body is the failure envelope.
+:func:`reduce_error_envelopes` keeps only the failure branches (before ``allOf`` is
+flattened); :func:`shape_failure_envelopes` then makes the failure envelope say what the API
+does: ``success: false``, at least one ``{code, message}`` error, ``result`` nullable.
+
+The predicates here also give envelope parts their role names (``ResponseInfo``,
+``ResultInfo``, ``ErrorEnvelope``) used by the hoisting pass.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clientgen.diagnostics import Diagnostics
+from clientgen.normalize.schemas import iter_operations, iter_operation_schemas, op_pointer
+
+__all__ = [
+    "ENVELOPE_ITEM_NAMES",
+    "is_failure_envelope",
+    "is_success_envelope",
+    "reduce_error_envelopes",
+    "shape_failure_envelopes",
+]
+
+# Names of the envelope's parts, by the envelope property holding them (the item, for arrays).
+ENVELOPE_ITEM_NAMES = {"errors": "ResponseInfo", "messages": "ResponseInfo", "result_info": "ResultInfo"}
+FAILURE_ENVELOPE_NAME = "ErrorEnvelope"
+
+
+def _success_enum(schema: Any) -> list[Any] | None:
+    if not isinstance(schema, dict):
+        return None
+    success = (schema.get("properties") or {}).get("success")
+    if isinstance(success, dict) and isinstance(success.get("enum"), list):
+        return list(success["enum"])
+    return None
+
+
+def is_failure_envelope(schema: Any) -> bool:
+    return _success_enum(schema) == [False]
+
+
+def is_success_envelope(schema: Any) -> bool:
+    """A flattened success envelope: ``success: true`` beside a ``result``."""
+    return _success_enum(schema) == [True] and "result" in (schema.get("properties") or {})
+
+
+def _leaves(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """The branches of a nested ``allOf``, innermost first, without their ``allOf`` keys."""
+    branches = schema.get("allOf")
+    if not isinstance(branches, list):
+        return [schema]
+    leaves = [leaf for branch in branches if isinstance(branch, dict) for leaf in _leaves(branch)]
+    rest = {key: value for key, value in schema.items() if key != "allOf"}
+    return [*leaves, rest] if rest else leaves
+
+
+def _reduce(schema: dict[str, Any], pointer: str, diags: Diagnostics) -> dict[str, Any]:
+    leaves = _leaves(schema)
+    failures = [leaf for leaf in leaves if _success_enum(leaf) == [False]]
+    if not failures or not any(_success_enum(leaf) == [True] for leaf in leaves):
+        return schema
+    diags.add(pointer, "error-envelope", "unsatisfiable allOf[success envelope, failure envelope] read as the failure envelope")
+    outer = {key: value for key, value in schema.items() if key not in {"allOf", "properties", "required", "type"}}
+    return {"allOf": failures, **outer} if len(failures) > 1 or outer else failures[0]
+
+
+def reduce_error_envelopes(doc: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
+    for path, method, op in iter_operations(doc):
+        for pointer, container, key in list(iter_operation_schemas(op, op_pointer(path, method))):
+            if "/responses/" in pointer:
+                container[key] = _reduce(container[key], pointer, diags)
+    return doc
+
+
+def _shape(schema: dict[str, Any], pointer: str, diags: Diagnostics) -> dict[str, Any]:
+    properties = dict(schema.get("properties") or {})
+    errors = properties.get("errors")
+    if isinstance(errors, dict) and errors.get("type") == "array" and errors.get("minItems", 0) < 1:
+        properties["errors"] = {**errors, "minItems": 1}
+        diags.add(f"{pointer}/properties/errors", "error-envelope", "a failure envelope carries at least one error")
+    result = properties.get("result")
+    if isinstance(result, dict) and not result.get("nullable"):
+        properties["result"] = {**result, "nullable": True}
+        diags.add(f"{pointer}/properties/result", "error-envelope", "a failure envelope's result may be null")
+    return {**schema, "properties": properties}
+
+
+def shape_failure_envelopes(doc: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
+    for path, method, op in iter_operations(doc):
+        for pointer, container, key in list(iter_operation_schemas(op, op_pointer(path, method))):
+            if "/responses/" in pointer and is_failure_envelope(container[key]):
+                container[key] = _shape(container[key], pointer, diags)
+    return doc

@@ -1,0 +1,112 @@
+"""Pass: every object schema becomes one named component, identical content shared.
+
+After inlining, the same schema stands in many places (17x in the Cloudflare spec).  This
+pass walks every operation bottom-up, replaces each object schema that has properties by a
+``$ref`` keyed on its canonical content (children already replaced, so equal subtrees get
+equal keys), and records a naming :class:`~clientgen.normalize.naming.Hint` for each place
+it was used.  :mod:`clientgen.normalize.naming` turns those hints into names.
+
+Success envelopes at the top of a response stay inline: the client unwraps them, so a
+class per operation envelope would only add noise.  Their parts are hoisted like the rest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from clientgen.diagnostics import Diagnostics, escape_pointer_token
+from clientgen.normalize.envelopes import is_failure_envelope, is_success_envelope
+from clientgen.normalize.naming import Hint, assign_names, operation_hint, role_hint
+from clientgen.normalize.schemas import iter_operation_schemas, iter_operations, op_pointer
+
+__all__ = ["hoist_objects"]
+
+_REF_PREFIX = "#/components/schemas/"
+_PENDING = "#pending/"
+
+
+def _is_object(node: dict[str, Any]) -> bool:
+    properties = node.get("properties")
+    return isinstance(properties, dict) and bool(properties) and node.get("type", "object") == "object"
+
+
+def _content_key(node: dict[str, Any]) -> str:
+    text = json.dumps(node, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+@dataclass
+class _Hoister:
+    schemas: dict[str, dict[str, Any]] = field(default_factory=dict)
+    hints: dict[str, list[Hint]] = field(default_factory=dict)
+
+    def hoist(self, node: Any, hint: Hint, *, keep_inline: bool = False) -> Any:
+        """``node`` with its object subschemas (and itself, unless ``keep_inline``) replaced by refs."""
+        if not isinstance(node, dict):
+            return node
+        children: list[Hint] = []
+        envelope = is_success_envelope(node) or is_failure_envelope(node)
+
+        def sub(child: Any, relation: str, label: str) -> Any:
+            role = role_hint(label) if envelope and relation == "property" else None
+            if role is not None:
+                return self.hoist(child, role)
+            child_hint = Hint(relation=relation, label=label)
+            children.append(child_hint)
+            return self.hoist(child, child_hint)
+
+        rebuilt = dict(node)
+        if isinstance(node.get("properties"), dict):
+            rebuilt["properties"] = {name: sub(schema, "property", name) for name, schema in node["properties"].items()}
+        if isinstance(node.get("items"), dict):
+            rebuilt["items"] = sub(node["items"], "item", "")
+        if isinstance(node.get("additionalProperties"), dict):
+            rebuilt["additionalProperties"] = sub(node["additionalProperties"], "value", "")
+        for key in ("anyOf", "oneOf"):
+            if isinstance(node.get(key), list):
+                rebuilt[key] = [sub(schema, "variant", str(index + 1)) for index, schema in enumerate(node[key])]
+        if keep_inline or not _is_object(rebuilt):
+            for child in children:
+                child.parent = hint  # named relative to the nearest hoisted ancestor
+            return rebuilt
+        key = _content_key(rebuilt)
+        for child in children:
+            child.parent_key = key
+        self.schemas.setdefault(key, rebuilt)
+        self.hints.setdefault(key, []).append(hint)
+        return {"$ref": _PENDING + key}
+
+
+def _rename(node: Any, names: dict[str, str]) -> Any:
+    if isinstance(node, list):
+        return [_rename(item, names) for item in node]
+    if not isinstance(node, dict):
+        return node
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith(_PENDING):
+        return {"$ref": _REF_PREFIX + escape_pointer_token(names[ref[len(_PENDING) :]])}
+    return {key: _rename(value, names) for key, value in node.items()}
+
+
+def hoist_objects(doc: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
+    hoister = _Hoister()
+    existing = dict(doc.get("components", {}).get("schemas", {}))
+    for key in sorted(existing):  # kept recursive components: their names are fixed, their parts hoisted
+        existing[key] = hoister.hoist(existing[key], Hint(relation="root", candidates=((key,),)), keep_inline=True)
+    for path, method, op in iter_operations(doc):
+        base = op_pointer(path, method)
+        for pointer, container, key in list(iter_operation_schemas(op, base)):
+            schema = container[key]
+            hint = operation_hint(path, method, op, pointer[len(base) :], schema)
+            keep_inline = "/responses/" in pointer and is_success_envelope(schema)
+            container[key] = hoister.hoist(schema, hint, keep_inline=keep_inline)
+    names = assign_names(hoister.hints, taken=set(existing), diags=diags)
+    doc["paths"] = _rename(doc["paths"], names)
+    schemas = {key: _rename(schema, names) for key, schema in existing.items()}
+    schemas.update({names[key]: _rename(schema, names) for key, schema in hoister.schemas.items()})
+    doc.setdefault("components", {})["schemas"] = dict(sorted(schemas.items()))
+    diags.add("/components/schemas", "hoist", f"{len(hoister.schemas)} distinct object schemas named and shared by content")
+    return doc

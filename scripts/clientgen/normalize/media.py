@@ -1,0 +1,62 @@
+"""Pass: response keys and media types that the generators would otherwise skip.
+
+* ``4xx``/``5xx`` response keys become ``4XX``/``5XX`` (OpenAPI spells ranges upper-case).
+* A JSON request body without a schema (``"application/json": {}``: 135 operations in the
+  2024 spec, the seed among them) gets ``{"type": "object"}``: the API wants a JSON object
+  and the client sends ``{}`` by default.  Recorded as a decision in the report.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clientgen.diagnostics import Diagnostics, escape_pointer_token
+from clientgen.normalize.schemas import iter_operations, op_pointer
+
+__all__ = ["normalize_media"]
+
+_ANY_JSON_OBJECT = {"type": "object", "description": "The source declares no schema: any JSON object."}
+
+
+def _is_json(media: str) -> bool:
+    base = media.split(";", 1)[0].strip().lower()
+    return base == "application/json" or base.endswith("+json")
+
+
+def _upper_status_keys(op: dict[str, Any], pointer: str, diags: Diagnostics) -> None:
+    responses = op.get("responses") or {}
+    fixed: dict[str, Any] = {}
+    for code, response in responses.items():
+        key = code.upper() if isinstance(code, str) else str(code)
+        if key in fixed:
+            diags.warn(f"{pointer}/responses/{code}", "duplicate-status", f"response {code!r} duplicates {key!r}; kept the first")
+            continue
+        if key != code:
+            diags.add(f"{pointer}/responses/{code}", "status-case", f"response key {code!r} read as {key!r}")
+        fixed[key] = response
+    if responses:
+        op["responses"] = fixed
+
+
+def _fill_request_schema(op: dict[str, Any], pointer: str, diags: Diagnostics) -> None:
+    body = op.get("requestBody")
+    if not isinstance(body, dict):
+        return
+    content = dict(body.get("content") or {})
+    for media, media_object in content.items():
+        if _is_json(media) and isinstance(media_object, dict) and "schema" not in media_object:
+            content[media] = {**media_object, "schema": dict(_ANY_JSON_OBJECT)}
+            diags.add(
+                f"{pointer}/requestBody/content/{escape_pointer_token(media)}",
+                "schemaless-body",
+                "JSON request body has no schema; typed as any JSON object, sent as {} by default",
+            )
+    op["requestBody"] = {**body, "content": content}
+
+
+def normalize_media(doc: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
+    for path, method, op in iter_operations(doc):
+        pointer = op_pointer(path, method)
+        _upper_status_keys(op, pointer, diags)
+        _fill_request_schema(op, pointer, diags)
+    return doc

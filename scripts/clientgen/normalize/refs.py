@@ -1,0 +1,80 @@
+"""Pass: inline every internal ``$ref`` so that all later passes see one uniform shape.
+
+Component keys churn between versions of the Cloudflare spec (hash prefixes re-rolled),
+so names must come from meaning, not keys: schemas are inlined here and re-hoisted by
+content in :mod:`clientgen.normalize.hoist`.  A reference that would recurse into a schema
+already being inlined is kept as a ``$ref`` to a retained component: that is the legal
+recursion the model generator turns into a self-referencing class.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clientgen.diagnostics import Diagnostics, SpecError
+
+__all__ = ["inline_refs"]
+
+
+def _resolve(doc: dict[str, Any], ref: str, pointer: str) -> Any:
+    if not ref.startswith("#/"):
+        raise SpecError("<document>", f"unsupported $ref {ref!r}: bundle external files first", pointer=pointer)
+    node: Any = doc
+    for token in ref[2:].split("/"):
+        token = token.replace("~1", "/").replace("~0", "~")
+        if not isinstance(node, dict) or token not in node:
+            raise SpecError("<document>", f"dangling $ref {ref!r}", pointer=pointer)
+        node = node[token]
+    return node
+
+
+class _Inliner:
+    def __init__(self, doc: dict[str, Any], diags: Diagnostics) -> None:
+        self.doc = doc
+        self.diags = diags
+        self.kept: dict[str, Any] = {}  # component key -> inlined schema, for recursive refs
+
+    def inline(self, node: Any, pointer: str, stack: tuple[str, ...]) -> Any:
+        if isinstance(node, list):
+            return [self.inline(item, f"{pointer}/{index}", stack) for index, item in enumerate(node)]
+        if not isinstance(node, dict):
+            return node
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            return self._inline_ref(node, ref, pointer, stack)
+        return {key: self.inline(value, f"{pointer}/{key}", stack) for key, value in node.items()}
+
+    def _inline_ref(self, node: dict[str, Any], ref: str, pointer: str, stack: tuple[str, ...]) -> Any:
+        if ref in stack:
+            key = ref.rsplit("/", 1)[-1]
+            if not ref.startswith("#/components/schemas/"):
+                raise SpecError("<document>", f"reference cycle through {ref!r} outside components/schemas", pointer=pointer)
+            self.kept.setdefault(key, None)
+            self.diags.add(pointer, "recursive-ref", f"recursive reference to {ref} kept as a component")
+            return {"$ref": ref}
+        target = self.inline(_resolve(self.doc, ref, pointer), pointer, (*stack, ref))
+        siblings = {key: value for key, value in node.items() if key != "$ref"}
+        if siblings and isinstance(target, dict):
+            # OpenAPI 3.1 allows siblings beside $ref (descriptions); the sibling wins, like an allOf override.
+            return {**target, **self.inline(siblings, pointer, stack)}
+        return target
+
+
+def inline_refs(doc: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
+    inliner = _Inliner(doc, diags)
+    paths = inliner.inline(doc.get("paths", {}), "/paths", ())
+    components = dict(doc.get("components") or {})
+    schemas = components.get("schemas") or {}
+    kept: dict[str, Any] = {}
+    pending = sorted(inliner.kept)
+    while pending:  # a kept component may itself reach other recursive components
+        key = pending.pop()
+        if key in kept:
+            continue
+        ref = f"#/components/schemas/{key}"
+        kept[key] = inliner.inline(schemas[key], ref[1:], (ref,))
+        pending.extend(sorted(set(inliner.kept) - set(kept)))
+    new_components: dict[str, Any] = {"schemas": dict(sorted(kept.items()))}
+    if "securitySchemes" in components:
+        new_components["securitySchemes"] = components["securitySchemes"]
+    return {**{key: value for key, value in doc.items() if key not in {"paths", "components"}}, "paths": paths, "components": new_components}

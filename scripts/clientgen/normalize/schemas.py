@@ -1,0 +1,91 @@
+"""Walking schemas: where they sit in an operation and how to rebuild them bottom-up.
+
+Passes never mutate a schema in place: inlining shares one dict between many places,
+so every transformation builds new dicts (:func:`transform`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from clientgen.diagnostics import escape_pointer_token
+
+__all__ = [
+    "HTTP_METHODS",
+    "SchemaFn",
+    "iter_operations",
+    "iter_operation_schemas",
+    "map_operation_schemas",
+    "transform",
+]
+
+Schema = dict[str, Any]
+SchemaFn = Callable[[Schema, str], Schema]
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_SCHEMA_LISTS = ("allOf", "anyOf", "oneOf")
+_SCHEMA_SINGLES = ("items", "not", "additionalProperties")
+
+
+def transform(schema: Any, fn: SchemaFn, pointer: str) -> Any:
+    """Rebuild ``schema`` post-order: children first, then ``fn(node, pointer)`` on each node."""
+    if not isinstance(schema, dict):
+        return schema
+    node = dict(schema)
+    props = node.get("properties")
+    if isinstance(props, dict):
+        node["properties"] = {
+            name: transform(sub, fn, f"{pointer}/properties/{escape_pointer_token(name)}") for name, sub in props.items()
+        }
+    for key in _SCHEMA_LISTS:
+        branches = node.get(key)
+        if isinstance(branches, list):
+            node[key] = [transform(sub, fn, f"{pointer}/{key}/{index}") for index, sub in enumerate(branches)]
+    for key in _SCHEMA_SINGLES:
+        if isinstance(node.get(key), dict):
+            node[key] = transform(node[key], fn, f"{pointer}/{key}")
+    return fn(node, pointer)
+
+
+def iter_operations(doc: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(path, method, operation) in sorted order."""
+    for path in sorted(doc.get("paths", {})):
+        item = doc["paths"][path]
+        for method in HTTP_METHODS:
+            if isinstance(item.get(method), dict):
+                yield path, method, item[method]
+
+
+def _op_pointer(path: str, method: str) -> str:
+    return f"/paths/{escape_pointer_token(path)}/{method}"
+
+
+def iter_operation_schemas(op: dict[str, Any], op_pointer: str) -> Iterator[tuple[str, dict[str, Any], str]]:
+    """(pointer, container, key) for each top-level schema of an operation: params, bodies, responses."""
+    for index, param in enumerate(op.get("parameters") or []):
+        if isinstance(param, dict) and isinstance(param.get("schema"), dict):
+            yield f"{op_pointer}/parameters/{index}/schema", param, "schema"
+    for owner_pointer, owner in _content_owners(op, op_pointer):
+        for media, media_object in sorted((owner.get("content") or {}).items()):
+            if isinstance(media_object, dict) and isinstance(media_object.get("schema"), dict):
+                yield f"{owner_pointer}/content/{escape_pointer_token(media)}/schema", media_object, "schema"
+
+
+def _content_owners(op: dict[str, Any], op_pointer: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    if isinstance(op.get("requestBody"), dict):
+        yield f"{op_pointer}/requestBody", op["requestBody"]
+    for code, response in sorted((op.get("responses") or {}).items()):
+        if isinstance(response, dict):
+            yield f"{op_pointer}/responses/{escape_pointer_token(code)}", response
+
+
+def map_operation_schemas(doc: dict[str, Any], fn: Callable[[Schema, str], Schema]) -> None:
+    """Replace every top-level operation schema by ``fn(schema, pointer)`` (containers are copied, not shared)."""
+    for path, method, op in iter_operations(doc):
+        for pointer, container, key in list(iter_operation_schemas(op, _op_pointer(path, method))):
+            container[key] = fn(container[key], pointer)
+
+
+def op_pointer(path: str, method: str) -> str:
+    return _op_pointer(path, method)

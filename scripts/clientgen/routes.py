@@ -1,0 +1,47 @@
+"""Where an operation lives in the client: its resource nouns and its verb, from the path.
+
+``POST /accounts/{account_identifier}/pages/projects/{project_name}/deployments/{id}/rollback``
+-> resource ``("pages", "projects", "deployments")``, verb ``rollback``:
+
+* a scope prefix (``/accounts/{…}``, ``/zones/{…}``, …) is dropped when more follows: the
+  scope id becomes an ordinary keyword argument;
+* literal segments are the resource nouns; parameters between them identify items;
+* a literal right after a parameter at the end of the path is an action on that item
+  (``…/deployments/{id}/rollback``);
+* otherwise the verb follows from the method and whether the path ends at an item:
+  ``list``/``get``, ``create``, ``update`` (PUT), ``edit`` (PATCH), ``delete``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Route", "route_of"]
+
+SCOPES = frozenset({"accounts", "zones", "organizations", "memberships", "users"})
+_COLLECTION_VERBS = {"get": "list", "post": "create", "put": "update", "patch": "edit", "delete": "delete"}
+_ITEM_VERBS = {"get": "get", "post": "create", "put": "update", "patch": "edit", "delete": "delete"}
+
+
+@dataclass(frozen=True)
+class Route:
+    nouns: tuple[str, ...]
+    verb: str
+    scope: str | None
+
+
+def _is_param(segment: str) -> bool:
+    return segment.startswith("{") and segment.endswith("}")
+
+
+def route_of(path: str, method: str) -> Route:
+    segments = [segment for segment in path.strip("/").split("/") if segment]
+    scope = None
+    if len(segments) > 2 and segments[0] in SCOPES and _is_param(segments[1]):  # noqa: PLR2004 - scope noun + id
+        scope, segments = segments[0], segments[2:]
+    nouns = [segment for segment in segments if not _is_param(segment)]
+    ends_at_item = bool(segments) and _is_param(segments[-1])
+    if len(segments) >= 3 and not ends_at_item and _is_param(segments[-2]) and len(nouns) >= 2:  # noqa: PLR2004
+        return Route(tuple(nouns[:-1]), nouns[-1], scope)
+    verbs = _ITEM_VERBS if ends_at_item else _COLLECTION_VERBS
+    return Route(tuple(nouns) or ((scope,) if scope else ("root",)), verbs.get(method, method), scope)
