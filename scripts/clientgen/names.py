@@ -21,7 +21,7 @@ _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z]|\d|\b|_)|[A-Z]?[a-z]+|[A-Z]+|\d+")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # Names a generated module or model must not shadow (builtins used in annotations, pydantic internals).
 _RESERVED = frozenset(
-    {"bool", "bytes", "dict", "float", "int", "list", "object", "str", "type", "self", "cls", "model_config", "model_fields"}
+    {"bool", "bytes", "dict", "float", "int", "list", "object", "str", "self", "cls", "model_config", "model_fields"}
 )
 # Words whose plural is not "word + s"; the default rules handle the rest.
 _IRREGULAR_SINGULAR = {

@@ -1,0 +1,46 @@
+# The two commands a newcomer types: `make generate` and `make test`.
+# Everything else (virtualenv, pinned tools) is bootstrapped on first use.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
+RUN := PYTHONPATH=scripts $(BIN)/python
+
+SPEC ?= spec
+OUT ?= generated
+CONFIG ?= spec/config.toml
+# The shared corpus (real Cloudflare specs); tests that need it skip when it is absent.
+CLOUDFLARE_CORPUS ?= $(abspath ../shared)
+export CLOUDFLARE_CORPUS
+
+.PHONY: generate test check lint typecheck snapshot clean
+
+$(STAMP): requirements.lock
+	$(PYTHON) -c 'import sys; sys.exit("Python >= 3.11 is required") if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+## generate: regenerate the client package from the spec (SPEC=, OUT=, CONFIG= to override)
+generate: $(STAMP)
+	$(RUN) -m clientgen generate --spec $(SPEC) --out $(OUT) --config $(CONFIG)
+
+## snapshot: same as generate: the golden tree is the committed generated/ folder
+snapshot: generate
+
+## check: generated/ is up to date, the code lints and type-checks
+check: $(STAMP)
+	$(RUN) -m clientgen check --spec $(SPEC) --out $(OUT) --config $(CONFIG)
+	$(BIN)/ruff check scripts tests benchmarks
+	$(BIN)/ruff format --check scripts tests benchmarks
+	$(BIN)/mypy --strict scripts/clientgen
+	$(BIN)/mypy --strict --cache-dir .mypy_cache/generated $(OUT)/src
+
+## test: check, then the whole test suite
+test: check
+	$(RUN) -m pytest -q tests
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,62 @@
+"""Command line: ``python -m clientgen generate --spec spec --out generated``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from clientgen.diagnostics import Level, SpecError
+from clientgen.project import write_tree
+from clientgen.snapshot import stale_report
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="clientgen", description="Generate a typed Python client from OpenAPI.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    generate = commands.add_parser("generate", help="generate the client package")
+    generate.add_argument("--spec", type=Path, default=Path("spec"), help="record file, OpenAPI document or folder")
+    generate.add_argument("--config", type=Path, default=Path("spec/config.toml"))
+    generate.add_argument("--out", type=Path, default=Path("generated"))
+    generate.add_argument("--strict", action="store_true", help="fail on warnings")
+    check = commands.add_parser("check", help="fail when the output is not what generation would write")
+    check.add_argument("--spec", type=Path, default=Path("spec"))
+    check.add_argument("--config", type=Path, default=Path("spec/config.toml"))
+    check.add_argument("--out", type=Path, default=Path("generated"))
+    return parser
+
+
+def _check(args: argparse.Namespace) -> int:
+    differences = stale_report(args.spec, args.config, args.out)
+    if differences:
+        print("\n".join(differences), file=sys.stderr)
+        print(f"error: {args.out}/ is stale or edited by hand: run `make generate` and commit the result", file=sys.stderr)
+        return 1
+    print(f"{args.out}/ is up to date")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "check":
+            return _check(args)
+        result = write_tree(args.spec, args.config, args.out, strict=args.strict)
+    except SpecError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("error: interrupted; the previous output is unchanged", file=sys.stderr)
+        return 130
+    diags = result.diagnostics
+    print(
+        f"generated {len(result.api.operations)} operations into {args.out} ({result.files} files); "
+        f"{diags.count(Level.WARNING)} warnings, {diags.count(Level.INFO)} decisions (see report.json)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,62 @@
+"""The generator's configuration: ``spec/config.toml``."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from clientgen.diagnostics import SpecError
+from clientgen.names import PythonIdentifier
+
+__all__ = ["GeneratorConfig", "load_config"]
+
+_DISTRIBUTION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+_VERSION = re.compile(r"\d+(\.\d+)*([abc]|rc)?\d*(\.post\d+)?(\.dev\d+)?")
+_ENV_PREFIX = re.compile(r"[A-Z][A-Z0-9_]*")
+
+
+@dataclass(frozen=True)
+class GeneratorConfig:
+    distribution: str
+    import_name: PythonIdentifier
+    version: str
+    base_url: str
+    environment_prefix: str
+
+
+def load_config(path: Path) -> GeneratorConfig:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise SpecError(path, f"cannot read config: {error}") from None
+    package = data.get("package", {})
+    values = {
+        "distribution": package.get("distribution", "cloudflare-client"),
+        "import_name": package.get("import_name", "cloudflare_client"),
+        "version": package.get("version", "0.1.0"),
+        "base_url": package.get("base_url", "https://api.cloudflare.com/client/v4"),
+        "environment_prefix": package.get("environment_prefix", "CLOUDFLARE"),
+    }
+    checks = {
+        "distribution": _DISTRIBUTION.fullmatch,
+        "version": _VERSION.fullmatch,
+        "environment_prefix": _ENV_PREFIX.fullmatch,
+        "base_url": re.compile(r"https?://[^\s\"'\\]+").fullmatch,
+        "import_name": re.compile(r"[a-z_][a-z0-9_]*").fullmatch,
+    }
+    for key, check in checks.items():
+        if not isinstance(values[key], str) or not check(values[key]):
+            raise SpecError(path, f"package.{key} = {values[key]!r} is not valid", pointer=f"/package/{key}")
+    try:
+        import_name = PythonIdentifier(values["import_name"])
+    except ValueError as error:
+        raise SpecError(path, str(error), pointer="/package/import_name") from None
+    return GeneratorConfig(
+        distribution=values["distribution"],
+        import_name=import_name,
+        version=values["version"],
+        base_url=values["base_url"].rstrip("/"),
+        environment_prefix=values["environment_prefix"],
+    )

@@ -1,0 +1,173 @@
+"""Models: datamodel-code-generator is the only emitter of model classes.
+
+The normalized document already has one component per distinct object schema, with its
+final name, so the generator is run with numbering and re-use heuristics switched off in
+effect: every class it writes is one component.  Components are grouped into modules
+(``types/pages.py``, ``types/shared.py``) by the top-level resource that uses them, so that
+touching ``client.pages`` imports only the models of ``pages``.  Field names come from our
+own :class:`~clientgen.names.PythonIdentifier` rule (passed as ``--aliases``); the wire name
+stays the alias.  The generator's model metadata links each component to its class.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from clientgen.diagnostics import SpecError
+from clientgen.names import PythonIdentifier
+from clientgen.normalize.envelopes import ENVELOPE_ITEM_NAMES, FAILURE_ENVELOPE_NAME
+from clientgen.normalize.schemas import iter_operations
+from clientgen.routes import route_of
+
+__all__ = ["ModelIndex", "ModelRef", "emit_models", "plan_modules"]
+
+SHARED_MODULE = "shared"
+_SHARED_NAMES = frozenset({*ENVELOPE_ITEM_NAMES.values(), FAILURE_ENVELOPE_NAME})
+_REF_PREFIX = "#/components/schemas/"
+
+DMCG_OPTIONS = (
+    "--input-file-type", "openapi",
+    "--output-model-type", "pydantic_v2.BaseModel",
+    "--target-python-version", "3.11",
+    "--use-annotated",
+    "--field-constraints",
+    "--use-standard-collections",
+    "--use-union-operator",
+    "--use-double-quotes",
+    "--enum-field-as-literal", "all",
+    "--output-datetime-class", "datetime",
+    "--extra-fields", "allow",  # unknown fields the API adds are kept, not lost
+    "--allow-population-by-field-name",
+    "--strict-nullable",
+    "--use-schema-description",
+    "--use-field-description",
+    "--treat-dot-as-module",
+    "--use-exact-imports",
+    "--disable-timestamp",
+    "--no-allow-remote-refs",
+    "--no-formatters",  # the whole package is formatted once, with ruff, at the end
+)
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    """Where the class for one component lives: ``<package>.types.<module>.<class_name>``."""
+
+    module: str
+    class_name: str
+
+
+ModelIndex = dict[str, ModelRef]
+
+
+def _refs_in(node: Any) -> set[str]:
+    found: set[str] = set()
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            ref = item.get("$ref")
+            if isinstance(ref, str) and ref.startswith(_REF_PREFIX):
+                found.add(ref[len(_REF_PREFIX) :])
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+def plan_modules(doc: dict[str, Any]) -> dict[str, str]:
+    """Component -> module: the top-level resource using it, or ``shared`` when several do."""
+    schemas = doc.get("components", {}).get("schemas", {})
+    direct = {name: _refs_in(schema) for name, schema in schemas.items()}
+    users: dict[str, set[str]] = {name: set() for name in schemas}
+    for path, method, op in iter_operations(doc):
+        top = PythonIdentifier.from_text(route_of(path, method).nouns[0])
+        stack, seen = list(_refs_in(op)), set()
+        while stack:
+            name = stack.pop()
+            if name in seen or name not in users:
+                continue
+            seen.add(name)
+            users[name].add(top)
+            stack.extend(direct[name])
+    return {
+        name: SHARED_MODULE if name in _SHARED_NAMES or len(tops) != 1 else next(iter(tops))
+        for name, tops in sorted(users.items())
+    }
+
+
+def _field_aliases(schemas: dict[str, Any]) -> dict[str, str]:
+    names: set[str] = set()
+    stack: list[Any] = list(schemas.values())
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if isinstance(item.get("properties"), dict):
+                names.update(item["properties"])
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    aliases = {name: str(PythonIdentifier.from_text(name)) for name in sorted(names)}
+    return {name: python for name, python in aliases.items() if python != name}
+
+
+def _module_document(doc: dict[str, Any], plan: dict[str, str]) -> dict[str, Any]:
+    """The components only, renamed ``<module>.<Name>`` so the generator writes one file per module."""
+    qualified = {name: f"{module}.{name}" for name, module in plan.items()}
+
+    def rename(node: Any) -> Any:
+        if isinstance(node, list):
+            return [rename(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith(_REF_PREFIX):
+            return {**node, "$ref": _REF_PREFIX + qualified[ref[len(_REF_PREFIX) :]]}
+        return {key: rename(value) for key, value in node.items()}
+
+    schemas = doc.get("components", {}).get("schemas", {})
+    return {
+        "openapi": doc.get("openapi", "3.0.3"),
+        "info": {"title": "models", "version": "0"},
+        "paths": {},
+        "components": {"schemas": {qualified[name]: rename(schema) for name, schema in sorted(schemas.items())}},
+    }
+
+
+def emit_models(doc: dict[str, Any], plan: dict[str, str], types_dir: Path, work_dir: Path, header: str) -> ModelIndex:
+    """Run datamodel-code-generator into ``types_dir``; return component -> class."""
+    source = work_dir / "models.openapi.json"
+    source.write_text(json.dumps(_module_document(doc, plan), sort_keys=True, indent=1), encoding="utf-8")
+    aliases = work_dir / "field-aliases.json"
+    aliases.write_text(json.dumps(_field_aliases(doc.get("components", {}).get("schemas", {})), sort_keys=True))
+    metadata = work_dir / "model-metadata.json"
+    command = [
+        sys.executable, "-m", "datamodel_code_generator",
+        "--input", str(source), "--output", str(types_dir),
+        "--aliases", str(aliases), "--emit-model-metadata", str(metadata),
+        "--custom-file-header", header,
+        *DMCG_OPTIONS,
+    ]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True, check=False, cwd=work_dir)  # noqa: S603 - fixed argv
+    if result.returncode != 0:
+        detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
+        raise SpecError(source, f"datamodel-code-generator failed: {detail[0]}")
+    shutil.rmtree(types_dir / ".ruff_cache", ignore_errors=True)
+    return _read_index(metadata, plan)
+
+
+def _read_index(metadata: Path, plan: dict[str, str]) -> ModelIndex:
+    entries = json.loads(metadata.read_text(encoding="utf-8"))["models"]
+    by_qualified = {entry["name"]: entry for entry in entries}
+    index: ModelIndex = {}
+    for name, module in plan.items():
+        entry = by_qualified.get(f"{module}.{name}")
+        if entry is not None:
+            index[name] = ModelRef(module=str(entry["module"]), class_name=str(entry["class_name"]))
+    return index

@@ -1,0 +1,100 @@
+"""Turn the bytes of a JSON or YAML file into a plain JSON tree, or a one-line SpecError.
+
+JSON objects with a repeated key are refused: ``json`` would silently keep the last one,
+and in ``paths`` that drops an endpoint without a word.  The hook that notices them has no
+position, so the offending object is found afterwards and reported by JSON pointer.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from clientgen.diagnostics import SpecError
+
+from .refs import Token, to_pointer
+from .yamlsafe import parse_yaml
+
+__all__ = ["DOCUMENT_SUFFIXES", "DuplicateKeys", "parse_file", "parse_json", "read_text", "refuse_constant"]
+
+DOCUMENT_SUFFIXES = (".json", ".yaml", ".yml")
+
+
+def read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise SpecError(path, f"cannot read: {error.strerror or error}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise SpecError(path, f"not UTF-8 text ({error.reason})", line=line) from None
+
+
+def refuse_constant(name: str) -> Any:
+    """``parse_constant`` hook: NaN and Infinity are not JSON, whatever Python accepts."""
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _first_repeated(pairs: list[tuple[str, Any]]) -> str:
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            return key
+        seen.add(key)
+    return ""
+
+
+class DuplicateKeys:
+    """``object_pairs_hook`` that builds dicts and remembers those given a key twice."""
+
+    def __init__(self) -> None:
+        self.found: dict[int, str] = {}
+
+    def __call__(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result = dict(pairs)
+        if len(result) != len(pairs):
+            self.found[id(result)] = _first_repeated(pairs)
+        return result
+
+    def locate(self, root: Any) -> str | None:
+        """JSON pointer of the first repeated key below ``root``, in document order, if any."""
+        if not self.found:
+            return None
+        stack: list[tuple[Any, tuple[Token, ...]]] = [(root, ())]
+        while stack:
+            node, tokens = stack.pop()
+            if isinstance(node, dict):
+                if id(node) in self.found:
+                    return to_pointer([*tokens, self.found[id(node)]])
+                stack.extend(reversed([(value, (*tokens, key)) for key, value in node.items()]))
+            elif isinstance(node, list):
+                stack.extend(reversed([(value, (*tokens, index)) for index, value in enumerate(node)]))
+        return None
+
+
+def parse_json(path: Path, text: str) -> Any:
+    duplicates = DuplicateKeys()
+    try:
+        value = json.loads(text, parse_constant=refuse_constant, object_pairs_hook=duplicates)
+    except json.JSONDecodeError as error:
+        raise SpecError(path, f"invalid JSON: {error.msg}", line=error.lineno) from None
+    except ValueError as error:
+        raise SpecError(path, f"invalid JSON: {error}") from None
+    except RecursionError:
+        raise SpecError(path, "invalid JSON: nested too deeply") from None
+    pointer = duplicates.locate(value)
+    if pointer is not None:
+        raise SpecError(path, "duplicate key in a JSON object", pointer=pointer)
+    return value
+
+
+def parse_file(path: Path) -> Any:
+    """Parse a ``.json``, ``.yaml`` or ``.yml`` file into plain data."""
+    suffix = path.suffix.lower()
+    if suffix not in DOCUMENT_SUFFIXES:
+        raise SpecError(path, f"unsupported file type {suffix or '(none)'!r}: expected .json, .yaml or .yml")
+    text = read_text(path)
+    return parse_json(path, text) if suffix == ".json" else parse_yaml(path, text)

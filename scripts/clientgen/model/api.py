@@ -1,0 +1,133 @@
+"""The intermediate model: an API is a tree of resources holding operations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from clientgen.config import GeneratorConfig
+from clientgen.model.types import TypeExpr
+from clientgen.names import ClassName, PythonIdentifier
+
+__all__ = ["Api", "Body", "Check", "Operation", "Parameter", "Resource"]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One constraint enforced before sending: rendered as ``keyword=literal`` in the generated call."""
+
+    keyword: str
+    literal: str
+
+
+@dataclass(frozen=True)
+class Parameter:
+    wire_name: str
+    name: PythonIdentifier
+    location: str  # path, query, header
+    required: bool
+    type: TypeExpr
+    description: str
+    checks: tuple[Check, ...] = ()
+
+
+@dataclass(frozen=True)
+class Body:
+    media_type: str
+    type: TypeExpr
+    required: bool
+    default_empty_object: bool  # a required JSON object with no declared schema: send {} unless given
+
+
+@dataclass(frozen=True)
+class Operation:
+    operation_id: str
+    http_method: str
+    path: str  # the literal URL template, as written in the spec
+    name: PythonIdentifier
+    description: str
+    parameters: tuple[Parameter, ...]
+    body: Body | None
+    result: TypeExpr | None  # None: the operation returns nothing typed
+    unwrap_result: bool  # the success body is an envelope: return its ``result``
+    deprecated: bool
+    security: tuple[tuple[str, ...], ...]
+    resource_path: tuple[PythonIdentifier, ...]
+
+    @property
+    def return_annotation(self) -> str:
+        return "None" if self.result is None else self.result.annotation
+
+    @property
+    def parser(self) -> str:
+        """The expression that turns the decoded JSON into the return value."""
+        if self.result is None:
+            return "ignore"
+        if self.result.model_class is not None:
+            return f"{self.result.model_class}.model_validate"
+        if self.result.annotation == "Any":
+            return "passthrough"
+        return f"_{self.name.upper()}_RESULT"
+
+    @property
+    def needs_adapter(self) -> bool:
+        return self.parser.startswith("_")
+
+    def types(self) -> list[TypeExpr]:
+        found = [param.type for param in self.parameters]
+        if self.body is not None:
+            found.append(self.body.type)
+        if self.result is not None:
+            found.append(self.result)
+        return found
+
+    @property
+    def call_path(self) -> str:
+        return ".".join(("client", *self.resource_path, self.name))
+
+    def located(self, location: str) -> tuple[Parameter, ...]:
+        return tuple(param for param in self.parameters if param.location == location)
+
+
+@dataclass
+class Resource:
+    path: tuple[PythonIdentifier, ...]
+    class_name: ClassName
+    children: list[Resource] = field(default_factory=list)
+    operations: list[Operation] = field(default_factory=list)
+
+    @property
+    def attribute(self) -> PythonIdentifier:
+        return self.path[-1]
+
+    @property
+    def module(self) -> str:
+        """Dotted module below the package: ``resources.pages.projects.projects``."""
+        return ".".join(("resources", *self.path, self.path[-1]))
+
+    def type_imports(self) -> list[tuple[str, list[str]]]:
+        """``from module import names`` lines the operations' annotations need, sorted."""
+        by_module: dict[str, set[str]] = {}
+        for op in self.operations:
+            for expr in op.types():
+                for module, name in expr.imports:
+                    by_module.setdefault(module, set()).add(name)
+        return [(module, sorted(names)) for module, names in sorted(by_module.items())]
+
+    def walk(self) -> list[Resource]:
+        return [self, *(node for child in self.children for node in child.walk())]
+
+
+@dataclass
+class Api:
+    config: GeneratorConfig
+    title: str
+    description: str
+    resources: list[Resource]
+    security_schemes: dict[str, dict[str, str]]
+
+    @property
+    def operations(self) -> list[Operation]:
+        return [op for resource in self.all_resources() for op in resource.operations]
+
+    def all_resources(self) -> list[Resource]:
+        return [node for resource in self.resources for node in resource.walk()]

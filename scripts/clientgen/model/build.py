@@ -1,0 +1,163 @@
+"""Build the intermediate model from the normalized document and the model index."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from typing import Any
+
+from clientgen.config import GeneratorConfig
+from clientgen.diagnostics import Diagnostics
+from clientgen.model.api import Api, Body, Check, Operation, Parameter, Resource
+from clientgen.model.types import TypeExpr, type_of
+from clientgen.names import ClassName, PythonIdentifier
+from clientgen.normalize.envelopes import is_success_envelope
+from clientgen.normalize.schemas import iter_operations, op_pointer
+from clientgen.routes import route_of
+
+__all__ = ["build_api"]
+
+# Keyword arguments every generated method has; a spec parameter with one of these names is renamed.
+RESERVED_ARGUMENTS = frozenset({"self", "body", "extra_headers", "extra_query", "timeout"})
+_LOCATIONS = ("path", "query", "header")
+_STRING_CHECKS = {"maxLength": "max_length", "minLength": "min_length", "pattern": "pattern"}
+_NUMBER_CHECKS = {"minimum": "minimum", "maximum": "maximum"}
+
+Models = dict[str, tuple[str, str]]
+
+
+def _checks(schema: dict[str, Any]) -> tuple[Check, ...]:
+    table = _STRING_CHECKS if schema.get("type") == "string" else _NUMBER_CHECKS
+    return tuple(Check(keyword, repr(schema[key])) for key, keyword in table.items() if key in schema)
+
+
+def _parameters(op: dict[str, Any], path: str, models: Models, pointer: str, diags: Diagnostics) -> tuple[Parameter, ...]:
+    params: list[Parameter] = []
+    used = set(RESERVED_ARGUMENTS)
+    raw = [param for param in op.get("parameters") or [] if isinstance(param, dict)]
+    for index, param in sorted(enumerate(raw), key=lambda item: (_LOCATIONS.index(item[1]["in"]) if item[1].get("in") in _LOCATIONS else 9, item[0])):
+        location = param.get("in")
+        if location not in _LOCATIONS:
+            diags.warn(f"{pointer}/parameters/{index}", "parameter-location", f"{location!r} parameters are not supported")
+            continue
+        wire = str(param["name"])
+        name = PythonIdentifier.from_text(wire)
+        while name in used:
+            name = PythonIdentifier(f"{name}_{location}" if f"{name}_{location}" not in used else f"{name}_")
+        used.add(name)
+        schema = param.get("schema") or {}
+        params.append(
+            Parameter(
+                wire_name=wire,
+                name=name,
+                location=location,
+                required=bool(param.get("required")) or location == "path",
+                type=type_of(schema, models),
+                description=str(param.get("description") or schema.get("description") or ""),
+                checks=_checks(schema) if location == "path" else (),
+            )
+        )
+    # path parameters in URL order, then the other required ones, then the optional ones
+    def position(param: Parameter) -> tuple[int, int]:
+        if param.location == "path":
+            return (0, path.find("{" + param.wire_name + "}"))
+        return (1 if param.required else 2, 0)
+
+    return tuple(sorted(params, key=position))
+
+
+def _body(op: dict[str, Any], models: Models) -> Body | None:
+    body = op.get("requestBody")
+    if not isinstance(body, dict) or not body.get("content"):
+        return None
+    media_type = "application/json" if "application/json" in body["content"] else sorted(body["content"])[0]
+    schema = body["content"][media_type].get("schema") or {}
+    is_open_object = schema.get("type") == "object" and not schema.get("required")
+    return Body(
+        media_type=media_type,
+        type=type_of(schema, models),
+        required=bool(body.get("required")),
+        default_empty_object=bool(body.get("required")) and is_open_object,
+    )
+
+
+def _result(op: dict[str, Any], models: Models) -> tuple[TypeExpr | None, bool]:
+    responses = op.get("responses") or {}
+    success = sorted(code for code in responses if str(code).startswith("2"))
+    if not success:
+        return None, False
+    content = (responses[success[0]] or {}).get("content") or {}
+    schema = (content.get("application/json") or {}).get("schema")
+    if not isinstance(schema, dict):
+        return None, False
+    if is_success_envelope(schema):
+        return type_of(schema["properties"]["result"], models), True
+    return type_of(schema, models), False
+
+
+def _operation(path: str, method: str, op: dict[str, Any], models: Models, diags: Diagnostics) -> Operation:
+    route = route_of(path, method)
+    pointer = op_pointer(path, method)
+    result, unwrap = _result(op, models)
+    return Operation(
+        operation_id=str(op.get("operationId") or f"{method} {path}"),
+        http_method=method,
+        path=path,
+        name=PythonIdentifier.from_text(route.verb),
+        description=str(op.get("description") or op.get("summary") or ""),
+        parameters=_parameters(op, path, models, pointer, diags),
+        body=_body(op, models),
+        result=result,
+        unwrap_result=unwrap,
+        deprecated=bool(op.get("deprecated")),
+        security=tuple(tuple(sorted(requirement)) for requirement in op.get("security") or []),
+        resource_path=tuple(PythonIdentifier.from_text(noun) for noun in route.nouns),
+    )
+
+
+def _tree(operations: list[Operation]) -> list[Resource]:
+    nodes: dict[tuple[PythonIdentifier, ...], Resource] = {}
+    roots: list[Resource] = []
+    for op in operations:
+        for depth in range(1, len(op.resource_path) + 1):
+            key = op.resource_path[:depth]
+            if key not in nodes:
+                nodes[key] = Resource(path=key, class_name=ClassName(ClassName.from_text(key[-1]) + "Resource"))
+                (nodes[key[:-1]].children if depth > 1 else roots).append(nodes[key])
+        nodes[op.resource_path].operations.append(op)
+    for node in nodes.values():
+        node.children.sort(key=lambda child: child.attribute)
+        node.operations = _unique_method_names(node)
+    return sorted(roots, key=lambda root: root.attribute)
+
+
+def _unique_method_names(resource: Resource) -> list[Operation]:
+    """Two operations on one resource with one verb: the first (by path, method) keeps it, the others
+    are named after their operationId; a child resource's attribute name is never shadowed."""
+    taken = {child.attribute for child in resource.children}
+    named: list[Operation] = []
+    for op in sorted(resource.operations, key=lambda op: (op.path, op.http_method)):
+        name = op.name
+        if name in taken:
+            name = PythonIdentifier.from_text(op.operation_id)
+        while name in taken:
+            name = PythonIdentifier(f"{name}_")
+        taken.add(name)
+        named.append(op if name == op.name else _renamed(op, name))
+    return sorted(named, key=lambda op: op.name)
+
+
+def _renamed(op: Operation, name: PythonIdentifier) -> Operation:
+    return replace(op, name=name)
+
+
+def build_api(doc: dict[str, Any], models: Models, config: GeneratorConfig, diags: Diagnostics) -> Api:
+    operations = [_operation(path, method, op, models, diags) for path, method, op in iter_operations(doc)]
+    info = doc.get("info") or {}
+    return Api(
+        config=config,
+        title=str(info.get("title") or "API"),
+        description=str(info.get("description") or ""),
+        resources=_tree(operations),
+        security_schemes=doc.get("components", {}).get("securitySchemes") or {},
+    )

@@ -1,0 +1,84 @@
+"""Python type expressions for schemas: every annotation the templates write comes from here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["ANY", "TypeExpr", "type_of"]
+
+_REF_PREFIX = "#/components/schemas/"
+_SCALARS = {"integer": "int", "number": "float", "boolean": "bool"}
+_STRING_FORMATS = {"date-time": ("datetime", ("datetime", "datetime")), "date": ("date", ("datetime", "date"))}
+
+
+@dataclass(frozen=True)
+class TypeExpr:
+    """An annotation (``list[Deployment] | None``) and the imports it needs, as (module, name)."""
+
+    annotation: str
+    imports: frozenset[tuple[str, str]] = field(default_factory=frozenset)
+    model_class: str | None = None  # set when the expression is exactly one model class
+
+    def nullable(self) -> TypeExpr:
+        if self.annotation == "Any" or self.annotation.endswith("| None"):
+            return self
+        return TypeExpr(f"{self.annotation} | None", self.imports)
+
+
+ANY = TypeExpr("Any", frozenset({("typing", "Any")}))
+
+
+def _union(members: list[TypeExpr]) -> TypeExpr:
+    annotations = list(dict.fromkeys(member.annotation for member in members))
+    if "Any" in annotations or not annotations:
+        return ANY
+    imports = frozenset().union(*(member.imports for member in members))
+    if len(annotations) == 1:
+        return members[0]
+    return TypeExpr(" | ".join(annotations), imports)
+
+
+def _literal(values: list[Any]) -> TypeExpr | None:
+    if not values or not all(isinstance(value, str | int | bool) or value is None for value in values):
+        return None
+    # repr() of str/int/bool/None is always a valid, inert Python literal
+    members = ", ".join(repr(value) for value in dict.fromkeys(values))
+    return TypeExpr(f"Literal[{members}]", frozenset({("typing", "Literal")}))
+
+
+def type_of(schema: Any, models: dict[str, tuple[str, str]]) -> TypeExpr:
+    """``models`` maps component name -> (module, class name)."""
+    if not isinstance(schema, dict):
+        return ANY
+    expr = _base_type(schema, models)
+    return expr.nullable() if schema.get("nullable") is True else expr
+
+
+def _base_type(schema: dict[str, Any], models: dict[str, tuple[str, str]]) -> TypeExpr:
+    ref = schema.get("$ref")
+    if isinstance(ref, str):
+        target = models.get(ref.removeprefix(_REF_PREFIX))
+        if target is None:
+            return ANY
+        module, class_name = target
+        return TypeExpr(class_name, frozenset({(module, class_name)}), model_class=class_name)
+    for key in ("anyOf", "oneOf"):
+        if isinstance(schema.get(key), list):
+            return _union([type_of(member, models) for member in schema[key]])
+    if isinstance(schema.get("enum"), list) and (literal := _literal(schema["enum"])) is not None:
+        return literal
+    kind = schema.get("type")
+    if kind == "string":
+        annotation, imported = _STRING_FORMATS.get(str(schema.get("format")), ("str", None))
+        return TypeExpr(annotation, frozenset({imported}) if imported else frozenset())
+    if kind in _SCALARS:
+        return TypeExpr(_SCALARS[kind])
+    if kind == "array":
+        item = type_of(schema.get("items"), models)
+        return TypeExpr(f"list[{item.annotation}]", item.imports | ANY.imports if item is ANY else item.imports)
+    if kind == "object" or "properties" in schema:
+        values = schema.get("additionalProperties")
+        value = type_of(values, models) if isinstance(values, dict) and values else ANY
+        return TypeExpr(f"dict[str, {value.annotation}]", value.imports | ANY.imports)
+    return ANY

@@ -1,0 +1,181 @@
+"""The pipeline as a list of steps: :func:`build` reads top to bottom like the data flows.
+
+spec -> ingest -> normalize -> plan model modules -> datamodel-code-generator (models)
+-> intermediate model -> Jinja (runtime, resources, client, docs) -> ruff -> atomic swap.
+
+Everything is written into a temporary folder beside the output and swapped in only when
+every step succeeded: a failure leaves the previous output exactly as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from clientgen.config import GeneratorConfig, load_config
+from clientgen.diagnostics import Diagnostics, Level, SpecError
+from clientgen.generators.models import ModelIndex, emit_models, plan_modules
+from clientgen.ingest import load_source
+from clientgen.model import Api, build_api
+from clientgen.normalize import normalize
+from clientgen.render import make_environment
+
+__all__ = ["BuildResult", "build", "write_tree"]
+
+NORMALIZED_FILE = "openapi.normalized.json"
+REPORT_FILE = "report.json"
+RUNTIME_TEMPLATES = ("__init__.py", "_auth.py", "_base_client.py", "_client.py", "_exceptions.py", "_parsing.py",
+                     "_types.py", "_validation.py", "_version.py", "py.typed")  # fmt: skip
+
+
+@dataclass
+class BuildResult:
+    api: Api
+    diagnostics: Diagnostics
+    files: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def _dump_json(data: Any) -> str:
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _render_package(api: Api, root: Path) -> None:
+    env = make_environment()
+    package = api.config.import_name
+    package_dir = root / "src" / package
+    context = {
+        "package": package,
+        "distribution": api.config.distribution,
+        "version": api.config.version,
+        "base_url": api.config.base_url,
+        "env_prefix": api.config.environment_prefix,
+        "title": api.title,
+        "resources": api.resources,
+        "operations": api.operations,
+        "exceptions": _exception_names(),
+        "exports": sorted(["AsyncClient", "Client", "__version__", *_exception_names()]),
+        "example": api.operations[0] if api.operations else None,
+    }
+    for name in RUNTIME_TEMPLATES:
+        _write(package_dir / name, env.get_template(f"package/{name}.jinja").render(context))
+    resource_template = env.get_template("package/resources/resource.py.jinja")
+    header = env.get_template("header.jinja").render()
+    _write(package_dir / "resources" / "__init__.py", header)
+    for resource in api.all_resources():
+        module_file = package_dir / Path(*resource.module.split("."))
+        _write(module_file.with_suffix(".py"), resource_template.render(context, resource=resource))
+        _write(module_file.parent / "__init__.py", header)
+    _write(root / "pyproject.toml", env.get_template("pyproject.toml.jinja").render(context))
+    _write(root / "README.md", env.get_template("README.md.jinja").render(context))
+    _write(root / "api.md", env.get_template("api.md.jinja").render({**context, "resources": api.all_resources()}))
+
+
+def _exception_names() -> list[str]:
+    return sorted(
+        ["APIConnectionError", "APIError", "APIResponseValidationError", "APIStatusError", "APITimeoutError",
+         "AuthenticationError", "BadRequestError", "ClientConfigurationError", "CloudflareError", "ConflictError",
+         "ErrorDetail", "InternalServerError", "NotFoundError", "ParameterValidationError", "PermissionDeniedError",
+         "RateLimitError", "UnprocessableEntityError", "UnsuccessfulResponseError"]
+    )  # fmt: skip
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8", newline="\n")
+
+
+def _format(root: Path) -> None:
+    """ruff removes unused imports, sorts them, and formats: the package reads like hand-written code."""
+    ruff = [sys.executable, "-m", "ruff"]
+    common = ["--isolated", "--no-cache", "--line-length", "120", "--target-version", "py311"]
+    src = str(root / "src")
+    steps = [[*ruff, "check", *common, "--select", "F401,I", "--fix", "--quiet", "--exit-zero", src], [*ruff, "format", *common, "--quiet", src]]
+    for command in steps:
+        result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603 - fixed argv
+        if result.returncode != 0:
+            msg = f"ruff failed on the generated package: {result.stderr.strip() or result.stdout.strip()}"
+            raise RuntimeError(msg)
+
+
+def _model_index(index: ModelIndex, package: str) -> dict[str, tuple[str, str]]:
+    return {name: (f"{package}.types.{ref.module}", ref.class_name) for name, ref in index.items()}
+
+
+def build(spec: Path, config: GeneratorConfig, root: Path, work: Path) -> BuildResult:
+    """Generate the whole output tree into ``root`` (an empty folder)."""
+    diags = Diagnostics()
+    source = load_source(spec)
+    normalized = normalize(source, diags)
+    plan = plan_modules(normalized)
+    types_dir = root / "src" / config.import_name / "types"
+    header = make_environment().get_template("header.jinja").render().strip()
+    index = emit_models(normalized, plan, types_dir, work, header)
+    api = build_api(normalized, _model_index(index, config.import_name), config, diags)
+    _render_package(api, root)
+    _write(root / NORMALIZED_FILE, _dump_json(normalized))
+    _write(root / REPORT_FILE, _dump_json(_report(api, diags)))
+    _format(root)
+    return BuildResult(api=api, diagnostics=diags, files=sum(1 for path in root.rglob("*") if path.is_file()))
+
+
+def _report(api: Api, diags: Diagnostics) -> dict[str, Any]:
+    operations = [
+        {
+            "operationId": op.operation_id,
+            "method": op.http_method.upper(),
+            "path": op.path,
+            "call": op.call_path,
+            "returns": op.return_annotation,
+            "status": "typed" if op.result is not None and op.result.annotation != "Any" else "untyped",
+        }
+        for op in api.operations
+    ]
+    return {
+        "operations": sorted(operations, key=lambda entry: (entry["path"], entry["method"])),
+        "diagnostics": [item.as_dict() for item in diags.sorted()],
+        "summary": {
+            "operations": len(operations),
+            "warnings": diags.count(Level.WARNING),
+            "decisions": diags.count(Level.INFO),
+        },
+    }
+
+
+def write_tree(spec: Path, config_path: Path, out: Path, *, strict: bool = False) -> BuildResult:
+    """Build into a temporary sibling of ``out`` and swap it in only on success."""
+    config = load_config(config_path)
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".generated-", dir=out.parent))
+    try:
+        with tempfile.TemporaryDirectory(prefix="clientgen-") as work:
+            result = build(spec, config, staging / "tree", Path(work))
+        if strict and result.diagnostics.count(Level.WARNING):
+            first = next(item for item in result.diagnostics.sorted() if item.level is Level.WARNING)
+            raise SpecError(spec, f"{first.message} (--strict: {result.diagnostics.count(Level.WARNING)} warnings)", pointer=first.pointer)
+        _swap(staging / "tree", out, staging)
+        return result
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _swap(new: Path, out: Path, staging: Path) -> None:
+    """Replace ``out`` by ``new``: two renames on one filesystem, the old tree kept until the new one is in place."""
+    if out.exists():
+        old = staging / "previous"
+        os.replace(out, old)
+        try:
+            os.replace(new, out)
+        except OSError:
+            os.replace(old, out)
+            raise
+    else:
+        os.replace(new, out)

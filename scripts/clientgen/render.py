@@ -1,0 +1,57 @@
+"""The one Jinja environment, shared by the pipeline and the tests.
+
+Templates only lay out text.  Spec text reaches generated code through two filters:
+``pystr`` (a Python string literal, via ``repr``) and ``docstring`` (the body of a
+triple-quoted string with quotes, backslashes and control characters escaped).  Spec text
+is never placed in comments, where a bare CR or a newline would end the comment.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+import jinja2
+
+__all__ = ["TEMPLATES", "docstring", "make_environment", "pystr"]
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\x85]")
+MAX_DOC_CHARS = 4000  # a docstring longer than this is cut: 50 MB descriptions exist in hostile specs
+
+
+def pystr(value: object) -> str:
+    """A Python literal for a spec string (or ``None``/bool/int): inert whatever it contains."""
+    if value is None or isinstance(value, bool | int | str):
+        return repr(value)
+    msg = f"pystr takes str, int, bool or None, not {type(value).__name__}"
+    raise TypeError(msg)
+
+
+def docstring(text: str, indent: int = 0, width: int = 88) -> str:
+    """Safe docstring body: escaped, one paragraph per source paragraph, indented for its block."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")[:MAX_DOC_CHARS]
+    text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    text = _CONTROL.sub(lambda match: f"\\x{ord(match.group(0)):02x}" if ord(match.group(0)) < 0x100 else f"\\u{ord(match.group(0)):04x}", text)
+    paragraphs = [" ".join(part.split()) for part in text.split("\n\n")]
+    wrapped = [textwrap.fill(part, width=max(width - indent, 40), break_long_words=False, break_on_hyphens=False) for part in paragraphs if part]
+    body = "\n\n".join(wrapped).strip()
+    if body.endswith('"'):
+        body += " "
+    pad = " " * indent
+    return "\n".join(pad + line if line else "" for line in body.splitlines()).lstrip()
+
+
+def make_environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,  # noqa: S701 - we write Python and Markdown, escaped by our own filters
+    )
+    env.filters["pystr"] = pystr
+    env.filters["docstring"] = docstring
+    return env
