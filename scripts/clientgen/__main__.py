@@ -32,7 +32,9 @@ def _check(args: argparse.Namespace) -> int:
     differences = stale_report(args.spec, args.config, args.out)
     if differences:
         print("\n".join(differences), file=sys.stderr)
-        print(f"error: {args.out}/ is stale or edited by hand: run `make generate` and commit the result", file=sys.stderr)
+        print(
+            f"error: {args.out}/ is stale or edited by hand: run `make generate` and commit the result", file=sys.stderr
+        )
         return 1
     print(f"{args.out}/ is up to date")
     return 0

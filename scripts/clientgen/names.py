@@ -43,8 +43,10 @@ _IRREGULAR_SINGULAR = {
 
 
 def split_words(text: str) -> list[str]:
-    """Lower-case words of any spelling: ``"TLSv1.2"`` -> ``["tl", "sv", "1", "2"]`` is avoided by
-    treating an upper-case run before a lower-case letter as its own word (``TLS``, ``v``, ``1``, ``2``)."""
+    """Lower-case words of any spelling: ``"TLSv1.2"`` -> ``["tl", "sv", "1", "2"]``.
+
+    Text is NFKC-normalized and reduced to ASCII first, so look-alike letters cannot smuggle in.
+    """
     ascii_text = unicodedata.normalize("NFKC", text).encode("ascii", "ignore").decode()
     words: list[str] = []
     for chunk in re.split(r"[^A-Za-z0-9]+", ascii_text):
@@ -72,12 +74,17 @@ class PythonIdentifier(str):
         return super().__new__(cls, value)
 
     @classmethod
-    def from_text(cls, text: str, *, fallback: str = "value") -> Self:
-        """Sanitize arbitrary spec text: ``"cf-ray"`` -> ``cf_ray``, ``"from"`` -> ``from_``, ``"1"`` -> ``n_1``."""
+    def from_text(cls, text: str, *, fallback: str = "value", shadow_builtins: bool = False) -> Self:
+        """Sanitize arbitrary spec text: ``"cf-ray"`` -> ``cf_ray``, ``"from"`` -> ``from_``, ``"1"`` -> ``n_1``.
+
+        Model fields must not shadow the builtins their class body annotates with (``str``,
+        ``list``); a method or resource may (``client.zones.list``): pass ``shadow_builtins``.
+        """
         name = "_".join(split_words(text)) or fallback
         if name[0].isdigit():
             name = f"n_{name}"
-        if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in _RESERVED:
+        reserved = _RESERVED if not shadow_builtins else frozenset({"self", "cls"})
+        if keyword.iskeyword(name) or name in reserved:
             name += "_"
         return cls(_bounded(name, text))
 
@@ -112,6 +119,6 @@ def singular(word: str) -> str:
     for suffix, replacement in (("ies", "y"), ("sses", "ss"), ("xes", "x"), ("ches", "ch"), ("shes", "sh")):
         if word.endswith(suffix) and len(word) > len(suffix) + 1:
             return word[: -len(suffix)] + replacement
-    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:  # noqa: PLR2004 - "gas", "dns"
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
         return word[:-1]
     return word

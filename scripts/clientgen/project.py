@@ -10,7 +10,6 @@ every step succeeded: a failure leaves the previous output exactly as it was.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -93,11 +92,14 @@ def _write(path: Path, text: str) -> None:
 
 
 def _format(root: Path) -> None:
-    """ruff removes unused imports, sorts them, and formats: the package reads like hand-written code."""
+    """Ruff removes unused imports, sorts them, and formats: the package reads like hand-written code."""
     ruff = [sys.executable, "-m", "ruff"]
     common = ["--isolated", "--no-cache", "--line-length", "120", "--target-version", "py311"]
     src = str(root / "src")
-    steps = [[*ruff, "check", *common, "--select", "F401,I", "--fix", "--quiet", "--exit-zero", src], [*ruff, "format", *common, "--quiet", src]]
+    steps = [
+        [*ruff, "check", *common, "--select", "F401,I", "--fix", "--quiet", "--exit-zero", src],
+        [*ruff, "format", *common, "--quiet", src],
+    ]
     for command in steps:
         result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603 - fixed argv
         if result.returncode != 0:
@@ -113,7 +115,10 @@ def build(spec: Path, config: GeneratorConfig, root: Path, work: Path) -> BuildR
     """Generate the whole output tree into ``root`` (an empty folder)."""
     diags = Diagnostics()
     source = load_source(spec)
-    normalized = normalize(source, diags)
+    try:
+        normalized = normalize(source, diags)
+    except SpecError as error:  # the normalizer knows pointers, not files
+        raise SpecError(spec, error.message, line=error.line, pointer=error.pointer) from None
     plan = plan_modules(normalized)
     types_dir = root / "src" / config.import_name / "types"
     header = make_environment().get_template("header.jinja").render().strip()
@@ -160,7 +165,11 @@ def write_tree(spec: Path, config_path: Path, out: Path, *, strict: bool = False
             result = build(spec, config, staging / "tree", Path(work))
         if strict and result.diagnostics.count(Level.WARNING):
             first = next(item for item in result.diagnostics.sorted() if item.level is Level.WARNING)
-            raise SpecError(spec, f"{first.message} (--strict: {result.diagnostics.count(Level.WARNING)} warnings)", pointer=first.pointer)
+            raise SpecError(
+                spec,
+                f"{first.message} (--strict: {result.diagnostics.count(Level.WARNING)} warnings)",
+                pointer=first.pointer,
+            )
         _swap(staging / "tree", out, staging)
         return result
     finally:
@@ -171,11 +180,11 @@ def _swap(new: Path, out: Path, staging: Path) -> None:
     """Replace ``out`` by ``new``: two renames on one filesystem, the old tree kept until the new one is in place."""
     if out.exists():
         old = staging / "previous"
-        os.replace(out, old)
+        out.replace(old)
         try:
-            os.replace(new, out)
+            new.replace(out)
         except OSError:
-            os.replace(old, out)
+            old.replace(out)
             raise
     else:
-        os.replace(new, out)
+        new.replace(out)

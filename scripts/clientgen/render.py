@@ -33,9 +33,18 @@ def docstring(text: str, indent: int = 0, width: int = 88) -> str:
     """Safe docstring body: escaped, one paragraph per source paragraph, indented for its block."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")[:MAX_DOC_CHARS]
     text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    text = _CONTROL.sub(lambda match: f"\\x{ord(match.group(0)):02x}" if ord(match.group(0)) < 0x100 else f"\\u{ord(match.group(0)):04x}", text)
+    text = _CONTROL.sub(
+        lambda match: (
+            f"\\x{ord(match.group(0)):02x}" if ord(match.group(0)) < 0x100 else f"\\u{ord(match.group(0)):04x}"
+        ),
+        text,
+    )
     paragraphs = [" ".join(part.split()) for part in text.split("\n\n")]
-    wrapped = [textwrap.fill(part, width=max(width - indent, 40), break_long_words=False, break_on_hyphens=False) for part in paragraphs if part]
+    wrapped = [
+        textwrap.fill(part, width=max(width - indent, 40), break_long_words=False, break_on_hyphens=False)
+        for part in paragraphs
+        if part
+    ]
     body = "\n\n".join(wrapped).strip()
     if body.endswith('"'):
         body += " "

@@ -37,11 +37,11 @@ def _is_param(segment: str) -> bool:
 def route_of(path: str, method: str) -> Route:
     segments = [segment for segment in path.strip("/").split("/") if segment]
     scope = None
-    if len(segments) > 2 and segments[0] in SCOPES and _is_param(segments[1]):  # noqa: PLR2004 - scope noun + id
+    if len(segments) > 2 and segments[0] in SCOPES and _is_param(segments[1]):
         scope, segments = segments[0], segments[2:]
     nouns = [segment for segment in segments if not _is_param(segment)]
     ends_at_item = bool(segments) and _is_param(segments[-1])
-    if len(segments) >= 3 and not ends_at_item and _is_param(segments[-2]) and len(nouns) >= 2:  # noqa: PLR2004
+    if len(segments) >= 3 and not ends_at_item and _is_param(segments[-2]) and len(nouns) >= 2:
         return Route(tuple(nouns[:-1]), nouns[-1], scope)
     verbs = _ITEM_VERBS if ends_at_item else _COLLECTION_VERBS
     return Route(tuple(nouns) or ((scope,) if scope else ("root",)), verbs.get(method, method), scope)

@@ -19,7 +19,10 @@ MAX_DIFF_LINES = 60
 
 def _is_tool_output(relative: Path) -> bool:
     """Caches and build output that tools leave in the tree are not part of the generation."""
-    return any(part.startswith(".") or part in {"__pycache__", "build", "dist"} or part.endswith(".egg-info") for part in relative.parts)
+    return any(
+        part.startswith(".") or part in {"__pycache__", "build", "dist"} or part.endswith(".egg-info")
+        for part in relative.parts
+    )
 
 
 def _files(root: Path) -> dict[str, Path]:
@@ -34,11 +37,8 @@ def _files(root: Path) -> dict[str, Path]:
 def diff_trees(expected: Path, actual: Path) -> list[str]:
     """Human-readable differences; empty when the trees are byte-identical."""
     want, have = _files(expected), _files(actual)
-    lines: list[str] = []
-    for name in sorted(want.keys() - have.keys()):
-        lines.append(f"only in the fresh generation: {name}")
-    for name in sorted(have.keys() - want.keys()):
-        lines.append(f"only in {actual}: {name}")
+    lines = [f"only in the fresh generation: {name}" for name in sorted(want.keys() - have.keys())]
+    lines += [f"only in {actual}: {name}" for name in sorted(have.keys() - want.keys())]
     for name in sorted(want.keys() & have.keys()):
         old, new = have[name].read_bytes(), want[name].read_bytes()
         if old != new:

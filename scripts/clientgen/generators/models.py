@@ -32,17 +32,23 @@ _SHARED_NAMES = frozenset({*ENVELOPE_ITEM_NAMES.values(), FAILURE_ENVELOPE_NAME}
 _REF_PREFIX = "#/components/schemas/"
 
 DMCG_OPTIONS = (
-    "--input-file-type", "openapi",
-    "--output-model-type", "pydantic_v2.BaseModel",
-    "--target-python-version", "3.11",
+    "--input-file-type",
+    "openapi",
+    "--output-model-type",
+    "pydantic_v2.BaseModel",
+    "--target-python-version",
+    "3.11",
     "--use-annotated",
     "--field-constraints",
     "--use-standard-collections",
     "--use-union-operator",
     "--use-double-quotes",
-    "--enum-field-as-literal", "all",
-    "--output-datetime-class", "datetime",
-    "--extra-fields", "allow",  # unknown fields the API adds are kept, not lost
+    "--enum-field-as-literal",
+    "all",
+    "--output-datetime-class",
+    "datetime",
+    "--extra-fields",
+    "allow",  # unknown fields the API adds are kept, not lost
     "--allow-population-by-field-name",
     "--strict-nullable",
     "--use-schema-description",
@@ -102,19 +108,33 @@ def plan_modules(doc: dict[str, Any]) -> dict[str, str]:
     }
 
 
+def _python_field_names(properties: dict[str, Any]) -> dict[str, str]:
+    """Wire name -> Python field name for one model, distinct even when names collide.
+
+    ``>1y`` and ``1y``, or ``a-b`` and ``a_b``, sanitize alike: the first in sorted order keeps the name.
+    """
+    chosen: dict[str, str] = {}
+    used: set[str] = set()
+    for wire in sorted(properties):
+        name = base = str(PythonIdentifier.from_text(wire))
+        number = 2
+        while name in used:
+            name, number = f"{base}_{number}", number + 1
+        used.add(name)
+        chosen[wire] = name
+    return chosen
+
+
 def _field_aliases(schemas: dict[str, Any]) -> dict[str, str]:
-    names: set[str] = set()
-    stack: list[Any] = list(schemas.values())
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            if isinstance(item.get("properties"), dict):
-                names.update(item["properties"])
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    aliases = {name: str(PythonIdentifier.from_text(name)) for name in sorted(names)}
-    return {name: python for name, python in aliases.items() if python != name}
+    """Scoped ``Class.wire`` -> Python name for every property whose wire name is not its Python name."""
+    aliases: dict[str, str] = {}
+    for class_name, schema in sorted(schemas.items()):
+        properties = schema.get("properties") if isinstance(schema, dict) else None
+        if isinstance(properties, dict):
+            for wire, python in _python_field_names(properties).items():
+                if python != wire:
+                    aliases[f"{class_name}.{wire}"] = python
+    return aliases
 
 
 def _module_document(doc: dict[str, Any], plan: dict[str, str]) -> dict[str, Any]:

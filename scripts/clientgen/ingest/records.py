@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,14 @@ from .refs import to_pointer
 __all__ = ["METHODS", "Record", "parse_record"]
 
 METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
-_FIELDS = ("x-cfPermissionsRequired", "x-cfPlanAvailability", "parameters", "requestBody", "responses", "security")
+_FIELDS = (
+    "x-cfPermissionsRequired",
+    "x-cfPlanAvailability",
+    "parameters",
+    "requestBody",
+    "responses",
+    "security",
+)
 _VALUE_COUNT = len(_FIELDS)
 _JSON_START = frozenset('{["-0123456789ntf')
 _NOT_HEADER = frozenset('{}[]"')
@@ -93,7 +101,10 @@ def _decode_values(text: str, start: int) -> _Decoded | _Failure:
     for number in range(1, _VALUE_COUNT + 1):
         position = _skip_space(text, position)
         if position == len(text):
-            return _Failure(position, f"expected {_VALUE_COUNT} JSON values after the header, found {number - 1}")
+            return _Failure(
+                position,
+                f"expected {_VALUE_COUNT} JSON values after the header, found {number - 1}",
+            )
         try:
             value, end = decoder.raw_decode(text, position)
         except json.JSONDecodeError as error:
@@ -129,15 +140,19 @@ def _fallback_splits(text: _Text, tried: set[int]) -> list[int]:
     return splits[:_MAX_FALLBACK_TRIES]
 
 
-def _split(file: Path, text: _Text) -> tuple[int, _Decoded]:
+def _candidates(text: _Text) -> Iterator[int]:
     structural = _structural_splits(text)
+    yield from structural
+    yield from _fallback_splits(text, set(structural))
+
+
+def _split(file: Path, text: _Text) -> tuple[int, _Decoded]:
     failures: list[_Failure] = []
-    for k in [*structural, *_fallback_splits(text, set(structural))]:
+    for k in _candidates(text):
         result = _decode_values(text.text, text.starts[k])
-        if isinstance(result, _Failure):
-            failures.append(result)
-            continue
-        return k, result
+        if isinstance(result, _Decoded):
+            return k, result
+        failures.append(result)
     if failures:
         worst = max(failures, key=lambda failure: failure.offset)
         raise SpecError(file, worst.message, line=text.line_of(worst.offset))
@@ -153,7 +168,11 @@ def _header(file: Path, text: _Text, k: int) -> tuple[str, str, str, str]:
     if not path.startswith("/") or any(char.isspace() for char in path):
         raise SpecError(file, f"expected a path starting with '/', found {path!r}", line=k - 3)
     if method not in METHODS:
-        raise SpecError(file, f"unknown HTTP method {method!r} (expected one of {', '.join(sorted(METHODS))})", line=k - 2)
+        raise SpecError(
+            file,
+            f"unknown HTTP method {method!r} (expected one of {', '.join(sorted(METHODS))})",
+            line=k - 2,
+        )
     if not tag.strip():
         raise SpecError(file, "the tag line is empty", line=k - 1)
     if not operation_id or any(char.isspace() for char in operation_id):
@@ -167,11 +186,18 @@ def parse_record(file: Path, content: str | None = None) -> Record:
     k, decoded = _split(file, text)
     path, method, tag, operation_id = _header(file, text, k)
     pointer = to_pointer(["paths", path, method])
-    located = [Located(value, text.line_of(offset)) for value, offset in zip(decoded.values, decoded.offsets, strict=True)]
+    located = [
+        Located(value, text.line_of(offset)) for value, offset in zip(decoded.values, decoded.offsets, strict=True)
+    ]
     for field, item in zip(_FIELDS, located, strict=True):
         repeated = decoded.duplicates.locate(item.value)
         if repeated is not None:
-            raise SpecError(file, "duplicate key in a JSON object", line=item.line, pointer=pointer + to_pointer([field]) + repeated)
+            raise SpecError(
+                file,
+                "duplicate key in a JSON object",
+                line=item.line,
+                pointer=pointer + to_pointer([field]) + repeated,
+            )
     description = "\n".join(text.lines[: k - 4])
     operation = build_operation(file, pointer, operation_id, tag, description, located)
     lines = {name: item.line for name, item in zip(_FIELDS, located, strict=True)}

@@ -33,7 +33,12 @@ COMPONENT_PREFIX = "#/components/schemas/"
 def _name(file: Path, ref: str, pointer: str, line: int | None) -> str:
     name = ref.removeprefix(COMPONENT_PREFIX)
     if not ref.startswith(COMPONENT_PREFIX) or not name or "/" in name:
-        raise SpecError(file, f"unsupported $ref {ref!r} in a record: expected {COMPONENT_PREFIX}<name>", line=line, pointer=pointer)
+        raise SpecError(
+            file,
+            f"unsupported $ref {ref!r} in a record: expected {COMPONENT_PREFIX}<name>",
+            line=line,
+            pointer=pointer,
+        )
     return name.replace("~1", "/").replace("~0", "~")
 
 
@@ -67,7 +72,9 @@ def _unresolved(roots: dict[str, tuple[Any, str]], known: set[str]) -> tuple[str
     return None
 
 
-def recover_recursive_refs(file: Path, operation: dict[str, Any], base: str, lines: Mapping[str, int]) -> dict[str, Any]:
+def recover_recursive_refs(
+    file: Path, operation: dict[str, Any], base: str, lines: Mapping[str, int]
+) -> dict[str, Any]:
     """Resolve ``operation``'s recursive refs in place; return the components they now point to.
 
     ``base`` is the operation's pointer in the document and ``lines`` the record line each
@@ -83,7 +90,12 @@ def recover_recursive_refs(file: Path, operation: dict[str, Any], base: str, lin
         name = _name(file, ref, pointer + "/$ref", line)
         depth = _choose(tokens, name)
         if not depth:
-            raise SpecError(file, f"cannot find the schema that recursive $ref {ref!r} denotes", line=line, pointer=pointer)
+            raise SpecError(
+                file,
+                f"cannot find the schema that recursive $ref {ref!r} denotes",
+                line=line,
+                pointer=pointer,
+            )
         parent, key = _node(root, tokens[: depth - 1]), tokens[depth - 1]
         schemas[name] = parent[key]
         roots[name] = (schemas[name], "/components/schemas" + to_pointer([name]))

@@ -59,6 +59,8 @@ def iter_refs(root: Any) -> Iterator[tuple[tuple[Token, ...], dict[str, Any]]]:
     Iterative, so deeply nested documents cannot exhaust the interpreter stack; the token
     path is only materialised for the (rare) reference sites.
     """
+    if not isinstance(root, dict | list):
+        return
     stack: list[tuple[Any, _Chain, bool]] = [(root, None, False)]
     while stack:
         node, chain, is_map = stack.pop()
@@ -68,11 +70,14 @@ def iter_refs(root: Any) -> Iterator[tuple[tuple[Token, ...], dict[str, Any]]]:
             children = [
                 (child, (chain, key), not is_map and key in _NAME_MAPS)
                 for key, child in node.items()
-                if is_map or not _is_literal(key, child)
+                if isinstance(child, dict | list) and (is_map or not _is_literal(key, child))
             ]
-            stack.extend(reversed(children))
-        elif isinstance(node, list):
-            stack.extend(reversed([(child, (chain, index), False) for index, child in enumerate(node)]))
+        else:
+            children = [
+                (child, (chain, index), False) for index, child in enumerate(node) if isinstance(child, dict | list)
+            ]
+        children.reverse()
+        stack.extend(children)
 
 
 def _unescape(token: str) -> str:

@@ -33,6 +33,24 @@ class _AliasLimit(yaml.MarkedYAMLError):  # type: ignore[misc]
     """Raised by the loader when aliases would expand the document beyond the bounds."""
 
 
+def _check_keys(node: Any) -> None:
+    """Keys must be scalars and not repeat; merged (``<<``) keys may still be overridden.
+
+    Checked at composition, before ``flatten_mapping`` splices merged keys in.
+    """
+    own: set[str] = set()
+    for key_node, _ in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise yaml.constructor.ConstructorError(
+                None, None, "mapping keys must be plain scalars", key_node.start_mark
+            )
+        if key_node.tag != _MERGE_TAG and key_node.value in own:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key_node.value!r}", key_node.start_mark
+            )
+        own.add(key_node.value)
+
+
 class _BoundedLoader(yaml.SafeLoader):  # type: ignore[misc]
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
@@ -47,17 +65,22 @@ class _BoundedLoader(yaml.SafeLoader):  # type: ignore[misc]
             self._count_alias(event)
             return super().compose_node(parent, index)
         anchor = getattr(event, "anchor", None)
-        if anchor is None:
-            return super().compose_node(parent, index)
-        self._open_anchors.add(anchor)
+        if anchor is not None:
+            self._open_anchors.add(anchor)
         try:
-            return super().compose_node(parent, index)
+            node = super().compose_node(parent, index)
         finally:
             self._open_anchors.discard(anchor)
+        if isinstance(node, yaml.MappingNode):
+            _check_keys(node)
+        return node
 
     def _count_alias(self, event: Any) -> None:
         if event.anchor in self._open_anchors:
-            raise _AliasLimit(problem=f"recursive alias *{event.anchor}", problem_mark=event.start_mark)
+            raise _AliasLimit(
+                problem=f"recursive alias *{event.anchor}",
+                problem_mark=event.start_mark,
+            )
         self._aliases += 1
         target = self.anchors.get(event.anchor)
         if target is not None:
@@ -82,16 +105,11 @@ class _BoundedLoader(yaml.SafeLoader):  # type: ignore[misc]
         return size
 
     def construct_mapping(self, node: Any, deep: bool = False) -> dict[str, Any]:
-        """Keys as source text; merged (``<<``) keys may be overridden, explicit ones not repeated."""
-        own: set[str] = set()
-        for key_node, _ in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise yaml.constructor.ConstructorError(None, None, "mapping keys must be plain scalars", key_node.start_mark)
-            if key_node.tag != _MERGE_TAG and key_node.value in own:
-                raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key_node.value!r}", key_node.start_mark)
-            own.add(key_node.value)
+        """Keys as their source text, so that ``200:`` and ``on:`` stay strings."""
         self.flatten_mapping(node)
-        return {str(key_node.value): self.construct_object(value_node, deep=deep) for key_node, value_node in node.value}
+        return {
+            str(key_node.value): self.construct_object(value_node, deep=deep) for key_node, value_node in node.value
+        }
 
 
 _BoundedLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
@@ -107,15 +125,23 @@ def _check_plain(path: Path, root: Any) -> None:
         elif isinstance(node, list):
             stack.extend((value, (*tokens, index)) for index, value in enumerate(node))
         elif isinstance(node, float) and not math.isfinite(node):
-            raise SpecError(path, "non-finite number is not JSON-compatible", pointer=to_pointer(tokens))
+            raise SpecError(
+                path,
+                "non-finite number is not JSON-compatible",
+                pointer=to_pointer(tokens),
+            )
         elif node is not None and not isinstance(node, str | int | float | bool):
             kind = type(node).__name__
-            raise SpecError(path, f"YAML value of type {kind} is not JSON-compatible", pointer=to_pointer(tokens))
+            raise SpecError(
+                path,
+                f"YAML value of type {kind} is not JSON-compatible",
+                pointer=to_pointer(tokens),
+            )
 
 
 def parse_yaml(path: Path, text: str) -> Any:
     try:
-        value = clone(yaml.load(text, Loader=_BoundedLoader))  # noqa: S506 - a SafeLoader subclass
+        value = clone(yaml.load(text, Loader=_BoundedLoader))
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None

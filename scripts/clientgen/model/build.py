@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-
 from typing import Any
 
 from clientgen.config import GeneratorConfig
@@ -31,14 +30,21 @@ def _checks(schema: dict[str, Any]) -> tuple[Check, ...]:
     return tuple(Check(keyword, repr(schema[key])) for key, keyword in table.items() if key in schema)
 
 
-def _parameters(op: dict[str, Any], path: str, models: Models, pointer: str, diags: Diagnostics) -> tuple[Parameter, ...]:
+def _parameters(
+    op: dict[str, Any], path: str, models: Models, pointer: str, diags: Diagnostics
+) -> tuple[Parameter, ...]:
     params: list[Parameter] = []
     used = set(RESERVED_ARGUMENTS)
     raw = [param for param in op.get("parameters") or [] if isinstance(param, dict)]
-    for index, param in sorted(enumerate(raw), key=lambda item: (_LOCATIONS.index(item[1]["in"]) if item[1].get("in") in _LOCATIONS else 9, item[0])):
+    for index, param in sorted(
+        enumerate(raw),
+        key=lambda item: (_LOCATIONS.index(item[1]["in"]) if item[1].get("in") in _LOCATIONS else 9, item[0]),
+    ):
         location = param.get("in")
         if location not in _LOCATIONS:
-            diags.warn(f"{pointer}/parameters/{index}", "parameter-location", f"{location!r} parameters are not supported")
+            diags.warn(
+                f"{pointer}/parameters/{index}", "parameter-location", f"{location!r} parameters are not supported"
+            )
             continue
         wire = str(param["name"])
         name = PythonIdentifier.from_text(wire)
@@ -57,6 +63,7 @@ def _parameters(op: dict[str, Any], path: str, models: Models, pointer: str, dia
                 checks=_checks(schema) if location == "path" else (),
             )
         )
+
     # path parameters in URL order, then the other required ones, then the optional ones
     def position(param: Parameter) -> tuple[int, int]:
         if param.location == "path":
@@ -70,7 +77,7 @@ def _body(op: dict[str, Any], models: Models) -> Body | None:
     body = op.get("requestBody")
     if not isinstance(body, dict) or not body.get("content"):
         return None
-    media_type = "application/json" if "application/json" in body["content"] else sorted(body["content"])[0]
+    media_type = "application/json" if "application/json" in body["content"] else min(body["content"])
     schema = body["content"][media_type].get("schema") or {}
     is_open_object = schema.get("type") == "object" and not schema.get("required")
     return Body(
@@ -103,7 +110,7 @@ def _operation(path: str, method: str, op: dict[str, Any], models: Models, diags
         operation_id=str(op.get("operationId") or f"{method} {path}"),
         http_method=method,
         path=path,
-        name=PythonIdentifier.from_text(route.verb),
+        name=PythonIdentifier.from_text(route.verb, shadow_builtins=True),
         description=str(op.get("description") or op.get("summary") or ""),
         parameters=_parameters(op, path, models, pointer, diags),
         body=_body(op, models),
@@ -111,7 +118,7 @@ def _operation(path: str, method: str, op: dict[str, Any], models: Models, diags
         unwrap_result=unwrap,
         deprecated=bool(op.get("deprecated")),
         security=tuple(tuple(sorted(requirement)) for requirement in op.get("security") or []),
-        resource_path=tuple(PythonIdentifier.from_text(noun) for noun in route.nouns),
+        resource_path=tuple(PythonIdentifier.from_text(noun, shadow_builtins=True) for noun in route.nouns),
     )
 
 
@@ -132,8 +139,11 @@ def _tree(operations: list[Operation]) -> list[Resource]:
 
 
 def _unique_method_names(resource: Resource) -> list[Operation]:
-    """Two operations on one resource with one verb: the first (by path, method) keeps it, the others
-    are named after their operationId; a child resource's attribute name is never shadowed."""
+    """Method names unique within a resource, never shadowing a child resource.
+
+    Two operations with one verb: the first (by path, method) keeps it, the others are named
+    after their operationId.
+    """
     taken = {child.attribute for child in resource.children}
     named: list[Operation] = []
     for op in sorted(resource.operations, key=lambda op: (op.path, op.http_method)):

@@ -79,7 +79,9 @@ class _Merger:
             if common:
                 return common
         if key in {"type", "enum", "pattern", "format", "anyOf", "oneOf"}:
-            self.diags.warn(pointer, "allof-conflict", f"allOf branches disagree on {key!r} ({old!r} vs {new!r}); kept the later")
+            self.diags.warn(
+                pointer, "allof-conflict", f"allOf branches disagree on {key!r} ({old!r} vs {new!r}); kept the later"
+            )
         return new
 
     def _merge_properties(self, old: dict[str, Any], new: dict[str, Any], pointer: str) -> dict[str, Any]:
@@ -101,13 +103,16 @@ class _Merger:
     def _narrow(self, placeholder: dict[str, Any], concrete: dict[str, Any], pointer: str) -> dict[str, Any]:
         concrete_type = _schema_type(concrete)
         if concrete_type is not None and concrete_type not in _placeholder_types(placeholder):
-            self.diags.warn(pointer, "allof-conflict", f"{concrete_type!r} narrows a placeholder that does not allow it")
+            self.diags.warn(
+                pointer, "allof-conflict", f"{concrete_type!r} narrows a placeholder that does not allow it"
+            )
         return concrete
 
 
 def merge_schemas(branches: list[dict[str, Any]], pointer: str, diags: Diagnostics) -> dict[str, Any]:
     merger = _Merger(diags)
-    merged = reduce(lambda a, b: merger.merge(a, b, pointer), branches, {})
+    empty: dict[str, Any] = {}
+    merged = reduce(lambda a, b: merger.merge(a, b, pointer), branches, empty)
     if "properties" in merged and "type" not in merged:
         merged["type"] = "object"
     return merged

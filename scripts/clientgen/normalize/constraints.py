@@ -59,7 +59,9 @@ def _missing_required(node: dict[str, Any], pointer: str, diags: Diagnostics) ->
     for name in required:
         if isinstance(name, str) and name not in properties:
             properties[name] = {}
-            diags.add(f"{pointer}/required", "required-without-property", f"required {name!r} has no property; added untyped")
+            diags.add(
+                f"{pointer}/required", "required-without-property", f"required {name!r} has no property; added untyped"
+            )
     if properties:
         node["properties"] = properties
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from clientgen.diagnostics import Diagnostics
-from clientgen.normalize.schemas import iter_operations, iter_operation_schemas, op_pointer
+from clientgen.normalize.schemas import iter_operation_schemas, iter_operations, op_pointer
 
 __all__ = [
     "ENVELOPE_ITEM_NAMES",
@@ -64,7 +64,11 @@ def _reduce(schema: dict[str, Any], pointer: str, diags: Diagnostics) -> dict[st
     failures = [leaf for leaf in leaves if _success_enum(leaf) == [False]]
     if not failures or not any(_success_enum(leaf) == [True] for leaf in leaves):
         return schema
-    diags.add(pointer, "error-envelope", "unsatisfiable allOf[success envelope, failure envelope] read as the failure envelope")
+    diags.add(
+        pointer,
+        "error-envelope",
+        "unsatisfiable allOf[success envelope, failure envelope] read as the failure envelope",
+    )
     outer = {key: value for key, value in schema.items() if key not in {"allOf", "properties", "required", "type"}}
     return {"allOf": failures, **outer} if len(failures) > 1 or outer else failures[0]
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from clientgen.diagnostics import Diagnostics, escape_pointer_token
+from clientgen.names import ClassName, split_words
 from clientgen.normalize.envelopes import is_failure_envelope, is_success_envelope
 from clientgen.normalize.naming import Hint, assign_names, operation_hint, role_hint
 from clientgen.normalize.schemas import iter_operation_schemas, iter_operations, op_pointer
@@ -91,11 +92,40 @@ def _rename(node: Any, names: dict[str, str]) -> Any:
     return {key: _rename(value, names) for key, value in node.items()}
 
 
+def _existing_components(doc: dict[str, Any]) -> dict[str, Any]:
+    """Components kept by the ref pass (recursive schemas), renamed to class names, refs rewritten."""
+    schemas = doc.get("components", {}).get("schemas", {})
+    renamed: dict[str, str] = {}
+    for key in sorted(schemas):
+        name = str(ClassName.from_text(key))
+        while name in renamed.values():
+            name += "_"
+        renamed[key] = name
+    refs = {
+        _REF_PREFIX + escape_pointer_token(key): _REF_PREFIX + escape_pointer_token(name)
+        for key, name in renamed.items()
+    }
+
+    def rewrite(node: Any) -> Any:
+        if isinstance(node, list):
+            return [rewrite(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        if isinstance(node.get("$ref"), str) and node["$ref"] in refs:
+            return {**node, "$ref": refs[node["$ref"]]}
+        return {key: rewrite(value) for key, value in node.items()}
+
+    if refs:
+        doc["paths"] = rewrite(doc["paths"])
+    return {renamed[key]: rewrite(schema) for key, schema in schemas.items()}
+
+
 def hoist_objects(doc: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
     hoister = _Hoister()
-    existing = dict(doc.get("components", {}).get("schemas", {}))
-    for key in sorted(existing):  # kept recursive components: their names are fixed, their parts hoisted
-        existing[key] = hoister.hoist(existing[key], Hint(relation="root", candidates=((key,),)), keep_inline=True)
+    existing = _existing_components(doc)
+    for key in sorted(existing):  # kept recursive components: named after their key, their parts hoisted
+        hint = Hint(relation="root", candidates=(tuple(split_words(key)),))
+        existing[key] = hoister.hoist(existing[key], hint, keep_inline=True)
     for path, method, op in iter_operations(doc):
         base = op_pointer(path, method)
         for pointer, container, key in list(iter_operation_schemas(op, base)):
@@ -108,5 +138,7 @@ def hoist_objects(doc: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
     schemas = {key: _rename(schema, names) for key, schema in existing.items()}
     schemas.update({names[key]: _rename(schema, names) for key, schema in hoister.schemas.items()})
     doc.setdefault("components", {})["schemas"] = dict(sorted(schemas.items()))
-    diags.add("/components/schemas", "hoist", f"{len(hoister.schemas)} distinct object schemas named and shared by content")
+    diags.add(
+        "/components/schemas", "hoist", f"{len(hoister.schemas)} distinct object schemas named and shared by content"
+    )
     return doc

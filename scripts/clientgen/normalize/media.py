@@ -29,7 +29,11 @@ def _upper_status_keys(op: dict[str, Any], pointer: str, diags: Diagnostics) -> 
     for code, response in responses.items():
         key = code.upper() if isinstance(code, str) else str(code)
         if key in fixed:
-            diags.warn(f"{pointer}/responses/{code}", "duplicate-status", f"response {code!r} duplicates {key!r}; kept the first")
+            diags.warn(
+                f"{pointer}/responses/{code}",
+                "duplicate-status",
+                f"response {code!r} duplicates {key!r}; kept the first",
+            )
             continue
         if key != code:
             diags.add(f"{pointer}/responses/{code}", "status-case", f"response key {code!r} read as {key!r}")

@@ -31,8 +31,27 @@ Words = tuple[str, ...]
 # Class names the generated modules import or define themselves.
 RESERVED = frozenset(
     name.lower()
-    for name in ("Any", "Annotated", "BaseModel", "ConfigDict", "Field", "Literal", "RootModel", "Enum", "AwareDatetime",
-                 "Client", "AsyncClient", "NotGiven", "Omit", "Optional", "Union", "UUID", "AnyUrl", "Model", "Self")
+    for name in (
+        "Any",
+        "Annotated",
+        "BaseModel",
+        "ConfigDict",
+        "Field",
+        "Literal",
+        "RootModel",
+        "Enum",
+        "AwareDatetime",
+        "Client",
+        "AsyncClient",
+        "NotGiven",
+        "Omit",
+        "Optional",
+        "Union",
+        "UUID",
+        "AnyUrl",
+        "Model",
+        "Self",
+    )
 )
 _PRIORITY = {"role": 0, "result": 1, "body": 2, "response": 3, "parameter": 3, "nested": 4, "component": 0}
 
@@ -75,7 +94,9 @@ def operation_hint(path: str, method: str, op: dict[str, Any], where: str, schem
             return Hint("root", candidates=(failure, *(n + failure for n in nouns)), kind="role")
         return Hint("envelope", candidates=(*nouns, op_words + ("result",)), kind="result", route_words=nouns)
     if where.startswith("/requestBody"):
-        return Hint("root", candidates=tuple(n + verb + ("params",) for n in nouns) + (op_words + ("params",),), kind="body")
+        return Hint(
+            "root", candidates=tuple(n + verb + ("params",) for n in nouns) + (op_words + ("params",),), kind="body"
+        )
     name = tuple(split_words(str(_param_name(op, where))))
     return Hint("root", candidates=(name, *(n + name for n in nouns)), kind="parameter")
 
@@ -115,8 +136,10 @@ def _relative(hint: Hint, bases: tuple[Words, ...], *, relative_to_parent: bool)
         return tuple(_join(base, label) for base in bases)
     if hint.relation == "item":
         # items of an array property: the parent's candidate already ends in the property's words
-        return tuple(base[:-1] + (singular(base[-1]),) if base else ("item",) for base in bases) if relative_to_parent else tuple(
-            base + ("item",) for base in bases
+        return (
+            tuple(base[:-1] + (singular(base[-1]),) if base else ("item",) for base in bases)
+            if relative_to_parent
+            else tuple(base + ("item",) for base in bases)
         )
     if hint.relation == "value":
         return tuple(base + ("value",) for base in bases)

@@ -15,15 +15,17 @@ from clientgen.diagnostics import Diagnostics, SpecError
 
 __all__ = ["inline_refs"]
 
+_DOCUMENT = "<document>"  # the caller, which knows the file, re-raises with its name
+
 
 def _resolve(doc: dict[str, Any], ref: str, pointer: str) -> Any:
     if not ref.startswith("#/"):
-        raise SpecError("<document>", f"unsupported $ref {ref!r}: bundle external files first", pointer=pointer)
+        raise SpecError(_DOCUMENT, f"unsupported $ref {ref!r}: bundle external files first", pointer=pointer)
     node: Any = doc
-    for token in ref[2:].split("/"):
-        token = token.replace("~1", "/").replace("~0", "~")
+    for escaped in ref[2:].split("/"):
+        token = escaped.replace("~1", "/").replace("~0", "~")
         if not isinstance(node, dict) or token not in node:
-            raise SpecError("<document>", f"dangling $ref {ref!r}", pointer=pointer)
+            raise SpecError(_DOCUMENT, f"dangling $ref {ref!r}", pointer=pointer)
         node = node[token]
     return node
 
@@ -48,7 +50,9 @@ class _Inliner:
         if ref in stack:
             key = ref.rsplit("/", 1)[-1]
             if not ref.startswith("#/components/schemas/"):
-                raise SpecError("<document>", f"reference cycle through {ref!r} outside components/schemas", pointer=pointer)
+                raise SpecError(
+                    _DOCUMENT, f"reference cycle through {ref!r} outside components/schemas", pointer=pointer
+                )
             self.kept.setdefault(key, None)
             self.diags.add(pointer, "recursive-ref", f"recursive reference to {ref} kept as a component")
             return {"$ref": ref}
@@ -77,4 +81,8 @@ def inline_refs(doc: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
     new_components: dict[str, Any] = {"schemas": dict(sorted(kept.items()))}
     if "securitySchemes" in components:
         new_components["securitySchemes"] = components["securitySchemes"]
-    return {**{key: value for key, value in doc.items() if key not in {"paths", "components"}}, "paths": paths, "components": new_components}
+    return {
+        **{key: value for key, value in doc.items() if key not in {"paths", "components"}},
+        "paths": paths,
+        "components": new_components,
+    }

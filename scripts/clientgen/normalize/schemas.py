@@ -14,8 +14,8 @@ from clientgen.diagnostics import escape_pointer_token
 __all__ = [
     "HTTP_METHODS",
     "SchemaFn",
-    "iter_operations",
     "iter_operation_schemas",
+    "iter_operations",
     "map_operation_schemas",
     "transform",
 ]
@@ -36,7 +36,8 @@ def transform(schema: Any, fn: SchemaFn, pointer: str) -> Any:
     props = node.get("properties")
     if isinstance(props, dict):
         node["properties"] = {
-            name: transform(sub, fn, f"{pointer}/properties/{escape_pointer_token(name)}") for name, sub in props.items()
+            name: transform(sub, fn, f"{pointer}/properties/{escape_pointer_token(name)}")
+            for name, sub in props.items()
         }
     for key in _SCHEMA_LISTS:
         branches = node.get(key)
