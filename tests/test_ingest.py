@@ -42,7 +42,7 @@ def shared() -> Path:
 
 
 @pytest.fixture(scope="session")
-def corpus(shared: Path) -> Path:
+def cloudflare(shared: Path) -> Path:
     return shared / "corpus" / "cloudflare"
 
 
@@ -60,7 +60,7 @@ def one_line_error(error: pytest.ExceptionInfo[SpecError], file: Path, line: int
     text = str(error.value)
     assert "\n" not in text
     where = f"{file}:{line}" if line is not None else str(file)
-    assert text.startswith(where + ":") or text.startswith(where + "#"), text
+    assert text.startswith((where + ":", where + "#")), text
     return text
 
 
@@ -82,7 +82,7 @@ def record_text(
     if values is None:
         values = [None, None, PARAMETERS, None, RESPONSES, [{"api_token": []}]]
     body = " ".join(json.dumps(value, indent=0) for value in values)
-    return "\n".join([description, path, method, tag, operation_id, body])
+    return f"{description}\n{path}\n{method}\n{tag}\n{operation_id}\n{body}"
 
 
 def write(folder: Path, name: str, text: str) -> Path:
@@ -114,14 +114,16 @@ def test_seed_record(shared: Path) -> None:
     assert op["security"] == [{"api_email": [], "api_key": []}]
     assert set(document["components"]["securitySchemes"]) == SCHEMES
     assert document["components"]["securitySchemes"]["api_token"] == {"scheme": "bearer", "type": "http"}
-    assert document["openapi"] == "3.0.3" and document["servers"][0]["url"] == "https://api.cloudflare.com/client/v4"
+    assert document["openapi"] == "3.0.3"
+    assert document["servers"][0]["url"] == "https://api.cloudflare.com/client/v4"
 
 
 def test_empty_description(tmp_path: Path) -> None:
     document = load_source(write(tmp_path, "r.txt", record_text("")))
     op = operation(document)
     assert "description" not in op
-    assert op["operationId"] == "things-list" and op["security"] == [{"api_token": []}]
+    assert op["operationId"] == "things-list"
+    assert op["security"] == [{"api_token": []}]
     assert set(document["components"]["securitySchemes"]) == SCHEMES
 
 
@@ -133,12 +135,19 @@ def test_multiline_description_with_decoy_header(tmp_path: Path) -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="\r\n"), max_size=30), min_size=1, max_size=6))
+@given(
+    st.lists(
+        st.text(alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="\r\n"), max_size=30),
+        min_size=1,
+        max_size=6,
+    )
+)
 def test_any_description_round_trips(lines: list[str]) -> None:
     description = "\n".join(lines)
     record = parse_record(Path("mem.txt"), record_text(description))
     assert record.operation.get("description", "") == description
-    assert record.path == "/zones/{zone_id}/things" and record.method == "get"
+    assert record.path == "/zones/{zone_id}/things"
+    assert record.method == "get"
 
 
 def test_extension_values(tmp_path: Path) -> None:
@@ -148,15 +157,18 @@ def test_extension_values(tmp_path: Path) -> None:
     op = operation(load_source(write(tmp_path, "a.txt", record_text(values=values))))
     assert op["x-cfPermissionsRequired"] == permissions
     assert op["x-cfPlanAvailability"] == plans
-    assert "enum" not in op and "parameters" not in op and "security" not in op
+    assert "enum" not in op
+    assert "parameters" not in op
+    assert "security" not in op
     merged = [{"x-cfPermissionsRequired": permissions}, {"deprecated": True, "x-cfDeprecation": {"eol": "2024"}}]
     op = operation(load_source(write(tmp_path, "b.txt", record_text(values=[*merged, None, None, RESPONSES, None]))))
-    assert op["deprecated"] is True and op["x-cfDeprecation"] == {"eol": "2024"}
+    assert op["deprecated"] is True
+    assert op["x-cfDeprecation"] == {"eol": "2024"}
     assert op["x-cfPermissionsRequired"] == permissions
 
 
 def _values_line(text: str, index: int) -> int:
-    """1-based line on which JSON value ``index`` (0..5) of a record starts."""
+    """1-based line on which JSON value ``index`` (0..5) starts, for a one-line description."""
     decoder, lines = json.JSONDecoder(), text.split("\n")
     start = sum(len(line) + 1 for line in lines[:5])
     position = start
@@ -196,17 +208,30 @@ def test_only_five_values(tmp_path: Path) -> None:
         ({"operation_id": "two words"}, 5, "invalid operationId"),
     ],
 )
-def test_bad_header(tmp_path: Path, kwargs: dict[str, str], line: int, needle: str) -> None:
+def test_bad_header(tmp_path: Path, kwargs: dict[str, Any], line: int, needle: str) -> None:
     file = write(tmp_path, "bad.txt", record_text("Something.", **kwargs))
     with pytest.raises(SpecError) as error:
         load_source(file)
     assert needle in one_line_error(error, file, line)
 
 
+def test_bad_method_after_decoy_description(tmp_path: Path) -> None:
+    text = record_text("a\n/decoy/path\npost", method="fetch")
+    file = write(tmp_path, "decoy.txt", text)
+    with pytest.raises(SpecError) as error:
+        load_source(file)
+    assert "unknown HTTP method 'fetch'" in one_line_error(error, file, 5)
+
+
 @pytest.mark.parametrize(
     ("values", "index", "needle", "pointer"),
     [
-        ([None, None, PARAMETERS, None, RESPONSES, [{"bogus": []}]], 5, "unknown security scheme 'bogus'", "/security/0/bogus"),
+        (
+            [None, None, PARAMETERS, None, RESPONSES, [{"bogus": []}]],
+            5,
+            "unknown security scheme 'bogus'",
+            "/security/0/bogus",
+        ),
         ([None, None, {"name": "x"}, None, RESPONSES, None], 2, "parameters must be an array", "/parameters"),
         ([None, None, [{"name": "x", "in": "body"}], None, RESPONSES, None], 2, "parameter 'in'", "/parameters/0/in"),
         ([None, None, None, ["x"], RESPONSES, None], 3, "requestBody must be", "/requestBody"),
@@ -245,7 +270,17 @@ def test_not_a_record(tmp_path: Path, content: str) -> None:
     file = write(tmp_path, "junk.txt", content)
     with pytest.raises(SpecError) as error:
         load_source(file)
-    assert "\n" not in str(error.value) and str(error.value).startswith(f"{file}:")
+    assert "\n" not in str(error.value)
+    assert str(error.value).startswith(f"{file}:")
+
+
+def test_duplicate_key_in_record(tmp_path: Path) -> None:
+    text = record_text().replace('"name": "zone_id",', '"name": "zone_id",\n"name": "again",')
+    file = write(tmp_path, "dup.txt", text)
+    with pytest.raises(SpecError) as error:
+        load_source(file)
+    message = one_line_error(error, file, _values_line(text, 2))
+    assert message.endswith("~1things/get/parameters/0/name: duplicate key in a JSON object")
 
 
 def test_not_utf8(tmp_path: Path) -> None:
@@ -274,12 +309,20 @@ def test_folder_of_records_is_sorted_and_deterministic(tmp_path: Path) -> None:
     write(tmp_path, ".hidden.txt", "junk")
     write(tmp_path, "config.toml", "junk = [")
     document = load_source(tmp_path)
-    assert [(path, list(item)) for path, item in document["paths"].items()] == [("/a", ["delete", "post"]), ("/b", ["get", "put"])]
-    script = "import json,sys; from pathlib import Path; from clientgen.ingest import load_source; print(json.dumps(load_source(Path(sys.argv[1]))))"
+    assert [(path, list(item)) for path, item in document["paths"].items()] == [
+        ("/a", ["delete", "post"]),
+        ("/b", ["get", "put"]),
+    ]
+    script = (
+        "import json, sys; from pathlib import Path; from clientgen.ingest import load_source; "
+        "print(json.dumps(load_source(Path(sys.argv[1]))))"
+    )
     outputs = set()
     for seed in ("0", "1", "12345"):
         env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(REPO / "scripts")}
-        result = subprocess.run([sys.executable, "-c", script, str(tmp_path)], env=env, capture_output=True, text=True, check=True)
+        result = subprocess.run(
+            [sys.executable, "-c", script, str(tmp_path)], env=env, capture_output=True, text=True, check=True
+        )
         outputs.add(result.stdout)
     assert len(outputs) == 1
 
@@ -293,7 +336,9 @@ def _trace_record(properties_key: str, ref: str) -> list[Any]:
 
 
 def test_recursive_ref_by_property_name(tmp_path: Path) -> None:
-    document = load_source(write(tmp_path, "t.txt", record_text(values=_trace_record("trace", "#/components/schemas/abc12345_trace"))))
+    document = load_source(
+        write(tmp_path, "t.txt", record_text(values=_trace_record("trace", "#/components/schemas/abc12345_trace")))
+    )
     component = document["components"]["schemas"]["abc12345_trace"]
     assert component["type"] == "array"
     assert component["items"]["properties"]["trace"] == {"$ref": "#/components/schemas/abc12345_trace"}
@@ -303,7 +348,9 @@ def test_recursive_ref_by_property_name(tmp_path: Path) -> None:
 
 
 def test_recursive_ref_fallback_and_refusal(tmp_path: Path) -> None:
-    document = load_source(write(tmp_path, "f.txt", record_text(values=_trace_record("steps", "#/components/schemas/Step"))))
+    document = load_source(
+        write(tmp_path, "f.txt", record_text(values=_trace_record("steps", "#/components/schemas/Step")))
+    )
     assert set(document["components"]["schemas"]["Step"]["properties"]) == {"name", "trace"}
     assert dangling(document) == []
     file = write(tmp_path, "g.txt", record_text(values=_trace_record("steps", "#/components/responses/Step")))
@@ -315,8 +362,8 @@ def test_recursive_ref_fallback_and_refusal(tmp_path: Path) -> None:
 # --- the corpus ----------------------------------------------------------------------
 
 
-def test_every_corpus_record_loads(corpus: Path) -> None:
-    files = sorted((corpus / "records-2023-08").glob("*.txt"))
+def test_every_corpus_record_loads(cloudflare: Path) -> None:
+    files = sorted((cloudflare / "records-2023-08").glob("*.txt"))
     assert len(files) == 1285
     for file in files:
         document = load_source(file)
@@ -324,25 +371,27 @@ def test_every_corpus_record_loads(corpus: Path) -> None:
         assert dangling(document) == [], file
 
 
-def test_corpus_records_folder(corpus: Path) -> None:
+def test_corpus_records_folder(cloudflare: Path) -> None:
     started = time.perf_counter()
-    document = load_source(corpus / "records-2023-08")
+    document = load_source(cloudflare / "records-2023-08")
     elapsed = time.perf_counter() - started
     operations = [op for item in document["paths"].values() for op in item.values()]
     assert len(operations) == 1285
     assert dangling(document) == []
     assert elapsed < 10, f"loading the records folder took {elapsed:.1f}s"
-    original = json.loads((corpus / "openapi-2023-08-31.json").read_text(encoding="utf-8"))
+    original = json.loads((cloudflare / "openapi-2023-08-31.json").read_text(encoding="utf-8"))
     assert document["components"]["schemas"] == {"G3s9LKM9_trace": original["components"]["schemas"]["G3s9LKM9_trace"]}
     assert document["components"]["securitySchemes"] == original["components"]["securitySchemes"]
-    original_ids = {op["operationId"] for item in original["paths"].values() for key, op in item.items() if key != "parameters"}
+    original_ids = {
+        op["operationId"] for item in original["paths"].values() for key, op in item.items() if key != "parameters"
+    }
     assert {op["operationId"] for op in operations} == original_ids
     assert sum("x-cfPermissionsRequired" in op for op in operations) == 597
 
 
 @pytest.mark.parametrize("name", ["openapi-2023-08-31.json", "openapi-2023-12-29.json", "openapi-2024-08-06.json"])
-def test_corpus_documents(corpus: Path, name: str) -> None:
-    document = load_source(corpus / name)
+def test_corpus_documents(cloudflare: Path, name: str) -> None:
+    document = load_source(cloudflare / name)
     assert document["openapi"].startswith("3.0")
     assert set(document["components"]["securitySchemes"]) == SCHEMES
     assert dangling(document) == []
@@ -385,11 +434,18 @@ def test_yaml_30_document(tmp_path: Path) -> None:
 
 
 def test_json_31_document_keeps_own_schemes(tmp_path: Path) -> None:
-    spec = {
+    spec: dict[str, Any] = {
         "openapi": "3.1.0",
         "info": {"title": "t", "version": "1"},
-        "paths": {"/a": {"get": {"security": [{"api_key": [], "mine": []}], "responses": {"204": {"description": "none"}}}}},
-        "components": {"securitySchemes": {"mine": {"type": "http", "scheme": "basic"}, "api_key": {"type": "http", "scheme": "bearer"}}},
+        "paths": {
+            "/a": {"get": {"security": [{"api_key": [], "mine": []}], "responses": {"204": {"description": "none"}}}}
+        },
+        "components": {
+            "securitySchemes": {
+                "mine": {"type": "http", "scheme": "basic"},
+                "api_key": {"type": "http", "scheme": "bearer"},
+            }
+        },
     }
     document = load_source(write(tmp_path, "api.json", json.dumps(spec)))
     assert document["components"]["securitySchemes"] == spec["components"]["securitySchemes"]
@@ -406,18 +462,28 @@ def _timed_refusal(file: Path, needle: str) -> None:
     with pytest.raises(SpecError) as error:
         load_source(file)
     assert time.perf_counter() - started < 2
-    assert needle in str(error.value) and "\n" not in str(error.value)
+    assert needle in str(error.value)
+    assert "\n" not in str(error.value)
     assert str(error.value).startswith(f"{file}:")
 
 
 def test_yaml_alias_bomb_is_refused_fast(tmp_path: Path) -> None:
-    lines = ["openapi: 3.0.3", "info: {title: t, version: '1'}", "paths: {}", "x-l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    lines = [
+        "openapi: 3.0.3",
+        "info: {title: t, version: '1'}",
+        "paths: {}",
+        "x-l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]",
+    ]
     lines += [f"x-l{level}: &l{level} [{', '.join([f'*l{level - 1}'] * 10)}]" for level in range(1, 10)]
     _timed_refusal(write(tmp_path, "bomb.yaml", "\n".join(lines)), "too many YAML aliases")
 
 
 def test_yaml_many_aliases_and_recursive_alias_are_refused(tmp_path: Path) -> None:
-    many = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\nx-a: &a v\nx-b: [" + ", ".join(["*a"] * 10_001) + "]\n"
+    many = (
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\nx-a: &a v\nx-b: ["
+        + ", ".join(["*a"] * 10_001)
+        + "]\n"
+    )
     _timed_refusal(write(tmp_path, "many.yaml", many), "too many YAML aliases")
     recursive = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\nx-a: &a [1, *a]\n"
     _timed_refusal(write(tmp_path, "rec.yaml", recursive), "recursive alias")
@@ -427,7 +493,8 @@ def test_few_aliases_are_fine(tmp_path: Path) -> None:
     text = YAML_30 + "    Other: &other {type: string}\n    Again: *other\n"
     document = load_source(write(tmp_path, "api.yaml", text))
     schemas = document["components"]["schemas"]
-    assert schemas["Again"] == schemas["Other"] and schemas["Again"] is not schemas["Other"]
+    assert schemas["Again"] == schemas["Other"]
+    assert schemas["Again"] is not schemas["Other"]
 
 
 @pytest.mark.parametrize(
@@ -444,6 +511,20 @@ def test_unparsable_documents(tmp_path: Path, name: str, text: str, line: int | 
     with pytest.raises(SpecError) as error:
         load_source(file)
     assert needle in one_line_error(error, file, line)
+
+
+def test_duplicate_keys_in_documents(tmp_path: Path) -> None:
+    paths = '{"/a": {"get": {"responses": {}}}, "/a": {}}'
+    file = write(tmp_path, "dup.json", '{"openapi": "3.0.3", "paths": ' + paths + "}")
+    with pytest.raises(SpecError) as error:
+        load_source(file)
+    assert str(error.value) == f"{file}#/paths/~1a: duplicate key in a JSON object"
+    file = write(tmp_path, "dup.yaml", "openapi: 3.0.3\npaths:\n  /a: {}\n  /b: {}\n  /a: {}\n")
+    with pytest.raises(SpecError) as error:
+        load_source(file)
+    assert "duplicate key '/a'" in one_line_error(error, file, 5)
+    merged = "openapi: 3.0.3\npaths: {}\nx-base: &base {a: 1, b: 2}\nx-over: {<<: *base, b: 3}\n"
+    assert load_source(write(tmp_path, "merge.yaml", merged))["x-over"] == {"a": 1, "b": 3}
 
 
 @pytest.mark.parametrize(
@@ -465,7 +546,13 @@ def test_not_openapi(tmp_path: Path, text: str, pointer: str) -> None:
 def _doc_with_ref(ref: str) -> str:
     schema = {"$ref": ref}
     responses = {"200": {"description": "OK", "content": {"application/json": {"schema": schema}}}}
-    return json.dumps({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {"/things": {"get": {"responses": responses}}}})
+    return json.dumps(
+        {
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/things": {"get": {"responses": responses}}},
+        }
+    )
 
 
 REF_POINTER = "#/paths/~1things/get/responses/200/content/application~1json/schema/$ref"
@@ -480,7 +567,14 @@ def test_dangling_ref_is_refused(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "ref",
-    ["http://example.com/s.yaml#/X", "https://example.com/s.json", "file:///etc/passwd", "/etc/passwd", "../outside.yaml#/X", "sub/../../outside.yaml"],
+    [
+        "http://example.com/s.yaml#/X",
+        "https://example.com/s.json",
+        "file:///etc/passwd",
+        "/etc/passwd",
+        "../outside.yaml#/X",
+        "sub/../../outside.yaml",
+    ],
 )
 def test_external_refs_are_refused(tmp_path: Path, ref: str) -> None:
     write(tmp_path, "outside.yaml", "X: {type: string}\n")
@@ -493,16 +587,44 @@ def test_external_refs_are_refused(tmp_path: Path, ref: str) -> None:
 
 def test_relative_refs_are_bundled(tmp_path: Path) -> None:
     spec = tmp_path / "spec"
-    write(spec, "common.yaml", "components:\n  schemas:\n    Thing: {type: object, properties: {pet: {$ref: 'schemas/pet.json'}}}\n")
-    pet = {"type": "object", "properties": {"tag": {"$ref": "#/definitions/Tag"}, "owner": {"$ref": "../common.yaml#/components/schemas/Thing"}}, "definitions": {"Tag": {"type": "string"}}}
+    write(
+        spec,
+        "common.yaml",
+        "components:\n  schemas:\n    Thing: {type: object, properties: {pet: {$ref: 'schemas/pet.json'}}}\n",
+    )
+    pet = {
+        "type": "object",
+        "properties": {
+            "tag": {"$ref": "#/definitions/Tag"},
+            "owner": {"$ref": "../common.yaml#/components/schemas/Thing"},
+        },
+        "definitions": {"Tag": {"type": "string"}},
+    }
     write(spec, "schemas/pet.json", json.dumps(pet))
     write(spec, "params.yaml", "Limit: {name: limit, in: query, schema: {type: integer}}\n")
-    write(spec, "paths/others.yaml", "get:\n  responses:\n    '200': {description: OK, content: {application/json: {schema: {$ref: '../schemas/pet.json'}}}}\n")
+    write(
+        spec,
+        "paths/others.yaml",
+        "get:\n  responses:\n    '200':\n      description: OK\n"
+        "      content: {application/json: {schema: {$ref: '../schemas/pet.json'}}}\n",
+    )
     main = {
         "openapi": "3.0.3",
         "info": {"title": "t", "version": "1"},
         "paths": {
-            "/things": {"get": {"parameters": [{"$ref": "params.yaml#/Limit"}], "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"$ref": "./common.yaml#/components/schemas/Thing"}}}}}}},
+            "/things": {
+                "get": {
+                    "parameters": [{"$ref": "params.yaml#/Limit"}],
+                    "responses": {
+                        "200": {
+                            "description": "OK",
+                            "content": {
+                                "application/json": {"schema": {"$ref": "./common.yaml#/components/schemas/Thing"}}
+                            },
+                        }
+                    },
+                }
+            },
             "/others": {"$ref": "paths/others.yaml"},
         },
         "components": {"schemas": {"Thing": {"type": "string"}}},
@@ -512,8 +634,13 @@ def test_relative_refs_are_bundled(tmp_path: Path) -> None:
     assert set(schemas) == {"Thing", "Thing_2", "pet", "Tag"}
     assert schemas["Thing"] == {"type": "string"}
     assert schemas["Thing_2"]["properties"]["pet"] == {"$ref": "#/components/schemas/pet"}
-    assert schemas["pet"]["properties"] == {"tag": {"$ref": "#/components/schemas/Tag"}, "owner": {"$ref": "#/components/schemas/Thing_2"}}
-    assert document["components"]["parameters"] == {"Limit": {"name": "limit", "in": "query", "schema": {"type": "integer"}}}
+    assert schemas["pet"]["properties"] == {
+        "tag": {"$ref": "#/components/schemas/Tag"},
+        "owner": {"$ref": "#/components/schemas/Thing_2"},
+    }
+    assert document["components"]["parameters"] == {
+        "Limit": {"name": "limit", "in": "query", "schema": {"type": "integer"}}
+    }
     things = document["paths"]["/things"]["get"]
     assert things["parameters"] == [{"$ref": "#/components/parameters/Limit"}]
     others = document["paths"]["/others"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]

@@ -34,24 +34,15 @@ def _load_folder(folder: Path) -> dict[str, Any]:
     documents = [file for file in files if file.suffix.lower() in DOCUMENT_SUFFIXES]
     if records and documents:
         names = ", ".join(file.name for file in documents)
-        raise SpecError(
-            folder,
-            f"holds both records (*.txt) and OpenAPI documents ({names}): keep one kind",
-        )
+        raise SpecError(folder, f"holds both records (*.txt) and OpenAPI documents ({names}): keep one kind")
     if len(documents) > 1:
         names = ", ".join(file.name for file in documents)
-        raise SpecError(
-            folder,
-            f"holds several OpenAPI documents ({names}): pass the main one instead of the folder",
-        )
+        raise SpecError(folder, f"holds several OpenAPI documents ({names}): pass the main one instead of the folder")
     if documents:
         return load_document(documents[0])
     if records:
         return load_records(records, folder)
-    raise SpecError(
-        folder,
-        "holds no records (*.txt) and no OpenAPI document (*.json, *.yaml, *.yml)",
-    )
+    raise SpecError(folder, "holds no records (*.txt) and no OpenAPI document (*.json, *.yaml, *.yml)")
 
 
 def load_source(path: Path) -> dict[str, Any]:
@@ -67,6 +58,5 @@ def load_source(path: Path) -> dict[str, Any]:
     if suffix in DOCUMENT_SUFFIXES:
         return load_document(path)
     raise SpecError(
-        path,
-        f"unsupported source {suffix or '(no suffix)'!r}: expected .txt, .json, .yaml, .yml or a folder",
+        path, f"unsupported source {suffix or '(no suffix)'!r}: expected .txt, .json, .yaml, .yml or a folder"
     )

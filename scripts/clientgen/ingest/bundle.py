@@ -31,16 +31,7 @@ from .refs import PointerError, Token, clone, iter_refs, resolve_fragment, to_po
 __all__ = ["bundle"]
 
 _SECTIONS = frozenset(
-    {
-        "schemas",
-        "responses",
-        "parameters",
-        "examples",
-        "requestBodies",
-        "headers",
-        "links",
-        "callbacks",
-    }
+    {"schemas", "responses", "parameters", "examples", "requestBodies", "headers", "links", "callbacks"}
 )
 _SITE_SECTIONS = {
     "responses": "responses",
@@ -94,11 +85,7 @@ class _Bundler:
         for section, entries in self.added.items():
             existing = components.get(section, {})
             if not isinstance(existing, dict):
-                raise SpecError(
-                    self.main,
-                    f"components/{section} must be an object",
-                    pointer=f"/components/{section}",
-                )
+                raise SpecError(self.main, f"components/{section} must be an object", pointer=f"/components/{section}")
             components[section] = {**existing, **entries}
         if self.added:
             self.document["components"] = components
@@ -127,22 +114,14 @@ class _Bundler:
         parts = urlsplit(location)
         if parts.scheme or parts.netloc or location.startswith(("/", "\\")):
             raise SpecError(
-                file,
-                f"refusing external $ref {ref!r}: only files next to the spec are read",
-                pointer=where,
+                file, f"refusing external $ref {ref!r}: only files next to the spec are read", pointer=where
             )
         target = (file.parent / unquote(location)).resolve() if location else file
         if not target.is_relative_to(self.root):
-            raise SpecError(
-                file,
-                f"refusing external $ref {ref!r}: outside the spec's folder",
-                pointer=where,
-            )
+            raise SpecError(file, f"refusing external $ref {ref!r}: outside the spec's folder", pointer=where)
         if fragment and not unquote(fragment).startswith("/"):
             raise SpecError(
-                file,
-                f"unsupported $ref {ref!r}: only JSON pointer fragments are understood",
-                pointer=where,
+                file, f"unsupported $ref {ref!r}: only JSON pointer fragments are understood", pointer=where
             )
         if not target.is_file():
             raise SpecError(file, f"$ref {ref!r}: file not found", pointer=where)
@@ -156,14 +135,7 @@ class _Bundler:
         except PointerError as error:
             raise SpecError(file, f"dangling $ref into {target.name}: {error}", pointer=ref_where) from None
 
-    def _bundle(
-        self,
-        target: Path,
-        fragment: str,
-        context: tuple[Token, ...],
-        file: Path,
-        where: str,
-    ) -> str:
+    def _bundle(self, target: Path, fragment: str, context: tuple[Token, ...], file: Path, where: str) -> str:
         key = (target, fragment)
         if key in self.done:
             return self.done[key]
@@ -174,14 +146,7 @@ class _Bundler:
         self._rewrite(target, content, ("components", section, name), fragment)
         return self.done[key]
 
-    def _inline(
-        self,
-        target: Path,
-        fragment: str,
-        context: tuple[Token, ...],
-        file: Path,
-        where: str,
-    ) -> Any:
+    def _inline(self, target: Path, fragment: str, context: tuple[Token, ...], file: Path, where: str) -> Any:
         key = (target, fragment)
         if key in self.inlining:
             raise SpecError(file, "recursive $ref between path items", pointer=where)
@@ -198,10 +163,7 @@ class _Bundler:
         if len(tokens) == 3 and tokens[0] == "components" and tokens[1] in _SECTIONS:
             section, base = tokens[1], tokens[2]
         else:
-            section, base = (
-                _site_section(context),
-                tokens[-1] if tokens else target.stem,
-            )
+            section, base = (_site_section(context), tokens[-1] if tokens else target.stem)
         existing = self.document.get("components", {})
         taken = set(existing.get(section, {}) if isinstance(existing, dict) else {})
         taken |= set(self.added.get(section, {}))

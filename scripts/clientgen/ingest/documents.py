@@ -25,11 +25,7 @@ def validate_document(file: Path, document: Any) -> dict[str, Any]:
     """Refuse anything that is not an OpenAPI 3.0/3.1 object with a ``paths`` object."""
     version = document.get("openapi") if isinstance(document, dict) else None
     if not isinstance(document, dict) or not isinstance(version, str) or not version.startswith(("3.0", "3.1")):
-        raise SpecError(
-            file,
-            "not an OpenAPI 3.x document (expected 'openapi: 3.0.x' or '3.1.x')",
-            pointer="/openapi",
-        )
+        raise SpecError(file, "not an OpenAPI 3.x document (expected 'openapi: 3.0.x' or '3.1.x')", pointer="/openapi")
     if not isinstance(document.get("paths"), dict):
         raise SpecError(file, "paths must be an object", pointer="/paths")
     return document
@@ -41,11 +37,7 @@ def check_refs(file: Path | str, document: dict[str, Any]) -> None:
         ref = holder["$ref"]
         pointer = to_pointer([*tokens, "$ref"])
         if not ref.startswith("#"):
-            raise SpecError(
-                file,
-                f"refusing external $ref {ref!r} (bundle it first)",
-                pointer=pointer,
-            )
+            raise SpecError(file, f"refusing external $ref {ref!r} (bundle it first)", pointer=pointer)
         try:
             resolve_fragment(document, ref[1:])
         except PointerError as error:

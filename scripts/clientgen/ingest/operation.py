@@ -51,10 +51,7 @@ def _extensions(file: Path, pointer: str, values: list[Located]) -> dict[str, Lo
         for key, value in fields.items():
             if key in merged:
                 raise SpecError(
-                    file,
-                    f"extension {key!r} given twice",
-                    line=located.line,
-                    pointer=pointer + to_pointer([key]),
+                    file, f"extension {key!r} given twice", line=located.line, pointer=pointer + to_pointer([key])
                 )
             merged[key] = Located(value, located.line)
     return merged
@@ -62,12 +59,7 @@ def _extensions(file: Path, pointer: str, values: list[Located]) -> dict[str, Lo
 
 def _check_parameters(file: Path, pointer: str, located: Located) -> None:
     if not isinstance(located.value, list):
-        raise SpecError(
-            file,
-            "parameters must be an array or null",
-            line=located.line,
-            pointer=pointer,
-        )
+        raise SpecError(file, "parameters must be an array or null", line=located.line, pointer=pointer)
     for index, parameter in enumerate(located.value):
         where = f"{pointer}/{index}"
         if not isinstance(parameter, dict):
@@ -75,12 +67,7 @@ def _check_parameters(file: Path, pointer: str, located: Located) -> None:
         if "$ref" in parameter:
             continue
         if not isinstance(parameter.get("name"), str) or not parameter["name"]:
-            raise SpecError(
-                file,
-                "a parameter needs a non-empty string 'name'",
-                line=located.line,
-                pointer=where,
-            )
+            raise SpecError(file, "a parameter needs a non-empty string 'name'", line=located.line, pointer=where)
         if parameter.get("in") not in _PARAMETER_LOCATIONS:
             raise SpecError(
                 file,
@@ -92,58 +79,35 @@ def _check_parameters(file: Path, pointer: str, located: Located) -> None:
 
 def _check_responses(file: Path, pointer: str, located: Located) -> None:
     if not isinstance(located.value, dict) or not located.value:
-        raise SpecError(
-            file,
-            "responses must be a non-empty object",
-            line=located.line,
-            pointer=pointer,
-        )
+        raise SpecError(file, "responses must be a non-empty object", line=located.line, pointer=pointer)
     for code, response in located.value.items():
         if not isinstance(response, dict):
             raise SpecError(
-                file,
-                f"response {code!r} must be an object",
-                line=located.line,
-                pointer=pointer + to_pointer([code]),
+                file, f"response {code!r} must be an object", line=located.line, pointer=pointer + to_pointer([code])
             )
 
 
-def build_operation(
-    file: Path,
-    pointer: str,
-    operation_id: str,
-    tag: str,
-    description: str,
-    values: list[Located],
-) -> dict[str, Any]:
-    """The Operation Object for a record; ``pointer`` locates it in the merged document."""
+def build_operation(file: Path, pointer: str, head: dict[str, Any], values: list[Located]) -> dict[str, Any]:
+    """The Operation Object: ``head`` (from the record's text lines) then the six values.
+
+    ``pointer`` locates the operation in the merged document, for error messages.
+    """
     extensions = _extensions(file, pointer, values[:2])
     parameters, request_body, responses, security = values[2:]
-    operation: dict[str, Any] = {"operationId": operation_id, "tags": [tag]}
-    if description:
-        operation["description"] = description
+    operation = dict(head)
     if parameters.value is not None:
         _check_parameters(file, pointer + "/parameters", parameters)
         operation["parameters"] = parameters.value
     if request_body.value is not None:
         if not isinstance(request_body.value, dict):
             raise SpecError(
-                file,
-                "requestBody must be an object or null",
-                line=request_body.line,
-                pointer=pointer + "/requestBody",
+                file, "requestBody must be an object or null", line=request_body.line, pointer=pointer + "/requestBody"
             )
         operation["requestBody"] = request_body.value
     _check_responses(file, pointer + "/responses", responses)
     operation["responses"] = responses.value
     if security.value is not None:
-        check_requirements(
-            file,
-            security.value,
-            pointer + "/security",
-            CLOUDFLARE_SECURITY_SCHEMES,
-            line=security.line,
-        )
+        check_requirements(file, security.value, pointer + "/security", CLOUDFLARE_SECURITY_SCHEMES, line=security.line)
         operation["security"] = security.value
     for key, extension in extensions.items():
         if key in operation:

@@ -16,14 +16,7 @@ from clientgen.diagnostics import SpecError
 from .refs import Token, to_pointer
 from .yamlsafe import parse_yaml
 
-__all__ = [
-    "DOCUMENT_SUFFIXES",
-    "DuplicateKeys",
-    "parse_file",
-    "parse_json",
-    "read_text",
-    "refuse_constant",
-]
+__all__ = ["DOCUMENT_SUFFIXES", "DuplicateKeys", "parse_file", "parse_json", "read_text", "refuse_constant"]
 
 DOCUMENT_SUFFIXES = (".json", ".yaml", ".yml")
 
@@ -102,9 +95,6 @@ def parse_file(path: Path) -> Any:
     """Parse a ``.json``, ``.yaml`` or ``.yml`` file into plain data."""
     suffix = path.suffix.lower()
     if suffix not in DOCUMENT_SUFFIXES:
-        raise SpecError(
-            path,
-            f"unsupported file type {suffix or '(none)'!r}: expected .json, .yaml or .yml",
-        )
+        raise SpecError(path, f"unsupported file type {suffix or '(none)'!r}: expected .json, .yaml or .yml")
     text = read_text(path)
     return parse_json(path, text) if suffix == ".json" else parse_yaml(path, text)

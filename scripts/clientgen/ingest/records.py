@@ -30,14 +30,7 @@ from .refs import to_pointer
 __all__ = ["METHODS", "Record", "parse_record"]
 
 METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
-_FIELDS = (
-    "x-cfPermissionsRequired",
-    "x-cfPlanAvailability",
-    "parameters",
-    "requestBody",
-    "responses",
-    "security",
-)
+_FIELDS = ("x-cfPermissionsRequired", "x-cfPlanAvailability", "parameters", "requestBody", "responses", "security")
 _VALUE_COUNT = len(_FIELDS)
 _JSON_START = frozenset('{["-0123456789ntf')
 _NOT_HEADER = frozenset('{}[]"')
@@ -101,10 +94,7 @@ def _decode_values(text: str, start: int) -> _Decoded | _Failure:
     for number in range(1, _VALUE_COUNT + 1):
         position = _skip_space(text, position)
         if position == len(text):
-            return _Failure(
-                position,
-                f"expected {_VALUE_COUNT} JSON values after the header, found {number - 1}",
-            )
+            return _Failure(position, f"expected {_VALUE_COUNT} JSON values after the header, found {number - 1}")
         try:
             value, end = decoder.raw_decode(text, position)
         except json.JSONDecodeError as error:
@@ -169,9 +159,7 @@ def _header(file: Path, text: _Text, k: int) -> tuple[str, str, str, str]:
         raise SpecError(file, f"expected a path starting with '/', found {path!r}", line=k - 3)
     if method not in METHODS:
         raise SpecError(
-            file,
-            f"unknown HTTP method {method!r} (expected one of {', '.join(sorted(METHODS))})",
-            line=k - 2,
+            file, f"unknown HTTP method {method!r} (expected one of {', '.join(sorted(METHODS))})", line=k - 2
         )
     if not tag.strip():
         raise SpecError(file, "the tag line is empty", line=k - 1)
@@ -193,13 +181,13 @@ def parse_record(file: Path, content: str | None = None) -> Record:
         repeated = decoded.duplicates.locate(item.value)
         if repeated is not None:
             raise SpecError(
-                file,
-                "duplicate key in a JSON object",
-                line=item.line,
-                pointer=pointer + to_pointer([field]) + repeated,
+                file, "duplicate key in a JSON object", line=item.line, pointer=pointer + to_pointer([field]) + repeated
             )
+    head: dict[str, Any] = {"operationId": operation_id, "tags": [tag]}
     description = "\n".join(text.lines[: k - 4])
-    operation = build_operation(file, pointer, operation_id, tag, description, located)
+    if description:
+        head["description"] = description
+    operation = build_operation(file, pointer, head, located)
     lines = {name: item.line for name, item in zip(_FIELDS, located, strict=True)}
     schemas = recover_recursive_refs(file, operation, pointer, lines)
     return Record(file, path, method, operation, schemas, k - 3, k)

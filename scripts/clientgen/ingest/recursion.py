@@ -34,10 +34,7 @@ def _name(file: Path, ref: str, pointer: str, line: int | None) -> str:
     name = ref.removeprefix(COMPONENT_PREFIX)
     if not ref.startswith(COMPONENT_PREFIX) or not name or "/" in name:
         raise SpecError(
-            file,
-            f"unsupported $ref {ref!r} in a record: expected {COMPONENT_PREFIX}<name>",
-            line=line,
-            pointer=pointer,
+            file, f"unsupported $ref {ref!r} in a record: expected {COMPONENT_PREFIX}<name>", line=line, pointer=pointer
         )
     return name.replace("~1", "/").replace("~0", "~")
 
@@ -91,10 +88,7 @@ def recover_recursive_refs(
         depth = _choose(tokens, name)
         if not depth:
             raise SpecError(
-                file,
-                f"cannot find the schema that recursive $ref {ref!r} denotes",
-                line=line,
-                pointer=pointer,
+                file, f"cannot find the schema that recursive $ref {ref!r} denotes", line=line, pointer=pointer
             )
         parent, key = _node(root, tokens[: depth - 1]), tokens[depth - 1]
         schemas[name] = parent[key]

@@ -16,22 +16,13 @@ from clientgen.diagnostics import SpecError
 
 from .refs import clone, to_pointer
 
-__all__ = [
-    "CLOUDFLARE_SECURITY_SCHEMES",
-    "check_requirements",
-    "cloudflare_schemes",
-    "complete_document_schemes",
-]
+__all__ = ["CLOUDFLARE_SECURITY_SCHEMES", "check_requirements", "cloudflare_schemes", "complete_document_schemes"]
 
 CLOUDFLARE_SECURITY_SCHEMES: Mapping[str, Mapping[str, str]] = {
     "api_email": {"in": "header", "name": "X-Auth-Email", "type": "apiKey"},
     "api_key": {"in": "header", "name": "X-Auth-Key", "type": "apiKey"},
     "api_token": {"scheme": "bearer", "type": "http"},
-    "user_service_key": {
-        "in": "header",
-        "name": "X-Auth-User-Service-Key",
-        "type": "apiKey",
-    },
+    "user_service_key": {"in": "header", "name": "X-Auth-User-Service-Key", "type": "apiKey"},
 }
 
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -43,21 +34,11 @@ def cloudflare_schemes() -> dict[str, Any]:
 
 
 def check_requirements(
-    file: Path,
-    security: Any,
-    pointer: str,
-    known: Mapping[str, Any],
-    *,
-    line: int | None = None,
+    file: Path, security: Any, pointer: str, known: Mapping[str, Any], *, line: int | None = None
 ) -> list[str]:
     """Validate a ``security`` array; return the scheme names it uses, refusing unknown ones."""
     if not isinstance(security, list):
-        raise SpecError(
-            file,
-            "security must be an array of requirement objects",
-            line=line,
-            pointer=pointer,
-        )
+        raise SpecError(file, "security must be an array of requirement objects", line=line, pointer=pointer)
     names: list[str] = []
     for index, requirement in enumerate(security):
         where = f"{pointer}/{index}"
@@ -65,18 +46,10 @@ def check_requirements(
             raise SpecError(file, "security requirement must be an object", line=line, pointer=where)
         for name, scopes in requirement.items():
             if not isinstance(scopes, list) or not all(isinstance(scope, str) for scope in scopes):
-                raise SpecError(
-                    file,
-                    f"scopes of {name!r} must be an array of strings",
-                    line=line,
-                    pointer=where,
-                )
+                raise SpecError(file, f"scopes of {name!r} must be an array of strings", line=line, pointer=where)
             if name not in known:
                 raise SpecError(
-                    file,
-                    f"unknown security scheme {name!r}",
-                    line=line,
-                    pointer=where + to_pointer([name]),
+                    file, f"unknown security scheme {name!r}", line=line, pointer=where + to_pointer([name])
                 )
             names.append(name)
     return names
@@ -91,10 +64,7 @@ def _requirement_sites(document: dict[str, Any]) -> Iterator[tuple[Any, str]]:
         for method in _METHODS:
             operation = item.get(method)
             if isinstance(operation, dict) and "security" in operation:
-                yield (
-                    operation["security"],
-                    to_pointer(["paths", path, method, "security"]),
-                )
+                yield (operation["security"], to_pointer(["paths", path, method, "security"]))
 
 
 def complete_document_schemes(file: Path, document: dict[str, Any]) -> None:
@@ -108,11 +78,7 @@ def complete_document_schemes(file: Path, document: dict[str, Any]) -> None:
         raise SpecError(file, "components must be an object", pointer="/components")
     defined = components.get("securitySchemes", {})
     if not isinstance(defined, dict):
-        raise SpecError(
-            file,
-            "securitySchemes must be an object",
-            pointer="/components/securitySchemes",
-        )
+        raise SpecError(file, "securitySchemes must be an object", pointer="/components/securitySchemes")
     known = {**CLOUDFLARE_SECURITY_SCHEMES, **defined}
     used: set[str] = set()
     for security, pointer in _requirement_sites(document):

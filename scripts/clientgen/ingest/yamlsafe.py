@@ -16,7 +16,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-import yaml  # type: ignore[import-untyped]
+import yaml
 
 from clientgen.diagnostics import SpecError
 
@@ -77,19 +77,14 @@ class _BoundedLoader(yaml.SafeLoader):  # type: ignore[misc]
 
     def _count_alias(self, event: Any) -> None:
         if event.anchor in self._open_anchors:
-            raise _AliasLimit(
-                problem=f"recursive alias *{event.anchor}",
-                problem_mark=event.start_mark,
-            )
+            raise _AliasLimit(problem=f"recursive alias *{event.anchor}", problem_mark=event.start_mark)
         self._aliases += 1
         target = self.anchors.get(event.anchor)
         if target is not None:
             self._alias_nodes += self._size(target)
         if self._aliases > MAX_ALIASES or self._alias_nodes > MAX_ALIAS_NODES:
-            raise _AliasLimit(
-                problem=f"too many YAML aliases (more than {MAX_ALIASES} or expanding to more than {MAX_ALIAS_NODES} nodes)",
-                problem_mark=event.start_mark,
-            )
+            bounds = f"more than {MAX_ALIASES}, or expanding to more than {MAX_ALIAS_NODES} nodes"
+            raise _AliasLimit(problem=f"too many YAML aliases ({bounds})", problem_mark=event.start_mark)
 
     def _size(self, node: Any) -> int:
         known = self._sizes.get(id(node))
@@ -125,23 +120,15 @@ def _check_plain(path: Path, root: Any) -> None:
         elif isinstance(node, list):
             stack.extend((value, (*tokens, index)) for index, value in enumerate(node))
         elif isinstance(node, float) and not math.isfinite(node):
-            raise SpecError(
-                path,
-                "non-finite number is not JSON-compatible",
-                pointer=to_pointer(tokens),
-            )
+            raise SpecError(path, "non-finite number is not JSON-compatible", pointer=to_pointer(tokens))
         elif node is not None and not isinstance(node, str | int | float | bool):
             kind = type(node).__name__
-            raise SpecError(
-                path,
-                f"YAML value of type {kind} is not JSON-compatible",
-                pointer=to_pointer(tokens),
-            )
+            raise SpecError(path, f"YAML value of type {kind} is not JSON-compatible", pointer=to_pointer(tokens))
 
 
 def parse_yaml(path: Path, text: str) -> Any:
     try:
-        value = clone(yaml.load(text, Loader=_BoundedLoader))
+        value = clone(yaml.load(text, Loader=_BoundedLoader))  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None
