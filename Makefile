@@ -14,7 +14,7 @@ CONFIG ?= spec/config.toml
 CLOUDFLARE_CORPUS ?= $(abspath ../shared)
 export CLOUDFLARE_CORPUS
 
-.PHONY: generate test check lint typecheck snapshot clean
+.PHONY: generate test check snapshot bench clean
 
 $(STAMP): requirements.lock
 	$(PYTHON) -c 'import sys; sys.exit("Python >= 3.11 is required") if sys.version_info < (3, 11) else None'
@@ -41,6 +41,10 @@ check: $(STAMP)
 ## test: check, then the whole test suite
 test: check
 	$(RUN) -m pytest -q tests
+
+## bench: generation benchmark on the full Cloudflare spec (needs the corpus)
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_generate.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
