@@ -52,6 +52,10 @@ def _choose(values: Mapping[str, str], source: str) -> dict[str, str] | None:
 
 def auth_headers(arguments: Mapping[str, str | None], environment: Mapping[str, str]) -> dict[str, str]:
     """Headers for the one kind of credentials given; raises :class:`ClientConfigurationError` otherwise."""
+    empty = sorted(name for name, value in arguments.items() if value == "")
+    if empty:  # typically os.environ.get("X", "") with X unset: say so rather than fall back silently
+        msg = f"{', '.join(empty)} given but empty"
+        raise ClientConfigurationError(msg)
     explicit = _choose({name: value for name, value in arguments.items() if value is not None}, "the arguments")
     if explicit is not None:
         return explicit

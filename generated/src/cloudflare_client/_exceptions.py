@@ -132,7 +132,7 @@ class APIStatusError(APIError):
     def _summary(self) -> str:
         status = f"{self.status_code} {self.response.reason_phrase}".strip()
         if self.errors:
-            detail = str(self.errors[0])
+            detail = " ".join(str(self.errors[0]).split())[:EXCERPT_CHARS]
             if len(self.errors) > 1:
                 detail += f" (+{len(self.errors) - 1} more)"
         elif isinstance(self.body, str) and self.body.strip():

@@ -15,7 +15,22 @@ __all__ = ["fill_path", "path_param"]
 
 @cache
 def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+    """Compile a spec (ECMA-262) pattern: there ``$`` ends the string; in Python it also matches before a final newline."""
+    python: list[str] = []
+    index, in_class = 0, False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            python.append(pattern[index : index + 2])
+            index += 2
+            continue
+        if char == "[":
+            in_class = True
+        elif char == "]":
+            in_class = False
+        python.append(r"\Z" if char == "$" and not in_class else char)
+        index += 1
+    return re.compile("".join(python))
 
 
 def path_param(
@@ -31,6 +46,8 @@ def path_param(
         raise ParameterValidationError(name, "type: string", value)
     if not value:
         raise ParameterValidationError(name, "non-empty (it is a URL path segment)", value)
+    if value in {".", ".."}:  # a dot segment would be resolved away and change the URL path
+        raise ParameterValidationError(name, "not '.' or '..' (a URL dot segment)", value)
     if max_length is not None and len(value) > max_length:
         raise ParameterValidationError(name, f"maxLength {max_length}", value)
     if min_length is not None and len(value) < min_length:
