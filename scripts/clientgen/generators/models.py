@@ -22,8 +22,7 @@ from typing import Any
 from clientgen.diagnostics import SpecError
 from clientgen.names import PythonIdentifier
 from clientgen.normalize.envelopes import ENVELOPE_ITEM_NAMES, FAILURE_ENVELOPE_NAME
-from clientgen.normalize.schemas import iter_operations
-from clientgen.routes import route_of
+from clientgen.normalize.schemas import iter_operations, routes
 
 __all__ = ["ModelIndex", "ModelRef", "emit_models", "plan_modules"]
 
@@ -92,8 +91,9 @@ def plan_modules(doc: dict[str, Any]) -> dict[str, str]:
     schemas = doc.get("components", {}).get("schemas", {})
     direct = {name: _refs_in(schema) for name, schema in schemas.items()}
     users: dict[str, set[str]] = {name: set() for name in schemas}
+    table = routes(doc)
     for path, method, op in iter_operations(doc):
-        top = PythonIdentifier.from_text(route_of(path, method).nouns[0])
+        top = PythonIdentifier.from_text(table[path, method].nouns[0], shadow_builtins=True)
         stack, seen = list(_refs_in(op)), set()
         while stack:
             name = stack.pop()

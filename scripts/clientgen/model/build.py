@@ -11,8 +11,8 @@ from clientgen.model.api import Api, Body, Check, Operation, Parameter, Resource
 from clientgen.model.types import TypeExpr, type_of
 from clientgen.names import ClassName, PythonIdentifier
 from clientgen.normalize.envelopes import is_success_envelope
-from clientgen.normalize.schemas import iter_operations, op_pointer
-from clientgen.routes import route_of
+from clientgen.normalize.schemas import iter_operations, op_pointer, routes
+from clientgen.routes import Route
 
 __all__ = ["build_api"]
 
@@ -102,8 +102,9 @@ def _result(op: dict[str, Any], models: Models) -> tuple[TypeExpr | None, bool]:
     return type_of(schema, models), False
 
 
-def _operation(path: str, method: str, op: dict[str, Any], models: Models, diags: Diagnostics) -> Operation:
-    route = route_of(path, method)
+def _operation(  # noqa: PLR0913, PLR0917 - one operation, its route and what it is typed against
+    path: str, method: str, op: dict[str, Any], route: Route, models: Models, diags: Diagnostics
+) -> Operation:
     pointer = op_pointer(path, method)
     result, unwrap = _result(op, models)
     return Operation(
@@ -162,7 +163,10 @@ def _renamed(op: Operation, name: PythonIdentifier) -> Operation:
 
 
 def build_api(doc: dict[str, Any], models: Models, config: GeneratorConfig, diags: Diagnostics) -> Api:
-    operations = [_operation(path, method, op, models, diags) for path, method, op in iter_operations(doc)]
+    table = routes(doc)
+    operations = [
+        _operation(path, method, op, table[path, method], models, diags) for path, method, op in iter_operations(doc)
+    ]
     info = doc.get("info") or {}
     return Api(
         config=config,

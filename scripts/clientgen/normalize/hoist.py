@@ -21,7 +21,7 @@ from clientgen.diagnostics import Diagnostics, escape_pointer_token
 from clientgen.names import ClassName, split_words
 from clientgen.normalize.envelopes import is_failure_envelope, is_success_envelope
 from clientgen.normalize.naming import Hint, assign_names, operation_hint, role_hint
-from clientgen.normalize.schemas import iter_operation_schemas, iter_operations, op_pointer
+from clientgen.normalize.schemas import iter_operation_schemas, iter_operations, op_pointer, routes
 
 __all__ = ["hoist_objects"]
 
@@ -126,11 +126,12 @@ def hoist_objects(doc: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
     for key in sorted(existing):  # kept recursive components: named after their key, their parts hoisted
         hint = Hint(relation="root", candidates=(tuple(split_words(key)),))
         existing[key] = hoister.hoist(existing[key], hint, keep_inline=True)
+    table = routes(doc)
     for path, method, op in iter_operations(doc):
         base = op_pointer(path, method)
         for pointer, container, key in list(iter_operation_schemas(op, base)):
             schema = container[key]
-            hint = operation_hint(path, method, op, pointer[len(base) :], schema)
+            hint = operation_hint(table[path, method], op, pointer[len(base) :], schema)
             keep_inline = "/responses/" in pointer and is_success_envelope(schema)
             container[key] = hoister.hoist(schema, hint, keep_inline=keep_inline)
     names = assign_names(hoister.hints, taken=set(existing), diags=diags)

@@ -23,7 +23,7 @@ from typing import Any
 from clientgen.diagnostics import Diagnostics
 from clientgen.names import ClassName, singular, split_words
 from clientgen.normalize.envelopes import ENVELOPE_ITEM_NAMES, FAILURE_ENVELOPE_NAME, is_failure_envelope
-from clientgen.routes import route_of
+from clientgen.routes import Route
 
 __all__ = ["Hint", "assign_names", "operation_hint", "role_hint"]
 
@@ -77,16 +77,16 @@ def _join(base: Words, words: Words) -> Words:
     return base + words
 
 
-def _route_candidates(path: str, method: str) -> tuple[Words, ...]:
-    nouns = [singular(noun) for noun in route_of(path, method).nouns]
+def _route_candidates(route: Route) -> tuple[Words, ...]:
+    nouns = [singular(noun) for noun in route.nouns]
     words = [tuple(split_words(noun)) for noun in nouns]
     return tuple(tuple(w for part in words[-depth:] for w in part) for depth in range(1, len(words) + 1))
 
 
-def operation_hint(path: str, method: str, op: dict[str, Any], where: str, schema: dict[str, Any]) -> Hint:
+def operation_hint(route: Route, op: dict[str, Any], where: str, schema: dict[str, Any]) -> Hint:
     """The hint for a schema at the top of an operation (``where`` is the pointer below the operation)."""
-    nouns = _route_candidates(path, method)
-    verb = tuple(split_words(route_of(path, method).verb))
+    nouns = _route_candidates(route)
+    verb = tuple(split_words(route.verb))
     op_words = tuple(split_words(str(op.get("operationId", ""))))
     if where.startswith("/responses/"):
         if is_failure_envelope(schema):

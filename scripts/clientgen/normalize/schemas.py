@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from clientgen.diagnostics import escape_pointer_token
+from clientgen.routes import Route, route_table
 
 __all__ = [
     "HTTP_METHODS",
@@ -17,6 +18,7 @@ __all__ = [
     "iter_operation_schemas",
     "iter_operations",
     "map_operation_schemas",
+    "routes",
     "transform",
 ]
 
@@ -86,6 +88,11 @@ def map_operation_schemas(doc: dict[str, Any], fn: Callable[[Schema, str], Schem
     for path, method, op in iter_operations(doc):
         for pointer, container, key in list(iter_operation_schemas(op, _op_pointer(path, method))):
             container[key] = fn(container[key], pointer)
+
+
+def routes(doc: dict[str, Any]) -> dict[tuple[str, str], Route]:
+    """The route (resource nouns and verb) of every operation in the document."""
+    return route_table(doc.get("paths", {}), [(path, method) for path, method, _ in iter_operations(doc)])
 
 
 def op_pointer(path: str, method: str) -> str:
