@@ -32,6 +32,8 @@ def load_config(path: Path) -> GeneratorConfig:
     except (OSError, tomllib.TOMLDecodeError) as error:
         raise SpecError(path, f"cannot read config: {error}") from None
     package = data.get("package", {})
+    if not isinstance(package, dict):
+        raise SpecError(path, "[package] must be a table", pointer="/package")
     values = {
         "distribution": package.get("distribution", "cloudflare-client"),
         "import_name": package.get("import_name", "cloudflare_client"),

@@ -9,6 +9,7 @@ every step succeeded: a failure leaves the previous output exactly as it was.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import subprocess
@@ -154,26 +155,34 @@ def _report(api: Api, diags: Diagnostics) -> dict[str, Any]:
     }
 
 
+def _refuse_warnings(spec: Path, diags: Diagnostics) -> None:
+    warnings = [item for item in diags.sorted() if item.level is Level.WARNING]
+    if warnings:
+        message = f"{warnings[0].message} (--strict: {len(warnings)} warnings, see report.json without --strict)"
+        raise SpecError(spec, message, pointer=warnings[0].pointer)
+
+
 def write_tree(spec: Path, config_path: Path, out: Path, *, strict: bool = False) -> BuildResult:
     """Build into a temporary sibling of ``out`` and swap it in only on success."""
     config = load_config(config_path)
     out = out.resolve()
+    created = [parent for parent in out.parents if not parent.exists()]  # removed again if the build fails
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".generated-", dir=out.parent))
     try:
         with tempfile.TemporaryDirectory(prefix="clientgen-") as work:
             result = build(spec, config, staging / "tree", Path(work))
-        if strict and result.diagnostics.count(Level.WARNING):
-            first = next(item for item in result.diagnostics.sorted() if item.level is Level.WARNING)
-            raise SpecError(
-                spec,
-                f"{first.message} (--strict: {result.diagnostics.count(Level.WARNING)} warnings)",
-                pointer=first.pointer,
-            )
+        if strict:
+            _refuse_warnings(spec, result.diagnostics)
         _swap(staging / "tree", out, staging)
-        return result
-    finally:
+    except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        for parent in created:  # deepest first: nothing half-written is left behind
+            with contextlib.suppress(OSError):
+                parent.rmdir()
+        raise
+    shutil.rmtree(staging, ignore_errors=True)
+    return result
 
 
 def _swap(new: Path, out: Path, staging: Path) -> None:

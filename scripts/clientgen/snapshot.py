@@ -19,10 +19,9 @@ MAX_DIFF_LINES = 60
 
 def _is_tool_output(relative: Path) -> bool:
     """Caches and build output that tools leave in the tree are not part of the generation."""
-    return any(
-        part.startswith(".") or part in {"__pycache__", "build", "dist"} or part.endswith(".egg-info")
-        for part in relative.parts
-    )
+    if relative.parts[0] in {"build", "dist"}:  # only at the top: a resource may be called "build"
+        return True
+    return any(part.startswith(".") or part == "__pycache__" or part.endswith(".egg-info") for part in relative.parts)
 
 
 def _files(root: Path) -> dict[str, Path]:

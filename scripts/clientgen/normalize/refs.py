@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from clientgen.diagnostics import Diagnostics, SpecError
+from clientgen.diagnostics import Diagnostics, SpecError, escape_pointer_token
 
 __all__ = ["inline_refs"]
 
@@ -38,17 +38,19 @@ class _Inliner:
 
     def inline(self, node: Any, pointer: str, stack: tuple[str, ...]) -> Any:
         if isinstance(node, list):
-            return [self.inline(item, f"{pointer}/{index}", stack) for index, item in enumerate(node)]
+            return [
+                self.inline(item, f"{pointer}/{escape_pointer_token(index)}", stack) for index, item in enumerate(node)
+            ]
         if not isinstance(node, dict):
             return node
         ref = node.get("$ref")
         if isinstance(ref, str):
             return self._inline_ref(node, ref, pointer, stack)
-        return {key: self.inline(value, f"{pointer}/{key}", stack) for key, value in node.items()}
+        return {key: self.inline(value, f"{pointer}/{escape_pointer_token(key)}", stack) for key, value in node.items()}
 
     def _inline_ref(self, node: dict[str, Any], ref: str, pointer: str, stack: tuple[str, ...]) -> Any:
         if ref in stack:
-            key = ref.rsplit("/", 1)[-1]
+            key = ref.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
             if not ref.startswith("#/components/schemas/"):
                 raise SpecError(
                     _DOCUMENT, f"reference cycle through {ref!r} outside components/schemas", pointer=pointer
