@@ -17,7 +17,7 @@ from typing import Self
 __all__ = ["ClassName", "PythonIdentifier", "singular", "split_words"]
 
 MAX_NAME_LENGTH = 60
-_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z]|\d|\b|_)|[A-Z]?[a-z]+|[A-Z]+|\d+")
+_RUN = re.compile(r"[A-Z]+|[a-z]+|\d+")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # Names a generated module or model must not shadow (builtins used in annotations, pydantic internals).
 _RESERVED = frozenset(
@@ -42,16 +42,42 @@ _IRREGULAR_SINGULAR = {
 }
 
 
+def _chunk_words(chunk: str) -> list[str]:
+    """Words of one alphanumeric chunk, by case runs.
+
+    ``HTTPServer`` -> http, server; ``TLSv1`` -> tls, v1; ``IPv6Address`` -> ip, v6, address;
+    ``IDs`` -> ids; digits stay with the word before them (``d1``, ``ipv4``).
+    """
+    runs = _RUN.findall(chunk)
+    words: list[str] = []
+    index = 0
+    while index < len(runs):
+        run = runs[index]
+        following = runs[index + 1] if index + 1 < len(runs) else ""
+        if run.isupper() and following.islower():
+            if len(run) == 1 or following == "s":
+                words.append(run + following)
+            elif len(following) == 1:
+                words.extend([run, following])
+            else:
+                words.extend([run[:-1], run[-1] + following])
+            index += 2
+        elif run.isdigit() and words:
+            words[-1] += run
+            index += 1
+        else:
+            words.append(run)
+            index += 1
+    return [word.lower() for word in words]
+
+
 def split_words(text: str) -> list[str]:
-    """Lower-case words of any spelling: ``"TLSv1.2"`` -> ``["tl", "sv", "1", "2"]``.
+    """Lower-case words of any spelling: ``"TLSv1.2"`` -> ``["tls", "v1", "2"]``.
 
     Text is NFKC-normalized and reduced to ASCII first, so look-alike letters cannot smuggle in.
     """
     ascii_text = unicodedata.normalize("NFKC", text).encode("ascii", "ignore").decode()
-    words: list[str] = []
-    for chunk in re.split(r"[^A-Za-z0-9]+", ascii_text):
-        words.extend(match.group(0).lower() for match in _WORD.finditer(chunk))
-    return words
+    return [word for chunk in re.split(r"[^A-Za-z0-9]+", ascii_text) if chunk for word in _chunk_words(chunk)]
 
 
 def _bounded(name: str, source: str) -> str:

@@ -102,10 +102,19 @@ def plan_modules(doc: dict[str, Any]) -> dict[str, str]:
             seen.add(name)
             users[name].add(top)
             stack.extend(direct[name])
-    return {
+    plan = {
         name: SHARED_MODULE if name in _SHARED_NAMES or len(tops) != 1 else next(iter(tops))
         for name, tops in sorted(users.items())
     }
+    # What a shared model refers to is shared too: modules import shared, never the reverse,
+    # so there are no import cycles (the generator would otherwise pile cyclic models into _internal.py).
+    stack = [name for name, module in plan.items() if module == SHARED_MODULE]
+    while stack:
+        for ref in direct[stack.pop()]:
+            if ref in plan and plan[ref] != SHARED_MODULE:
+                plan[ref] = SHARED_MODULE
+                stack.append(ref)
+    return plan
 
 
 def _python_field_names(properties: dict[str, Any]) -> dict[str, str]:
@@ -183,11 +192,19 @@ def emit_models(doc: dict[str, Any], plan: dict[str, str], types_dir: Path, work
 
 
 def _read_index(metadata: Path, plan: dict[str, str]) -> ModelIndex:
+    """Component -> class, found by each model's source pointer.
+
+    The generator may rename or move a class (classes in an import cycle move to ``_internal``).
+    """
     entries = json.loads(metadata.read_text(encoding="utf-8"))["models"]
-    by_qualified = {entry["name"]: entry for entry in entries}
+    by_component: dict[str, dict[str, Any]] = {}
+    for entry in sorted(entries, key=lambda entry: len(entry["source_path"])):
+        path = entry["source_path"]
+        if len(path) >= 3 and path[:2] == ["components", "schemas"]:
+            by_component.setdefault(str(path[2]), entry)
     index: ModelIndex = {}
     for name, module in plan.items():
-        entry = by_qualified.get(f"{module}.{name}")
+        entry = by_component.get(f"{module}.{name}")
         if entry is not None:
             index[name] = ModelRef(module=str(entry["module"]), class_name=str(entry["class_name"]))
     return index
