@@ -18,6 +18,7 @@ from clientgen.normalize.envelopes import reduce_error_envelopes, shape_failure_
 from clientgen.normalize.hoist import hoist_objects
 from clientgen.normalize.media import normalize_media
 from clientgen.normalize.refs import inline_refs
+from clientgen.normalize.unions import split_property_unions
 
 __all__ = ["PASSES", "normalize"]
 
@@ -30,6 +31,7 @@ PASSES: tuple[Pass, ...] = (
     flatten_all_of,
     repair_constraints,
     shape_failure_envelopes,
+    split_property_unions,
     hoist_objects,
 )
 

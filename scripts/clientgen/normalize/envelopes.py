@@ -59,11 +59,21 @@ def _leaves(schema: dict[str, Any]) -> list[dict[str, Any]]:
     return [*leaves, rest] if rest else leaves
 
 
+def _says_success(schema: Any) -> bool:
+    """Whether a branch, through any composition, declares ``success: true``."""
+    if not isinstance(schema, dict):
+        return False
+    if _success_enum(schema) == [True]:
+        return True
+    return any(_says_success(branch) for key in ("allOf", "anyOf", "oneOf") for branch in schema.get(key) or [])
+
+
 def _reduce(schema: dict[str, Any], pointer: str, diags: Diagnostics) -> dict[str, Any]:
     leaves = _leaves(schema)
     failures = [leaf for leaf in leaves if _success_enum(leaf) == [False]]
-    if not failures or not any(_success_enum(leaf) == [True] for leaf in leaves):
+    if not failures or not any(_says_success(leaf) for leaf in leaves):
         return schema
+    failures = [{key: value for key, value in leaf.items() if key not in {"anyOf", "oneOf"}} for leaf in failures]
     diags.add(
         pointer,
         "error-envelope",

@@ -29,9 +29,27 @@ _REF_PREFIX = "#/components/schemas/"
 _PENDING = "#pending/"
 
 
+_PRIMITIVES = frozenset({"string", "integer", "number", "boolean"})
+# Keys that do not make a primitive need a class of its own.
+_PLAIN_KEYS = frozenset(
+    {"type", "enum", "nullable", "example", "examples", "readOnly", "writeOnly", "deprecated", "title"}
+)
+
+
 def _is_object(node: dict[str, Any]) -> bool:
     properties = node.get("properties")
     return isinstance(properties, dict) and bool(properties) and node.get("type", "object") == "object"
+
+
+def _needs_class(node: dict[str, Any], hint: Hint) -> bool:
+    """Objects, and constrained primitives inside arrays, maps and unions.
+
+    For the latter the model generator would otherwise invent a wrapper class of its own naming.
+    """
+    if _is_object(node):
+        return True
+    constrained = node.get("type") in _PRIMITIVES and bool(set(node) - _PLAIN_KEYS)
+    return constrained and hint.relation in {"item", "value", "variant"}
 
 
 def _content_key(node: dict[str, Any]) -> str:
@@ -68,8 +86,13 @@ class _Hoister:
             rebuilt["additionalProperties"] = sub(node["additionalProperties"], "value", "")
         for key in ("anyOf", "oneOf"):
             if isinstance(node.get(key), list):
-                rebuilt[key] = [sub(schema, "variant", str(index + 1)) for index, schema in enumerate(node[key])]
-        if keep_inline or not _is_object(rebuilt):
+                objects = [schema for schema in node[key] if isinstance(schema, dict) and _is_object(schema)]
+                rebuilt[key] = [
+                    # the one object in a union (object | string | null) is the union's namesake
+                    sub(schema, "same" if objects == [schema] else "variant", str(index + 1))
+                    for index, schema in enumerate(node[key])
+                ]
+        if keep_inline or not _needs_class(rebuilt, hint):
             for child in children:
                 child.parent = hint  # named relative to the nearest hoisted ancestor
             return rebuilt

@@ -143,6 +143,8 @@ def _relative(hint: Hint, bases: tuple[Words, ...], *, relative_to_parent: bool)
         )
     if hint.relation == "value":
         return tuple(base + ("value",) for base in bases)
+    if hint.relation == "same":
+        return bases
     return tuple(base + ("variant", *label) for base in bases)
 
 
