@@ -276,18 +276,11 @@ def model_classes(root: Path) -> dict[str, list[str]]:
     return where
 
 
-DUPLICATE_HELPERS = (
-    "generators/models.py assumes every class datamodel-code-generator writes is one named component; on the "
-    "corpus it also writes context-free helper classes (RootModel wrappers of constrained array items such as "
-    "Role, Ttl, Permission, Category; anyOf variants Result/ResultModel) into several types modules"
-)
-
-
 @pytest.mark.parametrize(
     "tree_fixture",
     [
         pytest.param("fresh", id="seed"),
-        pytest.param("corpus_tree", id="corpus", marks=pytest.mark.xfail(strict=True, reason=DUPLICATE_HELPERS)),
+        pytest.param("corpus_tree", id="corpus"),
     ],
 )
 def test_no_model_class_is_defined_twice(tree_fixture: str, request: pytest.FixtureRequest) -> None:
@@ -296,17 +289,11 @@ def test_no_model_class_is_defined_twice(tree_fixture: str, request: pytest.Fixt
     assert not duplicates, f"model classes defined more than once: {duplicates}"
 
 
-EMAIL_DEPENDENCY = (
-    "models use pydantic.EmailStr (format: email) but templates/pyproject.toml.jinja declares only httpx and "
-    "pydantic: every module importing access/_internal types fails with 'email-validator is not installed'"
-)
-
-
 @pytest.mark.parametrize(
     "tree_fixture",
     [
         pytest.param("fresh", id="seed"),
-        pytest.param("corpus_tree", id="corpus", marks=pytest.mark.xfail(strict=True, reason=EMAIL_DEPENDENCY)),
+        pytest.param("corpus_tree", id="corpus"),
     ],
 )
 def test_declared_dependencies_cover_the_models(tree_fixture: str, request: pytest.FixtureRequest) -> None:
