@@ -3,6 +3,11 @@
 JSON objects with a repeated key are refused: ``json`` would silently keep the last one,
 and in ``paths`` that drops an endpoint without a word.  The hook that notices them has no
 position, so the offending object is found afterwards and reported by JSON pointer.
+
+Size is bounded before anything expensive happens (:mod:`clientgen.limits`): a file larger
+than ``MAX_FILE_BYTES`` is not read, a JSON text that could decode to more than
+``MAX_VALUES`` values is not decoded, and every decoded tree is checked for depth and
+string length (:func:`clientgen.ingest.bounds.check_tree`).
 """
 
 from __future__ import annotations
@@ -12,20 +17,34 @@ from pathlib import Path
 from typing import Any
 
 from clientgen.diagnostics import SpecError
+from clientgen.limits import MAX_FILE_BYTES, MAX_VALUES
 
+from .bounds import check_tree, estimate_json_values
 from .refs import Token, to_pointer
 from .yamlsafe import parse_yaml
 
-__all__ = ["DOCUMENT_SUFFIXES", "DuplicateKeys", "parse_file", "parse_json", "read_text", "refuse_constant"]
+__all__ = [
+    "DOCUMENT_SUFFIXES",
+    "DuplicateKeys",
+    "parse_file",
+    "parse_json",
+    "read_text",
+    "refuse_constant",
+    "refuse_too_many_values",
+]
 
 DOCUMENT_SUFFIXES = (".json", ".yaml", ".yml")
 
 
 def read_text(path: Path) -> str:
+    """The file's text; refused unread beyond ``MAX_FILE_BYTES`` (at most that much is ever read)."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         raise SpecError(path, f"cannot read: {error.strerror or error}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise SpecError(path, f"larger than {MAX_FILE_BYTES:,} bytes: too large to generate from; split the spec")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -75,7 +94,15 @@ class DuplicateKeys:
         return None
 
 
+def refuse_too_many_values(path: Path, text: str, *, line: int | None = None) -> None:
+    """Refuse, before decoding, a JSON text that may hold more than ``MAX_VALUES`` values."""
+    if estimate_json_values(text) > MAX_VALUES:
+        message = f"more than {MAX_VALUES:,} JSON values (counting separators): too large to generate from"
+        raise SpecError(path, message, line=line)
+
+
 def parse_json(path: Path, text: str) -> Any:
+    refuse_too_many_values(path, text)
     duplicates = DuplicateKeys()
     try:
         value = json.loads(text, parse_constant=refuse_constant, object_pairs_hook=duplicates)
@@ -85,6 +112,7 @@ def parse_json(path: Path, text: str) -> Any:
         raise SpecError(path, f"invalid JSON: {error}") from None
     except RecursionError:
         raise SpecError(path, "invalid JSON: nested too deeply") from None
+    check_tree(path, value)
     pointer = duplicates.locate(value)
     if pointer is not None:
         raise SpecError(path, "duplicate key in a JSON object", pointer=pointer)

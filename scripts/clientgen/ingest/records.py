@@ -22,8 +22,9 @@ from typing import Any
 
 from clientgen.diagnostics import SpecError
 
+from .bounds import check_tree
 from .operation import Located, build_operation
-from .parsing import DuplicateKeys, read_text, refuse_constant
+from .parsing import DuplicateKeys, read_text, refuse_constant, refuse_too_many_values
 from .recursion import recover_recursive_refs
 from .refs import to_pointer
 
@@ -171,6 +172,7 @@ def _header(file: Path, text: _Text, k: int) -> tuple[str, str, str, str]:
 def parse_record(file: Path, content: str | None = None) -> Record:
     """Parse one record file (or ``content`` on behalf of ``file``) into a :class:`Record`."""
     text = _Text(read_text(file) if content is None else content)
+    refuse_too_many_values(file, text.text)
     k, decoded = _split(file, text)
     path, method, tag, operation_id = _header(file, text, k)
     pointer = to_pointer(["paths", path, method])
@@ -178,6 +180,7 @@ def parse_record(file: Path, content: str | None = None) -> Record:
         Located(value, text.line_of(offset)) for value, offset in zip(decoded.values, decoded.offsets, strict=True)
     ]
     for field, item in zip(_FIELDS, located, strict=True):
+        check_tree(file, item.value, base=pointer + to_pointer([field]), line=item.line)
         repeated = decoded.duplicates.locate(item.value)
         if repeated is not None:
             raise SpecError(
@@ -187,6 +190,7 @@ def parse_record(file: Path, content: str | None = None) -> Record:
     description = "\n".join(text.lines[: k - 4])
     if description:
         head["description"] = description
+    check_tree(file, {"path": path, **head}, base=pointer, line=1)
     operation = build_operation(file, pointer, head, located)
     lines = {name: item.line for name, item in zip(_FIELDS, located, strict=True)}
     schemas = recover_recursive_refs(file, operation, pointer, lines)

@@ -7,7 +7,8 @@ resolutions and the number of nodes they expand to and refuses beyond fixed boun
 composition time, before anything is constructed.  It also keeps mapping keys as their
 source text (``200:`` stays ``"200"``, ``on:`` stays ``"on"``), refuses duplicate keys
 (which would silently drop an operation), and keeps timestamps as strings, so that the
-result is always JSON-compatible.
+result is always JSON-compatible.  The number of nodes composed is bounded too
+(``MAX_VALUES``), so that a huge file is refused while it is read, not after.
 """
 
 from __future__ import annotations
@@ -19,13 +20,13 @@ from typing import Any
 import yaml
 
 from clientgen.diagnostics import SpecError
+from clientgen.limits import MAX_ALIAS_NODES, MAX_ALIASES, MAX_VALUES
 
+from .bounds import check_tree
 from .refs import clone, to_pointer
 
 __all__ = ["MAX_ALIASES", "MAX_ALIAS_NODES", "parse_yaml"]
 
-MAX_ALIASES = 10_000
-MAX_ALIAS_NODES = 1_000_000
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
@@ -56,6 +57,7 @@ class _BoundedLoader(yaml.SafeLoader):  # type: ignore[misc]
         super().__init__(stream)
         self._aliases = 0
         self._alias_nodes = 0
+        self._nodes = 0
         self._open_anchors: set[str] = set()
         self._sizes: dict[int, int] = {}
 
@@ -64,6 +66,9 @@ class _BoundedLoader(yaml.SafeLoader):  # type: ignore[misc]
         if isinstance(event, yaml.AliasEvent):
             self._count_alias(event)
             return super().compose_node(parent, index)
+        self._nodes += 1
+        if self._nodes > MAX_VALUES:
+            raise _AliasLimit(problem=f"more than {MAX_VALUES:,} values: too large", problem_mark=event.start_mark)
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
             self._open_anchors.add(anchor)
@@ -137,5 +142,6 @@ def parse_yaml(path: Path, text: str) -> Any:
         raise SpecError(path, f"invalid YAML: {error}") from None
     except RecursionError:
         raise SpecError(path, "invalid YAML: nested too deeply") from None
+    check_tree(path, value)
     _check_plain(path, value)
     return value

@@ -17,7 +17,9 @@ from clientgen.routes import Route
 __all__ = ["build_api"]
 
 # Keyword arguments every generated method has; a spec parameter with one of these names is renamed.
-RESERVED_ARGUMENTS = frozenset({"self", "body", "extra_headers", "extra_query", "timeout"})
+RESERVED_ARGUMENTS = frozenset(
+    {"self", "body", "extra_headers", "extra_query", "extra_body", "timeout", "max_retries", "retry_non_idempotent"}
+)
 _LOCATIONS = ("path", "query", "header")
 _STRING_CHECKS = {"maxLength": "max_length", "minLength": "min_length", "pattern": "pattern"}
 _NUMBER_CHECKS = {"minimum": "minimum", "maximum": "maximum"}
@@ -58,7 +60,10 @@ def _parameters(
                 name=name,
                 location=location,
                 required=bool(param.get("required")) or location == "path",
-                type=type_of(schema, models),
+                # a path segment is never null, whatever the schema says
+                type=type_of(
+                    {k: v for k, v in schema.items() if k != "nullable"} if location == "path" else schema, models
+                ),
                 description=str(param.get("description") or schema.get("description") or ""),
                 checks=_checks(schema) if location == "path" else (),
             )

@@ -1,4 +1,8 @@
-"""Python type expressions for schemas: every annotation the templates write comes from here."""
+"""Python type expressions for schemas: every annotation the templates write comes from here.
+
+Resource classes have methods named ``list``, which shadow the builtin inside the class body,
+so annotations use ``typing.List``/``Dict`` (as the official SDK does).
+"""
 
 from __future__ import annotations
 
@@ -76,9 +80,9 @@ def _base_type(schema: dict[str, Any], models: dict[str, tuple[str, str]]) -> Ty
         return TypeExpr(_SCALARS[kind])
     if kind == "array":
         item = type_of(schema.get("items"), models)
-        return TypeExpr(f"list[{item.annotation}]", item.imports | ANY.imports if item is ANY else item.imports)
+        return TypeExpr(f"List[{item.annotation}]", item.imports | {("typing", "List")})
     if kind == "object" or "properties" in schema:
         values = schema.get("additionalProperties")
         value = type_of(values, models) if isinstance(values, dict) and values else ANY
-        return TypeExpr(f"dict[str, {value.annotation}]", value.imports | ANY.imports)
+        return TypeExpr(f"Dict[str, {value.annotation}]", value.imports | {("typing", "Dict")})
     return ANY

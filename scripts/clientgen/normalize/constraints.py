@@ -6,6 +6,9 @@ The source's intent is kept, in the keyword that makes generators enforce it:
   ``minLength: 1``) mean ``minItems``/``maxItems``;
 * a ``default`` of the wrong JSON type (``type: boolean, default: "true"``: 48 in the
   Cloudflare spec) is converted when unambiguous, dropped and reported otherwise;
+* a ``default`` that the model could only hold as raw JSON (an object for a model field, a
+  string for a date-time) is dropped and reported: the field stays optional, its value is
+  whatever the API sends;
 * a name in ``required`` that has no property gets an untyped property, so that the
   requirement is still enforced rather than silently lost.
 """
@@ -33,22 +36,54 @@ def _array_keywords(node: dict[str, Any], pointer: str, diags: Diagnostics) -> N
             diags.add(pointer, "array-keyword", f"{wrong} on an array read as {right}")
 
 
+_PRIMITIVE_TYPES = frozenset({"string", "integer", "number", "boolean"})
+
+
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,), "integer": (int,), "number": (int, float), "boolean": (bool,), "array": (list,),
+}  # fmt: skip
+
+
+def _representable(node: dict[str, Any]) -> bool:
+    """Whether the default can stand in the model as written (a plain literal of the right type)."""
+    default = node["default"]
+    if isinstance(node.get("enum"), list) and default not in node["enum"]:
+        return False
+    if node.get("type") in _PRIMITIVE_TYPES:
+        return node.get("format") not in {"date-time", "date", "time", "binary", "byte"}
+    if node.get("type") == "array":
+        items = node.get("items")
+        return isinstance(items, dict) and items.get("type") in _PRIMITIVE_TYPES and "format" not in items
+    return False
+
+
+def _converted(text: str, kind: str) -> bool | int | float | None:
+    """``"true"`` for a boolean, ``"10"`` for an integer: the value meant, or None."""
+    if kind == "boolean":
+        return _BOOLEAN_TEXT.get(text.lower())
+    try:
+        return int(text) if kind == "integer" else float(text)
+    except ValueError:
+        return None
+
+
+def _matches(value: Any, kind: str | None) -> bool:
+    expected = _JSON_TYPES.get(str(kind), (object,))
+    return isinstance(value, expected) and (bool in expected or not isinstance(value, bool))
+
+
 def _typed_default(node: dict[str, Any], pointer: str, diags: Diagnostics) -> None:
-    if "default" not in node or not isinstance(node["default"], str):
+    if node.get("default") is None:
         return
-    kind, text = node.get("type"), node["default"]
-    if kind == "boolean" and text.lower() in _BOOLEAN_TEXT:
-        node["default"] = _BOOLEAN_TEXT[text.lower()]
-    elif kind in {"integer", "number"}:
-        try:
-            node["default"] = int(text) if kind == "integer" else float(text)
-        except ValueError:
-            del node["default"]
-            diags.warn(pointer, "default-type", f"default {text!r} is not a {kind}; dropped")
-            return
-    else:
-        return
-    diags.add(pointer, "default-type", f"default {text!r} read as {node['default']!r}")
+    kind = node.get("type")
+    if isinstance(node["default"], str) and kind in {"boolean", "integer", "number"}:
+        value = _converted(node["default"], str(kind))
+        if value is not None:
+            diags.add(pointer, "default-type", f"default {node['default']!r} read as {value!r}")
+            node["default"] = value
+    if not _matches(node["default"], kind) or not _representable(node):
+        text = repr(node.pop("default"))[:60]
+        diags.add(pointer, "default-dropped", f"default {text} does not fit the schema as a literal; not emitted")
 
 
 def _missing_required(node: dict[str, Any], pointer: str, diags: Diagnostics) -> None:

@@ -41,7 +41,7 @@ def _is_object(node: dict[str, Any]) -> bool:
     return isinstance(properties, dict) and bool(properties) and node.get("type", "object") == "object"
 
 
-def _needs_class(node: dict[str, Any], hint: Hint) -> bool:
+def _needs_class(node: dict[str, Any], hint: Hint, *, wrap_primitives: bool) -> bool:
     """Objects, and constrained primitives inside arrays, maps and unions.
 
     For the latter the model generator would otherwise invent a wrapper class of its own naming.
@@ -49,7 +49,7 @@ def _needs_class(node: dict[str, Any], hint: Hint) -> bool:
     if _is_object(node):
         return True
     constrained = node.get("type") in _PRIMITIVES and bool(set(node) - _PLAIN_KEYS)
-    return constrained and hint.relation in {"item", "value", "variant"}
+    return wrap_primitives and constrained and hint.relation in {"item", "value", "variant"}
 
 
 def _content_key(node: dict[str, Any]) -> str:
@@ -61,6 +61,7 @@ def _content_key(node: dict[str, Any]) -> str:
 class _Hoister:
     schemas: dict[str, dict[str, Any]] = field(default_factory=dict)
     hints: dict[str, list[Hint]] = field(default_factory=dict)
+    wrap_primitives: bool = True  # off for parameters: arguments stay plain str/int, checked by the client
 
     def hoist(self, node: Any, hint: Hint, *, keep_inline: bool = False) -> Any:
         """``node`` with its object subschemas (and itself, unless ``keep_inline``) replaced by refs."""
@@ -92,7 +93,7 @@ class _Hoister:
                     sub(schema, "same" if objects == [schema] else "variant", str(index + 1))
                     for index, schema in enumerate(node[key])
                 ]
-        if keep_inline or not _needs_class(rebuilt, hint):
+        if keep_inline or not _needs_class(rebuilt, hint, wrap_primitives=self.wrap_primitives):
             for child in children:
                 child.parent = hint  # named relative to the nearest hoisted ancestor
             return rebuilt
@@ -156,6 +157,7 @@ def hoist_objects(doc: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
             schema = container[key]
             hint = operation_hint(table[path, method], op, pointer[len(base) :], schema)
             keep_inline = "/responses/" in pointer and is_success_envelope(schema)
+            hoister.wrap_primitives = "/parameters/" not in pointer
             container[key] = hoister.hoist(schema, hint, keep_inline=keep_inline)
     names = assign_names(hoister.hints, taken=set(existing), diags=diags)
     doc["paths"] = _rename(doc["paths"], names)

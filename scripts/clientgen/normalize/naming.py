@@ -29,30 +29,16 @@ __all__ = ["Hint", "assign_names", "operation_hint", "role_hint"]
 
 Words = tuple[str, ...]
 # Class names the generated modules import or define themselves.
-RESERVED = frozenset(
-    name.lower()
-    for name in (
-        "Any",
-        "Annotated",
-        "BaseModel",
-        "ConfigDict",
-        "Field",
-        "Literal",
-        "RootModel",
-        "Enum",
-        "AwareDatetime",
-        "Client",
-        "AsyncClient",
-        "NotGiven",
-        "Omit",
-        "Optional",
-        "Union",
-        "UUID",
-        "AnyUrl",
-        "Model",
-        "Self",
-    )
-)
+# fmt: off
+RESERVED = frozenset(name.lower() for name in (
+    # what model modules import
+    "Any", "Annotated", "BaseModel", "ConfigDict", "Field", "Literal", "RootModel", "Enum", "AwareDatetime",
+    "Optional", "Union", "UUID", "AnyUrl", "Model", "Self", "List", "Dict", "Datetime", "Date",
+    # what resource modules and the client import or define
+    "Client", "AsyncClient", "NotGiven", "Omit", "Request", "Query", "Headers", "TimeoutTypes", "Parser",
+    "SyncAPIClient", "AsyncAPIClient", "RawResponse", "AsyncRawResponse", "Stream", "Page", "Paginator",
+))
+# fmt: on
 _PRIORITY = {"role": 0, "result": 1, "body": 2, "response": 3, "parameter": 3, "nested": 4, "component": 0}
 
 

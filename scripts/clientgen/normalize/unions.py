@@ -5,6 +5,10 @@ Cloudflare writes "this object, or a string, or null" as
 The model generator reads that as a union containing the model itself (and invents an empty
 class for the bare object).  Rewritten as ``anyOf[{the object with its properties}, {type: string}]``
 with ``nullable`` hoisted, it means what it says; the object member keeps the schema's name.
+
+``properties`` beside an ``anyOf`` of object schemas means "these properties and one of the
+variants": the properties are merged into each variant (the generator would otherwise write
+multiple inheritance with clashing field types).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from clientgen.diagnostics import Diagnostics, escape_pointer_token
+from clientgen.normalize.allof import merge_schemas
 from clientgen.normalize.schemas import map_operation_schemas, transform
 
 __all__ = ["split_property_unions"]
@@ -29,12 +34,36 @@ def _bare_variants(node: dict[str, Any]) -> list[dict[str, Any]] | None:
     return variants
 
 
+def _object_variants(node: dict[str, Any]) -> tuple[str, list[dict[str, Any]]] | None:
+    key = "anyOf" if "anyOf" in node else "oneOf"
+    variants = node.get(key)
+    if not isinstance(variants, list) or not variants:
+        return None
+    if not all(isinstance(v, dict) and (v.get("type") == "object" or "properties" in v) for v in variants):
+        return None
+    return key, variants
+
+
+def _distribute(node: dict[str, Any], pointer: str, diags: Diagnostics) -> dict[str, Any] | None:
+    found = _object_variants(node)
+    if found is None:
+        return None
+    key, variants = found
+    base = {k: v for k, v in node.items() if k not in {"anyOf", "oneOf", "description", "nullable"}}
+    merged = [
+        merge_schemas([variant, base], f"{pointer}/{key}/{index}", diags) for index, variant in enumerate(variants)
+    ]
+    diags.add(pointer, "property-union", "properties beside a union of objects merged into each member")
+    outer = {k: v for k, v in node.items() if k in {"description", "nullable"}}
+    return {key: merged, **outer}
+
+
 def _split(node: dict[str, Any], pointer: str, diags: Diagnostics) -> dict[str, Any]:
     if not isinstance(node.get("properties"), dict):
         return node
     variants = _bare_variants(node)
     if variants is None:
-        return node
+        return _distribute(node, pointer, diags) or node
     nullable = bool(node.get("nullable")) or any(v.get("nullable") for v in variants)
     the_object = {key: value for key, value in node.items() if key not in _SCHEMA_LEVEL}
     the_object["type"] = "object"

@@ -1,0 +1,338 @@
+"""Bounds on what a spec may make the pipeline do: see :mod:`clientgen.limits` for the values.
+
+Three checks, each one pass and none recursive (a 10,000-level document must not exhaust
+the interpreter's stack before it is refused):
+
+* :func:`estimate_json_values` — an upper bound on the values a JSON text decodes to,
+  counted before decoding, so that a 30 MB file of ``[[],[],…]`` is refused without
+  first costing a gigabyte;
+* :func:`check_tree` — nesting depth, value count and string length of a decoded file;
+* :func:`check_expansion` — the size and depth of the operations once every ``$ref`` is
+  inlined, as the normalizer will do it.  A reference to a schema that reaches no cycle
+  has one expansion wherever it is used, so it is measured once; only references that
+  reach a cycle are walked site by site, and the walk stops at the limit.  A document of
+  thirty schemas each referring twice to the next (10^9 values inlined) is measured in
+  microseconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from clientgen.diagnostics import SpecError
+from clientgen.limits import MAX_DEPTH, MAX_EXPANDED_VALUES, MAX_STRING_CHARS, MAX_VALUES
+
+from .refs import Token, to_pointer
+
+__all__ = ["check_expansion", "check_tree", "estimate_json_values"]
+
+_Chain = tuple["_Chain", Token] | None
+
+
+def _tokens(chain: _Chain) -> list[Token]:
+    out: list[Token] = []
+    while chain is not None:
+        chain, token = chain
+        out.append(token)
+    return out[::-1]
+
+
+def estimate_json_values(text: str) -> int:
+    """At least the number of values ``json.loads(text)`` builds (separators and openers, strings included)."""
+    return text.count(",") + text.count("{") + text.count("[") + 1
+
+
+def check_tree(file: Path | str, root: Any, *, base: str = "", line: int | None = None) -> None:
+    """Refuse a decoded value nested deeper than ``MAX_DEPTH``, holding more than ``MAX_VALUES`` values or a string
+    (or key) longer than ``MAX_STRING_CHARS``.  ``base`` is the pointer of ``root`` in the document."""
+    count = 0
+    stack: list[tuple[Any, int, _Chain]] = [(root, 1, None)]
+    while stack:
+        node, depth, chain = stack.pop()
+        count += 1
+        if count > MAX_VALUES:
+            raise SpecError(file, f"more than {MAX_VALUES:,} values: too large to generate from", line=line)
+        if isinstance(node, dict):
+            _check_depth(file, depth, base, chain, line)
+            for key, value in node.items():
+                _check_string(file, key, base, (chain, key), line, what="key")
+                stack.append((value, depth + 1, (chain, key)))
+        elif isinstance(node, list):
+            _check_depth(file, depth, base, chain, line)
+            stack.extend((value, depth + 1, (chain, index)) for index, value in enumerate(node))
+        elif isinstance(node, str):
+            _check_string(file, node, base, chain, line, what="string")
+
+
+def _check_depth(file: Path | str, depth: int, base: str, chain: _Chain, line: int | None) -> None:
+    if depth > MAX_DEPTH:
+        pointer = base + to_pointer(_tokens(chain)[:8]) + "/…"
+        message = f"nested more than {MAX_DEPTH} levels deep: flatten it or split it into components"
+        raise SpecError(file, message, line=line, pointer=pointer)
+
+
+def _check_string(file: Path | str, text: str, base: str, chain: _Chain, line: int | None, *, what: str) -> None:
+    if len(text) > MAX_STRING_CHARS:
+        pointer = base + to_pointer([_shorten(token) for token in _tokens(chain)])
+        message = f"a {what} of {len(text):,} characters (more than {MAX_STRING_CHARS:,}): shorten it"
+        raise SpecError(file, message, line=line, pointer=pointer)
+
+
+def _shorten(token: Token) -> Token:
+    return token if isinstance(token, int) or len(token) <= 40 else token[:40] + "…"
+
+
+# --- the document with every $ref inlined ------------------------------------------------------------
+
+
+@dataclass
+class _Target:
+    """One reference target: its own values (references not followed) and its references; once classified, its
+    strongly connected component and, when it reaches no cycle, its size and height with every reference inlined."""
+
+    own: int = 0
+    height: int = 0
+    sites: list[tuple[int, int]] = field(default_factory=list)  # (target id, depth of the Reference Object)
+    component: int = -1
+    cyclic: bool = False  # reaches a cycle: its expansion depends on the references being inlined around it
+    size_inlined: int = 0
+    height_inlined: int = 0
+
+
+def _ref_of(node: Any) -> str | None:
+    ref = node.get("$ref") if isinstance(node, dict) else None
+    return ref if isinstance(ref, str) and ref.startswith("#") else None
+
+
+def _resolve(document: Any, ref: str) -> Any:
+    fragment = unquote(ref[1:])
+    if not fragment.startswith("/"):
+        return document if fragment == "" else None
+    node = document
+    for raw in fragment[1:].split("/"):
+        token = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return None
+    return node
+
+
+def _children(node: Any) -> Iterator[tuple[Token, Any]]:
+    """What a walk visits below ``node``: a Reference Object's siblings, but not the reference itself."""
+    if isinstance(node, dict):
+        skip_ref = _ref_of(node) is not None
+        for key, value in node.items():
+            if not (skip_ref and key == "$ref"):
+                yield key, value
+    elif isinstance(node, list):
+        yield from enumerate(node)
+
+
+class _TooLarge(Exception):  # noqa: N818 - a signal inside this module, never seen outside
+    pass
+
+
+class _Expansion:
+    """Reference targets by identity, each scanned once; sizes as the normalizer's inlining would make them.
+
+    The normalizer inlines a reference unless its target is already being inlined on the way down, where it keeps
+    the ``$ref`` (legal recursion).  A target that reaches no cycle therefore expands the same everywhere and is
+    measured once, bottom-up.  A target inside a cycle expands differently depending on which members of its
+    cycle are being inlined around it: it is measured per (target, those members), memoized, within a budget.
+    """
+
+    def __init__(self, document: Any) -> None:
+        self.document = document
+        self.nodes: dict[str, Any] = {}
+        self.known: dict[int, Any] = {}  # id -> node: ids stay valid, the document is alive and unchanged
+        self.targets: dict[int, _Target] = {}
+        self.components: dict[int, int] = {}  # target id -> component number, once classified
+        self.memo: dict[tuple[int, frozenset[int]], tuple[int, int]] = {}
+        self.steps = 0
+
+    def node(self, ref: str) -> Any:
+        if ref not in self.nodes:
+            node = self.nodes[ref] = _resolve(self.document, ref)
+            if node is not None:
+                self.known[id(node)] = node
+        return self.nodes[ref]
+
+    def by_id(self, key: int) -> _Target:
+        if key not in self.targets:
+            self.targets[key] = self._scan(self.known[key])
+        return self.targets[key]
+
+    def _scan(self, root: Any) -> _Target:
+        found = _Target()
+        stack: list[tuple[Any, int]] = [(root, 1)]
+        while stack:
+            node, depth = stack.pop()
+            ref = _ref_of(node)
+            if ref is not None and self.node(ref) is not None:
+                found.sites.append((id(self.node(ref)), depth))
+            found.own += 1
+            found.height = max(found.height, depth)
+            stack.extend((value, depth + 1) for _, value in _children(node))
+        return found
+
+    def measure(self, ref: str) -> tuple[int, int] | None:
+        """(values, levels) of the target of ``ref`` with every reference below it inlined; None if it dangles."""
+        node = self.node(ref)
+        if node is None:
+            return None
+        key = id(node)
+        self._classify(key)
+        target = self.targets[key]
+        if not target.cyclic:
+            return target.size_inlined, target.height_inlined
+        return self._cyclic(key)
+
+    def _classify(self, start: int) -> None:
+        """Tarjan's strongly connected components, iteratively, from ``start``.
+
+        Components complete sinks first, so when one completes every target it refers to outside it is
+        classified (and measured, if it reaches no cycle).
+        """
+        if start in self.components:
+            return
+        index: dict[int, int] = {}
+        low: dict[int, int] = {}
+        path: list[int] = []
+        on_path: set[int] = set()
+        work: list[tuple[int, Iterator[tuple[int, int]]]] = []
+
+        def enter(key: int) -> None:
+            index[key] = low[key] = len(index)
+            path.append(key)
+            on_path.add(key)
+            work.append((key, iter(self.by_id(key).sites)))
+
+        enter(start)
+        while work:
+            key, pending = work[-1]
+            site = next(pending, None)
+            if site is not None:
+                inner = site[0]
+                if inner in self.components:
+                    continue
+                if inner not in index:
+                    enter(inner)
+                elif inner in on_path:
+                    low[key] = min(low[key], index[inner])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[key])
+            if low[key] == index[key]:
+                self._complete(key, path, on_path)
+
+    def _complete(self, root: int, path: list[int], on_path: set[int]) -> None:
+        members: list[int] = []
+        while True:
+            key = path.pop()
+            on_path.discard(key)
+            members.append(key)
+            if key == root:
+                break
+        number = len(self.components)
+        for key in members:
+            self.components[key] = number
+            self.by_id(key).component = number
+        looped = len(members) > 1 or any(inner == root for inner, _ in self.by_id(root).sites)
+        cyclic = looped or any(
+            self.targets[inner].cyclic for key in members for inner, _ in self.targets[key].sites
+        )
+        for key in members:
+            self.targets[key].cyclic = cyclic
+        if not cyclic:
+            self._measure_acyclic(self.targets[root])
+
+    def _measure_acyclic(self, target: _Target) -> None:
+        size, height = target.own, target.height
+        for inner_key, depth in target.sites:
+            inner = self.targets[inner_key]
+            size += inner.size_inlined - 1  # the Reference Object is replaced by its target
+            height = max(height, depth + inner.height_inlined)
+        target.size_inlined, target.height_inlined = min(size, MAX_EXPANDED_VALUES + 1), height
+
+    def _cyclic(self, start: int) -> tuple[int, int]:
+        """Size and height of a target that reaches a cycle, entered with no other target being inlined."""
+        first = (start, frozenset({start}))
+        if first in self.memo:
+            return self.memo[first]
+        # frames: (state, pending sites, size so far, height so far, depth of the site being measured)
+        frames: list[tuple[tuple[int, frozenset[int]], Iterator[tuple[int, int]], list[int]]] = []
+
+        def push(state: tuple[int, frozenset[int]]) -> None:
+            target = self.targets[state[0]]
+            frames.append((state, iter(target.sites), [target.own, target.height, 0]))
+
+        push(first)
+        while frames:
+            state, pending, acc = frames[-1]
+            site = next(pending, None)
+            if site is None:
+                frames.pop()
+                self.memo[state] = (min(acc[0], MAX_EXPANDED_VALUES + 1), acc[1])
+                if frames:
+                    parent = frames[-1][2]
+                    parent[0] += self.memo[state][0] - 1
+                    parent[1] = max(parent[1], parent[2] + self.memo[state][1])
+                continue
+            self.steps += 1
+            if self.steps > MAX_EXPANDED_VALUES // 10:
+                raise _TooLarge
+            inner_key, depth = site
+            inner = self.targets[inner_key]
+            if inner_key in state[1]:
+                continue  # kept as a $ref: already counted as one value
+            if not inner.cyclic:
+                acc[0] += inner.size_inlined - 1
+                acc[1] = max(acc[1], depth + inner.height_inlined)
+                continue
+            same = inner.component == self.targets[state[0]].component
+            inner_state = (inner_key, (state[1] | {inner_key}) if same else frozenset({inner_key}))
+            if inner_state in self.memo:
+                acc[0] += self.memo[inner_state][0] - 1
+                acc[1] = max(acc[1], depth + self.memo[inner_state][1])
+                continue
+            acc[2] = depth
+            push(inner_state)
+        return self.memo[first]
+
+
+def check_expansion(file: Path | str, document: dict[str, Any]) -> None:
+    """Refuse a document whose operations, with every ``$ref`` inlined, exceed the size or depth limits."""
+    expansion = _Expansion(document)
+    count = 0
+    stack: list[tuple[Any, int, _Chain]] = [(document.get("paths"), 2, (None, "paths"))]
+    while stack:
+        node, depth, chain = stack.pop()
+        ref = _ref_of(node)
+        size, height = 1, depth
+        if ref is not None:
+            try:
+                measured = expansion.measure(ref)
+            except _TooLarge:
+                measured = (MAX_EXPANDED_VALUES + 1, 0)
+            if measured is not None:
+                size, height = measured[0], depth + measured[1]
+        count += size
+        if count > MAX_EXPANDED_VALUES:
+            message = f"more than {MAX_EXPANDED_VALUES:,} values once every $ref is inlined: too large to generate"
+            raise SpecError(file, message + _via(ref), pointer=to_pointer(_tokens(chain)[:3]))
+        if height > MAX_DEPTH:
+            message = f"nested more than {MAX_DEPTH} levels deep once every $ref is inlined (each $ref counts as a level)"
+            raise SpecError(file, message + _via(ref), pointer=to_pointer(_tokens(chain)))
+        stack.extend((value, depth + 1, (chain, key)) for key, value in _children(node))
+
+
+def _via(ref: str | None) -> str:
+    return f" (through $ref {ref!r})" if ref else ""
