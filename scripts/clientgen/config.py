@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from clientgen.diagnostics import SpecError
@@ -24,6 +24,28 @@ class GeneratorConfig:
     version: str
     base_url: str
     environment_prefix: str
+    # operationId -> call path below the client ("pages.projects.deployments.rollback"), from names.toml
+    call_paths: dict[str, tuple[PythonIdentifier, ...]] = field(default_factory=dict)
+
+
+def _call_paths(path: Path) -> dict[str, tuple[PythonIdentifier, ...]]:
+    """``names.toml`` beside the config: ``[operations]`` operationId = "resource.path.method"."""
+    if not path.exists():
+        return {}
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8")).get("operations", {})
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise SpecError(path, f"cannot read name overrides: {error}") from None
+    overrides: dict[str, tuple[PythonIdentifier, ...]] = {}
+    for operation_id, call_path in sorted(table.items()):
+        pointer = f"/operations/{operation_id}"
+        if not isinstance(call_path, str) or len(call_path.split(".")) < 2:
+            raise SpecError(path, f"{call_path!r} is not a call path like 'zones.dns_records.list'", pointer=pointer)
+        try:
+            overrides[operation_id] = tuple(PythonIdentifier(part) for part in call_path.split("."))
+        except ValueError as error:
+            raise SpecError(path, str(error), pointer=pointer) from None
+    return overrides
 
 
 def load_config(path: Path) -> GeneratorConfig:
@@ -61,4 +83,5 @@ def load_config(path: Path) -> GeneratorConfig:
         version=values["version"],
         base_url=values["base_url"].rstrip("/"),
         environment_prefix=values["environment_prefix"],
+        call_paths=_call_paths(path.with_name("names.toml")),
     )

@@ -1,26 +1,34 @@
 """Where an operation lives in the client: its resource nouns and its verb, from the path.
 
 ``POST /accounts/{account_identifier}/pages/projects/{project_name}/deployments/{id}/rollback``
--> resource ``("pages", "projects", "deployments")``, verb ``rollback``:
+-> resource ``("pages", "projects", "deployments")``, verb ``rollback``.  The rule:
 
-* a scope prefix (``/accounts/{…}``, ``/zones/{…}``, …) is dropped when more follows: the
-  scope id becomes an ordinary keyword argument;
-* literal segments are the resource nouns; parameters between them identify items;
-* a literal right after a parameter at the end of the path is an action on that item
-  (``…/deployments/{id}/rollback``) — unless other paths continue below it, which makes it a
-  collection (``…/projects/{name}/deployments`` has ``…/deployments/{id}``);
-* otherwise the verb follows from the method and whether the path ends at an item:
-  ``list``/``get``, ``create``, ``update`` (PUT), ``edit`` (PATCH), ``delete``.
+1. A scope prefix (``/accounts/{…}``, ``/zones/{…}``, …) is dropped when more follows: the
+   scope id becomes an ordinary keyword argument.  Literal segments are the resource nouns.
+2. A literal right after a parameter at the end of the path is an *action* on that item
+   (``…/deployments/{id}/rollback``), unless other paths continue below it (then it is a
+   collection: ``…/projects/{name}/deployments`` has ``…/deployments/{id}``) or several methods
+   share it (then it is a sub-resource: ``…/apps/{id}/ca`` with GET, POST and DELETE).
+3. Otherwise the verb follows from the method and the level of the path: an *item*
+   (ends in a parameter: ``get``, ``update`` for PUT, ``edit`` for PATCH, ``delete``), a
+   *collection* (``list``, ``create``, ...), or a *singleton* below an item with no items of
+   its own (``GET …/apps/{id}/ca`` is ``get``, not ``list``).
+
+Two operations that still land on one method name are separated in
+:mod:`clientgen.model.build` (``bulk_`` for collection-wide writes, ``_for_<scope>`` across
+scopes), and ``spec/names.toml`` can override any call path.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["Route", "parent_paths", "route_of", "route_table"]
+__all__ = ["SCOPE_ORDER", "Route", "route_table"]
 
-SCOPES = frozenset({"accounts", "zones", "organizations", "memberships", "users"})
+# Scope prefixes, in the order that decides which scope keeps the plain verb on a collision.
+SCOPE_ORDER = ("accounts", "zones", "organizations", "memberships", "users")
 _COLLECTION_VERBS = {"get": "list", "post": "create", "put": "update", "patch": "edit", "delete": "delete"}
 _ITEM_VERBS = {"get": "get", "post": "create", "put": "update", "patch": "edit", "delete": "delete"}
 
@@ -30,36 +38,51 @@ class Route:
     nouns: tuple[str, ...]
     verb: str
     scope: str | None
+    level: str  # item, collection, singleton, action
 
 
 def _is_param(segment: str) -> bool:
     return segment.startswith("{") and segment.endswith("}")
 
 
-def parent_paths(paths: Iterable[str]) -> frozenset[str]:
-    """Every path that another path continues (``/a/{id}`` continues ``/a``)."""
-    parents: set[str] = set()
-    for path in paths:
-        segments = path.rstrip("/").split("/")
-        parents.update("/".join(segments[:end]) for end in range(2, len(segments)))
-    return frozenset(parents)
+@dataclass(frozen=True)
+class _Facts:
+    continued: frozenset[str]  # paths another path continues
+    itemized: frozenset[str]  # paths continued by a parameter segment: collections of items
+    methods: Counter[str]
+
+    @classmethod
+    def of(cls, pairs: list[tuple[str, str]]) -> _Facts:
+        continued: set[str] = set()
+        itemized: set[str] = set()
+        for path, _ in pairs:
+            segments = path.rstrip("/").split("/")
+            for end in range(2, len(segments)):
+                continued.add("/".join(segments[:end]))
+                if _is_param(segments[end]):
+                    itemized.add("/".join(segments[:end]))
+        return cls(frozenset(continued), frozenset(itemized), Counter(path for path, _ in pairs))
 
 
-def route_of(path: str, method: str, parents: frozenset[str] = frozenset()) -> Route:
+def _route(path: str, method: str, facts: _Facts) -> Route:
     segments = [segment for segment in path.strip("/").split("/") if segment]
     scope = None
-    if len(segments) > 2 and segments[0] in SCOPES and _is_param(segments[1]):
+    if len(segments) > 2 and segments[0] in SCOPE_ORDER and _is_param(segments[1]):
         scope, segments = segments[0], segments[2:]
-    nouns = [segment for segment in segments if not _is_param(segment)]
-    ends_at_item = bool(segments) and _is_param(segments[-1])
-    is_leaf = path.rstrip("/") not in parents
-    if len(segments) >= 3 and not ends_at_item and _is_param(segments[-2]) and len(nouns) >= 2 and is_leaf:
-        return Route(tuple(nouns[:-1]), nouns[-1], scope)
-    verbs = _ITEM_VERBS if ends_at_item else _COLLECTION_VERBS
-    return Route(tuple(nouns) or ((scope,) if scope else ("root",)), verbs.get(method, method), scope)
+    nouns = tuple(segment for segment in segments if not _is_param(segment)) or ((scope,) if scope else ("root",))
+    key = path.rstrip("/")
+    after_item = len(segments) >= 2 and _is_param(segments[-2]) and not _is_param(segments[-1])
+    if after_item and len(nouns) >= 2 and key not in facts.continued and facts.methods[path] == 1:
+        return Route(nouns[:-1], nouns[-1], scope, "action")
+    if segments and _is_param(segments[-1]):
+        return Route(nouns, _ITEM_VERBS.get(method, method), scope, "item")
+    if after_item and key not in facts.itemized:
+        return Route(nouns, _ITEM_VERBS.get(method, method), scope, "singleton")
+    return Route(nouns, _COLLECTION_VERBS.get(method, method), scope, "collection")
 
 
-def route_table(paths: Iterable[str], methods: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Route]:
-    """Routes of every (path, method) of a document, each knowing which paths continue which."""
-    parents = parent_paths(paths)
-    return {(path, method): route_of(path, method, parents) for path, method in methods}
+def route_table(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Route]:
+    """The route of every (path, method) of a document: each depends on the other paths."""
+    listed = list(pairs)
+    facts = _Facts.of(listed)
+    return {(path, method): _route(path, method, facts) for path, method in listed}

@@ -52,6 +52,8 @@ class Operation:
     deprecated: bool
     security: tuple[tuple[str, ...], ...]
     resource_path: tuple[PythonIdentifier, ...]
+    scope: str | None = None  # accounts, zones, ...: the path's scope prefix
+    level: str = "collection"  # item, collection, singleton, action (see routes.py)
 
     @property
     def return_annotation(self) -> str:

@@ -9,10 +9,10 @@ from clientgen.config import GeneratorConfig
 from clientgen.diagnostics import Diagnostics
 from clientgen.model.api import Api, Body, Check, Operation, Parameter, Resource
 from clientgen.model.types import TypeExpr, type_of
-from clientgen.names import ClassName, PythonIdentifier
+from clientgen.names import ClassName, PythonIdentifier, singular
 from clientgen.normalize.envelopes import is_success_envelope
 from clientgen.normalize.schemas import iter_operations, op_pointer, routes
-from clientgen.routes import Route
+from clientgen.routes import SCOPE_ORDER, Route
 
 __all__ = ["build_api"]
 
@@ -125,6 +125,8 @@ def _operation(  # noqa: PLR0913, PLR0917 - one operation, its route and what it
         deprecated=bool(op.get("deprecated")),
         security=tuple(tuple(sorted(requirement)) for requirement in op.get("security") or []),
         resource_path=tuple(PythonIdentifier.from_text(noun, shadow_builtins=True) for noun in route.nouns),
+        scope=route.scope,
+        level=route.level,
     )
 
 
@@ -144,23 +146,55 @@ def _tree(operations: list[Operation]) -> list[Resource]:
     return sorted(roots, key=lambda root: root.attribute)
 
 
+_LEVEL_RANK = {"item": 0, "singleton": 1, "action": 2, "collection": 3}
+_BULK_VERBS = frozenset({"update", "edit", "delete"})
+
+
+def _name_candidates(op: Operation) -> list[str]:
+    """Names an operation may take, best first (the collision rule in routes.py)."""
+    candidates: list[str] = [op.name]
+    if op.level == "override":
+        return candidates
+    if op.level == "collection" and op.name in _BULK_VERBS:
+        candidates.append(f"bulk_{op.name}")  # PATCH /pools beside PATCH /pools/{id}
+    if op.scope is not None:
+        candidates.append(f"{op.name}_for_{singular(op.scope)}")  # /zones/{id}/x beside /accounts/{id}/x
+    candidates.append(PythonIdentifier.from_text(op.operation_id, shadow_builtins=True))
+    return candidates
+
+
+def _priority(op: Operation) -> tuple[int, int, str, str]:
+    if op.level == "override":  # names.toml wins over every rule
+        return (-1, 0, op.path, op.http_method)
+    scope_rank = SCOPE_ORDER.index(op.scope) if op.scope in SCOPE_ORDER else len(SCOPE_ORDER)
+    return (scope_rank, _LEVEL_RANK.get(op.level, 9), op.path, op.http_method)
+
+
 def _unique_method_names(resource: Resource) -> list[Operation]:
     """Method names unique within a resource, never shadowing a child resource.
 
-    Two operations with one verb: the first (by path, method) keeps it, the others are named
-    after their operationId.
+    Operations claim names in priority order (first scope in ``SCOPE_ORDER``, items before
+    collections, then path): each takes its first free candidate from :func:`_name_candidates`.
     """
     taken = {child.attribute for child in resource.children}
     named: list[Operation] = []
-    for op in sorted(resource.operations, key=lambda op: (op.path, op.http_method)):
-        name = op.name
-        if name in taken:
-            name = PythonIdentifier.from_text(op.operation_id)
-        while name in taken:
-            name = PythonIdentifier(f"{name}_")
+    for op in sorted(resource.operations, key=_priority):
+        name = next((PythonIdentifier(c) for c in _name_candidates(op) if c not in taken), None)
+        while name is None or name in taken:
+            name = PythonIdentifier(f"{name or op.name}_")
         taken.add(name)
         named.append(op if name == op.name else _renamed(op, name))
     return sorted(named, key=lambda op: op.name)
+
+
+def _overridden(op: Operation, config: GeneratorConfig, diags: Diagnostics) -> Operation:
+    call_path = config.call_paths.get(op.operation_id)
+    if call_path is None:
+        return op
+    diags.add(
+        op_pointer(op.path, op.http_method), "names-override", f"call path set by names.toml: {'.'.join(call_path)}"
+    )
+    return replace(op, resource_path=call_path[:-1], name=call_path[-1], level="override")
 
 
 def _renamed(op: Operation, name: PythonIdentifier) -> Operation:
@@ -170,8 +204,12 @@ def _renamed(op: Operation, name: PythonIdentifier) -> Operation:
 def build_api(doc: dict[str, Any], models: Models, config: GeneratorConfig, diags: Diagnostics) -> Api:
     table = routes(doc)
     operations = [
-        _operation(path, method, op, table[path, method], models, diags) for path, method, op in iter_operations(doc)
+        _overridden(_operation(path, method, op, table[path, method], models, diags), config, diags)
+        for path, method, op in iter_operations(doc)
     ]
+    unknown = sorted(set(config.call_paths) - {op.operation_id for op in operations})
+    for operation_id in unknown:
+        diags.warn("/", "names-override", f"names.toml names {operation_id!r}, which is not in the spec")
     info = doc.get("info") or {}
     return Api(
         config=config,

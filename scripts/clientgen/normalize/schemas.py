@@ -92,7 +92,7 @@ def map_operation_schemas(doc: dict[str, Any], fn: Callable[[Schema, str], Schem
 
 def routes(doc: dict[str, Any]) -> dict[tuple[str, str], Route]:
     """The route (resource nouns and verb) of every operation in the document."""
-    return route_table(doc.get("paths", {}), [(path, method) for path, method, _ in iter_operations(doc)])
+    return route_table((path, method) for path, method, _ in iter_operations(doc))
 
 
 def op_pointer(path: str, method: str) -> str:
