@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Dict
 
 from cloudflare_client._base_client import AsyncAPIClient, Request, SyncAPIClient
 from cloudflare_client._types import NOT_GIVEN, Headers, NotGiven, Query, TimeoutTypes
@@ -25,7 +25,7 @@ class DeploymentsResource:
         account_identifier: str,
         project_name: str,
         deployment_identifier: str,
-        body: dict[str, Any] | None = None,
+        body: Dict[str, Any] | None = None,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -76,7 +76,7 @@ class AsyncDeploymentsResource:
         account_identifier: str,
         project_name: str,
         deployment_identifier: str,
-        body: dict[str, Any] | None = None,
+        body: Dict[str, Any] | None = None,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
