@@ -1,4 +1,4 @@
-# ruff: noqa: E501, D205, D209, PLR0913  (in progress: tidied when the hostile-input work lands)
+# ruff: noqa: E501  (in progress: tidied when the hostile-input work lands)
 """Every bound the pipeline puts on its input, in one place.
 
 A spec is text someone else wrote, and the generators behind us hang or exhaust memory on

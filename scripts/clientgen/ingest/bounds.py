@@ -1,4 +1,4 @@
-# ruff: noqa: E501, D205, D209, PLR0913  (in progress: tidied when the hostile-input work lands)
+# ruff: noqa: D205, D209, PLR0913  (in progress: tidied when the hostile-input work lands)
 """Bounds on what a spec may make the pipeline do: see :mod:`clientgen.limits` for the values.
 
 Three checks, each one pass and none recursive (a 10,000-level document must not exhaust
@@ -247,9 +247,7 @@ class _Expansion:
             self.components[key] = number
             self.by_id(key).component = number
         looped = len(members) > 1 or any(inner == root for inner, _ in self.by_id(root).sites)
-        cyclic = looped or any(
-            self.targets[inner].cyclic for key in members for inner, _ in self.targets[key].sites
-        )
+        cyclic = looped or any(self.targets[inner].cyclic for key in members for inner, _ in self.targets[key].sites)
         for key in members:
             self.targets[key].cyclic = cyclic
         if not cyclic:
@@ -330,7 +328,9 @@ def check_expansion(file: Path | str, document: dict[str, Any]) -> None:
             message = f"more than {MAX_EXPANDED_VALUES:,} values once every $ref is inlined: too large to generate"
             raise SpecError(file, message + _via(ref), pointer=to_pointer(_tokens(chain)[:3]))
         if height > MAX_DEPTH:
-            message = f"nested more than {MAX_DEPTH} levels deep once every $ref is inlined (each $ref counts as a level)"
+            message = (
+                f"nested more than {MAX_DEPTH} levels deep once every $ref is inlined (each $ref counts as a level)"
+            )
             raise SpecError(file, message + _via(ref), pointer=to_pointer(_tokens(chain)))
         stack.extend((value, depth + 1, (chain, key)) for key, value in _children(node))
 
