@@ -10,7 +10,10 @@ The source's intent is kept, in the keyword that makes generators enforce it:
   string for a date-time) is dropped and reported: the field stays optional, its value is
   whatever the API sends;
 * a name in ``required`` that has no property gets an untyped property, so that the
-  requirement is still enforced rather than silently lost.
+  requirement is still enforced rather than silently lost;
+* a ``title`` is documentation, but generators name classes after it (distinct schemas
+  titled "Self Hosted Application" collide): it becomes the description when there is none;
+* a path parameter is never null: ``nullable`` is dropped from path parameter schemas.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from clientgen.diagnostics import Diagnostics, escape_pointer_token
-from clientgen.normalize.schemas import map_operation_schemas, transform
+from clientgen.normalize.schemas import iter_operations, map_operation_schemas, op_pointer, transform
 
 __all__ = ["repair_constraints"]
 
@@ -29,6 +32,10 @@ _BOOLEAN_TEXT = {"true": True, "false": False}
 def _array_keywords(node: dict[str, Any], pointer: str, diags: Diagnostics) -> None:
     if node.get("type") != "array":
         return
+    if node.get("enum") == [[]]:  # "always the empty list"
+        del node["enum"]
+        node["maxItems"] = 0
+        diags.add(pointer, "array-keyword", "enum [[]] on an array read as maxItems 0")
     for wrong, right in _ARRAY_KEYWORDS.items():
         if wrong in node:
             value = node.pop(wrong)
@@ -81,7 +88,10 @@ def _typed_default(node: dict[str, Any], pointer: str, diags: Diagnostics) -> No
         if value is not None:
             diags.add(pointer, "default-type", f"default {node['default']!r} read as {value!r}")
             node["default"] = value
-    if not _matches(node["default"], kind) or not _representable(node):
+    if not _matches(node["default"], kind):  # an error in the spec: say so, and what to do
+        text = repr(node.pop("default"))[:60]
+        diags.warn(pointer, "default-type", f"default {text} is not a {kind}; not emitted: fix the default in the spec")
+    elif not _representable(node):
         text = repr(node.pop("default"))[:60]
         diags.add(pointer, "default-dropped", f"default {text} does not fit the schema as a literal; not emitted")
 
@@ -101,8 +111,30 @@ def _missing_required(node: dict[str, Any], pointer: str, diags: Diagnostics) ->
         node["properties"] = properties
 
 
+def _title(node: dict[str, Any]) -> None:
+    title = node.pop("title", None)
+    if isinstance(title, str) and title.strip() and not node.get("description"):
+        node["description"] = title
+
+
+def _path_parameters(doc: dict[str, Any], diags: Diagnostics) -> None:
+    for path, method, op in iter_operations(doc):
+        for index, param in enumerate(op.get("parameters") or []):
+            schema = param.get("schema") if isinstance(param, dict) and param.get("in") == "path" else None
+            if isinstance(schema, dict) and schema.get("nullable"):
+                param["schema"] = {key: value for key, value in schema.items() if key != "nullable"}
+                diags.add(
+                    f"{op_pointer(path, method)}/parameters/{index}/schema",
+                    "path-nullable",
+                    "a path segment is never null",
+                )
+
+
 def repair_constraints(doc: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
+    _path_parameters(doc, diags)
+
     def repair(node: dict[str, Any], pointer: str) -> dict[str, Any]:
+        _title(node)
         _array_keywords(node, pointer, diags)
         _typed_default(node, pointer, diags)
         _missing_required(node, pointer, diags)

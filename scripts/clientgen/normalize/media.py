@@ -1,6 +1,9 @@
 """Pass: response keys and media types that the generators would otherwise skip.
 
 * ``4xx``/``5xx`` response keys become ``4XX``/``5XX`` (OpenAPI spells ranges upper-case).
+* A media key that is not a media type (``undefined``, ``string``: the Workers script
+  downloads, whose examples are JavaScript source) is read as ``text/plain`` with a string
+  schema, and reported.
 * A JSON request body without a schema (``"application/json": {}``: 135 operations in the
   2024 spec, the seed among them) gets ``{"type": "object"}``: the API wants a JSON object
   and the client sends ``{}`` by default.  Recorded as a decision in the report.
@@ -8,6 +11,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from clientgen.diagnostics import Diagnostics, escape_pointer_token
@@ -27,7 +31,7 @@ def _upper_status_keys(op: dict[str, Any], pointer: str, diags: Diagnostics) -> 
     responses = op.get("responses") or {}
     fixed: dict[str, Any] = {}
     for code, response in responses.items():
-        key = code.upper() if isinstance(code, str) else str(code)
+        key = str(code).upper() if re.fullmatch(r"[1-5]xx", str(code), re.IGNORECASE) else str(code)
         if key in fixed:
             diags.warn(
                 f"{pointer}/responses/{code}",
@@ -58,9 +62,34 @@ def _fill_request_schema(op: dict[str, Any], pointer: str, diags: Diagnostics) -
     op["requestBody"] = {**body, "content": content}
 
 
+def _bogus_media(owner: dict[str, Any], pointer: str, diags: Diagnostics) -> None:
+    content = owner.get("content")
+    if not isinstance(content, dict) or all("/" in media for media in content):
+        return
+    fixed: dict[str, Any] = {}
+    for media, media_object in content.items():
+        if "/" in media:
+            fixed.setdefault(media, media_object)
+            continue
+        schema = dict((media_object or {}).get("schema") or {})
+        schema.setdefault("type", "string")
+        fixed.setdefault("text/plain", {**(media_object or {}), "schema": schema})
+        diags.warn(
+            f"{pointer}/content/{escape_pointer_token(media)}",
+            "media-type",
+            f"{media!r} is not a media type; read as text/plain",
+        )
+    owner["content"] = fixed
+
+
 def normalize_media(doc: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
     for path, method, op in iter_operations(doc):
         pointer = op_pointer(path, method)
         _upper_status_keys(op, pointer, diags)
+        if isinstance(op.get("requestBody"), dict):
+            _bogus_media(op["requestBody"], f"{pointer}/requestBody", diags)
+        for code, response in (op.get("responses") or {}).items():
+            if isinstance(response, dict):
+                _bogus_media(response, f"{pointer}/responses/{escape_pointer_token(code)}", diags)
         _fill_request_schema(op, pointer, diags)
     return doc

@@ -1,0 +1,149 @@
+"""The whole Cloudflare API through the pipeline: nothing dropped, everything importable and typed.
+
+Runs on the shared corpus (``CLOUDFLARE_CORPUS``); each spec is generated once per session.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+
+from clientgen.ingest import load_source
+from clientgen.normalize.schemas import iter_operations
+from clientgen.project import write_tree
+
+ROOT = Path(__file__).resolve().parents[1]
+SPECS = {
+    "2024-08-06": "corpus/cloudflare/openapi-2024-08-06.json",
+    "2023-08-31": "corpus/cloudflare/openapi-2023-08-31.json",
+    "2023-12-29": "corpus/cloudflare/openapi-2023-12-29.json",
+    "records-2023-08": "corpus/cloudflare/records-2023-08",
+}
+_LOCATIONS = ("path", "query", "header")
+
+
+@dataclass(frozen=True)
+class Generated:
+    name: str
+    source: dict[str, Any]
+    tree: Path
+    report: dict[str, Any]
+
+    @property
+    def package(self) -> Path:
+        return self.tree / "src" / "cloudflare_client"
+
+
+@pytest.fixture(scope="module", params=sorted(SPECS))
+def generated(request: pytest.FixtureRequest, corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Generated:
+    spec = corpus / SPECS[request.param]
+    tree = tmp_path_factory.mktemp(request.param) / "out"
+    write_tree(spec, ROOT / "spec" / "config.toml", tree)
+    report = json.loads((tree / "report.json").read_text(encoding="utf-8"))
+    return Generated(request.param, load_source(spec), tree, report)
+
+
+def _source_operations(source: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    yield from iter_operations(source)
+
+
+def test_every_operation_is_a_method(generated: Generated) -> None:
+    source_ids = sorted(str(op.get("operationId")) for _, _, op in _source_operations(generated.source))
+    report_ids = sorted(entry["operationId"] for entry in generated.report["operations"])
+    assert report_ids == source_ids, "operations dropped or invented"
+    calls = [entry["call"] for entry in generated.report["operations"]]
+    assert len(set(calls)) == len(calls), "two operations share a call path"
+
+
+def _resource_module(package: Path, call: str) -> Path:
+    parts = call.split(".")[1:-1]
+    return package / "resources" / Path(*parts) / f"{parts[-1]}.py"
+
+
+def test_every_parameter_survives(generated: Generated) -> None:
+    calls = {(e["path"], e["method"]): e["call"] for e in generated.report["operations"]}
+    missing = []
+    texts: dict[Path, set[str]] = {}
+    for path, method, op in _source_operations(generated.source):
+        module = _resource_module(generated.package, calls[path, method.upper()])
+        if module not in texts:
+            tree = ast.parse(module.read_text(encoding="utf-8"))
+            texts[module] = {
+                node.value for node in ast.walk(tree) if isinstance(node, ast.Constant) and isinstance(node.value, str)
+            }
+        wire_names = {
+            p["name"] for p in op.get("parameters") or [] if isinstance(p, dict) and p.get("in") in _LOCATIONS
+        }
+        missing += [f"{method.upper()} {path}: {name}" for name in sorted(wire_names - texts[module])]
+    assert not missing, f"{len(missing)} parameters lost, e.g. {missing[:5]}"
+
+
+def _model_classes(package: Path) -> Iterator[type[BaseModel]]:
+    sys.path.insert(0, str(package.parent))
+    try:
+        for module_file in sorted((package / "types").glob("*.py")):
+            module = importlib.import_module(f"cloudflare_client.types.{module_file.stem}")
+            for _, value in inspect.getmembers(module, inspect.isclass):
+                if issubclass(value, BaseModel) and value.__module__ == module.__name__:
+                    yield value
+    finally:
+        sys.path.remove(str(package.parent))
+        for name in [name for name in sys.modules if name.startswith("cloudflare_client")]:
+            del sys.modules[name]
+
+
+def test_every_property_survives(generated: Generated) -> None:
+    normalized = json.loads((generated.tree / "openapi.normalized.json").read_text(encoding="utf-8"))
+    components = normalized["components"]["schemas"]
+    classes = {cls.__name__: cls for cls in _model_classes(generated.package)}
+    lost = []
+    for name, schema in components.items():
+        cls = classes.get(name)
+        if cls is None or not isinstance(schema.get("properties"), dict):
+            continue
+        aliases = {field.alias or field_name for field_name, field in cls.model_fields.items()}
+        lost += [f"{name}.{prop}" for prop in schema["properties"] if prop not in aliases]
+    assert len(classes) >= len([s for s in components.values() if isinstance(s.get("properties"), dict)]) * 0.95
+    assert not lost, f"{len(lost)} properties lost, e.g. {lost[:5]}"
+
+
+def test_every_module_imports(generated: Generated) -> None:
+    script = (
+        "import importlib, pathlib, sys\n"
+        "root = pathlib.Path(sys.argv[1])\n"
+        "for f in sorted(root.rglob('*.py')):\n"
+        "    name = '.'.join(f.relative_to(root.parent).with_suffix('').parts).removesuffix('.__init__')\n"
+        "    importlib.import_module(name)\n"
+    )
+    env = {"PYTHONPATH": str(generated.package.parent), "PATH": ""}
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(generated.package)], capture_output=True, text=True, env=env, check=False
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_package_passes_mypy_strict(generated: Generated, tmp_path: Path) -> None:
+    if generated.name != "2024-08-06":
+        pytest.skip("mypy --strict runs on the newest spec only, to keep CI short")
+    command = [
+        sys.executable,
+        "-m",
+        "mypy",
+        "--strict",
+        "--cache-dir",
+        str(tmp_path / "cache"),
+        str(generated.tree / "src"),
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout[-3000:]
