@@ -8,7 +8,7 @@ from clientgen.config import GeneratorConfig
 from clientgen.model.types import TypeExpr
 from clientgen.names import ClassName, PythonIdentifier
 
-__all__ = ["Api", "Body", "Check", "Operation", "Parameter", "Resource"]
+__all__ = ["Api", "Body", "Check", "Operation", "Pagination", "Parameter", "Resource"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,17 @@ class Body:
 
 
 @dataclass(frozen=True)
+class Pagination:
+    """How to walk a list operation's pages (see the runtime's ``_pagination`` for the stop rules)."""
+
+    style: str  # "page" (page/per_page numbers) or "cursor"
+    item: TypeExpr  # one element of ``result``
+    page_param: str | None = None  # wire names of the query parameters
+    per_page_param: str | None = None
+    cursor_param: str | None = None
+
+
+@dataclass(frozen=True)
 class Operation:
     operation_id: str
     http_method: str
@@ -54,6 +65,7 @@ class Operation:
     resource_path: tuple[PythonIdentifier, ...]
     scope: str | None = None  # accounts, zones, ...: the path's scope prefix
     level: str = "collection"  # item, collection, singleton, action (see routes.py)
+    pagination: Pagination | None = None
 
     @property
     def return_annotation(self) -> str:
@@ -103,8 +115,14 @@ class Resource:
 
     @property
     def module(self) -> str:
-        """Dotted module below the package: ``resources.pages.projects.projects``."""
-        return ".".join(("resources", *self.path, self.path[-1]))
+        """Dotted module below the package: ``resources.pages.projects.projects``.
+
+        ``_<name>`` when a child resource has the same name: its package would shadow the module.
+        """
+        leaf = str(self.path[-1])
+        if any(child.attribute == leaf for child in self.children):
+            leaf = f"_{leaf}"
+        return ".".join(("resources", *self.path, leaf))
 
     def type_imports(self) -> list[tuple[str, list[str]]]:
         """``from module import names`` lines the operations' annotations need, sorted."""

@@ -7,7 +7,7 @@ from typing import Any
 
 from clientgen.config import GeneratorConfig
 from clientgen.diagnostics import Diagnostics
-from clientgen.model.api import Api, Body, Check, Operation, Parameter, Resource
+from clientgen.model.api import Api, Body, Check, Operation, Pagination, Parameter, Resource
 from clientgen.model.types import TypeExpr, type_of
 from clientgen.names import ClassName, PythonIdentifier, singular
 from clientgen.normalize.envelopes import is_success_envelope
@@ -16,10 +16,18 @@ from clientgen.routes import SCOPE_ORDER, Route
 
 __all__ = ["build_api"]
 
-# Keyword arguments every generated method has; a spec parameter with one of these names is renamed.
+# Keyword arguments every generated method has, and the module-level names its body calls (a parameter of that
+# name would shadow them); a spec parameter with one of these names is renamed.
 RESERVED_ARGUMENTS = frozenset(
-    {"self", "body", "extra_headers", "extra_query", "extra_body", "timeout", "max_retries", "retry_non_idempotent"}
-)
+    {"self", "body", "extra_headers", "extra_query", "extra_body", "timeout", "max_retries", "retry_non_idempotent",
+     "fill_path", "path_param", "ignore", "passthrough"}
+)  # fmt: skip
+# Members of the generated Client / resource classes: a resource or method of that name would hide them.
+CLIENT_MEMBERS = frozenset(
+    {"base_url", "close", "max_retries", "request", "timeout", "with_options", "with_raw_response",
+     "with_streaming_response"}
+)  # fmt: skip
+RESOURCE_MEMBERS = frozenset({"with_raw_response", "with_streaming_response"})
 _LOCATIONS = ("path", "query", "header")
 _STRING_CHECKS = {"maxLength": "max_length", "minLength": "min_length", "pattern": "pattern"}
 _NUMBER_CHECKS = {"minimum": "minimum", "maximum": "maximum"}
@@ -93,6 +101,36 @@ def _body(op: dict[str, Any], models: Models) -> Body | None:
     )
 
 
+def _success_schema(op: dict[str, Any]) -> dict[str, Any] | None:
+    responses = op.get("responses") or {}
+    success = sorted(code for code in responses if str(code).startswith("2"))
+    if not success:
+        return None
+    schema = (((responses[success[0]] or {}).get("content") or {}).get("application/json") or {}).get("schema")
+    return schema if isinstance(schema, dict) else None
+
+
+def _pagination(op: dict[str, Any], method: str, models: Models, components: dict[str, Any]) -> Pagination | None:
+    """A GET whose envelope has ``result_info`` and a list ``result``, and that takes a page or cursor."""
+    schema = _success_schema(op)
+    if method != "get" or schema is None or not is_success_envelope(schema):
+        return None
+    info, result = schema["properties"].get("result_info"), schema["properties"]["result"]
+    if not isinstance(info, dict) or not isinstance(result, dict) or result.get("type") != "array":
+        return None
+    query = {str(p.get("name")) for p in op.get("parameters") or [] if isinstance(p, dict) and p.get("in") == "query"}
+    info = components.get(str(info.get("$ref", "")).rsplit("/", 1)[-1], info)
+    fields = set((info.get("properties") or {}).keys())
+    item = type_of(result.get("items"), models)
+    if "cursor" in query and fields & {"cursor", "cursors"}:
+        return Pagination(
+            "cursor", item, per_page_param="per_page" if "per_page" in query else None, cursor_param="cursor"
+        )
+    if "page" in query:
+        return Pagination("page", item, page_param="page", per_page_param="per_page" if "per_page" in query else None)
+    return None
+
+
 def _result(op: dict[str, Any], models: Models) -> tuple[TypeExpr | None, bool]:
     responses = op.get("responses") or {}
     success = sorted(code for code in responses if str(code).startswith("2"))
@@ -108,7 +146,13 @@ def _result(op: dict[str, Any], models: Models) -> tuple[TypeExpr | None, bool]:
 
 
 def _operation(  # noqa: PLR0913, PLR0917 - one operation, its route and what it is typed against
-    path: str, method: str, op: dict[str, Any], route: Route, models: Models, diags: Diagnostics
+    path: str,
+    method: str,
+    op: dict[str, Any],
+    route: Route,
+    models: Models,
+    diags: Diagnostics,
+    components: dict[str, Any] | None = None,
 ) -> Operation:
     pointer = op_pointer(path, method)
     result, unwrap = _result(op, models)
@@ -124,9 +168,19 @@ def _operation(  # noqa: PLR0913, PLR0917 - one operation, its route and what it
         unwrap_result=unwrap,
         deprecated=bool(op.get("deprecated")),
         security=tuple(tuple(sorted(requirement)) for requirement in op.get("security") or []),
-        resource_path=tuple(PythonIdentifier.from_text(noun, shadow_builtins=True) for noun in route.nouns),
+        resource_path=_resource_path(route.nouns),
         scope=route.scope,
         level=route.level,
+        pagination=_pagination(op, method, models, components or {}),
+    )
+
+
+def _resource_path(nouns: tuple[str, ...]) -> tuple[PythonIdentifier, ...]:
+    """Attribute names of the resources, never one of the client's or a resource's own members."""
+    path = [PythonIdentifier.from_text(noun, shadow_builtins=True) for noun in nouns]
+    return tuple(
+        PythonIdentifier.bounded(f"{name}_") if name in (CLIENT_MEMBERS if depth == 0 else RESOURCE_MEMBERS) else name
+        for depth, name in enumerate(path)
     )
 
 
@@ -176,12 +230,12 @@ def _unique_method_names(resource: Resource) -> list[Operation]:
     Operations claim names in priority order (first scope in ``SCOPE_ORDER``, items before
     collections, then path): each takes its first free candidate from :func:`_name_candidates`.
     """
-    taken = {child.attribute for child in resource.children}
+    taken = {child.attribute for child in resource.children} | RESOURCE_MEMBERS
     named: list[Operation] = []
     for op in sorted(resource.operations, key=_priority):
-        name = next((PythonIdentifier(c) for c in _name_candidates(op) if c not in taken), None)
+        name = next((PythonIdentifier.bounded(c) for c in _name_candidates(op) if c not in taken), None)
         while name is None or name in taken:
-            name = PythonIdentifier(f"{name or op.name}_")
+            name = PythonIdentifier.bounded(f"{name or op.name}_")
         taken.add(name)
         named.append(op if name == op.name else _renamed(op, name))
     return sorted(named, key=lambda op: op.name)
@@ -203,8 +257,9 @@ def _renamed(op: Operation, name: PythonIdentifier) -> Operation:
 
 def build_api(doc: dict[str, Any], models: Models, config: GeneratorConfig, diags: Diagnostics) -> Api:
     table = routes(doc)
+    components = doc.get("components", {}).get("schemas", {})
     operations = [
-        _overridden(_operation(path, method, op, table[path, method], models, diags), config, diags)
+        _overridden(_operation(path, method, op, table[path, method], models, diags, components), config, diags)
         for path, method, op in iter_operations(doc)
     ]
     unknown = sorted(set(config.call_paths) - {op.operation_id for op in operations})
