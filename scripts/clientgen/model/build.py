@@ -141,7 +141,8 @@ def _result(op: dict[str, Any], models: Models) -> tuple[TypeExpr | None, bool]:
     if not isinstance(schema, dict):
         return None, False
     if is_success_envelope(schema):
-        return type_of(schema["properties"]["result"], models), True
+        result = type_of(schema["properties"]["result"], models)
+        return (None if result.annotation == "None" else result), True
     return type_of(schema, models), False
 
 

@@ -25,7 +25,7 @@ class TypeExpr:
     model_class: str | None = None  # set when the expression is exactly one model class
 
     def nullable(self) -> TypeExpr:
-        if self.annotation == "Any" or self.annotation.endswith("| None"):
+        if self.annotation in {"Any", "None"} or self.annotation.endswith("| None"):
             return self
         return TypeExpr(f"{self.annotation} | None", self.imports)
 
@@ -47,6 +47,8 @@ def _literal(values: list[Any]) -> TypeExpr | None:
     if not values or not all(isinstance(value, str | int | bool) or value is None for value in values):
         return None
     # repr() of str/int/bool/None is always a valid, inert Python literal
+    if all(value is None for value in values):
+        return TypeExpr("None")  # enum [null]: the value is always null
     members = ", ".join(repr(value) for value in dict.fromkeys(values))
     return TypeExpr(f"Literal[{members}]", frozenset({("typing", "Literal")}))
 
