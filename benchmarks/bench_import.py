@@ -72,7 +72,8 @@ _PROBE = """
 import json, resource, sys, time
 start = time.perf_counter()
 exec(compile(sys.argv[1], "<bench>", "exec"))
-print(json.dumps({"seconds": time.perf_counter() - start, "peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+seconds = time.perf_counter() - start
+print(json.dumps({"seconds": seconds, "peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
 """
 
 
