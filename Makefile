@@ -46,5 +46,9 @@ test: check
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_generate.py
 
+## bench-call: per-call cost of the seed operation: ours vs raw httpx vs the official SDK (own venv: .bench-venv/)
+bench-call: $(STAMP)
+	$(BIN)/python benchmarks/bench_call.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -34,7 +34,7 @@ __all__ = [
     "json_reply",
 ]
 
-Abort = Literal["close", "reset", "truncate"]
+Abort = Literal["close", "reset", "truncate", "reset-mid-body"]
 
 
 class CaseInsensitiveHeaders(Mapping[str, str]):
@@ -93,7 +93,8 @@ class Reply:
     ``delay`` seconds are slept first (cut short when the server stops).  ``abort``
     breaks the exchange instead of answering normally: ``"close"`` closes the connection
     without a response, ``"reset"`` sends a TCP RST, ``"truncate"`` announces the full
-    ``Content-Length`` but sends half of the body, then closes.
+    ``Content-Length`` but sends half of the body, then closes; ``"reset-mid-body"`` does
+    the same but ends with a TCP RST.
     """
 
     status: int = 200
@@ -145,6 +146,12 @@ class _RequestHandler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length) if length else b""
 
+    def setup(self) -> None:
+        super().setup()
+        # No Nagle: a reply's headers and body are separate writes; without this, each
+        # exchange on a keep-alive connection can stall ~40 ms on the peer's delayed ACK.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def _handle(self) -> None:
         live = self.server.live
         live.track(self.connection)
@@ -160,9 +167,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
             return
         if reply.abort in ("close", "reset"):
             if reply.abort == "reset":
-                linger = struct.pack("ii", 1, 0)
-                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
-                self.connection.close()  # now, before socketserver's polite SHUT_WR
+                self._reset()
             self.close_connection = True
             return
         self.send_response(reply.status)
@@ -172,8 +177,11 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if "content-length" not in names:
             self.send_header("Content-Length", str(len(reply.body)))
         self.end_headers()
-        if reply.abort == "truncate":
+        if reply.abort in ("truncate", "reset-mid-body"):
             self.wfile.write(reply.body[: len(reply.body) // 2])
+            self.wfile.flush()
+            if reply.abort == "reset-mid-body":
+                self._reset()
             self.close_connection = True
             return
         if self.command != "HEAD":
@@ -181,20 +189,26 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if reply.headers.get("Connection", "").lower() == "close":
             self.close_connection = True
 
+    def _reset(self) -> None:
+        linger = struct.pack("ii", 1, 0)
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
+        self.connection.close()  # now, before socketserver's polite SHUT_WR
+
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _handle  # noqa: N815
 
 
 class LiveServer:
     """The server, started on ``__enter__`` and stopped (connections closed) on ``__exit__``."""
 
-    def __init__(self, handler: Handler | None = None) -> None:
+    def __init__(self, handler: Handler | None = None, port: int = 0) -> None:
         self.handler = handler
         self.stopping = threading.Event()
         self._replies: deque[Reply] = deque()
         self._requests: list[RecordedRequest] = []
         self._connections: list[socket.socket] = []
         self._lock = threading.Lock()
-        self._httpd = _Server(("127.0.0.1", 0), _RequestHandler)
+        self._arrived = threading.Condition(self._lock)
+        self._httpd = _Server(("127.0.0.1", port), _RequestHandler)
         self._httpd.live = self
         self._thread = threading.Thread(
             target=self._httpd.serve_forever,
@@ -226,9 +240,22 @@ class LiveServer:
             if connection not in self._connections:
                 self._connections.append(connection)
 
+    @property
+    def connections(self) -> int:
+        """How many TCP connections the server has accepted so far."""
+        with self._lock:
+            return len(self._connections)
+
+    def wait_for_requests(self, count: int, timeout: float = 5.0) -> list[RecordedRequest]:
+        """Block until ``count`` requests have arrived (or ``timeout`` passed); return them all."""
+        with self._arrived:
+            self._arrived.wait_for(lambda: len(self._requests) >= count, timeout=timeout)
+            return list(self._requests)
+
     def record_and_decide(self, request: RecordedRequest) -> Reply:
         with self._lock:
             self._requests.append(request)
+            self._arrived.notify_all()
             queued = self._replies.popleft() if self._replies else None
         if queued is not None:
             return queued
@@ -242,7 +269,8 @@ class LiveServer:
 
     def stop(self) -> None:
         self.stopping.set()
-        self._httpd.shutdown()
+        if self._thread.is_alive():  # shutdown() would wait forever for a loop that never ran
+            self._httpd.shutdown()
         self._httpd.server_close()
         with self._lock:
             connections, self._connections = self._connections, []

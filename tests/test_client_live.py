@@ -2,14 +2,17 @@
 
 Every test drives ``client.pages.projects.deployments.rollback`` over a socket to
 :class:`live_server.LiveServer` and checks both what the caller gets back and what the
-server actually received (method, raw path, headers, body).
+server actually received (method, raw path, headers, body).  These tests look at one
+exchange at a time (``max_retries=0``); retries are in ``test_runtime_retries.py``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import importlib
 import json
 import os
+import pkgutil
 import socket
 import subprocess
 import sys
@@ -17,6 +20,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import httpx
@@ -42,12 +46,37 @@ from cloudflare_client import (
     RateLimitError,
     UnprocessableEntityError,
     UnsuccessfulResponseError,
+    _base_client,
 )
 from cloudflare_client.types.pages import Deployment, DeploymentStage
 from live_server import LiveServer, RecordedRequest, Reply, json_reply
 
 # tests/conftest.py puts generated/src on sys.path (the Makefile only adds scripts/).
 REPO = Path(__file__).resolve().parents[1]
+
+
+def _import_whole_package() -> dict[str, ModuleType]:
+    for module in pkgutil.walk_packages(cloudflare_client.__path__, "cloudflare_client."):
+        importlib.import_module(module.name)
+    return {name: module for name, module in sys.modules.items() if name.partition(".")[0] == "cloudflare_client"}
+
+
+# The seed package's modules as this file imported them.  Other test modules generate and
+# import other packages named ``cloudflare_client`` and then drop that name from
+# sys.modules; a lazy import inside the client would then load a second copy (other
+# classes, other module-level hooks).  Tests that drive the client pin these modules.
+PACKAGE_MODULES = _import_whole_package()
+
+
+def pin_package(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make every ``cloudflare_client`` import in this test resolve to the modules imported above."""
+    for name in [name for name in sys.modules if name.partition(".")[0] == "cloudflare_client"]:
+        if name not in PACKAGE_MODULES:
+            monkeypatch.delitem(sys.modules, name)
+    for name, module in PACKAGE_MODULES.items():
+        monkeypatch.setitem(sys.modules, name, module)
+
+
 GENERATED_SRC = REPO / "generated" / "src"
 ACCOUNT = "023e105f4ecef8ad9ca31a8372d0c353"
 PROJECT = "this-is-my-project-01"
@@ -157,6 +186,20 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(variable, raising=False)
 
 
+@pytest.fixture(autouse=True)
+def instant_retries(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """A client built here with the default max_retries never waits between attempts."""
+    pin_package(monkeypatch)
+    delays: list[float] = []
+
+    async def async_sleep(seconds: float) -> None:
+        delays.append(seconds)
+
+    monkeypatch.setattr(_base_client, "sleep", delays.append)
+    monkeypatch.setattr(_base_client, "async_sleep", async_sleep)
+    return delays
+
+
 @pytest.fixture
 def server() -> Iterator[LiveServer]:
     with LiveServer() as live:
@@ -165,7 +208,7 @@ def server() -> Iterator[LiveServer]:
 
 @pytest.fixture
 def client(server: LiveServer) -> Iterator[Client]:
-    with Client(api_token=BEARER, base_url=server.url) as instance:
+    with Client(api_token=BEARER, base_url=server.url, max_retries=0) as instance:
         yield instance
 
 
@@ -714,7 +757,7 @@ def test_async_invalid_arguments_send_nothing(server: LiveServer) -> None:
 def test_connection_refused_raises_connection_error() -> None:
     port = unused_port()
     with (
-        Client(api_token=BEARER, base_url=f"http://127.0.0.1:{port}") as client,
+        Client(api_token=BEARER, base_url=f"http://127.0.0.1:{port}", max_retries=0) as client,
         pytest.raises(APIConnectionError) as caught,
     ):
         rollback(client)
@@ -827,6 +870,7 @@ def loaded(prefix):
 
 import cloudflare_client
 client = cloudflare_client.Client(api_token="t")
+views = (client.with_raw_response, client.with_streaming_response, client.with_options(max_retries=0))
 before = {
     "resources": loaded("cloudflare_client.resources"),
     "types": loaded("cloudflare_client.types"),

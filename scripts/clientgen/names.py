@@ -100,6 +100,11 @@ class PythonIdentifier(str):
         return super().__new__(cls, value)
 
     @classmethod
+    def bounded(cls, name: str) -> Self:
+        """An identifier built from others (``bulk_`` + verb, name + ``_``), cut with a hash if it grew too long."""
+        return cls(_bounded(name, name))
+
+    @classmethod
     def from_text(cls, text: str, *, fallback: str = "value", shadow_builtins: bool = False) -> Self:
         """Sanitize arbitrary spec text: ``"cf-ray"`` -> ``cf_ray``, ``"from"`` -> ``from_``, ``"1"`` -> ``n_1``.
 

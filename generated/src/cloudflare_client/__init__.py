@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from cloudflare_client._version import __version__
 
 if TYPE_CHECKING:
+    from cloudflare_client._base_client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
     from cloudflare_client._client import AsyncClient, Client
     from cloudflare_client._exceptions import (
         APIConnectionError,
@@ -34,34 +35,50 @@ if TYPE_CHECKING:
         UnprocessableEntityError,
         UnsuccessfulResponseError,
     )
+    from cloudflare_client._response import AsyncStreamedResponse, RawResponse, StreamedResponse
+    from cloudflare_client._types import NOT_GIVEN, NotGiven
 
 __all__ = [
+    "__version__",
     "APIConnectionError",
     "APIError",
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
     "AsyncClient",
+    "AsyncStreamedResponse",
     "AuthenticationError",
     "BadRequestError",
     "Client",
     "ClientConfigurationError",
     "CloudflareError",
     "ConflictError",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
     "ErrorDetail",
     "InternalServerError",
+    "NOT_GIVEN",
     "NotFoundError",
+    "NotGiven",
     "ParameterValidationError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RawResponse",
+    "StreamedResponse",
     "UnprocessableEntityError",
     "UnsuccessfulResponseError",
-    "__version__",
 ]
 
 _LAZY = {
     "AsyncClient": "_client",
     "Client": "_client",
+    "AsyncStreamedResponse": "_response",
+    "DEFAULT_MAX_RETRIES": "_base_client",
+    "DEFAULT_TIMEOUT": "_base_client",
+    "NOT_GIVEN": "_types",
+    "NotGiven": "_types",
+    "RawResponse": "_response",
+    "StreamedResponse": "_response",
     "APIConnectionError": "_exceptions",
     "APIError": "_exceptions",
     "APIResponseValidationError": "_exceptions",

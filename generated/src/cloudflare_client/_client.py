@@ -2,39 +2,76 @@
 """Entry points: :class:`Client` and :class:`AsyncClient`.
 
 Each top-level resource is a ``cached_property`` that imports its module on first touch,
-so constructing a client costs the same however large the API is.
+so constructing a client costs the same however large the API is.  ``client.with_raw_response``
+and ``client.with_streaming_response`` mirror the resource tree, just as lazily.
 """
 
 from __future__ import annotations
 
 import os
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 import httpx
 
 from cloudflare_client._auth import auth_headers
-from cloudflare_client._base_client import DEFAULT_TIMEOUT, AsyncAPIClient, SyncAPIClient
-from cloudflare_client._types import Headers, TimeoutTypes
+from cloudflare_client._base_client import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    AsyncAPIClient,
+    ClientOptions,
+    SyncAPIClient,
+    configure_logging,
+    default_ssl_context,
+)
+from cloudflare_client._types import NOT_GIVEN, Headers, NotGiven, TimeoutTypes
 from cloudflare_client._version import __version__
 
 if TYPE_CHECKING:
-    from cloudflare_client.resources.pages.pages import AsyncPagesResource, PagesResource
+    from cloudflare_client.resources.pages.pages import (
+        AsyncPagesResource,
+        AsyncPagesResourceWithRawResponse,
+        AsyncPagesResourceWithStreamingResponse,
+        PagesResource,
+        PagesResourceWithRawResponse,
+        PagesResourceWithStreamingResponse,
+    )
 
-__all__ = ["AsyncClient", "Client"]
+__all__ = [
+    "AsyncClient",
+    "AsyncClientWithRawResponse",
+    "AsyncClientWithStreamingResponse",
+    "Client",
+    "ClientWithRawResponse",
+    "ClientWithStreamingResponse",
+]
 
 DEFAULT_BASE_URL = "https://api.cloudflare.com/client/v4"
 BASE_URL_VARIABLE = "CLOUDFLARE_BASE_URL"
 USER_AGENT = f"cloudflare-client/{__version__} (python)"
 
 
-def _settings(
-    credentials: dict[str, str | None], base_url: str | None, default_headers: Headers | None
-) -> tuple[str, dict[str, str]]:
-    headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+def _options(  # noqa: PLR0913 - every option is keyword-only
+    *,
+    credentials: dict[str, str | None],
+    base_url: str | None,
+    default_headers: Headers | None,
+    http_headers: httpx.Headers,
+    timeout: TimeoutTypes,
+    max_retries: int,
+    retry_non_idempotent: bool,
+) -> ClientOptions:
+    headers = httpx.Headers(http_headers)  # the http client's own defaults (Accept-Encoding, ...), then ours
+    headers.update({"User-Agent": USER_AGENT, "Accept": "application/json"})
     headers.update(auth_headers(credentials, os.environ))
     headers.update(default_headers or {})
-    return base_url or os.environ.get(BASE_URL_VARIABLE) or DEFAULT_BASE_URL, headers
+    return ClientOptions(
+        base_url=base_url or os.environ.get(BASE_URL_VARIABLE) or DEFAULT_BASE_URL,
+        headers=headers,
+        timeout=timeout,
+        max_retries=max_retries,
+        retry_non_idempotent=retry_non_idempotent,
+    )
 
 
 class Client(SyncAPIClient):
@@ -43,6 +80,14 @@ class Client(SyncAPIClient):
     Credentials: exactly one of ``api_token``, ``api_email`` + ``api_key`` or ``user_service_key``;
     when none is passed they are read from ``CLOUDFLARE_API_TOKEN``, ``CLOUDFLARE_EMAIL`` +
     ``CLOUDFLARE_API_KEY`` or ``CLOUDFLARE_API_USER_SERVICE_KEY``.
+
+    Options (each also per call, except ``base_url`` and ``default_headers``): ``timeout``
+    (default: connect 5 s, read 60 s; else the given ``http_client``'s), ``max_retries``
+    (default 2) and ``retry_non_idempotent`` (default ``False``: POST and PATCH are retried
+    only when the request never reached the server, or on 503 and 429 with ``Retry-After``).
+    ``base_url`` defaults to ``CLOUDFLARE_BASE_URL``, then https://api.cloudflare.com/client/v4.
+    A given ``http_client`` lends its transport, pool, auth and default headers; the
+    client builds every request itself (its ``base_url`` and cookies are not used).
     """
 
     def __init__(  # noqa: PLR0913 - every option is keyword-only
@@ -53,30 +98,73 @@ class Client(SyncAPIClient):
         api_key: str | None = None,
         user_service_key: str | None = None,
         base_url: str | None = None,
-        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        retry_non_idempotent: bool = False,
         default_headers: Headers | None = None,
         http_client: httpx.Client | None = None,
     ) -> None:
-        credentials = {
-            "api_token": api_token,
-            "api_email": api_email,
-            "api_key": api_key,
-            "user_service_key": user_service_key,
-        }
-        url, headers = _settings(credentials, base_url, default_headers)
+        configure_logging()
+        if isinstance(timeout, NotGiven):
+            timeout = DEFAULT_TIMEOUT if http_client is None else http_client.timeout
         if http_client is None:
-            http_client = httpx.Client(base_url=url, headers=headers, timeout=timeout)
-        else:
-            http_client.base_url = httpx.URL(url)
-            http_client.headers.update(headers)
-        super().__init__(http_client)
-        self.base_url = url
+            http_client = httpx.Client(timeout=timeout, verify=default_ssl_context())
+        options = _options(
+            credentials={
+                "api_token": api_token,
+                "api_email": api_email,
+                "api_key": api_key,
+                "user_service_key": user_service_key,
+            },
+            base_url=base_url,
+            default_headers=default_headers,
+            http_headers=http_client.headers,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry_non_idempotent=retry_non_idempotent,
+        )
+        super().__init__(http_client, options)
 
-    def __enter__(self) -> Client:
+    def with_options(  # noqa: PLR0913 - every option is keyword-only
+        self,
+        *,
+        base_url: str | None = None,
+        default_headers: Headers | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        retry_non_idempotent: bool | NotGiven = NOT_GIVEN,
+    ) -> Self:
+        """A copy with these options changed, sharing this client's connection pool and credentials.
+
+        ``default_headers`` are added to (and override) the current ones.  Closing either
+        client closes the shared pool.
+        """
+        options = self._options.replace(
+            base_url=base_url,
+            default_headers=default_headers,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry_non_idempotent=retry_non_idempotent,
+        )
+        clone = type(self).__new__(type(self))
+        SyncAPIClient.__init__(clone, self._http, options)
+        return clone
+
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+    @cached_property
+    def with_raw_response(self) -> ClientWithRawResponse:
+        """Every method below returns a :class:`RawResponse` (status, headers, ``parse()``)."""
+        return ClientWithRawResponse(self._view("raw"))
+
+    @cached_property
+    def with_streaming_response(self) -> ClientWithStreamingResponse:
+        """Every method below returns a context manager around a streamed response (body not read)."""
+        return ClientWithStreamingResponse(self._view("stream"))
 
     @cached_property
     def pages(self) -> PagesResource:
@@ -85,12 +173,46 @@ class Client(SyncAPIClient):
         return PagesResource(self)
 
 
+class ClientWithRawResponse:
+    """``client.with_raw_response``: the resource tree, each method returning a RawResponse."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    @cached_property
+    def pages(self) -> PagesResourceWithRawResponse:
+        from cloudflare_client.resources.pages.pages import PagesResourceWithRawResponse  # noqa: PLC0415 - lazy
+
+        return PagesResourceWithRawResponse(self._client)
+
+
+class ClientWithStreamingResponse:
+    """``client.with_streaming_response``: the resource tree, each method returning a context manager around a streamed response."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    @cached_property
+    def pages(self) -> PagesResourceWithStreamingResponse:
+        from cloudflare_client.resources.pages.pages import PagesResourceWithStreamingResponse  # noqa: PLC0415 - lazy
+
+        return PagesResourceWithStreamingResponse(self._client)
+
+
 class AsyncClient(AsyncAPIClient):
     """Asynchronous client for Cloudflare API.
 
     Credentials: exactly one of ``api_token``, ``api_email`` + ``api_key`` or ``user_service_key``;
     when none is passed they are read from ``CLOUDFLARE_API_TOKEN``, ``CLOUDFLARE_EMAIL`` +
     ``CLOUDFLARE_API_KEY`` or ``CLOUDFLARE_API_USER_SERVICE_KEY``.
+
+    Options (each also per call, except ``base_url`` and ``default_headers``): ``timeout``
+    (default: connect 5 s, read 60 s; else the given ``http_client``'s), ``max_retries``
+    (default 2) and ``retry_non_idempotent`` (default ``False``: POST and PATCH are retried
+    only when the request never reached the server, or on 503 and 429 with ``Retry-After``).
+    ``base_url`` defaults to ``CLOUDFLARE_BASE_URL``, then https://api.cloudflare.com/client/v4.
+    A given ``http_client`` lends its transport, pool, auth and default headers; the
+    client builds every request itself (its ``base_url`` and cookies are not used).
     """
 
     def __init__(  # noqa: PLR0913 - every option is keyword-only
@@ -101,33 +223,102 @@ class AsyncClient(AsyncAPIClient):
         api_key: str | None = None,
         user_service_key: str | None = None,
         base_url: str | None = None,
-        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        retry_non_idempotent: bool = False,
         default_headers: Headers | None = None,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
-        credentials = {
-            "api_token": api_token,
-            "api_email": api_email,
-            "api_key": api_key,
-            "user_service_key": user_service_key,
-        }
-        url, headers = _settings(credentials, base_url, default_headers)
+        configure_logging()
+        if isinstance(timeout, NotGiven):
+            timeout = DEFAULT_TIMEOUT if http_client is None else http_client.timeout
         if http_client is None:
-            http_client = httpx.AsyncClient(base_url=url, headers=headers, timeout=timeout)
-        else:
-            http_client.base_url = httpx.URL(url)
-            http_client.headers.update(headers)
-        super().__init__(http_client)
-        self.base_url = url
+            http_client = httpx.AsyncClient(timeout=timeout, verify=default_ssl_context())
+        options = _options(
+            credentials={
+                "api_token": api_token,
+                "api_email": api_email,
+                "api_key": api_key,
+                "user_service_key": user_service_key,
+            },
+            base_url=base_url,
+            default_headers=default_headers,
+            http_headers=http_client.headers,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry_non_idempotent=retry_non_idempotent,
+        )
+        super().__init__(http_client, options)
 
-    async def __aenter__(self) -> AsyncClient:
+    def with_options(  # noqa: PLR0913 - every option is keyword-only
+        self,
+        *,
+        base_url: str | None = None,
+        default_headers: Headers | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        retry_non_idempotent: bool | NotGiven = NOT_GIVEN,
+    ) -> Self:
+        """A copy with these options changed, sharing this client's connection pool and credentials.
+
+        ``default_headers`` are added to (and override) the current ones.  Closing either
+        client closes the shared pool.
+        """
+        options = self._options.replace(
+            base_url=base_url,
+            default_headers=default_headers,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry_non_idempotent=retry_non_idempotent,
+        )
+        clone = type(self).__new__(type(self))
+        AsyncAPIClient.__init__(clone, self._http, options)
+        return clone
+
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
 
     @cached_property
+    def with_raw_response(self) -> AsyncClientWithRawResponse:
+        """Every method below returns a :class:`RawResponse` (status, headers, ``parse()``)."""
+        return AsyncClientWithRawResponse(self._view("raw"))
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncClientWithStreamingResponse:
+        """Every method below returns a context manager around a streamed response (body not read)."""
+        return AsyncClientWithStreamingResponse(self._view("stream"))
+
+    @cached_property
     def pages(self) -> AsyncPagesResource:
         from cloudflare_client.resources.pages.pages import AsyncPagesResource  # noqa: PLC0415 - lazy
 
         return AsyncPagesResource(self)
+
+
+class AsyncClientWithRawResponse:
+    """``client.with_raw_response``: the resource tree, each method returning a RawResponse."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    @cached_property
+    def pages(self) -> AsyncPagesResourceWithRawResponse:
+        from cloudflare_client.resources.pages.pages import AsyncPagesResourceWithRawResponse  # noqa: PLC0415 - lazy
+
+        return AsyncPagesResourceWithRawResponse(self._client)
+
+
+class AsyncClientWithStreamingResponse:
+    """``client.with_streaming_response``: the resource tree, each method returning a context manager around a streamed response."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    @cached_property
+    def pages(self) -> AsyncPagesResourceWithStreamingResponse:
+        from cloudflare_client.resources.pages.pages import AsyncPagesResourceWithStreamingResponse  # noqa: PLC0415 - lazy
+
+        return AsyncPagesResourceWithStreamingResponse(self._client)

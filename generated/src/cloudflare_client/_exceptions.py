@@ -2,10 +2,10 @@
 """Errors raised by the client.
 
 CloudflareError
-├── ClientConfigurationError (ValueError)   missing or conflicting credentials, at construction
+├── ClientConfigurationError (ValueError)   bad client options (credentials, max_retries, base_url)
 ├── ParameterValidationError (ValueError)   an argument breaks its schema: nothing was sent
 └── APIError                                talking to the API went wrong
-    ├── APIConnectionError                  no response (DNS, refused, reset)
+    ├── APIConnectionError                  no complete response (DNS, refused, reset, cut short)
     │   └── APITimeoutError
     ├── APIResponseValidationError          a 2xx body that is not what the spec says
     └── APIStatusError                      the API answered with an error
@@ -84,27 +84,56 @@ class ParameterValidationError(CloudflareError, ValueError):
 
 
 class APIError(CloudflareError):
-    """Something went wrong talking to the API."""
+    """Something went wrong talking to the API.
 
-    def __init__(self, message: str, *, request: httpx.Request | None = None) -> None:
+    Every API error carries the ``cf-ray`` id of the last response (``request_id``, ``None``
+    when no response came) and how many ``attempts`` were made (``retries`` = attempts - 1).
+    ``str(error)`` is one line: what went wrong, then ``(cf-ray …; N attempts)``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        request: httpx.Request | None = None,
+        request_id: str | None = None,
+        attempts: int = 1,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.request = request
+        self.request_id = request_id
+        self.attempts = attempts
+
+    @property
+    def retries(self) -> int:
+        """How many times the request was retried before this error was raised."""
+        return self.attempts - 1
+
+    def __str__(self) -> str:
+        notes = []
+        if self.request_id:
+            notes.append(f"cf-ray {self.request_id}")
+        if self.attempts > 1:
+            notes.append(f"{self.attempts} attempts")
+        return f"{self.message} ({'; '.join(notes)})" if notes else self.message
 
 
 class APIConnectionError(APIError):
-    """No response was received."""
+    """No (complete) response was received: DNS, refused, reset, or a body cut short."""
 
 
 class APITimeoutError(APIConnectionError):
-    """The request timed out."""
+    """The request timed out (connect, read, write or waiting for a pooled connection)."""
 
 
 class APIResponseValidationError(APIError):
     """A successful response whose body does not match the API description."""
 
-    def __init__(self, message: str, *, response: httpx.Response, body: object = None) -> None:
-        super().__init__(message, request=response.request)
+    def __init__(self, message: str, *, response: httpx.Response, body: object = None, attempts: int = 1) -> None:
+        super().__init__(
+            message, request=response.request, request_id=response.headers.get("cf-ray"), attempts=attempts
+        )
         self.response = response
         self.status_code = response.status_code
         self.body = body
@@ -113,21 +142,23 @@ class APIResponseValidationError(APIError):
 class APIStatusError(APIError):
     """The API answered with an error status or an unsuccessful envelope."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 - a plain record of the answer
         self,
         *,
         response: httpx.Response,
         body: object,
         errors: list[ErrorDetail],
         messages: list[ErrorDetail],
+        attempts: int = 1,
     ) -> None:
         self.response = response
         self.status_code = response.status_code
         self.body = body
         self.errors = errors
         self.messages = messages
-        self.request_id = response.headers.get("cf-ray")
-        super().__init__(self._summary(), request=response.request)
+        super().__init__(
+            self._summary(), request=response.request, request_id=response.headers.get("cf-ray"), attempts=attempts
+        )
 
     def _summary(self) -> str:
         status = f"{self.status_code} {self.response.reason_phrase}".strip()
@@ -139,8 +170,7 @@ class APIStatusError(APIError):
             detail = "non-envelope body: " + " ".join(self.body.split())[:EXCERPT_CHARS]
         else:
             detail = "no error details in the body"
-        ray = f" (cf-ray {self.request_id})" if self.request_id else ""
-        return f"{status}: {detail}{ray}"
+        return f"{status}: {detail}"
 
 
 class UnsuccessfulResponseError(APIStatusError):

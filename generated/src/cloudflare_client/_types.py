@@ -8,7 +8,7 @@ from typing import Final, Literal, TypeAlias
 
 import httpx
 
-__all__ = ["NOT_GIVEN", "Headers", "NotGiven", "Query", "TimeoutTypes"]
+__all__ = ["NOT_GIVEN", "Body", "Headers", "NotGiven", "Query", "TimeoutTypes"]
 
 
 class NotGiven:
@@ -32,4 +32,5 @@ NOT_GIVEN: Final = NotGiven()
 
 Headers: TypeAlias = Mapping[str, str]
 Query: TypeAlias = Mapping[str, object]
+Body: TypeAlias = Mapping[str, object]
 TimeoutTypes: TypeAlias = float | httpx.Timeout | None

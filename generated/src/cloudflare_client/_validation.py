@@ -33,17 +33,32 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(python))
 
 
-def path_param(
+def path_param(  # noqa: PLR0913 - one keyword per constraint the spec can state
     name: str,
-    value: str,
+    value: str | int,
     *,
     max_length: int | None = None,
     min_length: int | None = None,
     pattern: str | None = None,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    integer: bool = False,
 ) -> str:
-    """Validate a path parameter and percent-encode it (``/`` included) for its URL segment."""
+    """Validate a path parameter and percent-encode it (``/`` included) for its URL segment.
+
+    ``integer``: the schema says integer, so an ``int`` is accepted (a digit string too);
+    otherwise only a ``str`` is.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        if not integer:
+            raise ParameterValidationError(name, "type: string", value)
+        if minimum is not None and value < minimum:
+            raise ParameterValidationError(name, f"minimum {minimum}", value)
+        if maximum is not None and value > maximum:
+            raise ParameterValidationError(name, f"maximum {maximum}", value)
+        return str(value)
     if not isinstance(value, str):
-        raise ParameterValidationError(name, "type: string", value)
+        raise ParameterValidationError(name, "type: integer" if integer else "type: string", value)
     if not value:
         raise ParameterValidationError(name, "non-empty (it is a URL path segment)", value)
     if value in {".", ".."}:  # a dot segment would be resolved away and change the URL path

@@ -9,9 +9,23 @@ from typing import TYPE_CHECKING
 from cloudflare_client._base_client import AsyncAPIClient, SyncAPIClient
 
 if TYPE_CHECKING:
-    from cloudflare_client.resources.pages.projects.projects import AsyncProjectsResource, ProjectsResource
+    from cloudflare_client.resources.pages.projects.projects import (
+        AsyncProjectsResource,
+        AsyncProjectsResourceWithRawResponse,
+        AsyncProjectsResourceWithStreamingResponse,
+        ProjectsResource,
+        ProjectsResourceWithRawResponse,
+        ProjectsResourceWithStreamingResponse,
+    )
 
-__all__ = ["AsyncPagesResource", "PagesResource"]
+__all__ = [
+    "AsyncPagesResource",
+    "AsyncPagesResourceWithRawResponse",
+    "AsyncPagesResourceWithStreamingResponse",
+    "PagesResource",
+    "PagesResourceWithRawResponse",
+    "PagesResourceWithStreamingResponse",
+]
 
 
 class PagesResource:
@@ -21,10 +35,46 @@ class PagesResource:
         self._client = client
 
     @cached_property
+    def with_raw_response(self) -> PagesResourceWithRawResponse:
+        """The same methods, returning a :class:`RawResponse` (status, headers, ``parse()``)."""
+        return PagesResourceWithRawResponse(self._client._view("raw"))
+
+    @cached_property
+    def with_streaming_response(self) -> PagesResourceWithStreamingResponse:
+        """The same methods, returning a context manager around a streamed response (body not read)."""
+        return PagesResourceWithStreamingResponse(self._client._view("stream"))
+
+    @cached_property
     def projects(self) -> ProjectsResource:
         from cloudflare_client.resources.pages.projects.projects import ProjectsResource  # noqa: PLC0415 - lazy
 
         return ProjectsResource(self._client)
+
+
+class PagesResourceWithRawResponse:
+    """``client.pages.with_raw_response``."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    @cached_property
+    def projects(self) -> ProjectsResourceWithRawResponse:
+        from cloudflare_client.resources.pages.projects.projects import ProjectsResourceWithRawResponse  # noqa: PLC0415 - lazy
+
+        return ProjectsResourceWithRawResponse(self._client)
+
+
+class PagesResourceWithStreamingResponse:
+    """``client.pages.with_streaming_response``."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    @cached_property
+    def projects(self) -> ProjectsResourceWithStreamingResponse:
+        from cloudflare_client.resources.pages.projects.projects import ProjectsResourceWithStreamingResponse  # noqa: PLC0415 - lazy
+
+        return ProjectsResourceWithStreamingResponse(self._client)
 
 
 class AsyncPagesResource:
@@ -34,7 +84,43 @@ class AsyncPagesResource:
         self._client = client
 
     @cached_property
+    def with_raw_response(self) -> AsyncPagesResourceWithRawResponse:
+        """The same methods, returning a :class:`RawResponse` (status, headers, ``parse()``)."""
+        return AsyncPagesResourceWithRawResponse(self._client._view("raw"))
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncPagesResourceWithStreamingResponse:
+        """The same methods, returning a context manager around a streamed response (body not read)."""
+        return AsyncPagesResourceWithStreamingResponse(self._client._view("stream"))
+
+    @cached_property
     def projects(self) -> AsyncProjectsResource:
         from cloudflare_client.resources.pages.projects.projects import AsyncProjectsResource  # noqa: PLC0415 - lazy
 
         return AsyncProjectsResource(self._client)
+
+
+class AsyncPagesResourceWithRawResponse:
+    """``client.pages.with_raw_response``."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    @cached_property
+    def projects(self) -> AsyncProjectsResourceWithRawResponse:
+        from cloudflare_client.resources.pages.projects.projects import AsyncProjectsResourceWithRawResponse  # noqa: PLC0415 - lazy
+
+        return AsyncProjectsResourceWithRawResponse(self._client)
+
+
+class AsyncPagesResourceWithStreamingResponse:
+    """``client.pages.with_streaming_response``."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    @cached_property
+    def projects(self) -> AsyncProjectsResourceWithStreamingResponse:
+        from cloudflare_client.resources.pages.projects.projects import AsyncProjectsResourceWithStreamingResponse  # noqa: PLC0415 - lazy
+
+        return AsyncProjectsResourceWithStreamingResponse(self._client)

@@ -11,10 +11,21 @@ from cloudflare_client._base_client import AsyncAPIClient, SyncAPIClient
 if TYPE_CHECKING:
     from cloudflare_client.resources.pages.projects.deployments.deployments import (
         AsyncDeploymentsResource,
+        AsyncDeploymentsResourceWithRawResponse,
+        AsyncDeploymentsResourceWithStreamingResponse,
         DeploymentsResource,
+        DeploymentsResourceWithRawResponse,
+        DeploymentsResourceWithStreamingResponse,
     )
 
-__all__ = ["AsyncProjectsResource", "ProjectsResource"]
+__all__ = [
+    "AsyncProjectsResource",
+    "AsyncProjectsResourceWithRawResponse",
+    "AsyncProjectsResourceWithStreamingResponse",
+    "ProjectsResource",
+    "ProjectsResourceWithRawResponse",
+    "ProjectsResourceWithStreamingResponse",
+]
 
 
 class ProjectsResource:
@@ -24,10 +35,50 @@ class ProjectsResource:
         self._client = client
 
     @cached_property
+    def with_raw_response(self) -> ProjectsResourceWithRawResponse:
+        """The same methods, returning a :class:`RawResponse` (status, headers, ``parse()``)."""
+        return ProjectsResourceWithRawResponse(self._client._view("raw"))
+
+    @cached_property
+    def with_streaming_response(self) -> ProjectsResourceWithStreamingResponse:
+        """The same methods, returning a context manager around a streamed response (body not read)."""
+        return ProjectsResourceWithStreamingResponse(self._client._view("stream"))
+
+    @cached_property
     def deployments(self) -> DeploymentsResource:
         from cloudflare_client.resources.pages.projects.deployments.deployments import DeploymentsResource  # noqa: PLC0415 - lazy
 
         return DeploymentsResource(self._client)
+
+
+class ProjectsResourceWithRawResponse:
+    """``client.pages.projects.with_raw_response``."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    @cached_property
+    def deployments(self) -> DeploymentsResourceWithRawResponse:
+        from cloudflare_client.resources.pages.projects.deployments.deployments import (
+            DeploymentsResourceWithRawResponse,  # noqa: PLC0415 - lazy
+        )
+
+        return DeploymentsResourceWithRawResponse(self._client)
+
+
+class ProjectsResourceWithStreamingResponse:
+    """``client.pages.projects.with_streaming_response``."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    @cached_property
+    def deployments(self) -> DeploymentsResourceWithStreamingResponse:
+        from cloudflare_client.resources.pages.projects.deployments.deployments import (
+            DeploymentsResourceWithStreamingResponse,  # noqa: PLC0415 - lazy
+        )
+
+        return DeploymentsResourceWithStreamingResponse(self._client)
 
 
 class AsyncProjectsResource:
@@ -37,7 +88,47 @@ class AsyncProjectsResource:
         self._client = client
 
     @cached_property
+    def with_raw_response(self) -> AsyncProjectsResourceWithRawResponse:
+        """The same methods, returning a :class:`RawResponse` (status, headers, ``parse()``)."""
+        return AsyncProjectsResourceWithRawResponse(self._client._view("raw"))
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncProjectsResourceWithStreamingResponse:
+        """The same methods, returning a context manager around a streamed response (body not read)."""
+        return AsyncProjectsResourceWithStreamingResponse(self._client._view("stream"))
+
+    @cached_property
     def deployments(self) -> AsyncDeploymentsResource:
         from cloudflare_client.resources.pages.projects.deployments.deployments import AsyncDeploymentsResource  # noqa: PLC0415 - lazy
 
         return AsyncDeploymentsResource(self._client)
+
+
+class AsyncProjectsResourceWithRawResponse:
+    """``client.pages.projects.with_raw_response``."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    @cached_property
+    def deployments(self) -> AsyncDeploymentsResourceWithRawResponse:
+        from cloudflare_client.resources.pages.projects.deployments.deployments import (
+            AsyncDeploymentsResourceWithRawResponse,  # noqa: PLC0415 - lazy
+        )
+
+        return AsyncDeploymentsResourceWithRawResponse(self._client)
+
+
+class AsyncProjectsResourceWithStreamingResponse:
+    """``client.pages.projects.with_streaming_response``."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    @cached_property
+    def deployments(self) -> AsyncDeploymentsResourceWithStreamingResponse:
+        from cloudflare_client.resources.pages.projects.deployments.deployments import (
+            AsyncDeploymentsResourceWithStreamingResponse,  # noqa: PLC0415 - lazy
+        )
+
+        return AsyncDeploymentsResourceWithStreamingResponse(self._client)

@@ -3,14 +3,28 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any, Dict
 
 from cloudflare_client._base_client import AsyncAPIClient, Request, SyncAPIClient
-from cloudflare_client._types import NOT_GIVEN, Headers, NotGiven, Query, TimeoutTypes
+from cloudflare_client._response import (
+    async_to_raw_response,
+    async_to_streamed_response,
+    to_raw_response,
+    to_streamed_response,
+)
+from cloudflare_client._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
 from cloudflare_client._validation import fill_path, path_param
 from cloudflare_client.types.pages import Deployment
 
-__all__ = ["AsyncDeploymentsResource", "DeploymentsResource"]
+__all__ = [
+    "AsyncDeploymentsResource",
+    "AsyncDeploymentsResourceWithRawResponse",
+    "AsyncDeploymentsResourceWithStreamingResponse",
+    "DeploymentsResource",
+    "DeploymentsResourceWithRawResponse",
+    "DeploymentsResourceWithStreamingResponse",
+]
 
 
 class DeploymentsResource:
@@ -18,6 +32,16 @@ class DeploymentsResource:
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
+
+    @cached_property
+    def with_raw_response(self) -> DeploymentsResourceWithRawResponse:
+        """The same methods, returning a :class:`RawResponse` (status, headers, ``parse()``)."""
+        return DeploymentsResourceWithRawResponse(self._client._view("raw"))
+
+    @cached_property
+    def with_streaming_response(self) -> DeploymentsResourceWithStreamingResponse:
+        """The same methods, returning a context manager around a streamed response (body not read)."""
+        return DeploymentsResourceWithStreamingResponse(self._client._view("stream"))
 
     def rollback(
         self,
@@ -28,7 +52,10 @@ class DeploymentsResource:
         body: Dict[str, Any] | None = None,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        retry_non_idempotent: bool | NotGiven = NOT_GIVEN,
     ) -> Deployment:
         """Rollback the production deployment to a previous deployment. You can only
         rollback to succesful builds on production.
@@ -57,11 +84,32 @@ class DeploymentsResource:
                 body={} if body is None else body,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
+                extra_body=extra_body,
                 timeout=timeout,
+                max_retries=max_retries,
+                retry_non_idempotent=retry_non_idempotent,
             ),
             Deployment.model_validate,
             unwrap=True,
         )
+
+
+class DeploymentsResourceWithRawResponse:
+    """``client.pages.projects.deployments.with_raw_response``."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        methods = DeploymentsResource(client)
+        self.rollback = to_raw_response(methods.rollback)
+
+
+class DeploymentsResourceWithStreamingResponse:
+    """``client.pages.projects.deployments.with_streaming_response``."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        methods = DeploymentsResource(client)
+        self.rollback = to_streamed_response(methods.rollback)
 
 
 class AsyncDeploymentsResource:
@@ -69,6 +117,16 @@ class AsyncDeploymentsResource:
 
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
+
+    @cached_property
+    def with_raw_response(self) -> AsyncDeploymentsResourceWithRawResponse:
+        """The same methods, returning a :class:`RawResponse` (status, headers, ``parse()``)."""
+        return AsyncDeploymentsResourceWithRawResponse(self._client._view("raw"))
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncDeploymentsResourceWithStreamingResponse:
+        """The same methods, returning a context manager around a streamed response (body not read)."""
+        return AsyncDeploymentsResourceWithStreamingResponse(self._client._view("stream"))
 
     async def rollback(
         self,
@@ -79,7 +137,10 @@ class AsyncDeploymentsResource:
         body: Dict[str, Any] | None = None,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
+        extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        retry_non_idempotent: bool | NotGiven = NOT_GIVEN,
     ) -> Deployment:
         """Rollback the production deployment to a previous deployment. You can only
         rollback to succesful builds on production.
@@ -108,8 +169,29 @@ class AsyncDeploymentsResource:
                 body={} if body is None else body,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
+                extra_body=extra_body,
                 timeout=timeout,
+                max_retries=max_retries,
+                retry_non_idempotent=retry_non_idempotent,
             ),
             Deployment.model_validate,
             unwrap=True,
         )
+
+
+class AsyncDeploymentsResourceWithRawResponse:
+    """``client.pages.projects.deployments.with_raw_response``."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        methods = AsyncDeploymentsResource(client)
+        self.rollback = async_to_raw_response(methods.rollback)
+
+
+class AsyncDeploymentsResourceWithStreamingResponse:
+    """``client.pages.projects.deployments.with_streaming_response``."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        methods = AsyncDeploymentsResource(client)
+        self.rollback = async_to_streamed_response(methods.rollback)
