@@ -48,6 +48,18 @@ class Pagination:
     per_page_param: str | None = None
     cursor_param: str | None = None
 
+    def parser(self, operation_name: str) -> str:
+        """The expression that validates one item."""
+        if self.item.model_class is not None:
+            return f"{self.item.model_class}.model_validate"
+        if self.item.annotation == "Any":
+            return "passthrough"
+        return f"_{operation_name.upper()}_ITEM"
+
+    @property
+    def needs_adapter(self) -> bool:
+        return self.item.model_class is None and self.item.annotation != "Any"
+
 
 @dataclass(frozen=True)
 class Operation:

@@ -68,30 +68,25 @@ class DeploymentsResource:
             deployment_identifier: Identifier
             body: The application/json request body (``{}`` when not given).
         """
-        return self._client.request(
-            Request(
-                "post",
-                fill_path(
-                    "/accounts/{account_identifier}/pages/projects/{project_name}/deployments/{deployment_identifier}/rollback",
-                    {
-                        "account_identifier": path_param("account_identifier", account_identifier, max_length=32),
-                        "project_name": path_param("project_name", project_name, pattern="^[a-z0-9][a-z0-9-]*$"),
-                        "deployment_identifier": path_param(
-                            "deployment_identifier", deployment_identifier, max_length=32
-                        ),
-                    },
-                ),
-                body={} if body is None else body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-                retry_non_idempotent=retry_non_idempotent,
+        request = Request(
+            "post",
+            fill_path(
+                "/accounts/{account_identifier}/pages/projects/{project_name}/deployments/{deployment_identifier}/rollback",
+                {
+                    "account_identifier": path_param("account_identifier", account_identifier, max_length=32),
+                    "project_name": path_param("project_name", project_name, pattern="^[a-z0-9][a-z0-9-]*$"),
+                    "deployment_identifier": path_param("deployment_identifier", deployment_identifier, max_length=32),
+                },
             ),
-            Deployment.model_validate,
-            unwrap=True,
+            body={} if body is None else body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry_non_idempotent=retry_non_idempotent,
         )
+        return self._client.request(request, Deployment.model_validate, unwrap=True)
 
 
 class DeploymentsResourceWithRawResponse:
@@ -153,30 +148,25 @@ class AsyncDeploymentsResource:
             deployment_identifier: Identifier
             body: The application/json request body (``{}`` when not given).
         """
-        return await self._client.request(
-            Request(
-                "post",
-                fill_path(
-                    "/accounts/{account_identifier}/pages/projects/{project_name}/deployments/{deployment_identifier}/rollback",
-                    {
-                        "account_identifier": path_param("account_identifier", account_identifier, max_length=32),
-                        "project_name": path_param("project_name", project_name, pattern="^[a-z0-9][a-z0-9-]*$"),
-                        "deployment_identifier": path_param(
-                            "deployment_identifier", deployment_identifier, max_length=32
-                        ),
-                    },
-                ),
-                body={} if body is None else body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-                retry_non_idempotent=retry_non_idempotent,
+        request = Request(
+            "post",
+            fill_path(
+                "/accounts/{account_identifier}/pages/projects/{project_name}/deployments/{deployment_identifier}/rollback",
+                {
+                    "account_identifier": path_param("account_identifier", account_identifier, max_length=32),
+                    "project_name": path_param("project_name", project_name, pattern="^[a-z0-9][a-z0-9-]*$"),
+                    "deployment_identifier": path_param("deployment_identifier", deployment_identifier, max_length=32),
+                },
             ),
-            Deployment.model_validate,
-            unwrap=True,
+            body={} if body is None else body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry_non_idempotent=retry_non_idempotent,
         )
+        return await self._client.request(request, Deployment.model_validate, unwrap=True)
 
 
 class AsyncDeploymentsResourceWithRawResponse:
