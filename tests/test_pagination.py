@@ -1,6 +1,6 @@
-"""Pagination against a real server on 127.0.0.1: every page fetched, and the walk always ends.
+"""Pagination and downloads against a real server on 127.0.0.1: every page fetched, the walk always ends.
 
-A small API with a page-numbered and a cursor list is generated into a temporary package
+A small API with a page-numbered list, a cursor list, a CSV and a PNG download is generated into a temporary package
 (``paged_client``) by the same pipeline as the real one.
 """
 
@@ -56,12 +56,25 @@ def _list_operation(operation_id: str, query: list[str]) -> dict[str, Any]:
     }
 
 
+def _download(operation_id: str, media: str) -> dict[str, Any]:
+    return {
+        "operationId": operation_id,
+        "parameters": [
+            {"in": "path", "name": "account_id", "required": True, "schema": {"type": "string"}},
+            {"in": "path", "name": "widget_id", "required": True, "schema": {"type": "string"}},
+        ],
+        "responses": {"200": {"description": "ok", "content": {media: {"schema": {"type": "string"}}}}},
+    }
+
+
 SPEC = {
     "openapi": "3.0.3",
     "info": {"title": "Paged API", "version": "1"},
     "paths": {
         "/accounts/{account_id}/widgets": {"get": _list_operation("widgets-list", ["page", "per_page"])},
         "/accounts/{account_id}/things": {"get": _list_operation("things-list", ["cursor", "per_page"])},
+        "/accounts/{account_id}/widgets/{widget_id}/export": {"get": _download("widgets-export", "text/csv")},
+        "/accounts/{account_id}/widgets/{widget_id}/picture": {"get": _download("widgets-picture", "image/png")},
     },
 }
 
@@ -198,3 +211,20 @@ def test_a_result_that_is_not_a_list_is_a_typed_error(paged: ModuleType) -> None
         client = paged.Client(api_token=TOKEN, base_url=server.url)
         with pytest.raises(paged.APIResponseValidationError):
             client.widgets.list(account_id="a")
+
+
+def test_text_and_binary_downloads(paged: ModuleType) -> None:
+    png = bytes(range(256))  # not UTF-8, not JSON
+    with LiveServer() as server:
+        server.enqueue(Reply(200, {"Content-Type": "text/csv"}, b"id,name\n1,a\n"))
+        server.enqueue(Reply(200, {"Content-Type": "image/png"}, png))
+        server.enqueue(json_reply({"success": False, "errors": [{"code": 1001, "message": "no"}]}, status=404))
+        client = paged.Client(api_token=TOKEN, base_url=server.url)
+        assert client.widgets.export(account_id="a", widget_id="w") == "id,name\n1,a\n"
+        assert client.widgets.picture(account_id="a", widget_id="w") == png
+        with pytest.raises(paged.NotFoundError):
+            client.widgets.picture(account_id="a", widget_id="w")
+        assert [r.url_path for r in server.requests] == [
+            "/accounts/a/widgets/w/export",
+            *["/accounts/a/widgets/w/picture"] * 2,
+        ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-__all__ = ["Parser", "ignore", "passthrough"]
+__all__ = ["Parser", "ignore", "passthrough", "read_bytes", "read_text"]
 
 T = TypeVar("T")
 
@@ -37,3 +37,18 @@ def passthrough(data: Any) -> Any:
 def ignore(data: object) -> None:
     """The operation returns nothing typed."""
     del data
+
+
+def read_text(response: Any) -> str:
+    """A text download (CSV, JavaScript, captions): the body as text, not JSON."""
+    return str(response.text)
+
+
+def read_bytes(response: Any) -> bytes:
+    """A binary download (PNG, PDF, pcap): the body's bytes.  Use ``with_streaming_response`` for large ones."""
+    return bytes(response.content)
+
+
+# read_response hands these the httpx.Response itself rather than decoded JSON
+read_text.reads_response = True  # type: ignore[attr-defined]
+read_bytes.reads_response = True  # type: ignore[attr-defined]

@@ -126,6 +126,8 @@ def read_response(response: httpx.Response, parse: Callable[[Any], T], *, unwrap
     pydantic.  Content types are not trusted either way: the body is parsed as JSON whatever
     the ``Content-Type`` says, and judged by what it contains.
     """
+    if response.is_success and getattr(parse, "reads_response", False):
+        return parse(response)  # a text or binary download: no JSON to judge
     body = _decode(response)
     if not response.is_success:
         raise status_error(response, body, attempts)

@@ -78,6 +78,7 @@ class Operation:
     scope: str | None = None  # accounts, zones, ...: the path's scope prefix
     level: str = "collection"  # item, collection, singleton, action (see routes.py)
     pagination: Pagination | None = None
+    download: str | None = None  # "text" or "binary": a success body that is not JSON
 
     @property
     def return_annotation(self) -> str:
@@ -86,6 +87,8 @@ class Operation:
     @property
     def parser(self) -> str:
         """The expression that turns the decoded JSON into the return value."""
+        if self.download is not None:
+            return "read_text" if self.download == "text" else "read_bytes"
         if self.result is None:
             return "ignore"
         if self.result.model_class is not None:

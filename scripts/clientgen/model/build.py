@@ -131,6 +131,19 @@ def _pagination(op: dict[str, Any], method: str, models: Models, components: dic
     return None
 
 
+_TEXT_MEDIA = ("text/", "application/javascript", "application/x-ndjson", "application/xml")
+
+
+def _download(op: dict[str, Any]) -> str | None:
+    """``text`` or ``binary`` when the success response has a body but no JSON media type."""
+    responses = op.get("responses") or {}
+    success = sorted(code for code in responses if str(code).startswith("2"))
+    content = ((responses[success[0]] or {}).get("content") or {}) if success else {}
+    if not content or any(media.split(";")[0].strip().endswith(("/json", "+json")) for media in content):
+        return None
+    return "text" if all(media.startswith(_TEXT_MEDIA) for media in content) else "binary"
+
+
 def _result(op: dict[str, Any], models: Models) -> tuple[TypeExpr | None, bool]:
     responses = op.get("responses") or {}
     success = sorted(code for code in responses if str(code).startswith("2"))
@@ -157,6 +170,9 @@ def _operation(  # noqa: PLR0913, PLR0917 - one operation, its route and what it
 ) -> Operation:
     pointer = op_pointer(path, method)
     result, unwrap = _result(op, models)
+    download = _download(op)
+    if download is not None:
+        result, unwrap = TypeExpr("str" if download == "text" else "bytes"), False
     return Operation(
         operation_id=str(op.get("operationId") or f"{method} {path}"),
         http_method=method,
@@ -173,6 +189,7 @@ def _operation(  # noqa: PLR0913, PLR0917 - one operation, its route and what it
         scope=route.scope,
         level=route.level,
         pagination=_pagination(op, method, models, components or {}),
+        download=download,
     )
 
 
