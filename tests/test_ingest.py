@@ -154,14 +154,18 @@ def test_extension_values(tmp_path: Path) -> None:
     permissions = {"enum": ["#zone:read"]}
     plans = {"business": True, "enterprise": True, "free": False, "pro": True}
     values = [permissions, plans, None, None, RESPONSES, None]
-    op = operation(load_source(write(tmp_path, "a.txt", record_text(values=values))))
+    op = operation(load_source(write(tmp_path, "a.txt", record_text(path="/things", values=values))))
     assert op["x-cfPermissionsRequired"] == permissions
     assert op["x-cfPlanAvailability"] == plans
     assert "enum" not in op
     assert "parameters" not in op
     assert "security" not in op
     merged = [{"x-cfPermissionsRequired": permissions}, {"deprecated": True, "x-cfDeprecation": {"eol": "2024"}}]
-    op = operation(load_source(write(tmp_path, "b.txt", record_text(values=[*merged, None, None, RESPONSES, None]))))
+    op = operation(
+        load_source(
+            write(tmp_path, "b.txt", record_text(path="/things", values=[*merged, None, None, RESPONSES, None]))
+        )
+    )
     assert op["deprecated"] is True
     assert op["x-cfDeprecation"] == {"eol": "2024"}
     assert op["x-cfPermissionsRequired"] == permissions
@@ -251,7 +255,7 @@ def test_bad_values(tmp_path: Path, values: list[Any], index: int, needle: str, 
 
 def test_objects_with_other_keys_are_positional_values(tmp_path: Path) -> None:
     values = [{"operationId": "x"}, {"x-a": 1, "responses": 2}, None, None, RESPONSES, None]
-    op = operation(load_source(write(tmp_path, "p.txt", record_text(values=values))))
+    op = operation(load_source(write(tmp_path, "p.txt", record_text(path="/things", values=values))))
     assert op["operationId"] == "things-list"
     assert op["x-cfPermissionsRequired"] == {"operationId": "x"}
     assert op["x-cfPlanAvailability"] == {"x-a": 1, "responses": 2}
@@ -305,7 +309,12 @@ def test_duplicates_name_the_second_file(tmp_path: Path) -> None:
 
 def test_folder_of_records_is_sorted_and_deterministic(tmp_path: Path) -> None:
     for index, (path, method) in enumerate([("/b", "put"), ("/a", "post"), ("/b", "get"), ("/a", "delete")]):
-        write(tmp_path, f"{9 - index}.txt", record_text(path=path, method=method, operation_id=f"op-{index}"))
+        values = [None, None, None, None, RESPONSES, [{"api_token": []}]]
+        write(
+            tmp_path,
+            f"{9 - index}.txt",
+            record_text(path=path, method=method, operation_id=f"op-{index}", values=values),
+        )
     write(tmp_path, ".hidden.txt", "junk")
     write(tmp_path, "config.toml", "junk = [")
     document = load_source(tmp_path)
@@ -337,7 +346,11 @@ def _trace_record(properties_key: str, ref: str) -> list[Any]:
 
 def test_recursive_ref_by_property_name(tmp_path: Path) -> None:
     document = load_source(
-        write(tmp_path, "t.txt", record_text(values=_trace_record("trace", "#/components/schemas/abc12345_trace")))
+        write(
+            tmp_path,
+            "t.txt",
+            record_text(path="/things", values=_trace_record("trace", "#/components/schemas/abc12345_trace")),
+        )
     )
     component = document["components"]["schemas"]["abc12345_trace"]
     assert component["type"] == "array"
@@ -349,11 +362,15 @@ def test_recursive_ref_by_property_name(tmp_path: Path) -> None:
 
 def test_recursive_ref_fallback_and_refusal(tmp_path: Path) -> None:
     document = load_source(
-        write(tmp_path, "f.txt", record_text(values=_trace_record("steps", "#/components/schemas/Step")))
+        write(
+            tmp_path, "f.txt", record_text(path="/things", values=_trace_record("steps", "#/components/schemas/Step"))
+        )
     )
     assert set(document["components"]["schemas"]["Step"]["properties"]) == {"name", "trace"}
     assert dangling(document) == []
-    file = write(tmp_path, "g.txt", record_text(values=_trace_record("steps", "#/components/responses/Step")))
+    file = write(
+        tmp_path, "g.txt", record_text(path="/things", values=_trace_record("steps", "#/components/responses/Step"))
+    )
     with pytest.raises(SpecError) as error:
         load_source(file)
     assert "unsupported $ref" in one_line_error(error, file, _values_line(file.read_text(), 4))
@@ -523,7 +540,8 @@ def test_duplicate_keys_in_documents(tmp_path: Path) -> None:
     with pytest.raises(SpecError) as error:
         load_source(file)
     assert "duplicate key '/a'" in one_line_error(error, file, 5)
-    merged = "openapi: 3.0.3\npaths: {}\nx-base: &base {a: 1, b: 2}\nx-over: {<<: *base, b: 3}\n"
+    merged = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n"
+    merged += "x-base: &base {a: 1, b: 2}\nx-over: {<<: *base, b: 3}\n"
     assert load_source(write(tmp_path, "merge.yaml", merged))["x-over"] == {"a": 1, "b": 3}
 
 

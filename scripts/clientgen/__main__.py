@@ -1,10 +1,19 @@
-"""Command line: ``python -m clientgen generate --spec spec --out generated``."""
+"""Command line: ``python -m clientgen generate --spec spec --out generated``.
+
+Every failure is one line on stderr and a non-zero exit: 1 for input that is refused (or
+warnings under ``--strict``), 2 for a failure inside clientgen or a generator it runs (set
+``CLIENTGEN_TRACEBACK=1`` to see the traceback), 130 for an interrupt (SIGINT or SIGTERM).
+In each case the previous output is left exactly as it was.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
 from pathlib import Path
+from types import FrameType
 
 from clientgen.diagnostics import Level, SpecError
 from clientgen.project import write_tree
@@ -40,8 +49,15 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM is handled like Ctrl-C: the staging folder is removed, the previous output stays."""
+    del signum, frame
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         if args.command == "check":
             return _check(args)
@@ -52,6 +68,16 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted; the previous output is unchanged", file=sys.stderr)
         return 130
+    except Exception as error:
+        if os.environ.get("CLIENTGEN_TRACEBACK"):
+            raise
+        detail = " ".join(f"{type(error).__name__}: {error}".split())[:300]
+        print(
+            f"error: internal failure ({detail}); the previous output is unchanged. "
+            "Set CLIENTGEN_TRACEBACK=1 for the traceback and please report it with the spec",
+            file=sys.stderr,
+        )
+        return 2
     diags = result.diagnostics
     print(
         f"generated {len(result.api.operations)} operations into {args.out} ({result.files} files); "

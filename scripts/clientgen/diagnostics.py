@@ -10,6 +10,7 @@ failures.  A :class:`SpecError` is raised for input the pipeline cannot work wit
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,16 +62,37 @@ class SpecError(Exception):
         self.file = str(file)
         self.line = line
         self.pointer = pointer
-        self.message = " ".join(message.split())  # one line, whatever the cause said
+        self.message = _one_line(message)
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        where = self.file
+        where = _one_line(self.file, MAX_WHERE_CHARS)
         if self.line is not None:
             where += f":{self.line}"
         if self.pointer is not None:
-            where += f"#{self.pointer}"
+            where += "#" + _one_line(self.pointer, MAX_WHERE_CHARS)
         return f"{where}: {self.message}"
+
+
+MAX_MESSAGE_CHARS = 1000
+MAX_WHERE_CHARS = 500
+_UNPRINTABLE = re.compile(r"[^\S ]|[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def _one_line(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
+    """One line of at most ``limit`` characters, whatever the cause said.
+
+    Runs of whitespace become one space, other unprintable characters an escape, so that a
+    message quoting spec text can neither break the line nor grow without bound.
+    """
+    text = " ".join(text[: limit * 4].split())
+    text = _UNPRINTABLE.sub(_escape, text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group(0))
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def escape_pointer_token(token: str | int) -> str:

@@ -14,14 +14,28 @@ import re
 import unicodedata
 from typing import Self
 
+from clientgen.limits import MAX_NAME_CHARS
+
 __all__ = ["ClassName", "PythonIdentifier", "singular", "split_words"]
 
-MAX_NAME_LENGTH = 60
+MAX_NAME_LENGTH = MAX_NAME_CHARS
 _RUN = re.compile(r"[A-Z]+|[a-z]+|\d+")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # Names a generated module or model must not shadow (builtins used in annotations, pydantic internals).
+# Every attribute of pydantic's BaseModel (and its metaclass) is here: a field named ``json`` or ``model_dump``
+# would shadow the method, or be refused, on every model that has it.
+_BASE_MODEL_ATTRIBUTES = frozenset(
+    {
+        "construct", "copy", "dict", "from_orm", "json", "model_computed_fields", "model_config", "model_construct",
+        "model_copy", "model_dump", "model_dump_json", "model_extra", "model_fields", "model_fields_set",
+        "model_json_schema", "model_parametrized_name", "model_post_init", "model_rebuild", "model_validate",
+        "model_validate_json", "model_validate_strings", "mro", "parse_file", "parse_obj", "parse_raw", "register",
+        "schema", "schema_json", "update_forward_refs", "validate",
+    }
+)  # fmt: skip
+_PROTECTED_PREFIXES = ("model_dump", "model_validate")  # pydantic warns on any field name starting with these
 _RESERVED = frozenset(
-    {"bool", "bytes", "dict", "float", "int", "list", "object", "str", "self", "cls", "model_config", "model_fields"}
+    {"bool", "bytes", "dict", "float", "int", "list", "object", "str", "self", "cls", *_BASE_MODEL_ATTRIBUTES}
 )
 # Words whose plural is not "word + s"; the default rules handle the rest.
 _IRREGULAR_SINGULAR = {
@@ -80,12 +94,14 @@ def split_words(text: str) -> list[str]:
     return [word for chunk in re.split(r"[^A-Za-z0-9]+", ascii_text) if chunk for word in _chunk_words(chunk)]
 
 
-def _bounded(name: str, source: str) -> str:
+def _bounded(name: str, source: str, *, joiner: str = "_") -> str:
     """Cut over-long names, keeping them distinct with a short content hash."""
     if len(name) <= MAX_NAME_LENGTH:
         return name
     digest = hashlib.sha256(source.encode()).hexdigest()[:8]
-    return f"{name[: MAX_NAME_LENGTH - 9].rstrip('_')}_{digest}"
+    if not joiner:  # a class name: PascalCase, no underscore (the model generator would rename it)
+        return f"{name[: MAX_NAME_LENGTH - 8]}{digest.upper()}"
+    return f"{name[: MAX_NAME_LENGTH - 9].rstrip('_')}{joiner}{digest}"
 
 
 class PythonIdentifier(str):
@@ -115,13 +131,19 @@ class PythonIdentifier(str):
         if name[0].isdigit():
             name = f"n_{name}"
         reserved = _RESERVED if not shadow_builtins else frozenset({"self", "cls"})
-        if keyword.iskeyword(name) or name in reserved:
+        if not shadow_builtins and name.startswith(_PROTECTED_PREFIXES):
+            name = f"field_{name}"
+        elif keyword.iskeyword(name) or name in reserved:
             name += "_"
         return cls(_bounded(name, text))
 
 
 class ClassName(str):
-    """A PascalCase class name that is valid Python."""
+    """A PascalCase class name that is valid Python.
+
+    Built names hold no underscore: datamodel-code-generator renames a class such as ``Node_``
+    (to ``NodeModel``), and its scoped field aliases then no longer apply.
+    """
 
     __slots__ = ()
 
@@ -136,7 +158,9 @@ class ClassName(str):
         name = "".join(word[:1].upper() + word[1:] for word in words) or fallback
         if name[0].isdigit():
             name = f"N{name}"
-        return cls(_bounded(name, " ".join(words)))
+        if keyword.iskeyword(name):  # None, True, False
+            name += "Model"
+        return cls(_bounded(name, " ".join(words), joiner=""))
 
     @classmethod
     def from_text(cls, text: str, *, fallback: str = "Model") -> Self:

@@ -1,10 +1,14 @@
 """The pipeline as a list of steps: :func:`build` reads top to bottom like the data flows.
 
-spec -> ingest -> normalize -> plan model modules -> datamodel-code-generator (models)
--> intermediate model -> Jinja (runtime, resources, client, docs) -> ruff -> atomic swap.
+spec -> ingest -> normalize -> plan model modules -> the generator's view (standard keywords only)
+-> datamodel-code-generator (models) -> intermediate model -> Jinja (runtime, resources, client, docs)
+-> ruff -> atomic swap.
 
 Everything is written into a temporary folder beside the output and swapped in only when
-every step succeeded: a failure leaves the previous output exactly as it was.
+every step succeeded: a failure — bad input, a generator crash, an interrupt — leaves the
+previous output exactly as it was.  The output folder is replaced whole, so a folder that
+holds the spec, the config or the working directory, or that clientgen did not write, is
+never replaced.
 """
 
 from __future__ import annotations
@@ -12,9 +16,12 @@ from __future__ import annotations
 import contextlib
 import json
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,18 +30,20 @@ from clientgen.config import GeneratorConfig, load_config
 from clientgen.diagnostics import Diagnostics, Level, SpecError
 from clientgen.generators.models import ModelIndex, emit_models, plan_modules
 from clientgen.ingest import load_source
+from clientgen.ingest.bounds import deepest_pointer
+from clientgen.limits import MAX_TOOL_SECONDS
 from clientgen.model import Api, build_api
 from clientgen.normalize import normalize
 from clientgen.render import make_environment
+from clientgen.sanitize import model_view
 
 __all__ = ["BuildResult", "build", "write_tree"]
 
 NORMALIZED_FILE = "openapi.normalized.json"
 REPORT_FILE = "report.json"
-RUNTIME_TEMPLATES = (
-    "__init__.py", "_auth.py", "_base_client.py", "_client.py", "_exceptions.py", "_pagination.py", "_parsing.py",
-    "_response.py", "_types.py", "_validation.py", "_version.py", "py.typed",
-)  # fmt: skip
+RUNTIME_TEMPLATES = ("__init__.py", "_auth.py", "_base_client.py", "_client.py", "_exceptions.py", "_pagination.py",
+                     "_parsing.py",
+                     "_response.py", "_types.py", "_validation.py", "_version.py", "py.typed")  # fmt: skip
 
 
 @dataclass
@@ -104,10 +113,22 @@ def _format(root: Path) -> None:
         [*ruff, "format", *common, "--quiet", src],
     ]
     for command in steps:
-        result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603 - fixed argv
+        result = subprocess.run(  # noqa: S603 - fixed argv
+            command, capture_output=True, text=True, check=False, timeout=MAX_TOOL_SECONDS
+        )
         if result.returncode != 0:
             msg = f"ruff failed on the generated package: {result.stderr.strip() or result.stdout.strip()}"
             raise RuntimeError(msg)
+
+
+def _compile_all(root: Path) -> None:
+    """Every generated module compiles (without running), or nothing is swapped in: the last line of defence."""
+    for path in sorted((root / "src").rglob("*.py")):
+        try:
+            compile(path.read_text(encoding="utf-8"), str(path), "exec", dont_inherit=True)
+        except SyntaxError as error:
+            msg = f"generated code does not compile: {path.relative_to(root)}:{error.lineno}: {error.msg}"
+            raise RuntimeError(msg) from None
 
 
 def _model_index(index: ModelIndex, package: str) -> dict[str, tuple[str, str]]:
@@ -122,15 +143,21 @@ def build(spec: Path, config: GeneratorConfig, root: Path, work: Path) -> BuildR
         normalized = normalize(source, diags)
     except SpecError as error:  # the normalizer knows pointers, not files
         raise SpecError(spec, error.message, line=error.line, pointer=error.pointer) from None
-    plan = plan_modules(normalized)
+    view = model_view(normalized, diags)
+    plan = plan_modules(view)
     types_dir = root / "src" / config.import_name / "types"
     header = make_environment().get_template("header.jinja").render().strip()
-    index = emit_models(normalized, plan, types_dir, work, header)
+    try:
+        index = emit_models(view, plan, types_dir, work, header)
+    except SpecError as error:  # names the generator's input, a temporary file: name the spec instead
+        message = f"{error.message} (on the models of the normalized document; please report this with the spec)"
+        raise SpecError(spec, message, pointer=error.pointer or "/components/schemas") from None
     api = build_api(normalized, _model_index(index, config.import_name), config, diags)
     _render_package(api, root)
     _write(root / NORMALIZED_FILE, _dump_json(normalized))
     _write(root / REPORT_FILE, _dump_json(_report(api, diags)))
     _format(root)
+    _compile_all(root)
     return BuildResult(api=api, diagnostics=diags, files=sum(1 for path in root.rglob("*") if path.is_file()))
 
 
@@ -173,10 +200,15 @@ def write_tree(spec: Path, config_path: Path, out: Path, *, strict: bool = False
     staging = Path(tempfile.mkdtemp(prefix=".generated-", dir=out.parent))
     try:
         with tempfile.TemporaryDirectory(prefix="clientgen-") as work:
-            result = build(spec, config, staging / "tree", Path(work))
+            result = _bounded_build(spec, config, staging / "tree", Path(work))
         if strict:
             _refuse_warnings(spec, result.diagnostics)
-        _swap(staging / "tree", out, staging)
+        _refuse_foreign_output(out, [Path(spec), Path(config_path), Path.cwd()])
+        try:
+            with _signals_held():
+                _swap(staging / "tree", out, staging)
+        except KeyboardInterrupt:
+            pass  # held during the swap, delivered after it: the new output is complete, the run succeeded
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         for parent in created:  # deepest first: nothing half-written is left behind
@@ -187,6 +219,50 @@ def write_tree(spec: Path, config_path: Path, out: Path, *, strict: bool = False
     return result
 
 
+def _bounded_build(spec: Path, config: GeneratorConfig, root: Path, work: Path) -> BuildResult:
+    """:func:`build`, with running out of stack or memory reported as one line (the limits should prevent both)."""
+    try:
+        return build(spec, config, root, work)
+    except RecursionError:
+        message = "nested too deeply to process (Python recursion limit) below this point: flatten the spec"
+        raise SpecError(spec, message, pointer=_deepest(spec)) from None
+    except MemoryError:
+        raise SpecError(spec, "out of memory while generating: the spec is too large for this machine") from None
+
+
+def _deepest(spec: Path) -> str:
+    """Where the spec nests deepest: the best place to point at when something ran out of stack."""
+    try:
+        return deepest_pointer(load_source(spec)) or "/"
+    except (SpecError, RecursionError):
+        return "/"
+
+
+def _refuse_foreign_output(out: Path, keep: list[Path]) -> None:
+    """Replacing ``out`` deletes what it holds: refuse a folder that holds ``keep`` or that clientgen did not write."""
+    for path in keep:
+        if path.resolve() == out or path.resolve().is_relative_to(out):
+            raise SpecError(out, f"refusing to replace the output folder: it holds {path}; choose another --out")
+    if out.exists() and not out.is_dir():
+        raise SpecError(out, "refusing to replace the output: it is not a folder; choose another --out")
+    if out.is_dir() and any(out.iterdir()) and not (out / REPORT_FILE).is_file():
+        message = f"refusing to replace the output folder: it is not empty and holds no {REPORT_FILE}, so clientgen "
+        raise SpecError(out, message + "did not write it; choose an empty or new --out")
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait while the output is swapped: the two renames are never interrupted between them."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def _swap(new: Path, out: Path, staging: Path) -> None:
     """Replace ``out`` by ``new``: two renames on one filesystem, the old tree kept until the new one is in place."""
     if out.exists():
@@ -194,7 +270,7 @@ def _swap(new: Path, out: Path, staging: Path) -> None:
         out.replace(old)
         try:
             new.replace(out)
-        except OSError:
+        except BaseException:
             old.replace(out)
             raise
     else:

@@ -3,7 +3,10 @@
 Templates only lay out text.  Spec text reaches generated code through two filters:
 ``pystr`` (a Python string literal, via ``repr``) and ``docstring`` (the body of a
 triple-quoted string with quotes, backslashes and control characters escaped).  Spec text
-is never placed in comments, where a bare CR or a newline would end the comment.
+is never placed in comments, where a bare CR or a newline would end the comment.  In
+``pyproject.toml`` it goes through ``tomlstr`` (a TOML basic string) after ``oneline``.
+Jinja renders each template once: ``{{ }}`` or ``{% %}`` inside spec text is never
+evaluated, it is only text.
 """
 
 from __future__ import annotations
@@ -14,11 +17,13 @@ from pathlib import Path
 
 import jinja2
 
-__all__ = ["TEMPLATES", "docstring", "make_environment", "pystr"]
+from clientgen.limits import MAX_DOC_CHARS
+
+__all__ = ["TEMPLATES", "clean_text", "docstring", "make_environment", "oneline", "pystr", "tomlstr"]
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\x85]")
-MAX_DOC_CHARS = 4000  # a docstring longer than this is cut: 50 MB descriptions exist in hostile specs
+_TOML_ESCAPES = {'"': '\\"', "\\": "\\\\"}
 
 
 def pystr(value: object) -> str:
@@ -27,6 +32,31 @@ def pystr(value: object) -> str:
         return repr(value)
     msg = f"pystr takes str, int, bool or None, not {type(value).__name__}"
     raise TypeError(msg)
+
+
+def clean_text(text: str, limit: int = MAX_DOC_CHARS) -> str:
+    """Prose for another generator to place (datamodel-code-generator's docstrings).
+
+    At most ``limit`` characters, line breaks as LF, no other control character, no line or
+    paragraph separator.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")[:limit]
+    return _CONTROL.sub(" ", text.replace("\t", " "))
+
+
+def oneline(text: str, limit: int = 200) -> str:
+    """One line of at most ``limit`` characters, for metadata fields that must not hold a line break."""
+    words = " ".join(_CONTROL.sub(" ", text[: limit * 4]).split())
+    return words if len(words) <= limit else words[: limit - 1].rstrip() + "…"
+
+
+def tomlstr(value: str) -> str:
+    """A TOML basic string: quotes and backslashes escaped, every control character as a ``u`` escape."""
+    escaped = (
+        _TOML_ESCAPES.get(char) or (f"\\u{ord(char):04x}" if _CONTROL.fullmatch(char) or char in "\n\t" else char)
+        for char in value
+    )
+    return '"' + "".join(escaped) + '"'
 
 
 def docstring(text: str, indent: int = 0, width: int = 88) -> str:
@@ -63,4 +93,6 @@ def make_environment() -> jinja2.Environment:
     )
     env.filters["pystr"] = pystr
     env.filters["docstring"] = docstring
+    env.filters["oneline"] = oneline
+    env.filters["tomlstr"] = tomlstr
     return env

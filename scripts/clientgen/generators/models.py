@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from clientgen.diagnostics import SpecError
+from clientgen.limits import MAX_TOOL_SECONDS
 from clientgen.names import PythonIdentifier
 from clientgen.normalize.envelopes import ENVELOPE_ITEM_NAMES, FAILURE_ENVELOPE_NAME
 from clientgen.normalize.schemas import iter_operations, routes
@@ -115,29 +116,34 @@ def plan_modules(doc: dict[str, Any]) -> dict[str, str]:
 def _python_field_names(properties: dict[str, Any]) -> dict[str, str]:
     """Wire name -> Python field name for one model, distinct even when names collide.
 
-    ``>1y`` and ``1y``, or ``a-b`` and ``a_b``, sanitize alike: the first in sorted order keeps the name.
+    ``>1y`` and ``1y``, or ``a-b`` and ``a_b``, sanitize alike: a wire name that is its own Python name keeps it,
+    then the others take theirs in sorted order.  No field is named like another field's wire name: models
+    accept field names as input keys too (``populate_by_name``), so ``{"a_b": 1}`` must mean one field only.
     """
-    chosen: dict[str, str] = {}
-    used: set[str] = set()
-    for wire in sorted(properties):
-        name = base = str(PythonIdentifier.from_text(wire))
-        number = 2
+    names = {wire: str(PythonIdentifier.from_text(wire)) for wire in properties}
+    chosen = {wire: name for wire, name in names.items() if name == wire}
+    used = set(chosen.values()) | set(properties)
+    for wire in sorted(set(properties) - set(chosen)):
+        name, number = names[wire], 2
         while name in used:
-            name, number = f"{base}_{number}", number + 1
+            name, number = PythonIdentifier.bounded(f"{names[wire]}_{number}"), number + 1
         used.add(name)
         chosen[wire] = name
     return chosen
 
 
-def _field_aliases(schemas: dict[str, Any]) -> dict[str, str]:
-    """Scoped ``Class.wire`` -> Python name for every property whose wire name is not its Python name."""
+def _field_aliases(schemas: dict[str, Any], plan: dict[str, str]) -> dict[str, str]:
+    """Scoped ``module.Class.wire`` -> Python name for every property whose wire name is not its Python name.
+
+    The generator scopes an alias by the model's qualified name (``pages.Deployment``), as given in the input.
+    """
     aliases: dict[str, str] = {}
     for class_name, schema in sorted(schemas.items()):
         properties = schema.get("properties") if isinstance(schema, dict) else None
         if isinstance(properties, dict):
             for wire, python in _python_field_names(properties).items():
                 if python != wire:
-                    aliases[f"{class_name}.{wire}"] = python
+                    aliases[f"{plan[class_name]}.{class_name}.{wire}"] = python
     return aliases
 
 
@@ -166,10 +172,14 @@ def _module_document(doc: dict[str, Any], plan: dict[str, str]) -> dict[str, Any
 
 def emit_models(doc: dict[str, Any], plan: dict[str, str], types_dir: Path, work_dir: Path, header: str) -> ModelIndex:
     """Run datamodel-code-generator into ``types_dir``; return component -> class."""
+    if not plan:  # nothing to model: the generator would fail with "Models not found"
+        types_dir.mkdir(parents=True, exist_ok=True)
+        (types_dir / "__init__.py").write_text(header + "\n", encoding="utf-8")
+        return {}
     source = work_dir / "models.openapi.json"
     source.write_text(json.dumps(_module_document(doc, plan), sort_keys=True, indent=1), encoding="utf-8")
     aliases = work_dir / "field-aliases.json"
-    aliases.write_text(json.dumps(_field_aliases(doc.get("components", {}).get("schemas", {})), sort_keys=True))
+    aliases.write_text(json.dumps(_field_aliases(doc.get("components", {}).get("schemas", {}), plan), sort_keys=True))
     metadata = work_dir / "model-metadata.json"
     command = [
         sys.executable, "-m", "datamodel_code_generator",
@@ -178,7 +188,12 @@ def emit_models(doc: dict[str, Any], plan: dict[str, str], types_dir: Path, work
         "--custom-file-header", header,
         *DMCG_OPTIONS,
     ]  # fmt: skip
-    result = subprocess.run(command, capture_output=True, text=True, check=False, cwd=work_dir)  # noqa: S603 - fixed argv
+    try:
+        result = subprocess.run(  # noqa: S603 - fixed argv
+            command, capture_output=True, text=True, check=False, cwd=work_dir, timeout=MAX_TOOL_SECONDS
+        )
+    except subprocess.TimeoutExpired:
+        raise SpecError(source, f"datamodel-code-generator ran longer than {MAX_TOOL_SECONDS} s; stopped") from None
     if result.returncode != 0:
         detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
         raise SpecError(source, f"datamodel-code-generator failed: {detail[0]}")

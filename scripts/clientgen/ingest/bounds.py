@@ -1,23 +1,27 @@
-# ruff: noqa: D205, D209, PLR0913  (in progress: tidied when the hostile-input work lands)
 """Bounds on what a spec may make the pipeline do: see :mod:`clientgen.limits` for the values.
 
-Three checks, each one pass and none recursive (a 10,000-level document must not exhaust
-the interpreter's stack before it is refused):
+Three checks, none recursive (a 100,000-level document must not exhaust the interpreter's
+stack before it is refused):
 
-* :func:`estimate_json_values` — an upper bound on the values a JSON text decodes to,
-  counted before decoding, so that a 30 MB file of ``[[],[],…]`` is refused without
-  first costing a gigabyte;
-* :func:`check_tree` — nesting depth, value count and string length of a decoded file;
+* :func:`estimate_values` — an upper bound on the values a JSON or YAML text holds, counted
+  before decoding, so that a 30 MB file of ``[0,0,…]`` is refused without first costing
+  gigabytes; :func:`line_of_value` and :func:`line_too_deep` name the line where a text
+  crosses the count or depth limit;
+* :func:`check_tree` — nesting depth, value count and strings (length, lone surrogates) of
+  a decoded file;
 * :func:`check_expansion` — the size and depth of the operations once every ``$ref`` is
-  inlined, as the normalizer will do it.  A reference to a schema that reaches no cycle
-  has one expansion wherever it is used, so it is measured once; only references that
-  reach a cycle are walked site by site, and the walk stops at the limit.  A document of
-  thirty schemas each referring twice to the next (10^9 values inlined) is measured in
-  microseconds.
+  inlined, as the normalizer will do it, measured without inlining.  A target that reaches
+  no cycle expands the same wherever it is used: it is measured once, bottom-up over the
+  strongly connected components of the reference graph.  A target inside a cycle expands
+  differently depending on which members of its cycle are already being inlined; it is
+  measured per (target, those members), memoized, within a step budget.  Thirty schemas
+  each using the next twice (10^9 values inlined) take microseconds; twelve schemas each
+  using all the others (12! inlinings) are refused in a fraction of a second.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,9 +33,20 @@ from clientgen.limits import MAX_DEPTH, MAX_EXPANDED_VALUES, MAX_STRING_CHARS, M
 
 from .refs import Token, to_pointer
 
-__all__ = ["check_expansion", "check_tree", "estimate_json_values"]
+__all__ = [
+    "JSON_OPENERS",
+    "YAML_OPENERS",
+    "check_expansion",
+    "check_tree",
+    "deepest_pointer",
+    "estimate_values",
+    "line_of_value",
+    "line_too_deep",
+    "offset_too_deep",
+]
 
 _Chain = tuple["_Chain", Token] | None
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _tokens(chain: _Chain) -> list[Token]:
@@ -42,14 +57,61 @@ def _tokens(chain: _Chain) -> list[Token]:
     return out[::-1]
 
 
-def estimate_json_values(text: str) -> int:
-    """At least the number of values ``json.loads(text)`` builds (separators and openers, strings included)."""
-    return text.count(",") + text.count("{") + text.count("[") + 1
+JSON_OPENERS = ",{["
+YAML_OPENERS = "\n-:?,[{"
+_CHUNK = 1 << 20
+
+
+def estimate_values(text: str, openers: str) -> int:
+    """At least the number of values a JSON (``JSON_OPENERS``) or YAML (``YAML_OPENERS``) text holds.
+
+    Every value but the first follows one of ``openers`` (strings are counted too: an upper bound).
+    """
+    return sum(text.count(char) for char in openers) + 1
+
+
+def line_of_value(text: str, openers: str, number: int) -> int:
+    """The line on which the ``number``-th opener stands: where a text crosses a value limit."""
+    seen = 0
+    for start in range(0, len(text), _CHUNK):
+        chunk = text[start : start + _CHUNK]
+        here = sum(chunk.count(char) for char in openers)
+        if seen + here >= number:
+            for match in re.finditer("[" + re.escape(openers) + "]", chunk):
+                seen += 1
+                if seen >= number:
+                    return text.count("\n", 0, start + match.start()) + 1
+        seen += here
+    return text.count("\n") + 1
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def offset_too_deep(text: str, start: int = 0) -> int:
+    """Where JSON ``text`` (from ``start``) first nests deeper than ``MAX_DEPTH`` (brackets in strings ignored)."""
+    blanked = _JSON_STRING.sub(lambda match: "_" * len(match.group(0)), text[start:])
+    depth = 0
+    for match in _BRACKET.finditer(blanked):
+        depth += 1 if match.group(0) in "[{" else -1
+        if depth > MAX_DEPTH:
+            return start + match.start()
+    return start
+
+
+def line_too_deep(text: str) -> int:
+    """The line on which JSON ``text`` first nests deeper than ``MAX_DEPTH``."""
+    return text.count("\n", 0, offset_too_deep(text)) + 1
 
 
 def check_tree(file: Path | str, root: Any, *, base: str = "", line: int | None = None) -> None:
-    """Refuse a decoded value nested deeper than ``MAX_DEPTH``, holding more than ``MAX_VALUES`` values or a string
-    (or key) longer than ``MAX_STRING_CHARS``.  ``base`` is the pointer of ``root`` in the document."""
+    """Refuse a decoded value that is too deep, too large, or holds a string that is too long or not text.
+
+    Nested deeper than ``MAX_DEPTH``, more than ``MAX_VALUES`` values, a string or key longer
+    than ``MAX_STRING_CHARS`` or holding a lone surrogate.  ``base`` is the pointer of
+    ``root`` in the document, ``line`` where it starts (records).
+    """
     count = 0
     stack: list[tuple[Any, int, _Chain]] = [(root, 1, None)]
     while stack:
@@ -60,13 +122,28 @@ def check_tree(file: Path | str, root: Any, *, base: str = "", line: int | None 
         if isinstance(node, dict):
             _check_depth(file, depth, base, chain, line)
             for key, value in node.items():
-                _check_string(file, key, base, (chain, key), line, what="key")
+                _check_string(file, key, (base, (chain, key)), line, "key")
                 stack.append((value, depth + 1, (chain, key)))
         elif isinstance(node, list):
             _check_depth(file, depth, base, chain, line)
             stack.extend((value, depth + 1, (chain, index)) for index, value in enumerate(node))
         elif isinstance(node, str):
-            _check_string(file, node, base, chain, line, what="string")
+            _check_string(file, node, (base, chain), line, "string")
+
+
+def deepest_pointer(root: Any) -> str:
+    """The JSON pointer of the most deeply nested value (the first one, in document order)."""
+    best: tuple[int, _Chain] = (0, None)
+    stack: list[tuple[Any, int, _Chain]] = [(root, 0, None)]
+    while stack:
+        node, depth, chain = stack.pop()
+        if depth > best[0]:
+            best = (depth, chain)
+        if isinstance(node, dict):
+            stack.extend((value, depth + 1, (chain, key)) for key, value in reversed(node.items()))
+        elif isinstance(node, list):
+            stack.extend((value, depth + 1, (chain, index)) for index, value in reversed(list(enumerate(node))))
+    return _pointer(best[1])
 
 
 def _check_depth(file: Path | str, depth: int, base: str, chain: _Chain, line: int | None) -> None:
@@ -76,11 +153,18 @@ def _check_depth(file: Path | str, depth: int, base: str, chain: _Chain, line: i
         raise SpecError(file, message, line=line, pointer=pointer)
 
 
-def _check_string(file: Path | str, text: str, base: str, chain: _Chain, line: int | None, *, what: str) -> None:
+def _check_string(file: Path | str, text: str, where: tuple[str, _Chain], line: int | None, what: str) -> None:
     if len(text) > MAX_STRING_CHARS:
-        pointer = base + to_pointer([_shorten(token) for token in _tokens(chain)])
         message = f"a {what} of {len(text):,} characters (more than {MAX_STRING_CHARS:,}): shorten it"
-        raise SpecError(file, message, line=line, pointer=pointer)
+        raise SpecError(file, message, line=line, pointer=where[0] + _pointer(where[1]))
+    surrogate = _SURROGATE.search(text)
+    if surrogate is not None:
+        message = f"a {what} holds the lone surrogate U+{ord(surrogate.group(0)):04X}, which is not text: remove it"
+        raise SpecError(file, message, line=line, pointer=where[0] + _pointer(where[1]))
+
+
+def _pointer(chain: _Chain) -> str:
+    return to_pointer([_shorten(token) for token in _tokens(chain)])
 
 
 def _shorten(token: Token) -> Token:
@@ -92,8 +176,11 @@ def _shorten(token: Token) -> Token:
 
 @dataclass
 class _Target:
-    """One reference target: its own values (references not followed) and its references; once classified, its
-    strongly connected component and, when it reaches no cycle, its size and height with every reference inlined."""
+    """One reference target, scanned without following references.
+
+    Its own values and its references; once classified, its strongly connected component and,
+    when it reaches no cycle, its size and height with every reference inlined.
+    """
 
     own: int = 0
     height: int = 0
@@ -134,6 +221,9 @@ def _children(node: Any) -> Iterator[tuple[Token, Any]]:
                 yield key, value
     elif isinstance(node, list):
         yield from enumerate(node)
+
+
+_STEPS = MAX_EXPANDED_VALUES // 10  # memoized measuring steps for targets inside cycles: about a second
 
 
 class _TooLarge(Exception):  # noqa: N818 - a signal inside this module, never seen outside
@@ -286,7 +376,7 @@ class _Expansion:
                     parent[1] = max(parent[1], parent[2] + self.memo[state][1])
                 continue
             self.steps += 1
-            if self.steps > MAX_EXPANDED_VALUES // 10:
+            if self.steps > _STEPS:
                 raise _TooLarge
             inner_key, depth = site
             inner = self.targets[inner_key]
@@ -320,7 +410,11 @@ def check_expansion(file: Path | str, document: dict[str, Any]) -> None:
             try:
                 measured = expansion.measure(ref)
             except _TooLarge:
-                measured = (MAX_EXPANDED_VALUES + 1, 0)
+                message = (
+                    f"recursive $refs that inline in more than {_STEPS:,} distinct ways once every $ref is inlined:"
+                    " too large to generate; let fewer schemas refer to each other"
+                )
+                raise SpecError(file, message + _via(ref), pointer=to_pointer(_tokens(chain)[:3])) from None
             if measured is not None:
                 size, height = measured[0], depth + measured[1]
         count += size

@@ -1,22 +1,27 @@
 """Whole OpenAPI 3.0/3.1 documents in JSON or YAML.
 
 A document is validated just enough for the later passes to rely on its shape (an
-``openapi`` version they understand, a ``paths`` object, references that resolve), its
-references to other local files are bundled (see :mod:`clientgen.ingest.bundle`), and
-any of Cloudflare's security schemes it uses but does not define are filled in.
+``openapi`` version they understand, ``info``, a ``paths`` object whose operations have
+responses and whose path templates match their path parameters, references that
+resolve, see :mod:`clientgen.ingest.structure`), its references to other local files are
+bundled (see :mod:`clientgen.ingest.bundle`), and any of Cloudflare's security schemes it
+uses but does not define are filled in.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from clientgen.diagnostics import SpecError
 
 from .bundle import bundle
+from .cycles import check_alias_loops
 from .parsing import parse_file
 from .refs import PointerError, iter_refs, resolve_fragment, to_pointer
 from .security import complete_document_schemes
+from .structure import check_info, check_paths
 
 __all__ = ["check_refs", "load_document", "validate_document"]
 
@@ -27,12 +32,17 @@ def validate_document(file: Path, document: Any) -> dict[str, Any]:
     if not isinstance(document, dict) or not isinstance(version, str) or not version.startswith(("3.0", "3.1")):
         raise SpecError(file, "not an OpenAPI 3.x document (expected 'openapi: 3.0.x' or '3.1.x')", pointer="/openapi")
     if not isinstance(document.get("paths"), dict):
-        raise SpecError(file, "paths must be an object", pointer="/paths")
+        raise SpecError(file, "paths must be an object: add paths: {}", pointer="/paths")
+    check_info(file, document)
     return document
 
 
 def check_refs(file: Path | str, document: dict[str, Any]) -> None:
-    """Every Reference Object must be internal and resolve inside ``document``."""
+    """Every Reference Object must be internal and resolve inside ``document``.
+
+    Percent-encoded pointers (``#/components/schemas/a%20b``) are rewritten to their plain
+    form, the only one the normalizer follows.
+    """
     for tokens, holder in iter_refs(document):
         ref = holder["$ref"]
         pointer = to_pointer([*tokens, "$ref"])
@@ -41,7 +51,8 @@ def check_refs(file: Path | str, document: dict[str, Any]) -> None:
         try:
             resolve_fragment(document, ref[1:])
         except PointerError as error:
-            raise SpecError(file, f"dangling $ref {ref!r}: {error}", pointer=pointer) from None
+            raise SpecError(file, f"dangling $ref {ref!r}: {error}: fix the pointer", pointer=pointer) from None
+        holder["$ref"] = "#" + unquote(ref[1:])
 
 
 def load_document(path: Path) -> dict[str, Any]:
@@ -49,5 +60,7 @@ def load_document(path: Path) -> dict[str, Any]:
     document = validate_document(path, parse_file(path))
     bundle(path, document)
     check_refs(path, document)
+    check_alias_loops(path, document)
+    check_paths(path, document)
     complete_document_schemes(path, document)
     return document

@@ -13,6 +13,7 @@ from typing import Any
 
 from clientgen.diagnostics import SpecError
 
+from .cycles import check_alias_loops
 from .documents import check_refs
 from .records import Record, parse_record
 from .refs import clone, to_pointer
@@ -78,4 +79,5 @@ def load_records(files: Sequence[Path], source: Path | None = None) -> dict[str,
     records = [parse_record(file) for file in sorted(files, key=lambda file: (file.name, str(file)))]
     document = build_document(records)
     check_refs(source or records[0].file, document)
+    check_alias_loops(source or records[0].file, document)
     return document

@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from clientgen.diagnostics import SpecError
-from clientgen.limits import MAX_FILE_BYTES, MAX_VALUES
+from clientgen.limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_VALUES
 
-from .bounds import check_tree, estimate_json_values
+from .bounds import JSON_OPENERS, check_tree, estimate_values, line_of_value, line_too_deep
 from .refs import Token, to_pointer
 from .yamlsafe import parse_yaml
 
@@ -44,7 +44,9 @@ def read_text(path: Path) -> str:
     except OSError as error:
         raise SpecError(path, f"cannot read: {error.strerror or error}") from None
     if len(data) > MAX_FILE_BYTES:
-        raise SpecError(path, f"larger than {MAX_FILE_BYTES:,} bytes: too large to generate from; split the spec")
+        line = data.count(b"\n", 0, MAX_FILE_BYTES) + 1
+        message = f"larger than {MAX_FILE_BYTES:,} bytes (the limit is crossed on this line): split the spec"
+        raise SpecError(path, message, line=line)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -94,11 +96,12 @@ class DuplicateKeys:
         return None
 
 
-def refuse_too_many_values(path: Path, text: str, *, line: int | None = None) -> None:
-    """Refuse, before decoding, a JSON text that may hold more than ``MAX_VALUES`` values."""
-    if estimate_json_values(text) > MAX_VALUES:
-        message = f"more than {MAX_VALUES:,} JSON values (counting separators): too large to generate from"
-        raise SpecError(path, message, line=line)
+def refuse_too_many_values(path: Path, text: str, openers: str = JSON_OPENERS) -> None:
+    """Refuse, before decoding, a JSON (or YAML) text that may hold more than ``MAX_VALUES`` values."""
+    if estimate_values(text, openers) > MAX_VALUES:
+        kind = "JSON" if openers == JSON_OPENERS else "YAML"
+        message = f"more than {MAX_VALUES:,} {kind} values by this line: too large to generate from; split the spec"
+        raise SpecError(path, message, line=line_of_value(text, openers, MAX_VALUES))
 
 
 def parse_json(path: Path, text: str) -> Any:
@@ -111,7 +114,8 @@ def parse_json(path: Path, text: str) -> Any:
     except ValueError as error:
         raise SpecError(path, f"invalid JSON: {error}") from None
     except RecursionError:
-        raise SpecError(path, "invalid JSON: nested too deeply") from None
+        message = f"nested more than {MAX_DEPTH} levels deep: flatten it or split it into components"
+        raise SpecError(path, message, line=line_too_deep(text)) from None
     check_tree(path, value)
     pointer = duplicates.locate(value)
     if pointer is not None:

@@ -21,12 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from clientgen.diagnostics import SpecError
+from clientgen.limits import MAX_DEPTH
 
-from .bounds import check_tree
+from .bounds import check_tree, offset_too_deep
 from .operation import Located, build_operation
 from .parsing import DuplicateKeys, read_text, refuse_constant, refuse_too_many_values
 from .recursion import recover_recursive_refs
 from .refs import to_pointer
+from .structure import check_path_template
 
 __all__ = ["METHODS", "Record", "parse_record"]
 
@@ -103,7 +105,8 @@ def _decode_values(text: str, start: int) -> _Decoded | _Failure:
         except ValueError as error:
             return _Failure(position, f"invalid JSON value #{number}: {error}")
         except RecursionError:
-            return _Failure(position, f"JSON value #{number} is nested too deeply")
+            message = f"JSON value #{number} is nested more than {MAX_DEPTH} levels deep: flatten it"
+            return _Failure(offset_too_deep(text, position), message)
         decoded.values.append(value)
         decoded.offsets.append(position)
         position = end
@@ -169,6 +172,22 @@ def _header(file: Path, text: _Text, k: int) -> tuple[str, str, str, str]:
     return path, method, tag, operation_id
 
 
+def _check_path_parameters(file: Path, path: str, operation: dict[str, Any], pointer: str, line: int) -> None:
+    """No parameter twice; the path template and the path parameters agree (when no parameter is a $ref)."""
+    parameters = operation.get("parameters") or []
+    if any("$ref" in parameter for parameter in parameters):
+        return
+    seen: set[tuple[str, str]] = set()
+    for parameter in parameters:
+        key = (parameter["name"], parameter["in"])
+        if key in seen:
+            message = f"parameter {key[0]!r} (in: {key[1]}) is declared twice: remove one"
+            raise SpecError(file, message, line=line, pointer=pointer + "/parameters")
+        seen.add(key)
+    declared = [name for name, location in seen if location == "path"]
+    check_path_template(file, path, declared, pointer + "/parameters", line=line)
+
+
 def parse_record(file: Path, content: str | None = None) -> Record:
     """Parse one record file (or ``content`` on behalf of ``file``) into a :class:`Record`."""
     text = _Text(read_text(file) if content is None else content)
@@ -192,6 +211,7 @@ def parse_record(file: Path, content: str | None = None) -> Record:
         head["description"] = description
     check_tree(file, {"path": path, **head}, base=pointer, line=1)
     operation = build_operation(file, pointer, head, located)
+    _check_path_parameters(file, path, operation, pointer, k - 3)
     lines = {name: item.line for name, item in zip(_FIELDS, located, strict=True)}
     schemas = recover_recursive_refs(file, operation, pointer, lines)
     return Record(file, path, method, operation, schemas, k - 3, k)

@@ -16,7 +16,7 @@ from urllib.parse import unquote
 
 from clientgen.diagnostics import escape_pointer_token
 
-__all__ = ["PointerError", "clone", "iter_refs", "resolve_fragment", "to_pointer"]
+__all__ = ["PointerError", "child_position", "clone", "iter_refs", "resolve_fragment", "to_pointer"]
 
 Token = str | int
 
@@ -40,6 +40,16 @@ def to_pointer(tokens: tuple[Token, ...] | list[Token]) -> str:
 
 def _is_literal(key: str, value: Any) -> bool:
     return key in _LITERAL_KEYS or key.startswith("x-") or (key == "examples" and isinstance(value, list))
+
+
+def child_position(key: str, value: Any, *, in_map: bool) -> tuple[bool, bool]:
+    """For ``value`` under ``key`` of an object (itself a name map or not): (is it literal data, is it a name map).
+
+    Literal data (an ``example``, a ``default``, an ``x-`` extension) holds no references, whatever keys it has.
+    """
+    if in_map:
+        return False, False
+    return _is_literal(key, value), key in _NAME_MAPS
 
 
 _Chain = tuple["_Chain", Token] | None

@@ -20,9 +20,9 @@ from typing import Any
 import yaml
 
 from clientgen.diagnostics import SpecError
-from clientgen.limits import MAX_ALIAS_NODES, MAX_ALIASES, MAX_VALUES
+from clientgen.limits import MAX_ALIAS_NODES, MAX_ALIASES, MAX_DEPTH, MAX_VALUES
 
-from .bounds import check_tree
+from .bounds import YAML_OPENERS, check_tree, estimate_values, line_of_value
 from .refs import clone, to_pointer
 
 __all__ = ["MAX_ALIASES", "MAX_ALIAS_NODES", "parse_yaml"]
@@ -58,6 +58,7 @@ class _BoundedLoader(yaml.SafeLoader):  # type: ignore[misc]
         self._aliases = 0
         self._alias_nodes = 0
         self._nodes = 0
+        self._depth = 0
         self._open_anchors: set[str] = set()
         self._sizes: dict[int, int] = {}
 
@@ -69,12 +70,17 @@ class _BoundedLoader(yaml.SafeLoader):  # type: ignore[misc]
         self._nodes += 1
         if self._nodes > MAX_VALUES:
             raise _AliasLimit(problem=f"more than {MAX_VALUES:,} values: too large", problem_mark=event.start_mark)
+        if self._depth >= MAX_DEPTH:  # before the composer's own recursion runs out
+            problem = f"nested more than {MAX_DEPTH} levels deep: flatten it or split it into components"
+            raise _AliasLimit(problem=problem, problem_mark=event.start_mark)
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
             self._open_anchors.add(anchor)
+        self._depth += 1
         try:
             node = super().compose_node(parent, index)
         finally:
+            self._depth -= 1
             self._open_anchors.discard(anchor)
         if isinstance(node, yaml.MappingNode):
             _check_keys(node)
@@ -132,6 +138,9 @@ def _check_plain(path: Path, root: Any) -> None:
 
 
 def parse_yaml(path: Path, text: str) -> Any:
+    if estimate_values(text, YAML_OPENERS) > MAX_VALUES:  # refused before the (pure Python, slow) parser starts
+        message = f"more than {MAX_VALUES:,} YAML values by this line: too large to generate from; split the spec"
+        raise SpecError(path, message, line=line_of_value(text, YAML_OPENERS, MAX_VALUES))
     try:
         value = clone(yaml.load(text, Loader=_BoundedLoader))  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as error:

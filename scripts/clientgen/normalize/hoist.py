@@ -20,7 +20,7 @@ from typing import Any
 from clientgen.diagnostics import Diagnostics, escape_pointer_token
 from clientgen.names import ClassName, split_words
 from clientgen.normalize.envelopes import is_failure_envelope, is_success_envelope
-from clientgen.normalize.naming import Hint, assign_names, operation_hint, role_hint
+from clientgen.normalize.naming import RESERVED, Hint, assign_names, operation_hint, role_hint
 from clientgen.normalize.schemas import iter_operation_schemas, iter_operations, op_pointer, routes
 
 __all__ = ["hoist_objects"]
@@ -121,9 +121,10 @@ def _existing_components(doc: dict[str, Any]) -> dict[str, Any]:
     schemas = doc.get("components", {}).get("schemas", {})
     renamed: dict[str, str] = {}
     for key in sorted(schemas):
-        name = str(ClassName.from_text(key))
-        while name in renamed.values():
-            name += "_"
+        name = base = str(ClassName.from_text(key))
+        number = 2
+        while name.lower() in RESERVED or name.lower() in {taken.lower() for taken in renamed.values()}:
+            name, number = f"{base}{number}", number + 1  # no "_": the model generator would rename the class
         renamed[key] = name
     refs = {
         _REF_PREFIX + escape_pointer_token(key): _REF_PREFIX + escape_pointer_token(name)

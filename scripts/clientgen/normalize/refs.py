@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from clientgen.diagnostics import Diagnostics, SpecError, escape_pointer_token
+from clientgen.ingest.refs import child_position
 
 __all__ = ["inline_refs"]
 
@@ -36,7 +37,7 @@ class _Inliner:
         self.diags = diags
         self.kept: dict[str, Any] = {}  # component key -> inlined schema, for recursive refs
 
-    def inline(self, node: Any, pointer: str, stack: tuple[str, ...]) -> Any:
+    def inline(self, node: Any, pointer: str, stack: tuple[str, ...], *, in_map: bool = False) -> Any:
         if isinstance(node, list):
             return [
                 self.inline(item, f"{pointer}/{escape_pointer_token(index)}", stack) for index, item in enumerate(node)
@@ -44,9 +45,14 @@ class _Inliner:
         if not isinstance(node, dict):
             return node
         ref = node.get("$ref")
-        if isinstance(ref, str):
+        if isinstance(ref, str) and not in_map:
             return self._inline_ref(node, ref, pointer, stack)
-        return {key: self.inline(value, f"{pointer}/{escape_pointer_token(key)}", stack) for key, value in node.items()}
+        inlined: dict[str, Any] = {}
+        for key, value in node.items():
+            literal, name_map = child_position(key, value, in_map=in_map)  # a $ref in an example is data
+            where = f"{pointer}/{escape_pointer_token(key)}"
+            inlined[key] = value if literal else self.inline(value, where, stack, in_map=name_map)
+        return inlined
 
     def _inline_ref(self, node: dict[str, Any], ref: str, pointer: str, stack: tuple[str, ...]) -> Any:
         if ref in stack:

@@ -1,0 +1,163 @@
+"""The parts of an OpenAPI document every later pass relies on, checked once, with a pointer and a remedy.
+
+* ``info`` with a string ``title`` and ``version``;
+* every path key a URL path template: starts with ``/``, no whitespace, control character,
+  ``?`` or ``#``, braces balanced around non-empty names;
+* every operation an object with a ``responses`` object (required in OpenAPI 3.0, optional
+  in 3.1), every parameter an object with a non-empty ``name`` and a known ``in``, no
+  parameter declared twice;
+* path-item parameters merged into each operation (an operation's own parameter with the
+  same ``name`` and ``in`` wins, as OpenAPI says), so that no later pass has to know about them;
+* the path template and the declared path parameters name the same parameters: a
+  ``{name}`` left unfilled would be sent literally, a path parameter missing from the
+  template could never be sent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from clientgen.diagnostics import SpecError
+
+from .refs import clone, resolve_fragment, to_pointer
+
+__all__ = ["METHODS", "check_info", "check_path_template", "check_paths", "template_names"]
+
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_LOCATIONS = frozenset({"path", "query", "header", "cookie"})
+_TEMPLATE = re.compile(r"\{([^{}/]*)\}")
+_BAD_PATH_CHARS = re.compile(r"[\s\x00-\x1f\x7f?#\u2028\u2029\x85]")
+
+
+def check_info(file: Path | str, document: dict[str, Any]) -> None:
+    info = document.get("info")
+    if not isinstance(info, dict):
+        raise SpecError(file, "info is missing: add info: {title: ..., version: ...}", pointer="/info")
+    for key in ("title", "version"):
+        if not isinstance(info.get(key), str):
+            raise SpecError(file, f"info.{key} must be a string: add it", pointer=f"/info/{key}")
+
+
+def template_names(file: Path | str, path: str, pointer: str, line: int | None = None) -> list[str]:
+    """The ``{name}``s of a path template, in order; refuses a key that is not a URL path template."""
+    if not path.startswith("/"):
+        raise SpecError(file, f"path {_short(path)} must start with '/'", line=line, pointer=pointer)
+    bad = _BAD_PATH_CHARS.search(path)
+    if bad is not None:
+        message = f"path {_short(path)} holds {bad.group(0)!r}: a path template has no spaces, controls, '?' or '#'"
+        raise SpecError(file, message, line=line, pointer=pointer)
+    names = _TEMPLATE.findall(path)
+    rest = _TEMPLATE.sub("", path)
+    if "{" in rest or "}" in rest or "" in names:
+        message = f"path {_short(path)} has unbalanced or empty braces: write each parameter as {{name}}"
+        raise SpecError(file, message, line=line, pointer=pointer)
+    return names
+
+
+def _short(text: str) -> str:
+    return repr(text if len(text) <= 120 else text[:120] + "…")
+
+
+def check_path_template(
+    file: Path | str, path: str, declared: list[str], pointer: str, *, line: int | None = None
+) -> None:
+    """The template's ``{name}``s and the declared path parameters must be the same set."""
+    in_template = template_names(file, path, pointer, line)
+    for name in in_template:
+        if name not in declared:
+            message = (
+                f"path {_short(path)} names {{{name}}} but no path parameter {name!r} is declared: "
+                "declare it (in: path, required: true) or fix the path"
+            )
+            raise SpecError(file, message, line=line, pointer=pointer)
+    for name in declared:
+        if name not in in_template:
+            message = (
+                f"path parameter {name!r} does not appear in path {_short(path)}: "
+                f"add {{{name}}} to the path or declare the parameter elsewhere (query, header)"
+            )
+            raise SpecError(file, message, line=line, pointer=pointer)
+
+
+def _resolved(document: dict[str, Any], parameter: Any) -> Any:
+    ref = parameter.get("$ref") if isinstance(parameter, dict) else None
+    if isinstance(ref, str) and ref.startswith("#"):
+        seen: set[str] = set()
+        while isinstance(ref, str) and ref.startswith("#") and ref not in seen:  # alias chains, cycles stop
+            seen.add(ref)
+            parameter = resolve_fragment(document, ref[1:])
+            ref = parameter.get("$ref") if isinstance(parameter, dict) else None
+    return parameter
+
+
+def _parameters(
+    file: Path | str, document: dict[str, Any], parameters: Any, pointer: str
+) -> Iterator[tuple[tuple[str, str], Any]]:
+    """``((name, in), parameter)`` for each entry of a parameters array, validated."""
+    if parameters is None:
+        return
+    if not isinstance(parameters, list):
+        raise SpecError(file, "parameters must be an array", pointer=pointer)
+    for index, parameter in enumerate(parameters):
+        where = f"{pointer}/{index}"
+        resolved = _resolved(document, parameter)
+        if not isinstance(resolved, dict):
+            raise SpecError(file, "a parameter must be an object", pointer=where)
+        name, location = resolved.get("name"), resolved.get("in")
+        if not isinstance(name, str) or not name:
+            raise SpecError(file, "a parameter needs a non-empty string 'name'", pointer=where)
+        if location not in _LOCATIONS:
+            message = f"parameter {name!r}: 'in' must be one of {', '.join(sorted(_LOCATIONS))}"
+            raise SpecError(file, message, pointer=where)
+        yield (name, location), parameter
+
+
+def _operations(item: dict[str, Any]) -> Iterator[tuple[str, Any]]:
+    for method in METHODS:
+        if method in item:
+            yield method, item[method]
+
+
+def check_paths(file: Path | str, document: dict[str, Any]) -> None:
+    """Check every path and operation; merge path-item parameters into the operations (in place)."""
+    needs_responses = str(document.get("openapi", "")).startswith("3.0")
+    for path, item in document["paths"].items():
+        item_pointer = to_pointer(["paths", path])
+        template_names(file, path, item_pointer)
+        if not isinstance(item, dict):
+            raise SpecError(file, "a path item must be an object", pointer=item_pointer)
+        shared = dict(_parameters(file, document, item.get("parameters"), item_pointer + "/parameters"))
+        for method, operation in _operations(item):
+            pointer = f"{item_pointer}/{method}"
+            if not isinstance(operation, dict):
+                raise SpecError(file, "an operation must be an object", pointer=pointer)
+            _check_responses(file, operation, pointer, required=needs_responses)
+            own: dict[tuple[str, str], Any] = {}
+            for key, parameter in _parameters(file, document, operation.get("parameters"), pointer + "/parameters"):
+                if key in own:
+                    message = f"parameter {key[0]!r} (in: {key[1]}) is declared twice: remove one"
+                    raise SpecError(file, message, pointer=pointer + "/parameters")
+                own[key] = parameter
+            inherited = [clone(parameter) for key, parameter in shared.items() if key not in own]
+            if inherited:
+                operation["parameters"] = inherited + list(operation.get("parameters") or [])
+            declared = [name for name, location in {**shared, **own} if location == "path"]
+            check_path_template(file, path, declared, pointer + "/parameters")
+        item.pop("parameters", None)
+
+
+def _check_responses(file: Path | str, operation: dict[str, Any], pointer: str, *, required: bool) -> None:
+    responses = operation.get("responses")
+    if responses is None and not required:
+        return
+    if not isinstance(responses, dict) or not responses:
+        message = "responses must be a non-empty object (OpenAPI 3.0 requires it): declare at least one response"
+        raise SpecError(file, message, pointer=pointer + "/responses")
+    for code, response in responses.items():
+        if not isinstance(response, dict):
+            raise SpecError(
+                file, f"response {code!r} must be an object", pointer=pointer + to_pointer(["responses", code])
+            )
