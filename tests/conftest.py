@@ -2,16 +2,24 @@
 
 The ``corpus`` fixture is the shared folder holding ``seeds/`` and ``corpus/cloudflare/``:
 ``CLOUDFLARE_CORPUS`` when set, else ``../shared`` beside the repository; tests that need
-it are skipped when neither exists.
+it are skipped when neither exists.  ``server`` is a live HTTP server on 127.0.0.1 and
+``client`` a seed-package client pointed at it; no test sees the caller's credentials.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+from live_server import LiveServer
+
+if TYPE_CHECKING:
+    from cloudflare_client import Client
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -27,3 +35,35 @@ def corpus() -> Path:
     if not folder.is_dir():
         pytest.skip("set CLOUDFLARE_CORPUS=<path to shared/> to run the corpus tests")
     return folder
+
+
+# The environment variables the generated client reads: unset for every test, so that the
+# machine's own credentials never decide an outcome (tests set what they need).
+BEARER = "t"  # the api_token of every seed-package client in the tests
+CLIENT_ENVIRONMENT = (
+    "CLOUDFLARE_API_TOKEN",
+    "CLOUDFLARE_EMAIL",
+    "CLOUDFLARE_API_KEY",
+    "CLOUDFLARE_API_USER_SERVICE_KEY",
+    "CLOUDFLARE_BASE_URL",
+)
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for variable in CLIENT_ENVIRONMENT:
+        monkeypatch.delenv(variable, raising=False)
+
+
+@pytest.fixture
+def server() -> Iterator[LiveServer]:
+    with LiveServer() as live:
+        yield live
+
+
+@pytest.fixture
+def client(server: LiveServer) -> Iterator[Client]:
+    from cloudflare_client import Client  # noqa: PLC0415 - after the path setup above
+
+    with Client(api_token=BEARER, base_url=server.url) as instance:
+        yield instance

@@ -17,7 +17,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
@@ -49,6 +49,7 @@ from cloudflare_client import (
     _base_client,
 )
 from cloudflare_client.types.pages import Deployment, DeploymentStage
+from conftest import BEARER, CLIENT_ENVIRONMENT
 from live_server import LiveServer, RecordedRequest, Reply, json_reply
 
 # tests/conftest.py puts generated/src on sys.path (the Makefile only adds scripts/).
@@ -83,14 +84,12 @@ PROJECT = "this-is-my-project-01"
 DEPLOYMENT = "023e105f4ecef8ad9ca31a8372d0c353"
 PATH = f"/accounts/{ACCOUNT}/pages/projects/{PROJECT}/deployments/{DEPLOYMENT}/rollback"
 AUTH_HEADERS = ("authorization", "x-auth-email", "x-auth-key", "x-auth-user-service-key")
-ENV_VARIABLES = (
-    "CLOUDFLARE_API_TOKEN",
-    "CLOUDFLARE_EMAIL",
-    "CLOUDFLARE_API_KEY",
-    "CLOUDFLARE_API_USER_SERVICE_KEY",
-    "CLOUDFLARE_BASE_URL",
-)
-BEARER = "t"  # the api_token every client here uses
+ENV_VARIABLES = CLIENT_ENVIRONMENT
+ARGUMENTS: dict[str, Any] = {
+    "account_identifier": ACCOUNT,
+    "project_name": PROJECT,
+    "deployment_identifier": DEPLOYMENT,
+}
 CF_RAY = "8c1f2d3e4a5b6c7d-AMS"
 STAGES: list[dict[str, Any]] = [
     {
@@ -180,30 +179,23 @@ def unused_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for variable in ENV_VARIABLES:
-        monkeypatch.delenv(variable, raising=False)
+def replace_sleeps(monkeypatch: pytest.MonkeyPatch, record: Callable[[float], object]) -> None:
+    """Make the client's waits between attempts instant, handing each requested delay to ``record``."""
+
+    async def async_sleep(seconds: float) -> None:
+        record(seconds)
+
+    pin_package(monkeypatch)  # before replacing the hooks: on the modules the tests imported
+    monkeypatch.setattr(_base_client, "sleep", record)
+    monkeypatch.setattr(_base_client, "async_sleep", async_sleep)
 
 
 @pytest.fixture(autouse=True)
 def instant_retries(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """A client built here with the default max_retries never waits between attempts."""
-    pin_package(monkeypatch)
     delays: list[float] = []
-
-    async def async_sleep(seconds: float) -> None:
-        delays.append(seconds)
-
-    monkeypatch.setattr(_base_client, "sleep", delays.append)
-    monkeypatch.setattr(_base_client, "async_sleep", async_sleep)
+    replace_sleeps(monkeypatch, delays.append)
     return delays
-
-
-@pytest.fixture
-def server() -> Iterator[LiveServer]:
-    with LiveServer() as live:
-        yield live
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ import logging
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -31,24 +30,17 @@ from cloudflare_client import (
 )
 from live_server import LiveServer, Reply, json_reply
 from test_client_live import (
-    ACCOUNT,
+    ARGUMENTS,
     BEARER,
-    DEPLOYMENT,
     FAILURE_ENVELOPE,
     GENERATED_SRC,
     PATH,
-    PROJECT,
     REPO,
     check_example_deployment,
-    pin_package,
+    replace_sleeps,
     success_reply,
 )
 
-ARGUMENTS: dict[str, Any] = {
-    "account_identifier": ACCOUNT,
-    "project_name": PROJECT,
-    "deployment_identifier": DEPLOYMENT,
-}
 SECRETS = {
     "api_token": "tok-SECRET-0123456789",
     "api_email": "secret.person@example.com",
@@ -58,34 +50,10 @@ SECRETS = {
 
 
 @pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for variable in ("CLOUDFLARE_API_TOKEN", "CLOUDFLARE_EMAIL", "CLOUDFLARE_API_KEY", "CLOUDFLARE_BASE_URL"):
-        monkeypatch.delenv(variable, raising=False)
-
-
-@pytest.fixture(autouse=True)
 def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     recorded: list[float] = []
-
-    async def async_sleep(seconds: float) -> None:
-        recorded.append(seconds)
-
-    pin_package(monkeypatch)  # before replacing the hooks: on the modules this file imported
-    monkeypatch.setattr(_base_client, "sleep", recorded.append)
-    monkeypatch.setattr(_base_client, "async_sleep", async_sleep)
+    replace_sleeps(monkeypatch, recorded.append)
     return recorded
-
-
-@pytest.fixture
-def server() -> Iterator[LiveServer]:
-    with LiveServer() as live:
-        yield live
-
-
-@pytest.fixture
-def client(server: LiveServer) -> Iterator[Client]:
-    with Client(api_token=BEARER, base_url=server.url) as instance:
-        yield instance
 
 
 # --- per-call options ----------------------------------------------------------------

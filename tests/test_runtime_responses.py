@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -26,62 +25,30 @@ from cloudflare_client import (
     RawResponse,
     StreamedResponse,
     UnsuccessfulResponseError,
-    _base_client,
 )
 from cloudflare_client.types.pages import Deployment
 from live_server import LiveServer, RecordedRequest, Reply, json_reply
 from test_client_live import (
-    ACCOUNT,
+    ARGUMENTS,
     BEARER,
     CF_RAY,
-    DEPLOYMENT,
     EXAMPLE_DEPLOYMENT,
     FAILURE_ENVELOPE,
     PATH,
-    PROJECT,
     check_example_deployment,
     envelope,
-    pin_package,
+    replace_sleeps,
     success_reply,
 )
 
-ARGUMENTS: dict[str, Any] = {
-    "account_identifier": ACCOUNT,
-    "project_name": PROJECT,
-    "deployment_identifier": DEPLOYMENT,
-}
 ENVELOPE_BYTES = json.dumps(envelope(EXAMPLE_DEPLOYMENT)).encode()
-
-
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for variable in ("CLOUDFLARE_API_TOKEN", "CLOUDFLARE_EMAIL", "CLOUDFLARE_API_KEY", "CLOUDFLARE_BASE_URL"):
-        monkeypatch.delenv(variable, raising=False)
 
 
 @pytest.fixture(autouse=True)
 def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     recorded: list[float] = []
-
-    async def async_sleep(seconds: float) -> None:
-        recorded.append(seconds)
-
-    pin_package(monkeypatch)  # before replacing the hooks: on the modules this file imported
-    monkeypatch.setattr(_base_client, "sleep", recorded.append)
-    monkeypatch.setattr(_base_client, "async_sleep", async_sleep)
+    replace_sleeps(monkeypatch, recorded.append)
     return recorded
-
-
-@pytest.fixture
-def server() -> Iterator[LiveServer]:
-    with LiveServer() as live:
-        yield live
-
-
-@pytest.fixture
-def client(server: LiveServer) -> Iterator[Client]:
-    with Client(api_token=BEARER, base_url=server.url) as instance:
-        yield instance
 
 
 @pytest.fixture(params=["sync", "async"])

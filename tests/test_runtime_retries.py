@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -28,7 +28,6 @@ from cloudflare_client import (
     InternalServerError,
     RateLimitError,
     UnsuccessfulResponseError,
-    _base_client,
 )
 from cloudflare_client._base_client import Request
 from cloudflare_client._parsing import passthrough
@@ -43,7 +42,7 @@ from test_client_live import (
     async_rollback,
     check_example_deployment,
     envelope,
-    pin_package,
+    replace_sleeps,
     rollback,
     success_reply,
     unused_port,
@@ -51,12 +50,6 @@ from test_client_live import (
 
 FIRST_BACKOFF = (0.375, 0.5)  # 0.5 s times a jitter in (0.75, 1]
 SECOND_BACKOFF = (0.75, 1.0)
-
-
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for variable in ("CLOUDFLARE_API_TOKEN", "CLOUDFLARE_EMAIL", "CLOUDFLARE_API_KEY", "CLOUDFLARE_BASE_URL"):
-        monkeypatch.delenv(variable, raising=False)
 
 
 class Sleeps(list[float]):
@@ -73,20 +66,8 @@ class Sleeps(list[float]):
 @pytest.fixture(autouse=True)
 def sleeps(monkeypatch: pytest.MonkeyPatch) -> Sleeps:
     recorded = Sleeps()
-
-    async def async_sleep(seconds: float) -> None:
-        recorded.record(seconds)
-
-    pin_package(monkeypatch)  # before replacing the hooks: on the modules this file imported
-    monkeypatch.setattr(_base_client, "sleep", recorded.record)
-    monkeypatch.setattr(_base_client, "async_sleep", async_sleep)
+    replace_sleeps(monkeypatch, recorded.record)
     return recorded
-
-
-@pytest.fixture
-def server() -> Iterator[LiveServer]:
-    with LiveServer() as live:
-        yield live
 
 
 @pytest.fixture(params=["sync", "async"])

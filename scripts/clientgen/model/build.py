@@ -68,10 +68,7 @@ def _parameters(
                 name=name,
                 location=location,
                 required=bool(param.get("required")) or location == "path",
-                # a path segment is never null, whatever the schema says
-                type=type_of(
-                    {k: v for k, v in schema.items() if k != "nullable"} if location == "path" else schema, models
-                ),
+                type=type_of(schema, models),  # path schemas are never nullable: see normalize/constraints.py
                 description=str(param.get("description") or schema.get("description") or ""),
                 checks=_checks(schema) if location == "path" else (),
             )
@@ -101,12 +98,15 @@ def _body(op: dict[str, Any], models: Models) -> Body | None:
     )
 
 
-def _success_schema(op: dict[str, Any]) -> dict[str, Any] | None:
+def _success_content(op: dict[str, Any]) -> dict[str, Any]:
+    """Media type -> media object of the first 2xx response (the one the method returns)."""
     responses = op.get("responses") or {}
     success = sorted(code for code in responses if str(code).startswith("2"))
-    if not success:
-        return None
-    schema = (((responses[success[0]] or {}).get("content") or {}).get("application/json") or {}).get("schema")
+    return ((responses[success[0]] or {}).get("content") or {}) if success else {}
+
+
+def _success_schema(op: dict[str, Any]) -> dict[str, Any] | None:
+    schema = (_success_content(op).get("application/json") or {}).get("schema")
     return schema if isinstance(schema, dict) else None
 
 
@@ -136,22 +136,15 @@ _TEXT_MEDIA = ("text/", "application/javascript", "application/x-ndjson", "appli
 
 def _download(op: dict[str, Any]) -> str | None:
     """``text`` or ``binary`` when the success response has a body but no JSON media type."""
-    responses = op.get("responses") or {}
-    success = sorted(code for code in responses if str(code).startswith("2"))
-    content = ((responses[success[0]] or {}).get("content") or {}) if success else {}
+    content = _success_content(op)
     if not content or any(media.split(";")[0].strip().endswith(("/json", "+json")) for media in content):
         return None
     return "text" if all(media.startswith(_TEXT_MEDIA) for media in content) else "binary"
 
 
 def _result(op: dict[str, Any], models: Models) -> tuple[TypeExpr | None, bool]:
-    responses = op.get("responses") or {}
-    success = sorted(code for code in responses if str(code).startswith("2"))
-    if not success:
-        return None, False
-    content = (responses[success[0]] or {}).get("content") or {}
-    schema = (content.get("application/json") or {}).get("schema")
-    if not isinstance(schema, dict):
+    schema = _success_schema(op)
+    if schema is None:
         return None, False
     if is_success_envelope(schema):
         result = type_of(schema["properties"]["result"], models)
