@@ -14,6 +14,8 @@ sent or break the connection (close, reset, truncated body) for fault-injection 
 from __future__ import annotations
 
 import contextlib
+import email.parser
+import email.policy
 import json
 import socket
 import struct
@@ -28,6 +30,7 @@ from urllib.parse import parse_qs, urlsplit
 
 __all__ = [
     "CaseInsensitiveHeaders",
+    "FormPart",
     "LiveServer",
     "RecordedRequest",
     "Reply",
@@ -65,6 +68,16 @@ class CaseInsensitiveHeaders(Mapping[str, str]):
 
 
 @dataclass(frozen=True)
+class FormPart:
+    """One part of a ``multipart/form-data`` body, as a server's parser sees it."""
+
+    name: str | None
+    filename: str | None
+    content_type: str | None  # the part's Content-Type header as sent, None when absent
+    data: bytes
+
+
+@dataclass(frozen=True)
 class RecordedRequest:
     """One request as it arrived: ``path`` is the raw request target, query included."""
 
@@ -84,6 +97,26 @@ class RecordedRequest:
 
     def json(self) -> object:
         return json.loads(self.body)
+
+    def form_parts(self) -> list[FormPart]:
+        """The parts of a multipart body, parsed by the standard library's MIME parser (boundary from the header)."""
+        head = f"Content-Type: {self.headers['content-type']}\r\n\r\n".encode()
+        message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + self.body)
+        if not message.is_multipart():
+            msg = f"not a multipart body: {self.headers['content-type']!r}"
+            raise ValueError(msg)
+        parts = []
+        for part in message.iter_parts():
+            payload = part.get_payload(decode=True)
+            parts.append(
+                FormPart(
+                    name=part.get_param("name", header="content-disposition"),  # type: ignore[arg-type]
+                    filename=part.get_filename(),
+                    content_type=part.get("content-type"),
+                    data=payload if isinstance(payload, bytes) else b"",
+                )
+            )
+        return parts
 
 
 @dataclass

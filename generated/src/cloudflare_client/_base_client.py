@@ -32,7 +32,7 @@ import ssl
 import sys
 import time
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar, cast
 
 import httpx
@@ -44,9 +44,12 @@ from cloudflare_client._types import NOT_GIVEN, Body, Headers, NotGiven, Query, 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from cloudflare_client._bodies import RequestContent
+
 __all__ = [
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
+    "JSON_ENCODER",
     "AsyncAPIClient",
     "ClientOptions",
     "Request",
@@ -195,10 +198,14 @@ class ClientOptions:
 
 
 class Request:
-    """One call, as the generated method describes it (path already filled and encoded)."""
+    """One call, as the generated method describes it (path already filled and encoded).
+
+    ``body`` is a JSON body; ``content`` any other (multipart, binary, text, NDJSON: see ``_bodies``).
+    """
 
     __slots__ = (
         "body",
+        "content",
         "extra_body",
         "extra_headers",
         "extra_query",
@@ -219,6 +226,7 @@ class Request:
         query: Query | None = None,
         headers: Headers | None = None,
         body: object = NOT_GIVEN,
+        content: RequestContent | None = None,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -231,6 +239,7 @@ class Request:
         self.query = query
         self.headers = headers
         self.body = body
+        self.content = content
         self.extra_headers = extra_headers
         self.extra_query = extra_query
         self.extra_body = extra_body
@@ -243,13 +252,13 @@ def _json_default(value: object) -> object:
     dump = getattr(value, "model_dump", None)
     if callable(dump):  # a pydantic model given as (part of) a body
         return dump(mode="json", by_alias=True, exclude_unset=True)
-    if isinstance(value, datetime):
+    if isinstance(value, datetime | date):
         return value.isoformat()
     msg = f"{type(value).__name__} is not JSON serializable"
     raise TypeError(msg)
 
 
-_ENCODER: Final = json.JSONEncoder(separators=(",", ":"), default=_json_default)  # built once, not per call
+JSON_ENCODER: Final = json.JSONEncoder(separators=(",", ":"), default=_json_default)  # built once, not per call
 
 
 def _content(request: Request) -> bytes | None:
@@ -264,7 +273,7 @@ def _content(request: Request) -> bytes | None:
             raise TypeError(msg)
     if isinstance(body, NotGiven):
         return None
-    return _ENCODER.encode(body).encode()
+    return JSON_ENCODER.encode(body).encode()
 
 
 def _build(options: ClientOptions, request: Request) -> httpx.Request:
@@ -274,15 +283,20 @@ def _build(options: ClientOptions, request: Request) -> httpx.Request:
         params = {key: value for key, value in merged.items() if value is not None}
         if params:
             url += "?" + str(httpx.QueryParams(cast("Any", params)))
+    timeout = (
+        options.timeout_extension if isinstance(request.timeout, NotGiven) else _timeout(request.timeout).as_dict()
+    )
+    if request.content is not None:  # not JSON: the content object builds the request
+        headers = options.headers.copy()
+        headers.update(request.headers or {})
+        headers.update(request.extra_headers or {})
+        return request.content.build(request.method, url, headers, {"timeout": timeout}, request.extra_body)
     content = _content(request)
     headers = options.headers if content is None else options.json_headers
     if request.headers or request.extra_headers:
         headers = headers.copy()
         headers.update(request.headers or {})
         headers.update(request.extra_headers or {})
-    timeout = (
-        options.timeout_extension if isinstance(request.timeout, NotGiven) else _timeout(request.timeout).as_dict()
-    )
     return httpx.Request(request.method, url, headers=headers, content=content, extensions={"timeout": timeout})
 
 
@@ -345,9 +359,10 @@ def _transport_error(error: httpx.RequestError, request: httpx.Request, attempts
 class _Call:
     """The per-call retry state shared by the sync and async loops."""
 
-    __slots__ = ("attempt", "debug", "max_retries", "request", "retry_any", "started")
+    __slots__ = ("attempt", "content", "debug", "max_retries", "request", "retry_any", "started")
 
     def __init__(self, options: ClientOptions, request: Request) -> None:
+        self.content = request.content
         self.request = _build(options, request)
         self.max_retries = options.max_retries if isinstance(request.max_retries, NotGiven) else request.max_retries
         if isinstance(self.max_retries, bool) or not isinstance(self.max_retries, int) or self.max_retries < 0:
@@ -390,8 +405,26 @@ class _Call:
                 response.headers.get("cf-ray", "-"),
             )
 
+    def finish(self) -> None:
+        """Close what building the request opened (files given as paths)."""
+        if self.content is not None:
+            self.content.close()
+
+    def _cannot_resend(self) -> bool:
+        """The body is a file object that cannot seek: once sent, it cannot be sent again."""
+        if self.content is None or self.content.replayable:
+            return False
+        logger.info(
+            "not retrying %s %s: its body (a file object that cannot seek) cannot be sent again",
+            self.request.method,
+            self.request.url,
+        )
+        return True
+
     def error_delay(self, error: httpx.RequestError) -> float | None:
         if self.attempt > self.max_retries:
+            return None
+        if not isinstance(error, _NOT_SENT) and self._cannot_resend():
             return None
         delay = _error_delay(error, self.retry_any, self.attempt - 1)
         if delay is not None:
@@ -404,6 +437,8 @@ class _Call:
         if self.attempt > self.max_retries:
             return None
         delay = _status_delay(response, self.retry_any, self.attempt - 1)
+        if delay is not None and self._cannot_resend():
+            return None
         if delay is not None:
             self._log_retry(f"{response.status_code} {response.reason_phrase}", delay)
         return delay
@@ -473,24 +508,27 @@ class SyncAPIClient:
 
     def _send(self, request: Request, *, stream: bool) -> tuple[httpx.Response, int]:
         call = _Call(self._options, request)
-        while True:
-            call.sending()
-            try:
-                response = self._http.send(call.request, stream=stream)
-            except httpx.RequestError as error:
-                delay = call.error_delay(error)
+        try:
+            while True:
+                call.sending()
+                try:
+                    response = self._http.send(call.request, stream=stream)
+                except httpx.RequestError as error:
+                    delay = call.error_delay(error)
+                    if delay is None:
+                        raise _transport_error(error, call.request, call.attempt) from error
+                    sleep(delay)
+                    continue
+                call.received(response)
+                if response.is_success:
+                    return response, call.attempt
+                delay = call.status_delay(response)
                 if delay is None:
-                    raise _transport_error(error, call.request, call.attempt) from error
+                    return response, call.attempt
+                response.close()
                 sleep(delay)
-                continue
-            call.received(response)
-            if response.is_success:
-                return response, call.attempt
-            delay = call.status_delay(response)
-            if delay is None:
-                return response, call.attempt
-            response.close()
-            sleep(delay)
+        finally:
+            call.finish()  # the request body has been sent (or never will be)
 
     def close(self) -> None:
         """Close the connection pool (shared with every ``with_options`` copy)."""
@@ -541,24 +579,27 @@ class AsyncAPIClient:
 
     async def _send(self, request: Request, *, stream: bool) -> tuple[httpx.Response, int]:
         call = _Call(self._options, request)
-        while True:
-            call.sending()
-            try:
-                response = await self._http.send(call.request, stream=stream)
-            except httpx.RequestError as error:
-                delay = call.error_delay(error)
+        try:
+            while True:
+                call.sending()
+                try:
+                    response = await self._http.send(call.request, stream=stream)
+                except httpx.RequestError as error:
+                    delay = call.error_delay(error)
+                    if delay is None:
+                        raise _transport_error(error, call.request, call.attempt) from error
+                    await async_sleep(delay)
+                    continue
+                call.received(response)
+                if response.is_success:
+                    return response, call.attempt
+                delay = call.status_delay(response)
                 if delay is None:
-                    raise _transport_error(error, call.request, call.attempt) from error
+                    return response, call.attempt
+                await response.aclose()
                 await async_sleep(delay)
-                continue
-            call.received(response)
-            if response.is_success:
-                return response, call.attempt
-            delay = call.status_delay(response)
-            if delay is None:
-                return response, call.attempt
-            await response.aclose()
-            await async_sleep(delay)
+        finally:
+            call.finish()  # the request body has been sent (or never will be)
 
     async def close(self) -> None:
         """Close the connection pool (shared with every ``with_options`` copy)."""

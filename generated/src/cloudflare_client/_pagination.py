@@ -89,6 +89,7 @@ def _with_query(request: Request, changes: Mapping[str, object]) -> Request:
         query={**(request.query or {}), **changes},
         headers=request.headers,
         body=request.body,
+        content=request.content,
         extra_headers=request.extra_headers,
         extra_query=request.extra_query,
         extra_body=request.extra_body,

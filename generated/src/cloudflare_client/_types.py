@@ -3,12 +3,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Final, Literal, TypeAlias
+import os
+from collections.abc import Iterable, Mapping
+from typing import IO, Any, Final, Literal, TypeAlias
 
 import httpx
 
-__all__ = ["NOT_GIVEN", "Body", "Headers", "NotGiven", "Query", "TimeoutTypes"]
+__all__ = [
+    "NOT_GIVEN",
+    "BinaryContent",
+    "Body",
+    "FileContent",
+    "FileTypes",
+    "Headers",
+    "NdjsonContent",
+    "NotGiven",
+    "Query",
+    "TimeoutTypes",
+]
 
 
 class NotGiven:
@@ -34,3 +46,13 @@ Headers: TypeAlias = Mapping[str, str]
 Query: TypeAlias = Mapping[str, object]
 Body: TypeAlias = Mapping[str, object]
 TimeoutTypes: TypeAlias = float | httpx.Timeout | None
+
+# Request bodies other than JSON (see ``_bodies``).
+FileContent: TypeAlias = bytes | IO[bytes] | os.PathLike[str]
+"""File content: bytes, a file object opened in binary mode, or a path (opened and streamed by the client)."""
+FileTypes: TypeAlias = FileContent | tuple[str | None, FileContent] | tuple[str | None, FileContent, str | None]
+"""One file part: its content, or ``(filename, content)`` / ``(filename, content, content_type)``."""
+BinaryContent: TypeAlias = FileContent
+"""A raw request body (``application/octet-stream``): bytes, a binary file object or a path, streamed."""
+NdjsonContent: TypeAlias = Iterable[Mapping[str, Any]] | str | BinaryContent
+"""An ``application/x-ndjson`` body: objects (one JSON line each), ready NDJSON text, or binary content."""

@@ -8,7 +8,7 @@ from clientgen.config import GeneratorConfig
 from clientgen.model.types import TypeExpr
 from clientgen.names import ClassName, PythonIdentifier
 
-__all__ = ["Api", "Body", "Check", "Operation", "Pagination", "Parameter", "Resource"]
+__all__ = ["Api", "Body", "Check", "FormField", "Operation", "Pagination", "Parameter", "Resource"]
 
 
 @dataclass(frozen=True)
@@ -31,11 +31,46 @@ class Parameter:
 
 
 @dataclass(frozen=True)
+class FormField:
+    """One property of a multipart body: a keyword argument of the method, sent as one form part (or several)."""
+
+    wire_name: str
+    name: PythonIdentifier
+    part: str  # "fields" (plain text), "json" (JSON text part), "files" (file parts), "parts" (named by the caller)
+    required: bool
+    type: TypeExpr
+    description: str
+
+    @property
+    def help(self) -> str:
+        """The argument's line in the docstring: the spec's description and how the part is sent."""
+        notes = {"parts": " (part name -> file)", "json": " (sent as a JSON part)"}
+        return (self.description or self.wire_name) + notes.get(self.part, "")
+
+
+# How the runtime (``_bodies``) encodes each kind of body; JSON bodies go through ``Request(body=...)``.
+BODY_ENCODERS = {"multipart": "multipart_body", "binary": "binary_body", "text": "text_body", "ndjson": "ndjson_body"}
+
+
+@dataclass(frozen=True)
 class Body:
     media_type: str
     type: TypeExpr
     required: bool
     default_empty_object: bool  # a required JSON object with no declared schema: send {} unless given
+    kind: str = "json"  # json, multipart, binary, text, ndjson (see build.body_kind)
+    fields: tuple[FormField, ...] = ()  # multipart only
+
+    @property
+    def encoder(self) -> str | None:
+        """The ``_bodies`` function that encodes this body; ``None`` for JSON."""
+        return BODY_ENCODERS.get(self.kind)
+
+    def part(self, part: str) -> tuple[FormField, ...]:
+        return tuple(field for field in self.fields if field.part == part)
+
+    def types(self) -> list[TypeExpr]:
+        return [field.type for field in self.fields] if self.kind == "multipart" else [self.type]
 
 
 @dataclass(frozen=True)
@@ -104,10 +139,23 @@ class Operation:
     def types(self) -> list[TypeExpr]:
         found = [param.type for param in self.parameters]
         if self.body is not None:
-            found.append(self.body.type)
+            found.extend(self.body.types())
         if self.result is not None:
             found.append(self.result)
         return found
+
+    @property
+    def argument_names(self) -> list[str]:
+        """The method's own keyword arguments, in signature order (``extra_*`` and call options left out)."""
+        names = [str(param.name) for param in self.parameters]
+        if self.body is not None and self.body.kind == "multipart":
+            return names + [str(field.name) for field in self.body.fields]
+        return names + (["body"] if self.body is not None else [])
+
+    @property
+    def body_media(self) -> str:
+        """The request body's media type for the API index; empty for JSON and no body."""
+        return "" if self.body is None or self.body.kind == "json" else self.body.media_type
 
     @property
     def call_path(self) -> str:
@@ -147,6 +195,10 @@ class Resource:
                 for module, name in expr.imports:
                     by_module.setdefault(module, set()).add(name)
         return [(module, sorted(names)) for module, names in sorted(by_module.items())]
+
+    def body_encoders(self) -> list[str]:
+        """The ``_bodies`` functions the operations call, sorted."""
+        return sorted({op.body.encoder for op in self.operations if op.body is not None and op.body.encoder})
 
     def walk(self) -> list[Resource]:
         return [self, *(node for child in self.children for node in child.walk())]

@@ -7,7 +7,8 @@ from typing import Any
 
 from clientgen.config import GeneratorConfig
 from clientgen.diagnostics import Diagnostics
-from clientgen.model.api import Api, Body, Check, Operation, Pagination, Parameter, Resource
+from clientgen.model.api import Api, Check, Operation, Pagination, Parameter, Resource
+from clientgen.model.bodies import build_body
 from clientgen.model.types import TypeExpr, type_of
 from clientgen.names import ClassName, PythonIdentifier, singular
 from clientgen.normalize.envelopes import is_success_envelope
@@ -20,7 +21,8 @@ __all__ = ["build_api"]
 # name would shadow them); a spec parameter with one of these names is renamed.
 RESERVED_ARGUMENTS = frozenset(
     {"self", "body", "extra_headers", "extra_query", "extra_body", "timeout", "max_retries", "retry_non_idempotent",
-     "fill_path", "path_param", "ignore", "passthrough"}
+     "fill_path", "path_param", "ignore", "passthrough", "binary_body", "multipart_body", "ndjson_body",
+     "text_body"}
 )  # fmt: skip
 # Members of the generated Client / resource classes: a resource or method of that name would hide them.
 CLIENT_MEMBERS = frozenset(
@@ -81,21 +83,6 @@ def _parameters(
         return (1 if param.required else 2, 0)
 
     return tuple(sorted(params, key=position))
-
-
-def _body(op: dict[str, Any], models: Models) -> Body | None:
-    body = op.get("requestBody")
-    if not isinstance(body, dict) or not body.get("content"):
-        return None
-    media_type = "application/json" if "application/json" in body["content"] else min(body["content"])
-    schema = body["content"][media_type].get("schema") or {}
-    is_open_object = schema.get("type") == "object" and not schema.get("required")
-    return Body(
-        media_type=media_type,
-        type=type_of(schema, models),
-        required=bool(body.get("required")),
-        default_empty_object=bool(body.get("required")) and is_open_object,
-    )
 
 
 def _success_content(op: dict[str, Any]) -> dict[str, Any]:
@@ -160,8 +147,11 @@ def _operation(  # noqa: PLR0913, PLR0917 - one operation, its route and what it
     models: Models,
     diags: Diagnostics,
     components: dict[str, Any] | None = None,
+    package: str = "cloudflare_client",
 ) -> Operation:
     pointer = op_pointer(path, method)
+    parameters = _parameters(op, path, models, pointer, diags)
+    taken = set(RESERVED_ARGUMENTS) | {param.name for param in parameters}
     result, unwrap = _result(op, models)
     download = _download(op)
     if download is not None:
@@ -172,8 +162,16 @@ def _operation(  # noqa: PLR0913, PLR0917 - one operation, its route and what it
         path=path,
         name=PythonIdentifier.from_text(route.verb, shadow_builtins=True),
         description=str(op.get("description") or op.get("summary") or ""),
-        parameters=_parameters(op, path, models, pointer, diags),
-        body=_body(op, models),
+        parameters=parameters,
+        body=build_body(
+            op,
+            models=models,
+            components=components or {},
+            package=package,
+            taken=taken,
+            pointer=pointer,
+            diags=diags,
+        ),
         result=result,
         unwrap_result=unwrap,
         deprecated=bool(op.get("deprecated")),
@@ -270,7 +268,11 @@ def build_api(doc: dict[str, Any], models: Models, config: GeneratorConfig, diag
     table = routes(doc)
     components = doc.get("components", {}).get("schemas", {})
     operations = [
-        _overridden(_operation(path, method, op, table[path, method], models, diags, components), config, diags)
+        _overridden(
+            _operation(path, method, op, table[path, method], models, diags, components, config.import_name),
+            config,
+            diags,
+        )
         for path, method, op in iter_operations(doc)
     ]
     unknown = sorted(set(config.call_paths) - {op.operation_id for op in operations})

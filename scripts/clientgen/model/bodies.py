@@ -1,0 +1,206 @@
+"""Request bodies: which media type a method sends, what kind of body that is, and the parts of a form.
+
+Decisions (each recorded in the report with the operation's pointer):
+
+* **One media type per method.**  When an operation offers several, the method sends the first
+  kind in :data:`KIND_PREFERENCE` (JSON, then multipart, NDJSON, binary, text; ``application/json``
+  before other ``+json`` types, then alphabetical).  The Workers script upload offers
+  ``multipart/form-data``, ``application/javascript`` and ``text/javascript``: multipart, the
+  only one that carries ES modules and the ``metadata`` part.
+* **Kinds** (:func:`body_kind`): ``json`` (``application/json``, ``*+json``), ``multipart``
+  (``multipart/form-data``), ``ndjson`` (``application/x-ndjson``, ``application/jsonl``),
+  ``text`` (``text/*``, JavaScript, XML; ``text/plain`` is also what the normalizer makes of the
+  bogus keys ``undefined`` and ``string``), and ``binary`` for everything else
+  (``application/octet-stream``, images, ``application/x-www-form-urlencoded``: bytes as given).
+* **Multipart parts** (:func:`part_of`): a property named ``<...>`` (the Workers
+  ``<any part name>``) becomes ``parts``, a mapping of part names to files; ``format: binary``
+  (or an array of it, or ``contentMediaType``) is a file part; an object or array is a JSON text
+  part (Workers ``metadata``: "JSON encoded metadata"); a string without format or enum whose
+  name is ``file``/``files`` or whose description speaks of a file, an upload or bytes
+  (``loa_document``: "LOA document to upload", KV ``value``: "A byte sequence") is a file part
+  that also takes a ``str`` (sent as a plain field); anything else is a plain text field.
+* A ``oneOf``/``anyOf`` form (Workers: modules + metadata, or a rollback ``message``) offers the
+  properties of every branch, all optional.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from clientgen.diagnostics import Diagnostics, escape_pointer_token
+from clientgen.model.api import Body, FormField
+from clientgen.model.types import TypeExpr, type_of
+from clientgen.names import PythonIdentifier
+
+__all__ = ["KIND_PREFERENCE", "body_kind", "build_body", "part_of"]
+
+KIND_PREFERENCE = ("json", "multipart", "ndjson", "binary", "text")
+_TEXT_MEDIA = ("application/javascript", "application/ecmascript", "application/xml", "application/x-javascript")
+_NDJSON_MEDIA = ("application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines")
+_FILE_WORDS = re.compile(r"\b(files?|upload|uploaded|bytes?)\b", re.IGNORECASE)
+_ANY_PART = re.compile(r"<[^<>]*>")
+_REF_PREFIX = "#/components/schemas/"
+_MAX_REF_HOPS = 20
+Models = dict[str, tuple[str, str]]
+
+
+def body_kind(media_type: str) -> str:
+    base = media_type.split(";", 1)[0].strip().lower()
+    if base == "application/json" or base.endswith("+json"):
+        return "json"
+    if base == "multipart/form-data":
+        return "multipart"
+    if base in _NDJSON_MEDIA:
+        return "ndjson"
+    if base.startswith("text/") or base in _TEXT_MEDIA or base.endswith("+xml"):
+        return "text"
+    return "binary"
+
+
+def _chosen_media(content: dict[str, Any]) -> str:
+    def rank(media: str) -> tuple[int, bool, str]:
+        return (KIND_PREFERENCE.index(body_kind(media)), media != "application/json", media)
+
+    return min(content, key=rank)
+
+
+def _resolve(schema: Any, components: dict[str, Any]) -> dict[str, Any]:
+    """The schema a local ``$ref`` points at (the normalizer hoists form schemas into components)."""
+    for _ in range(_MAX_REF_HOPS):
+        if not isinstance(schema, dict):
+            return {}
+        ref = schema.get("$ref")
+        if not isinstance(ref, str) or not ref.startswith(_REF_PREFIX):
+            return schema
+        schema = components.get(ref.removeprefix(_REF_PREFIX))
+    return {}
+
+
+def _is_binary(schema: dict[str, Any]) -> bool:
+    return schema.get("format") == "binary" or "contentMediaType" in schema
+
+
+def part_of(wire: str, raw: Any, components: dict[str, Any]) -> tuple[str, str]:
+    """(``fields``/``json``/``files``/``parts``, the reason) for one form property."""
+    schema = _resolve(raw, components)
+    if _ANY_PART.fullmatch(wire):
+        return "parts", "parts named by the caller"
+    if _is_binary(schema):
+        return "files", "file (format: binary)"
+    kind = schema.get("type")
+    if kind == "array" and _is_binary(_resolve(schema.get("items"), components)):
+        return "files", "files (array of format: binary)"
+    if kind in {"object", "array"} or "properties" in schema:
+        return "json", "JSON text part"
+    described = f"{wire} {schema.get('description') or ''}"
+    if kind == "string" and "format" not in schema and "enum" not in schema and _FILE_WORDS.search(described):
+        return "files", "file or text (a string that names a file, an upload or bytes)"
+    return "fields", "text field"
+
+
+def _package_type(package: str, name: str) -> TypeExpr:
+    return TypeExpr(name, frozenset({(f"{package}._types", name)}))
+
+
+def _field_type(part: str, raw: Any, components: dict[str, Any], models: Models, package: str) -> TypeExpr:
+    file_types = _package_type(package, "FileTypes")
+    if part == "parts":
+        return TypeExpr("Mapping[str, FileTypes]", file_types.imports | {("typing", "Mapping")})
+    if part == "files":
+        schema = _resolve(raw, components)
+        if schema.get("type") == "array":
+            return TypeExpr("List[FileTypes]", file_types.imports | {("typing", "List")})
+        return file_types if _is_binary(schema) else TypeExpr("FileTypes | str", file_types.imports)
+    return type_of(raw, models)
+
+
+def _form_fields(  # noqa: PLR0913 - one form and what it is typed against
+    schema: Any,
+    *,
+    components: dict[str, Any],
+    models: Models,
+    package: str,
+    taken: set[str],
+    pointer: str,
+    diags: Diagnostics,
+) -> tuple[FormField, ...]:
+    schema = _resolve(schema, components)
+    variants = schema.get("oneOf") or schema.get("anyOf")
+    branches = [_resolve(v, components) for v in variants] if isinstance(variants, list) else [schema]
+    required = set() if isinstance(variants, list) else {str(name) for name in schema.get("required") or []}
+    properties: dict[str, Any] = {}
+    for branch in branches:
+        declared = branch.get("properties")
+        for wire, raw in (declared if isinstance(declared, dict) else {}).items():
+            properties.setdefault(str(wire), raw)
+    fields: list[FormField] = []
+    decided: list[str] = []
+    for wire, raw in sorted(properties.items(), key=lambda item: item[0] not in required):
+        part, reason = part_of(wire, raw, components)
+        name = PythonIdentifier("parts") if part == "parts" else PythonIdentifier.from_text(wire)
+        while name in taken:
+            name = PythonIdentifier.bounded(f"{name}_form" if f"{name}_form" not in taken else f"{name}_")
+        taken.add(name)
+        description = str(_resolve(raw, components).get("description") or "")
+        fields.append(
+            FormField(
+                wire_name=wire,
+                name=name,
+                part=part,
+                required=wire in required and part != "parts",
+                type=_field_type(part, raw, components, models, package),
+                description=description,
+            )
+        )
+        decided.append(f"{wire!r}: {reason}")
+    diags.add(pointer, "multipart-parts", "multipart form, " + ("; ".join(decided) or "no properties"))
+    return tuple(fields)
+
+
+_KIND_TYPES = {"binary": "BinaryContent", "ndjson": "NdjsonContent"}
+
+
+def build_body(  # noqa: PLR0913 - one operation's body and what it is typed against
+    op: dict[str, Any],
+    *,
+    models: Models,
+    components: dict[str, Any],
+    package: str,
+    taken: set[str],
+    pointer: str,
+    diags: Diagnostics,
+) -> Body | None:
+    """The body the method sends; ``taken`` holds the argument names already used (form fields add theirs)."""
+    body = op.get("requestBody")
+    if not isinstance(body, dict) or not isinstance(body.get("content"), dict) or not body["content"]:
+        return None
+    content: dict[str, Any] = body["content"]
+    media_type = _chosen_media(content)
+    kind = body_kind(media_type)
+    here = f"{pointer}/requestBody"
+    if len(content) > 1:
+        offered = ", ".join(sorted(content))
+        diags.add(here, "body-media", f"offers {offered}; the method sends {media_type} ({kind})")
+    media_object = content[media_type]
+    schema = media_object.get("schema") if isinstance(media_object, dict) else None
+    schema = schema if isinstance(schema, dict) else {}
+    required = bool(body.get("required"))
+    media_pointer = f"{here}/content/{escape_pointer_token(media_type)}"
+    if kind == "json":
+        is_open_object = schema.get("type") == "object" and not schema.get("required")
+        return Body(media_type, type_of(schema, models), required, required and is_open_object)
+    if kind == "multipart":
+        fields = _form_fields(
+            schema,
+            components=components,
+            models=models,
+            package=package,
+            taken=taken,
+            pointer=media_pointer,
+            diags=diags,
+        )
+        return Body(media_type, type_of(schema, models), required, default_empty_object=False, kind=kind, fields=fields)
+    expr = TypeExpr("str") if kind == "text" else _package_type(package, _KIND_TYPES[kind])
+    diags.add(media_pointer, "body-kind", f"{media_type} body sent as {kind}: argument typed {expr.annotation}")
+    return Body(media_type, expr, required, default_empty_object=False, kind=kind)
