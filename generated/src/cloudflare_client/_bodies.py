@@ -37,7 +37,6 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator, Iterator, Mapping
 from datetime import date, datetime
-from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Final
 
 import httpx
@@ -93,15 +92,15 @@ class _ReadOnce:
 class _FileStream(httpx.SyncByteStream, httpx.AsyncByteStream):
     """A path or file object sent in chunks, re-readable when it can start over (see the module docstring)."""
 
-    def __init__(self, source: Path | IO[bytes], opened: list[IO[bytes]]) -> None:
+    def __init__(self, source: str | IO[bytes], opened: list[IO[bytes]]) -> None:
         self._source = source
         self._opened = opened
         self._started = False
 
     def _chunks(self) -> Iterator[bytes]:
         source = self._source
-        if isinstance(source, Path):
-            file: IO[bytes] = source.open("rb")
+        if isinstance(source, str):  # a path
+            file: IO[bytes] = open(source, "rb")  # noqa: PTH123, SIM115 - closed below or by RequestContent.close
             self._opened.append(file)
         else:
             file = source
@@ -112,7 +111,7 @@ class _FileStream(httpx.SyncByteStream, httpx.AsyncByteStream):
         self._started = True
         while chunk := file.read(CHUNK_SIZE):
             yield bytes(chunk)
-        if isinstance(source, Path):
+        if isinstance(source, str):
             file.close()
 
     def __iter__(self) -> Iterator[bytes]:
@@ -161,8 +160,8 @@ class RequestContent:
         if isinstance(content, bytes | bytearray | memoryview):
             return httpx.Request(method, url, headers=headers, content=bytes(content), extensions=extensions)
         if isinstance(content, os.PathLike):
-            path = Path(content)
-            headers["Content-Length"] = str(path.stat().st_size)
+            path = os.fsdecode(content)
+            headers["Content-Length"] = str(os.stat(path).st_size)  # noqa: PTH116 - os paths: no pathlib in the runtime
             stream = _FileStream(path, self.opened)
         elif callable(getattr(content, "read", None)):
             file: IO[bytes] = content  # type: ignore[assignment]
@@ -270,13 +269,13 @@ class _Multipart(RequestContent):
         if isinstance(content, bytes | bytearray | memoryview):
             return name, bytes(content)
         if isinstance(content, os.PathLike):
-            path = Path(content)
-            file = path.open("rb")
+            path = os.fsdecode(content)
+            file = open(path, "rb")  # noqa: PTH123, SIM115 - closed by RequestContent.close when the call ends
             self.opened.append(file)
-            return path.name, file
+            return os.path.basename(path), file  # noqa: PTH119
         if callable(getattr(content, "read", None)):
             file_name = getattr(content, "name", None)
-            default = Path(file_name).name if isinstance(file_name, str) and file_name else name
+            default = os.path.basename(file_name) if isinstance(file_name, str) and file_name else name  # noqa: PTH119
             if _seekable(content):
                 return default, content
             self.replayable = False
