@@ -27,7 +27,7 @@ on a retry.  Decisions:
   ``Content-Length`` when its size is known (bytes, paths, seekable files), chunked otherwise.
 * **Text** media (``application/javascript``, ``text/*``): a ``str`` sent as UTF-8 with the
   spec's media type.
-* **application/x-ndjson**: an iterable of objects (one compact JSON line each, ``\\n``-ended),
+* **application/x-ndjson**: an iterable of objects (one compact JSON line each, newline-ended),
   a ``str`` already in NDJSON, or binary content (a ``.ndjson`` file) sent as is.
 * ``extra_body`` adds plain fields to a multipart form; other non-JSON bodies refuse it.
 """
@@ -148,13 +148,8 @@ class RequestContent:
             msg = f"extra_body needs a JSON object or multipart body, not {self.media_type}"
             raise TypeError(msg)
 
-    def _binary(  # noqa: PLR0913 - the request's parts and the content
-        self,
-        method: str,
-        url: str,
-        headers: httpx.Headers,
-        extensions: dict[str, Any],
-        content: object,
+    def _binary(
+        self, method: str, url: str, headers: httpx.Headers, extensions: dict[str, Any], content: object
     ) -> httpx.Request:
         headers["Content-Type"] = self.media_type
         if isinstance(content, bytes | bytearray | memoryview):
