@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from clientgen.__main__ import main
 from clientgen.changelog.compare import document_surface
 from clientgen.changelog.diff import Change, bump_level, diff_surfaces
 from clientgen.changelog.release import Previous, plan_release, read_previous
@@ -30,6 +31,7 @@ CONFIG = GeneratorConfig(
 )
 ACCOUNT = {"in": "path", "name": "account_id", "required": True, "schema": {"type": "string", "maxLength": 32}}
 WIDGET_ID = {"in": "path", "name": "widget_id", "required": True, "schema": {"type": "string"}}
+ITEM = {"id": {"type": "string"}, "name": {"type": "string"}}
 GET = "client.widgets.get"
 CREATE = "client.widgets.create"
 
@@ -280,6 +282,31 @@ def test_a_nested_request_field_constraint() -> None:
     assert found[0].detail == "`minimum` `1` → `10`"
 
 
+def test_a_body_variant_dropped_from_a_union() -> None:
+    """``oneOf[by roles, by policies]`` -> by roles: ``policies`` is gone, ``email`` was required in both already,
+    ``roles[].id`` was required wherever ``roles`` was."""
+
+    def variant(field: str) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "required": ["email", field],
+            "properties": {
+                "email": {"type": "string"},
+                field: {"type": "array", "items": {"type": "object", "required": ["id"], "properties": ITEM}},
+            },
+        }
+
+    old, new = base(), base()
+    create_op(old)["requestBody"]["content"]["application/json"]["schema"] = {
+        "oneOf": [variant("roles"), variant("policies")]
+    }
+    create_op(new)["requestBody"]["content"]["application/json"]["schema"] = variant("roles")
+    assert summary(changes(old, new)) == [
+        (CREATE, "request body field", "policies", "removed", True, "major"),
+        (CREATE, "request body field", "roles", "now required", True, "major"),
+    ]
+
+
 def test_request_body_added_and_removed() -> None:
     new = base()
     get_op(new)["requestBody"] = {"content": {"application/json": {"schema": {"type": "object"}}}}
@@ -461,3 +488,23 @@ def test_generation_versions_the_package_after_the_previous_one(tmp_path: Path) 
     assert "## 0.1.1\n" in changelog
     assert "- `client.widgets.create`: parameter `dry_run` added\n" in changelog
     assert changelog.endswith(first["CHANGELOG.md"][first["CHANGELOG.md"].index("## 0.1.0") :])
+
+
+def test_make_changelog_between_two_spec_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    old.write_text(json.dumps(base()), encoding="utf-8")
+    changed = base()
+    get_op(changed)["parameters"].pop(2)
+    new.write_text(json.dumps(changed), encoding="utf-8")
+    config = Path(__file__).resolve().parents[1] / "spec" / "config.toml"
+    assert main(["changelog", "--old", str(old), "--new", str(new), "--config", str(config)]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("## 0.2.0\n\n1 breaking, 0 other changes since 0.1.0")
+    assert "- `client.widgets.get`: parameter `fields` removed\n" in printed
+    target = tmp_path / "changes.md"
+    arguments = ["changelog", "--old", str(old), "--new", str(new), "--config", str(config), "--output", str(target)]
+    assert main(arguments) == 0
+    assert target.read_text(encoding="utf-8") == printed
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["changes.md", "new.json", "old.json"]
+    assert main(["changelog", "--old", str(tmp_path / "missing.json"), "--new", str(new)]) == 1
+    assert "missing.json" in capsys.readouterr().err

@@ -207,7 +207,7 @@ def write_tree(
     staging = Path(tempfile.mkdtemp(prefix=".generated-", dir=out.parent))
     try:
         with tempfile.TemporaryDirectory(prefix="clientgen-") as work:
-            result = _bounded_build(spec, config, staging / "tree", Path(work), out if previous is None else previous)
+            result = _bounded_build(spec, config, staging / "tree", Path(work), previous or _previous_generation(out))
         if strict:
             _refuse_warnings(spec, result.diagnostics)
         _refuse_foreign_output(out, [Path(spec), Path(config_path), Path.cwd()])
@@ -226,7 +226,12 @@ def write_tree(
     return result
 
 
-def _bounded_build(spec: Path, config: GeneratorConfig, root: Path, work: Path, previous: Path) -> BuildResult:
+def _previous_generation(out: Path) -> Path | None:
+    """``out`` when clientgen wrote it (it has a report): the generation the new one is versioned after."""
+    return out if (out / REPORT_FILE).is_file() else None
+
+
+def _bounded_build(spec: Path, config: GeneratorConfig, root: Path, work: Path, previous: Path | None) -> BuildResult:
     """:func:`build`, with running out of stack or memory reported as one line (the limits should prevent both)."""
     try:
         return build(spec, config, root, work, previous)

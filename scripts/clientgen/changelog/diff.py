@@ -1,8 +1,9 @@
 """Differences between two API surfaces, each classified from the client user's point of view.
 
-Operations are matched, in order: by call path (what the user types); then a remaining
-old operation whose operationId, or else whose method and path (parameter names aside),
-is found again under another call path was *renamed*.  What is left was removed or added.
+Operations are matched, in order: by operationId (when unique on both sides), then by call
+path (what the user types), then by method and path with parameter names left out.  A
+matched operation under another call path was *renamed* (breaking: the old call path is
+gone, or now calls another endpoint); what is left was removed or added.
 Parameters are matched by their Python name (the keyword argument), fields by their path.
 
 A change is **breaking** when code written against the old client can stop working — fail
@@ -25,14 +26,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from clientgen.changelog.surface import Descriptor, Surface
 from clientgen.render import mdcode
 
-__all__ = ["LEVELS", "Change", "bump_level", "diff_surfaces"]
+__all__ = ["LEVELS", "Change", "bump_level", "diff_surfaces", "match_operations"]
 
 LEVELS = ("patch", "minor", "major")
 _ANY = "any"
@@ -265,39 +266,50 @@ def _loose_endpoint(entry: dict[str, Any]) -> str:
     return f"{entry['method']} {_PATH_PARAMETER.sub('{}', entry['path'])}"
 
 
-def _renames(old: dict[str, Any], new: dict[str, Any]) -> dict[str, str]:
-    """Old call path -> new call path for operations found again under another call path."""
-    gone, fresh = sorted(old.keys() - new.keys()), sorted(new.keys() - old.keys())
-    renames: dict[str, str] = {}
-    for key in ("operationId", None):
-        index: dict[str, list[str]] = {}
-        for call in fresh:
-            if call not in renames.values():
-                ident = new[call]["operationId"] if key else _loose_endpoint(new[call])
-                index.setdefault(ident, []).append(call)
-        for call in gone:
-            ident = old[call]["operationId"] if key else _loose_endpoint(old[call])
-            if call not in renames and len(index.get(ident, [])) == 1:
-                renames[call] = index.pop(ident)[0]
-    return renames
+def _unique(calls: list[str], key: Callable[[str], str]) -> dict[str, str]:
+    """Key -> call path, for keys that exactly one of ``calls`` has."""
+    found: dict[str, list[str]] = {}
+    for call in calls:
+        found.setdefault(key(call), []).append(call)
+    return {ident: matches[0] for ident, matches in found.items() if len(matches) == 1}
+
+
+def match_operations(old: dict[str, Any], new: dict[str, Any]) -> dict[str, str]:
+    """Old call path -> new call path of the same operation.
+
+    In order: the same operationId (unique on both sides), then the same call path, then the same
+    method and path with parameter names left out (unique on both sides).
+    """
+    pairs: dict[str, str] = {}
+    keys: list[tuple[Callable[[str], str], Callable[[str], str]]] = [
+        (lambda call: str(old[call]["operationId"]), lambda call: str(new[call]["operationId"])),
+        (lambda call: call, lambda call: call),
+        (lambda call: _loose_endpoint(old[call]), lambda call: _loose_endpoint(new[call])),
+    ]
+    for old_key, new_key in keys:
+        left = sorted(old.keys() - pairs.keys())
+        right = sorted(new.keys() - set(pairs.values()))
+        before, after = _unique(left, old_key), _unique(right, new_key)
+        for ident in sorted(before.keys() & after.keys()):
+            pairs[before[ident]] = after[ident]
+    return pairs
 
 
 def diff_surfaces(old: Surface, new: Surface) -> list[Change]:
     """Every change from ``old`` to ``new``, sorted: breaking first, then by call path."""
     before, after = old["operations"], new["operations"]
-    renames = _renames(before, after)
+    pairs = match_operations(before, after)
     changes: list[Change] = []
-    for call in sorted(before.keys() - after.keys()):
-        if call in renames:
-            target = renames[call]
-            changes.append(Change.of(call, ("operation", "", "renamed"), f"now {mdcode(target)}", breaking=True))
-            changes.extend(operation_changes(target, before[call], after[target]))
-        else:
+    for call in sorted(before):
+        target = pairs.get(call)
+        if target is None:
             changes.append(Change.of(call, ("operation", "", "removed"), breaking=True))
+            continue
+        if target != call:
+            changes.append(Change.of(call, ("operation", "", "renamed"), f"now {mdcode(target)}", breaking=True))
+        changes.extend(operation_changes(target, before[call], after[target]))
     changes.extend(
         Change.of(call, ("operation", "", "added"), mdcode(_endpoint(after[call])), breaking=False)
-        for call in sorted(after.keys() - before.keys() - set(renames.values()))
+        for call in sorted(after.keys() - set(pairs.values()))
     )
-    for call in sorted(before.keys() & after.keys()):
-        changes.extend(operation_changes(call, before[call], after[call]))
     return sorted(changes, key=lambda change: (not change.breaking, LEVELS.index(change.level) * -1, change))

@@ -35,6 +35,8 @@ CONSTRAINT_KEYWORDS = (
 )  # fmt: skip
 MAX_DEPTH = 24  # deeper fields are not listed (no Cloudflare response nests this deep)
 
+_VALUE_TYPES = {str: "string", bool: "boolean", int: "integer", float: "number"}
+
 Descriptor = dict[str, Any]  # {"type": str, "required"?: True, "nullable"?: True, "enum"?: [...], "constraints"?: {}}
 Surface = dict[str, Any]
 
@@ -47,8 +49,10 @@ def _type_name(schema: dict[str, Any]) -> str:
         return kind
     if "properties" in schema or "additionalProperties" in schema:
         return "object"
-    if isinstance(schema.get("enum"), list) and schema["enum"]:
-        return "enum"
+    values = schema.get("enum")
+    if isinstance(values, list) and values:  # an enum without a type: the type of its values
+        kinds = {_VALUE_TYPES.get(type(value), "any") for value in values if value is not None}
+        return "|".join(sorted(kinds)) if kinds and "any" not in kinds else "any"
     return "any"
 
 
@@ -84,12 +88,17 @@ class _Flattener:
         members = node.get("anyOf") or node.get("oneOf")
         if isinstance(members, list) and members:
             kinds: list[str] = []
+            subs: list[dict[str, list[Descriptor]]] = []
             for member in members:
                 sub: dict[str, list[Descriptor]] = {}
                 self.walk(member, path, sub, seen)
                 kinds.extend(item["type"] for item in sub.pop(path, []))
+                subs.append(sub)
+            for sub in subs:  # a field that members with its parent lack may be missing, whatever the others require
                 for key, found in sub.items():
-                    table.setdefault(key, []).extend({**item, "partial": True} for item in found)
+                    parent = _parent(key)
+                    partial = any(key not in other and (parent == path or parent in other) for other in subs)
+                    table.setdefault(key, []).extend({**item, "partial": True} if partial else item for item in found)
             descriptor = _descriptor(node, "|".join(sorted(set(kinds))))
             table.setdefault(path, []).append(descriptor)
             return
@@ -113,6 +122,14 @@ class _Flattener:
             table.setdefault(f"{path}{{}}", []).append({"type": "any"})  # a free-form dict: its values are Any
 
 
+def _parent(path: str) -> str:
+    """``a.b[]`` -> ``a.b``, ``a.b`` -> ``a``, ``a`` -> ``""``."""
+    if path.endswith(("[]", "{}")):
+        return path[:-2]
+    cut = max(path.rfind("."), path.rfind("[]") + 1, path.rfind("{}") + 1)
+    return path[:cut] if cut > 0 else ""
+
+
 def _descriptor(schema: dict[str, Any], type_name: str) -> Descriptor:
     descriptor: Descriptor = {"type": type_name}
     if schema.get("nullable") is True:
@@ -128,7 +145,10 @@ def _descriptor(schema: dict[str, Any], type_name: str) -> Descriptor:
 def _merge(found: list[Descriptor]) -> Descriptor:
     """One descriptor for a path met in several union members (or once)."""
     if len(found) == 1:
-        return {key: value for key, value in found[0].items() if key != "partial"}
+        single = {key: value for key, value in found[0].items() if key != "partial"}
+        if found[0].get("partial"):
+            single.pop("required", None)
+        return single
     types = sorted({part for item in found for part in str(item["type"]).split("|")})
     merged: Descriptor = {"type": "|".join(types)}
     if all(item.get("required") for item in found) and not any(item.get("partial") for item in found):
