@@ -237,6 +237,19 @@ def test_parameter_enum_values() -> None:
     assert found[1].detail == '`"brief"`'
 
 
+def test_a_free_value_that_becomes_an_enum_is_one_entry() -> None:
+    new = base()
+    body_of(create_op(new))["properties"]["status"] = {"enum": ["on", "off"]}
+    old = base()
+    body_of(create_op(old))["properties"]["status"] = {}
+    found = changes(old, new)
+    assert summary(found) == [(CREATE, "request body field", "status", "now limited to enum values", True, "major")]
+    assert found[0].detail == '`"off"`, `"on"`'
+    assert summary(changes(new, old)) == [
+        (CREATE, "request body field", "status", "no longer limited to enum values", False, "minor")
+    ]
+
+
 def test_parameter_constraints_tightened_break_loosened_do_not() -> None:
     new = base()
     get_op(new)["parameters"][0]["schema"]["maxLength"] = 16
@@ -508,3 +521,30 @@ def test_make_changelog_between_two_spec_files(tmp_path: Path, capsys: pytest.Ca
     assert sorted(path.name for path in tmp_path.iterdir()) == ["changes.md", "new.json", "old.json"]
     assert main(["changelog", "--old", str(tmp_path / "missing.json"), "--new", str(new)]) == 1
     assert "missing.json" in capsys.readouterr().err
+
+
+def test_a_call_path_taken_over_by_another_endpoint() -> None:
+    """An account-level twin appears and takes ``list``; the zone-level operation moves to ``list_for_zone``."""
+    old = base()
+    old["paths"]["/zones/{zone_id}/widgets"] = {
+        "get": {
+            "operationId": "zone-widgets-list",
+            "parameters": [{"in": "path", "name": "zone_id", "required": True, "schema": {"type": "string"}}],
+            "responses": _ok({"type": "array", "items": widget()}),
+        }
+    }
+    new = copy.deepcopy(old)
+    account_list = copy.deepcopy(old["paths"]["/zones/{zone_id}/widgets"]["get"])
+    account_list["operationId"] = "account-widgets-list"
+    account_list["parameters"] = [ACCOUNT]
+    new["paths"]["/accounts/{account_id}/widgets"]["get"] = account_list
+    assert summary(changes(old, new)) == [
+        ("client.widgets.list", "operation", "", "renamed", True, "major"),
+        ("client.widgets.list", "operation", "", "added", False, "minor"),
+    ]
+    assert changes(old, new)[0].detail == "now `client.widgets.list_for_zone`"
+    # the same call path still calling the same endpoint stays itself, even when its operationId moved elsewhere
+    renumbered = copy.deepcopy(new)
+    renumbered["paths"]["/accounts/{account_id}/widgets"]["get"]["operationId"] = "zone-widgets-list"
+    renumbered["paths"]["/zones/{zone_id}/widgets"]["get"]["operationId"] = "zone-widgets-list-2"
+    assert changes(new, renumbered) == []

@@ -1,7 +1,8 @@
 """Differences between two API surfaces, each classified from the client user's point of view.
 
-Operations are matched, in order: by operationId (when unique on both sides), then by call
-path (what the user types), then by method and path with parameter names left out.  A
+Operations are matched, in order: by call path and endpoint together, by operationId (when
+unique on both sides), by call path (what the user types), then by method and path with
+parameter names left out.  A
 matched operation under another call path was *renamed* (breaking: the old call path is
 gone, or now calls another endpoint); what is left was removed or added.
 Parameters are matched by their Python name (the keyword argument), fields by their path.
@@ -110,7 +111,8 @@ def _descriptor_changes(
     call: str, what: tuple[str, str], old: Descriptor, new: Descriptor, *, output: bool
 ) -> Iterator[Change]:
     """Changes of one parameter or field (``what``: noun and name) present on both sides."""
-    if old["type"] != new["type"]:
+    closed_over_any = (old["type"] == _ANY and "enum" in new) or (new["type"] == _ANY and "enum" in old)
+    if old["type"] != new["type"] and not closed_over_any:  # the enum entry below says it
         detail = f"{mdcode(old['type'])} → {mdcode(new['type'])}"
         if output:
             breaking = not (_is_narrower(old["type"], new["type"]) or new["type"] == _ANY)
@@ -277,11 +279,12 @@ def _unique(calls: list[str], key: Callable[[str], str]) -> dict[str, str]:
 def match_operations(old: dict[str, Any], new: dict[str, Any]) -> dict[str, str]:
     """Old call path -> new call path of the same operation.
 
-    In order: the same operationId (unique on both sides), then the same call path, then the same
-    method and path with parameter names left out (unique on both sides).
+    In order: the same call path calling the same endpoint; the same operationId (unique on both
+    sides); the same call path; the same method and path with parameter names left out (unique).
     """
     pairs: dict[str, str] = {}
     keys: list[tuple[Callable[[str], str], Callable[[str], str]]] = [
+        (lambda call: f"{call} {_endpoint(old[call])}", lambda call: f"{call} {_endpoint(new[call])}"),
         (lambda call: str(old[call]["operationId"]), lambda call: str(new[call]["operationId"])),
         (lambda call: call, lambda call: call),
         (lambda call: _loose_endpoint(old[call]), lambda call: _loose_endpoint(new[call])),
