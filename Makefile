@@ -14,7 +14,7 @@ CONFIG ?= spec/config.toml
 CLOUDFLARE_CORPUS ?= $(abspath ../shared)
 export CLOUDFLARE_CORPUS
 
-.PHONY: generate test check snapshot bench clean
+.PHONY: generate test check snapshot changelog bench clean
 
 $(STAMP): requirements.lock
 	$(PYTHON) -c 'import sys; sys.exit("Python >= 3.11 is required") if sys.version_info < (3, 11) else None'
@@ -26,6 +26,11 @@ $(STAMP): requirements.lock
 ## generate: regenerate the client package from the spec (SPEC=, OUT=, CONFIG= to override)
 generate: $(STAMP)
 	$(RUN) -m clientgen generate --spec $(SPEC) --out $(OUT) --config $(CONFIG)
+
+## changelog: the client API's changelog between two specs: make changelog OLD=<spec> NEW=<spec> [CHANGELOG=<file>]
+changelog: $(STAMP)
+	@test -n "$(OLD)" -a -n "$(NEW)" || { echo "usage: make changelog OLD=<spec> NEW=<spec> [CHANGELOG=<file>]" >&2; exit 2; }
+	$(RUN) -m clientgen changelog --old $(OLD) --new $(NEW) --config $(CONFIG) $(if $(CHANGELOG),--output $(CHANGELOG))
 
 ## snapshot: same as generate: the golden tree is the committed generated/ folder
 snapshot: generate

@@ -50,9 +50,9 @@ def staging_left(parent: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def fresh(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One in-process generation from the committed spec, as ``make generate`` runs it."""
+    """One in-process generation from the committed spec, as ``make generate`` runs it (after the committed one)."""
     out = tmp_path_factory.mktemp("fresh") / "generated"
-    write_tree(SPEC, CONFIG, out)
+    write_tree(SPEC, CONFIG, out, previous=GENERATED)
     return out
 
 

@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 from types import FrameType
 
+from clientgen.changelog.compare import changelog_between
+from clientgen.config import load_config
 from clientgen.diagnostics import Level, SpecError
 from clientgen.project import write_tree
 from clientgen.snapshot import stale_report
@@ -30,11 +32,32 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument("--config", type=Path, default=Path("spec/config.toml"))
     generate.add_argument("--out", type=Path, default=Path("generated"))
     generate.add_argument("--strict", action="store_true", help="fail on warnings")
+    generate.add_argument(
+        "--previous", type=Path, default=None, help="version and changelog after this generation (default: --out)"
+    )
     check = commands.add_parser("check", help="fail when the output is not what generation would write")
     check.add_argument("--spec", type=Path, default=Path("spec"))
     check.add_argument("--config", type=Path, default=Path("spec/config.toml"))
     check.add_argument("--out", type=Path, default=Path("generated"))
+    changelog = commands.add_parser("changelog", help="the client API's changelog between two specs")
+    changelog.add_argument("--old", type=Path, required=True, help="the earlier spec (file or folder)")
+    changelog.add_argument("--new", type=Path, required=True, help="the later spec")
+    changelog.add_argument("--config", type=Path, default=Path("spec/config.toml"))
+    changelog.add_argument("--output", type=Path, default=None, help="write the changelog here instead of stdout")
     return parser
+
+
+def _changelog(args: argparse.Namespace) -> int:
+    text, changes = changelog_between(args.old, args.new, load_config(args.config))
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        partial = args.output.with_name(f".{args.output.name}.partial")
+        partial.write_text(text, encoding="utf-8", newline="\n")
+        partial.replace(args.output)  # never half-written
+        breaking = sum(change.breaking for change in changes)
+        print(f"wrote {args.output}: {len(changes)} changes, {breaking} breaking")
+    return 0
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -61,7 +84,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             return _check(args)
-        result = write_tree(args.spec, args.config, args.out, strict=args.strict)
+        if args.command == "changelog":
+            return _changelog(args)
+        result = write_tree(args.spec, args.config, args.out, strict=args.strict, previous=args.previous)
     except SpecError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -80,7 +105,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     diags = result.diagnostics
     print(
-        f"generated {len(result.api.operations)} operations into {args.out} ({result.files} files); "
+        f"generated {len(result.api.operations)} operations into {args.out} ({result.files} files, "
+        f"version {result.api.config.version}); "
         f"{diags.count(Level.WARNING)} warnings, {diags.count(Level.INFO)} decisions (see report.json)"
     )
     return 0

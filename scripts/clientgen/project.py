@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from clientgen.changelog.release import write_release
 from clientgen.config import GeneratorConfig, load_config
 from clientgen.diagnostics import Diagnostics, Level, SpecError
 from clientgen.generators.models import ModelIndex, emit_models, plan_modules
@@ -135,8 +136,8 @@ def _model_index(index: ModelIndex, package: str) -> dict[str, tuple[str, str]]:
     return {name: (f"{package}.types.{ref.module}", ref.class_name) for name, ref in index.items()}
 
 
-def build(spec: Path, config: GeneratorConfig, root: Path, work: Path) -> BuildResult:
-    """Generate the whole output tree into ``root`` (an empty folder)."""
+def build(spec: Path, config: GeneratorConfig, root: Path, work: Path, previous: Path | None = None) -> BuildResult:
+    """Generate the whole output tree into ``root`` (an empty folder), versioned after the one in ``previous``."""
     diags = Diagnostics()
     source = load_source(spec)
     try:
@@ -153,6 +154,7 @@ def build(spec: Path, config: GeneratorConfig, root: Path, work: Path) -> BuildR
         message = f"{error.message} (on the models of the normalized document; please report this with the spec)"
         raise SpecError(spec, message, pointer=error.pointer or "/components/schemas") from None
     api = build_api(normalized, _model_index(index, config.import_name), config, diags)
+    write_release(api, normalized, previous, root)  # api.json, CHANGELOG.md; sets the package version
     _render_package(api, root)
     _write(root / NORMALIZED_FILE, _dump_json(normalized))
     _write(root / REPORT_FILE, _dump_json(_report(api, diags)))
@@ -191,8 +193,13 @@ def _refuse_warnings(spec: Path, diags: Diagnostics) -> None:
         raise SpecError(spec, message, pointer=warnings[0].pointer)
 
 
-def write_tree(spec: Path, config_path: Path, out: Path, *, strict: bool = False) -> BuildResult:
-    """Build into a temporary sibling of ``out`` and swap it in only on success."""
+def write_tree(
+    spec: Path, config_path: Path, out: Path, *, strict: bool = False, previous: Path | None = None
+) -> BuildResult:
+    """Build into a temporary sibling of ``out`` and swap it in only on success.
+
+    The version and changelog follow the generation in ``previous`` (default: what ``out`` holds now).
+    """
     config = load_config(config_path)
     out = out.resolve()
     created = [parent for parent in out.parents if not parent.exists()]  # removed again if the build fails
@@ -200,7 +207,7 @@ def write_tree(spec: Path, config_path: Path, out: Path, *, strict: bool = False
     staging = Path(tempfile.mkdtemp(prefix=".generated-", dir=out.parent))
     try:
         with tempfile.TemporaryDirectory(prefix="clientgen-") as work:
-            result = _bounded_build(spec, config, staging / "tree", Path(work))
+            result = _bounded_build(spec, config, staging / "tree", Path(work), previous or _previous_generation(out))
         if strict:
             _refuse_warnings(spec, result.diagnostics)
         _refuse_foreign_output(out, [Path(spec), Path(config_path), Path.cwd()])
@@ -219,10 +226,15 @@ def write_tree(spec: Path, config_path: Path, out: Path, *, strict: bool = False
     return result
 
 
-def _bounded_build(spec: Path, config: GeneratorConfig, root: Path, work: Path) -> BuildResult:
+def _previous_generation(out: Path) -> Path | None:
+    """``out`` when clientgen wrote it (it has a report): the generation the new one is versioned after."""
+    return out if (out / REPORT_FILE).is_file() else None
+
+
+def _bounded_build(spec: Path, config: GeneratorConfig, root: Path, work: Path, previous: Path | None) -> BuildResult:
     """:func:`build`, with running out of stack or memory reported as one line (the limits should prevent both)."""
     try:
-        return build(spec, config, root, work)
+        return build(spec, config, root, work, previous)
     except RecursionError:
         message = "nested too deeply to process (Python recursion limit) below this point: flatten the spec"
         raise SpecError(spec, message, pointer=_deepest(spec)) from None

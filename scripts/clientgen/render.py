@@ -19,7 +19,7 @@ import jinja2
 
 from clientgen.limits import MAX_DOC_CHARS
 
-__all__ = ["TEMPLATES", "clean_text", "docstring", "make_environment", "oneline", "pystr", "tomlstr"]
+__all__ = ["TEMPLATES", "clean_text", "docstring", "make_environment", "mdcode", "oneline", "pystr", "tomlstr"]
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\x85]")
@@ -48,6 +48,14 @@ def oneline(text: str, limit: int = 200) -> str:
     """One line of at most ``limit`` characters, for metadata fields that must not hold a line break."""
     words = " ".join(_CONTROL.sub(" ", text[: limit * 4]).split())
     return words if len(words) <= limit else words[: limit - 1].rstrip() + "…"
+
+
+def mdcode(text: str, limit: int = 120) -> str:
+    """Markdown inline code for spec text (a field name, an enum value): one line, fenced past any backtick run."""
+    words = oneline(text, limit)
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", words)), default=0) + 1)
+    pad = " " if words.startswith("`") or words.endswith("`") or not words.strip() else ""
+    return f"{fence}{pad}{words}{pad}{fence}"
 
 
 def tomlstr(value: str) -> str:
@@ -95,4 +103,5 @@ def make_environment() -> jinja2.Environment:
     env.filters["docstring"] = docstring
     env.filters["oneline"] = oneline
     env.filters["tomlstr"] = tomlstr
+    env.filters["mdcode"] = mdcode
     return env

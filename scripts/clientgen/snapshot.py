@@ -55,5 +55,5 @@ def diff_trees(expected: Path, actual: Path) -> list[str]:
 def stale_report(spec: Path, config: Path, out: Path) -> list[str]:
     with tempfile.TemporaryDirectory(prefix="clientgen-check-") as tmp:
         fresh = Path(tmp) / "fresh"
-        write_tree(spec, config, fresh)
+        write_tree(spec, config, fresh, previous=out)  # versioned after the committed generation, as in place
         return diff_trees(fresh, out)

@@ -1,0 +1,1 @@
+"""The generated client's API changelog: surface, differences, version, CHANGELOG.md."""
