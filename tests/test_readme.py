@@ -19,6 +19,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -138,3 +139,39 @@ def test_readme_of_a_paged_api_iterates_pages(tmp_path: Path, environment: LiveS
         assert asked & FOLLOW_UPS
     mypy_strict(blocks, tmp_path, out / "src")
     assert importlib.util.find_spec("readme_paged") is None
+
+
+def test_example_values_pass_the_checks_or_stay_visible_placeholders() -> None:
+    from clientgen.examples import PLACEHOLDER, example_arguments  # noqa: PLC0415
+    from clientgen.model.api import Check, Parameter  # noqa: PLC0415
+    from clientgen.model.types import TypeExpr  # noqa: PLC0415
+    from clientgen.names import PythonIdentifier  # noqa: PLC0415
+
+    def parameter(name: str, annotation: str, *checks: Check) -> Parameter:
+        return Parameter(
+            wire_name=name,
+            name=PythonIdentifier(name),
+            location="path",
+            required=name != "optional",
+            type=TypeExpr(annotation),
+            description="",
+            checks=checks,
+        )
+
+    parameters = (
+        parameter("zone_id", "str", Check("max_length", "32")),
+        parameter("script_name", "str", Check("pattern", repr("^[a-z0-9_-]+$"))),
+        parameter("version", "int", Check("minimum", "2")),
+        parameter("kind", "Literal['a\"b', 'c']"),
+        parameter("code", "str", Check("pattern", repr("^[A-Z]{7}$"))),
+        parameter("optional", "str"),
+    )
+    operation = SimpleNamespace(parameters=parameters)  # all example_arguments reads
+    literals = {argument.name: argument.literal for argument in example_arguments(operation)}  # type: ignore[arg-type]
+    assert literals == {
+        "zone_id": '"023e105f4ecef8ad9ca31a8372d0c353"',
+        "script_name": '"my-script"',
+        "version": "100",
+        "kind": repr('a"b'),
+        "code": PLACEHOLDER,
+    }

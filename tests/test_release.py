@@ -185,3 +185,15 @@ def test_publish_uploads_once_then_refuses_the_same_version(tmp_path: Path, inde
     assert version_exists(Repository(url, None, None), "Cloudflare_Client", "0.1.0.0")
     assert not version_exists(Repository(url, None, None), "cloudflare-client", "0.1.1")
     assert not version_exists(Repository(url, None, None), "another-project", "0.1.0")
+
+
+def test_pypi_project_json_lists_every_release_compared_as_versions() -> None:
+    from packaging.version import Version  # noqa: PLC0415 - after conftest's path setup
+
+    from clientgen.release import ReleaseError  # noqa: PLC0415
+    from clientgen.release.index import _released_versions  # noqa: PLC0415
+
+    body = {"releases": {"0.1.0": [], "1.0": [{"filename": "x-1.0.tar.gz"}], "not a version": []}}
+    assert _released_versions(body) == {Version("0.1.0"), Version("1.0.0")}
+    with pytest.raises(ReleaseError, match="no 'releases'"):
+        _released_versions({"info": {}})

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from clientgen.model import Operation, Parameter
 
-__all__ = ["PER_CALL_OPTIONS", "ExampleArgument", "example_arguments", "paginated_example"]
+__all__ = ["PER_CALL_OPTIONS", "ExampleArgument", "example_arguments", "first_call_example", "paginated_example"]
 
 IDENTIFIER = "023e105f4ecef8ad9ca31a8372d0c353"  # the shape of every Cloudflare account/zone/resource id
 PLACEHOLDER = "..."
@@ -117,3 +117,22 @@ def paginated_example(operations: list[Operation]) -> Operation | None:
     """The first operation that returns a page, preferring one on the same resource level as most lists."""
     paginated = [operation for operation in operations if operation.pagination is not None]
     return min(paginated, key=lambda operation: (len(operation.resource_path), operation.call_path), default=None)
+
+
+def first_call_example(operations: list[Operation]) -> Operation | None:
+    """The README's first call: reading one item that returns a model, the gentlest thing to try.
+
+    Else (the seed's single ``rollback``) the first operation.
+    """
+    readers = [
+        operation
+        for operation in operations
+        if operation.http_method == "get"
+        and operation.level == "item"
+        and operation.result is not None
+        and operation.result.model_class is not None
+        and all(_literal(param) != PLACEHOLDER for param in operation.parameters if param.required)
+    ]
+    if readers:
+        return min(readers, key=lambda operation: (len(operation.resource_path), operation.call_path))
+    return operations[0] if operations else None

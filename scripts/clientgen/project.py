@@ -28,7 +28,7 @@ from typing import Any
 
 from clientgen.config import GeneratorConfig, load_config
 from clientgen.diagnostics import Diagnostics, Level, SpecError
-from clientgen.examples import PER_CALL_OPTIONS, example_arguments, paginated_example
+from clientgen.examples import PER_CALL_OPTIONS, example_arguments, first_call_example, paginated_example
 from clientgen.generators.models import ModelIndex, emit_models, plan_modules
 from clientgen.ingest import load_source
 from clientgen.ingest.bounds import deepest_pointer
@@ -63,7 +63,7 @@ def _render_package(api: Api, root: Path) -> None:
     env = make_environment()
     package = api.config.import_name
     package_dir = root / "src" / package
-    example, paged = (api.operations[0] if api.operations else None), paginated_example(api.operations)
+    example, paged = first_call_example(api.operations), paginated_example(api.operations)
     context = {
         "package": package,
         "distribution": api.config.distribution,

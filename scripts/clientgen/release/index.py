@@ -2,7 +2,7 @@
 
 The target is resolved the way ``twine upload`` resolves it (twine's own function):
 ``TWINE_REPOSITORY_URL``, else the ``TWINE_REPOSITORY`` section of ``~/.pypirc``, else PyPI.
-PyPI and TestPyPI are asked through their JSON API (``/pypi/<name>/<version>/json``);
+PyPI and TestPyPI are asked through their JSON API (``/pypi/<name>/json``, every release);
 any other repository through its simple index (PEP 503) — the upload URL without a trailing
 ``legacy/``, plus ``simple/<name>/`` — or ``CLIENTGEN_INDEX_URL`` when the simple index lives
 elsewhere (Artifactory, Nexus).  An answer that is neither "there" nor "not there" stops the
@@ -11,6 +11,7 @@ release: publishing over an unknown state is not safe.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from packaging.utils import (
     parse_sdist_filename,
     parse_wheel_filename,
 )
-from packaging.version import Version
+from packaging.version import InvalidVersion, Version
 from twine import exceptions as twine_exceptions
 from twine import utils as twine_utils
 
@@ -129,23 +130,41 @@ def _get(url: str, repository: Repository) -> httpx.Response | None:
     raise ReleaseError(msg)
 
 
+def _released_versions(body: object) -> set[Version]:
+    """The ``releases`` keys of a PyPI project JSON: every version ever uploaded, files deleted or not."""
+    releases = body.get("releases") if isinstance(body, dict) else None
+    if not isinstance(releases, dict):
+        msg = "the index's project JSON has no 'releases'; not publishing"
+        raise ReleaseError(msg)
+    versions = set()
+    for key in releases:
+        with contextlib.suppress(InvalidVersion):
+            versions.add(Version(key))
+    return versions
+
+
 def version_exists(repository: Repository, name: str, version: str) -> bool:
     """Whether ``name`` ``version`` (compared as versions: 1.0 == 1.0.0) is already on the repository."""
     host = urlsplit(repository.upload_url).hostname or ""
     if host in _JSON_APIS:
-        url = f"{_JSON_APIS[host]}/pypi/{canonicalize_name(name)}/{version}/json"
-        response = _get(url, repository)
+        # The project's JSON (not /<version>/json, which mirrors do not all serve): PyPI refuses a
+        # version again even when its files were deleted, and ``releases`` still lists it.
+        url = f"{_JSON_APIS[host]}/pypi/{canonicalize_name(name)}/json"
     else:
         url = f"{_simple_index_url(repository)}{canonicalize_name(name)}/"
-        response = _get(url, repository)
+    response = _get(url, repository)
     if response is None or response.status_code == httpx.codes.NOT_FOUND:
         return False
     if response.status_code != httpx.codes.OK:
         msg = f"{url} answered {response.status_code} to whether the version exists; not publishing"
         raise ReleaseError(msg)
+    wanted = Version(version)
     if host in _JSON_APIS:
-        return True
+        try:
+            return wanted in _released_versions(response.json())
+        except ValueError:
+            msg = f"{url} did not answer JSON; not publishing"
+            raise ReleaseError(msg) from None
     links = _Links()
     links.feed(response.text)
-    wanted = Version(version)
     return any(_file_version(filename) == wanted for filename in links.files)
