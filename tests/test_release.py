@@ -101,6 +101,7 @@ def test_dist_builds_reproducibly_checks_and_smoke_tests_the_wheel(tmp_path: Pat
     time.sleep(1.1)  # a build that took the clock would now differ
     (out / "src" / "cloudflare_client" / "__pycache__").mkdir()  # tool output in the tree is not packaged
     (out / "src" / "cloudflare_client" / "__pycache__" / "x.pyc").write_bytes(b"cache")
+    (out / "src" / "cloudflare_client" / "_version.py").chmod(0o664)  # another umask: the same bytes
     again = release(tmp_path, "dist", out, "--no-smoke")
     assert again.returncode == 0, again.stderr
     assert digests(tmp_path / "dist") == built
