@@ -90,8 +90,10 @@ def _method(client: object) -> Callable[..., Any]:
 
 
 def _check_result(result: object, client_name: str) -> None:
-    if type(result).__name__ != "Deployment" or getattr(result, "id", None) != DEPLOYMENT:
-        msg = f"{client_name} rollback returned {result!r}, not the server's Deployment"
+    # The model's name depends on the spec (Deployment for the seed, ProjectCanonicalDeployment in
+    # the whole API): what matters is a validated model carrying what the server sent.
+    if not callable(getattr(result, "model_dump", None)) or getattr(result, "id", None) != DEPLOYMENT:
+        msg = f"{client_name} rollback returned a {type(result).__name__}, not a model of the server's deployment"
         raise SmokeError(msg)
     stages = getattr(result, "stages", None) or [None]
     if not isinstance(getattr(stages[0], "started_on", None), datetime):
@@ -139,7 +141,7 @@ def smoke(import_name: str, version: str) -> str:
     if seen != [expected, expected]:
         msg = f"the server saw {seen!r}, expected two of {expected!r}"
         raise SmokeError(msg)
-    return f"smoke test passed: {import_name} {version} from {location}: rollback returned Deployment {DEPLOYMENT}"
+    return f"smoke test passed: {import_name} {version} from {location}: rollback returned deployment {DEPLOYMENT}"
 
 
 def main(argv: list[str]) -> int:
