@@ -10,11 +10,12 @@ RUN := PYTHONPATH=scripts $(BIN)/python
 SPEC ?= spec
 OUT ?= generated
 CONFIG ?= spec/config.toml
+DIST ?= dist
 # The shared corpus (real Cloudflare specs); tests that need it skip when it is absent.
 CLOUDFLARE_CORPUS ?= $(abspath ../shared)
 export CLOUDFLARE_CORPUS
 
-.PHONY: generate test check snapshot changelog bench clean
+.PHONY: generate test check snapshot changelog bench clean dist publish
 
 $(STAMP): requirements.lock
 	$(PYTHON) -c 'import sys; sys.exit("Python >= 3.11 is required") if sys.version_info < (3, 11) else None'
@@ -47,6 +48,14 @@ check: $(STAMP)
 test: check
 	$(RUN) -m pytest -q tests
 
+## dist: sdist + wheel of $(OUT) into $(DIST)/ (reproducible), twine check, install into a fresh venv and call it
+dist: $(STAMP)
+	$(RUN) -m clientgen.release dist --spec $(SPEC) --out $(OUT) --config $(CONFIG) --dist $(DIST)
+
+## publish: `clientgen check`, everything `dist` does, version not yet on the index, then twine upload (TWINE_* variables)
+publish: $(STAMP)
+	$(RUN) -m clientgen.release publish --spec $(SPEC) --out $(OUT) --config $(CONFIG) --dist $(DIST)
+
 ## bench: generation benchmark on the full Cloudflare spec (needs the corpus)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_generate.py
@@ -56,4 +65,4 @@ bench-call: $(STAMP)
 	$(BIN)/python benchmarks/bench_call.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache $(DIST)

@@ -29,6 +29,7 @@ from typing import Any
 from clientgen.changelog.release import write_release
 from clientgen.config import GeneratorConfig, load_config
 from clientgen.diagnostics import Diagnostics, Level, SpecError
+from clientgen.examples import PER_CALL_OPTIONS, example_arguments, first_call_example, paginated_example
 from clientgen.generators.models import ModelIndex, emit_models, plan_modules
 from clientgen.ingest import load_source
 from clientgen.ingest.bounds import deepest_pointer
@@ -63,6 +64,7 @@ def _render_package(api: Api, root: Path) -> None:
     env = make_environment()
     package = api.config.import_name
     package_dir = root / "src" / package
+    example, paged = first_call_example(api.operations), paginated_example(api.operations)
     context = {
         "package": package,
         "distribution": api.config.distribution,
@@ -74,7 +76,11 @@ def _render_package(api: Api, root: Path) -> None:
         "operations": api.operations,
         "exceptions": _exception_names(),
         "exports": sorted(["AsyncClient", "Client", "__version__", *_exception_names()]),
-        "example": api.operations[0] if api.operations else None,
+        "example": example,
+        "example_arguments": example_arguments(example),
+        "paged": paged,
+        "paged_arguments": example_arguments(paged),
+        "per_call_options": list(PER_CALL_OPTIONS),
     }
     for name in RUNTIME_TEMPLATES:
         _write(package_dir / name, env.get_template(f"package/{name}.jinja").render(context))
