@@ -283,7 +283,9 @@ def print_steps(steps: list[Step], *, baseline: bool) -> None:
     if baseline:
         head += f" {'OPC files':>9} {'OPC py':>6} {'OPC py/op':>9}"
     print(head)
-    for step in [*steps, _total(steps)]:
+    series = sorted({step.old[:4] if step.old.startswith("2023") else step.old[:7] for step in steps})
+    totals = [_total([step for step in steps if step.old.startswith(prefix)], prefix) for prefix in series]
+    for step in [*steps, *totals, *([_total(steps, "all")] if len(totals) > 1 else [])]:
         line = (
             f"{step.old + ' -> ' + step.new:25} "
             f"{f'{step.ops_added}/{step.ops_removed}/{step.ops_changed}':>13} "
@@ -298,8 +300,8 @@ def print_steps(steps: list[Step], *, baseline: bool) -> None:
         print(line)
 
 
-def _total(steps: list[Step]) -> Step:
-    total = Step(old="total", new=f"{len(steps)} steps")
+def _total(steps: list[Step], label: str) -> Step:
+    total = Step(old=f"total {label}", new=f"{len(steps)} steps")
     for name in ("ops_added", "ops_removed", "ops_changed", "schemas_new", "schemas_gone", "files_all", "files_py",
                  "files_index"):  # fmt: skip
         setattr(total, name, sum(getattr(step, name) for step in steps))

@@ -165,6 +165,17 @@ def test_an_unrelated_operation_moves_no_name() -> None:
     assert {name: schema for name, schema in after.items() if name in before} == before
 
 
+def test_an_error_body_that_is_no_envelope_is_named_as_an_error() -> None:
+    spec = mini_spec()
+    error = {"type": "object", "properties": {"code": {"type": "integer"}, "detail": {"type": "string"}}}
+    for item in spec["paths"].values():
+        for operation in item.values():
+            operation["responses"]["4XX"] = {"description": "no", "content": {"application/json": {"schema": error}}}
+    names = components(normalized(spec))
+    assert [name for name, schema in names.items() if "code" in schema.get("properties", {})] == ["RuleError"]
+    assert {"Widget", "Tree", "Setting"} <= set(names)  # used by five operations, it takes no result's name
+
+
 def variant_names(doc: dict[str, Any]) -> set[str]:
     return {name for name in components(doc) if name.startswith("Rule")}
 

@@ -4,7 +4,7 @@ Each place a schema is used leaves a :class:`Hint`:
 
 * at the top of an operation: the resource noun of its route (``…/deployments/{id}/rollback``
   -> ``Deployment``), the envelope roles (``ResponseInfo``, ``ResultInfo``, ``ErrorEnvelope``),
-  ``<Noun><Verb>Params`` for request bodies;
+  ``<Noun>Error`` for other error bodies, ``<Noun><Verb>Params`` for request bodies;
 * below a named schema: parent + property name without repeating words
   (``Deployment`` + ``deployment_trigger`` -> ``DeploymentTrigger``), singular for array
   items (``stages`` -> ``DeploymentStage``);
@@ -87,6 +87,10 @@ def operation_hint(route: Route, op: dict[str, Any], where: str, schema: dict[st
         if is_failure_envelope(schema):
             failure = tuple(split_words(FAILURE_ENVELOPE_NAME))
             return Hint("root", candidates=(failure, *(n + failure for n in nouns)), kind="role")
+        if not where.split("/")[2].startswith("2"):  # an error body that is not the failure envelope: never a result
+            error = ("error",)
+            candidates = (*(noun + error for noun in nouns), op_words + error)
+            return Hint("envelope", candidates=candidates, kind="response", route_words=nouns)
         return Hint("envelope", candidates=(*nouns, op_words + ("result",)), kind="result", route_words=nouns)
     if where.startswith("/requestBody"):
         return Hint(
