@@ -15,7 +15,7 @@ DIST ?= dist
 CLOUDFLARE_CORPUS ?= $(abspath ../shared)
 export CLOUDFLARE_CORPUS
 
-.PHONY: generate test check snapshot changelog bench clean dist publish
+.PHONY: generate test check snapshot changelog bench bench-call bench-churn clean dist publish
 
 $(STAMP): requirements.lock
 	$(PYTHON) -c 'import sys; sys.exit("Python >= 3.11 is required") if sys.version_info < (3, 11) else None'
@@ -63,6 +63,10 @@ bench: $(STAMP)
 ## bench-call: per-call cost of the seed operation: ours vs raw httpx vs the official SDK (own venv: .bench-venv/)
 bench-call: $(STAMP)
 	$(BIN)/python benchmarks/bench_call.py
+
+## bench-churn: files touched and names moved between consecutive Cloudflare versions, ours vs openapi-python-client
+bench-churn: $(STAMP)
+	$(BIN)/python benchmarks/bench_churn.py --baseline
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache $(DIST)

@@ -480,7 +480,7 @@ def check_inherited_parameters(generated: Generated) -> None:
 
 
 def check_tree(generated: Generated) -> None:
-    node = generated.model("Node")
+    node = generated.model("Tree")  # the recursive component ``Node``, named from its use (``/tree``), not its key
     payload = {"name": "a", "children": [{"name": "b", "children": [{"name": "c", "children": []}]}]}
     parsed = node.model_validate(payload)
     assert parsed.children[0].children[0].name == "c"

@@ -8,6 +8,10 @@ it was used.  :mod:`clientgen.normalize.naming` turns those hints into names.
 
 Success envelopes at the top of a response stay inline: the client unwraps them, so a
 class per operation envelope would only add noise.  Their parts are hoisted like the rest.
+
+Components the ref pass kept (recursive schemas) are named like the rest, from the places
+that refer to them: their keys churn between Cloudflare versions, so a key never becomes a
+name.
 """
 
 from __future__ import annotations
@@ -18,9 +22,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from clientgen.diagnostics import Diagnostics, escape_pointer_token
-from clientgen.names import ClassName, split_words
 from clientgen.normalize.envelopes import is_failure_envelope, is_success_envelope
-from clientgen.normalize.naming import RESERVED, Hint, assign_names, operation_hint, role_hint
+from clientgen.normalize.naming import Hint, assign_names, operation_hint, role_hint, variant_labels
 from clientgen.normalize.schemas import iter_operation_schemas, iter_operations, op_pointer, routes
 
 __all__ = ["hoist_objects"]
@@ -62,11 +65,18 @@ class _Hoister:
     schemas: dict[str, dict[str, Any]] = field(default_factory=dict)
     hints: dict[str, list[Hint]] = field(default_factory=dict)
     wrap_primitives: bool = True  # off for parameters: arguments stay plain str/int, checked by the client
+    kept: frozenset[str] = frozenset()  # pending keys of recursive components, named from their referrers
+    inside: str | None = None  # the kept component being hoisted: its references to itself do not name it
+    same_as_kept: dict[str, str] = field(default_factory=dict)  # content key -> kept component of that content
 
     def hoist(self, node: Any, hint: Hint, *, keep_inline: bool = False) -> Any:
         """``node`` with its object subschemas (and itself, unless ``keep_inline``) replaced by refs."""
         if not isinstance(node, dict):
             return node
+        ref = node.get("$ref")
+        target = ref[len(_PENDING) :] if isinstance(ref, str) and ref.startswith(_PENDING) else None
+        if target in self.kept and target != self.inside:
+            self.hints[target].append(hint)  # a use of a recursive component names it
         children: list[Hint] = []
         envelope = is_success_envelope(node) or is_failure_envelope(node)
 
@@ -88,16 +98,18 @@ class _Hoister:
         for key in ("anyOf", "oneOf"):
             if isinstance(node.get(key), list):
                 objects = [schema for schema in node[key] if isinstance(schema, dict) and _is_object(schema)]
+                labels = variant_labels(node[key], [_content_key(schema) for schema in node[key]])
                 rebuilt[key] = [
                     # the one object in a union (object | string | null) is the union's namesake
-                    sub(schema, "same" if objects == [schema] else "variant", str(index + 1))
-                    for index, schema in enumerate(node[key])
+                    sub(schema, "same" if objects == [schema] else "variant", label)
+                    for schema, label in zip(node[key], labels, strict=True)
                 ]
         if keep_inline or not _needs_class(rebuilt, hint, wrap_primitives=self.wrap_primitives):
             for child in children:
                 child.parent = hint  # named relative to the nearest hoisted ancestor
             return rebuilt
         key = _content_key(rebuilt)
+        key = self.same_as_kept.get(key, key)  # the outer copy of a recursive schema is that schema
         for child in children:
             child.parent_key = key
         self.schemas.setdefault(key, rebuilt)
@@ -116,41 +128,48 @@ def _rename(node: Any, names: dict[str, str]) -> Any:
     return {key: _rename(value, names) for key, value in node.items()}
 
 
-def _existing_components(doc: dict[str, Any]) -> dict[str, Any]:
-    """Components kept by the ref pass (recursive schemas), renamed to class names, refs rewritten."""
+def _kept_components(doc: dict[str, Any]) -> dict[str, Any]:
+    """Components kept by the ref pass (recursive schemas) under pending keys from their content; refs rewritten."""
     schemas = doc.get("components", {}).get("schemas", {})
-    renamed: dict[str, str] = {}
-    for key in sorted(schemas):
-        name = base = str(ClassName.from_text(key))
-        number = 2
-        while name.lower() in RESERVED or name.lower() in {taken.lower() for taken in renamed.values()}:
-            name, number = f"{base}{number}", number + 1  # no "_": the model generator would rename the class
-        renamed[key] = name
-    refs = {
-        _REF_PREFIX + escape_pointer_token(key): _REF_PREFIX + escape_pointer_token(name)
-        for key, name in renamed.items()
-    }
+    refs = {_REF_PREFIX + escape_pointer_token(key): key for key in schemas}
+
+    def anonymous(node: Any) -> Any:  # content without the keys: a renamed key must not change the pending key
+        if isinstance(node, list):
+            return [anonymous(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        return {
+            key: "component" if key == "$ref" and value in refs else anonymous(value) for key, value in node.items()
+        }
+
+    pending = {key: f"component-{_content_key(anonymous(schemas[key]))}" for key in sorted(schemas)}
+    for key in sorted(schemas):  # equal content under two keys: the key decides (only ever for this tie)
+        if list(pending.values()).count(pending[key]) > 1:
+            pending[key] = f"{pending[key]}-{_content_key({'key': key})}"
 
     def rewrite(node: Any) -> Any:
         if isinstance(node, list):
             return [rewrite(item) for item in node]
         if not isinstance(node, dict):
             return node
-        if isinstance(node.get("$ref"), str) and node["$ref"] in refs:
-            return {**node, "$ref": refs[node["$ref"]]}
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref in refs:
+            return {**node, "$ref": _PENDING + pending[refs[ref]]}
         return {key: rewrite(value) for key, value in node.items()}
 
     if refs:
         doc["paths"] = rewrite(doc["paths"])
-    return {renamed[key]: rewrite(schema) for key, schema in schemas.items()}
+    return {pending[key]: rewrite(schema) for key, schema in schemas.items()}
 
 
 def hoist_objects(doc: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
-    hoister = _Hoister()
-    existing = _existing_components(doc)
-    for key in sorted(existing):  # kept recursive components: named after their key, their parts hoisted
-        hint = Hint(relation="root", candidates=(tuple(split_words(key)),))
-        existing[key] = hoister.hoist(existing[key], hint, keep_inline=True)
+    kept = _kept_components(doc)
+    hoister = _Hoister(kept=frozenset(kept), hints={key: [] for key in kept})
+    for key in sorted(kept):  # recursive components: their parts hoisted and named after them
+        hoister.inside = key
+        hoister.schemas[key] = hoister.hoist(kept[key], Hint("same", parent_key=key), keep_inline=True)
+        hoister.same_as_kept[_content_key(hoister.schemas[key])] = key
+    hoister.inside = None
     table = routes(doc)
     for path, method, op in iter_operations(doc):
         base = op_pointer(path, method)
@@ -160,10 +179,9 @@ def hoist_objects(doc: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
             keep_inline = "/responses/" in pointer and is_success_envelope(schema)
             hoister.wrap_primitives = "/parameters/" not in pointer
             container[key] = hoister.hoist(schema, hint, keep_inline=keep_inline)
-    names = assign_names(hoister.hints, taken=set(existing), diags=diags)
+    names = assign_names(hoister.hints, diags=diags)
     doc["paths"] = _rename(doc["paths"], names)
-    schemas = {key: _rename(schema, names) for key, schema in existing.items()}
-    schemas.update({names[key]: _rename(schema, names) for key, schema in hoister.schemas.items()})
+    schemas = {names[key]: _rename(schema, names) for key, schema in hoister.schemas.items()}
     doc.setdefault("components", {})["schemas"] = dict(sorted(schemas.items()))
     diags.add(
         "/components/schemas", "hoist", f"{len(hoister.schemas)} distinct object schemas named and shared by content"

@@ -4,15 +4,21 @@ Each place a schema is used leaves a :class:`Hint`:
 
 * at the top of an operation: the resource noun of its route (``…/deployments/{id}/rollback``
   -> ``Deployment``), the envelope roles (``ResponseInfo``, ``ResultInfo``, ``ErrorEnvelope``),
-  ``<Noun><Verb>Params`` for request bodies;
-* below a named schema: parent name + property name without repeating words
+  ``<Noun>Error`` for other error bodies, ``<Noun><Verb>Params`` for request bodies;
+* below a named schema: parent + property name without repeating words
   (``Deployment`` + ``deployment_trigger`` -> ``DeploymentTrigger``), singular for array
-  items (``stages`` -> ``DeploymentStage``).
+  items (``stages`` -> ``DeploymentStage``);
+* union variants: what tells them apart, read from their own content (a discriminator value
+  ``type: "geo"`` -> ``RuleGeo``, a title, the one property of a single-property object, a
+  short description ``"Azure AD"``, a property no sibling has), a short content hash last.
 
-Names are assigned parents first.  A schema used in several places takes its best
-candidate (envelope roles, then results, then bodies, then nested parts; shorter first);
-when two different schemas want one name, the one used more often wins (content key breaks
-ties), and the other takes its next, more qualified candidate, or a numeric suffix last.
+Names depend only on content and use, never on component keys (Cloudflare re-rolls their
+prefixes), positions or counters.  A schema used in several places prefers its best
+candidate (envelope roles, then results, then bodies, then nested parts; shorter first), and
+parts are named from their parent's preferred words.  When different schemas want one name,
+the better candidate wins, then the one more operations use, then the content key; the
+others take their next, more qualified candidate, or their own content hash as a suffix.  A
+name longer than the limit keeps its first and last words, not a hash.
 """
 
 from __future__ import annotations
@@ -21,11 +27,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from clientgen.diagnostics import Diagnostics
+from clientgen.limits import MAX_NAME_CHARS
 from clientgen.names import ClassName, singular, split_words
 from clientgen.normalize.envelopes import ENVELOPE_ITEM_NAMES, FAILURE_ENVELOPE_NAME, is_failure_envelope
 from clientgen.routes import Route
 
-__all__ = ["Hint", "assign_names", "operation_hint", "role_hint"]
+__all__ = ["Hint", "assign_names", "operation_hint", "role_hint", "variant_labels"]
 
 Words = tuple[str, ...]
 # Class names the generated modules import or define themselves.
@@ -39,6 +46,8 @@ RESERVED = frozenset(name.lower() for name in (
     "SyncAPIClient", "AsyncAPIClient", "RawResponse", "AsyncRawResponse", "Stream", "Page", "Paginator",
 ))
 # fmt: on
+_HASH_CHARS = 6  # content-hash suffix of the last resort: 16.7 million values per contested name
+_TAIL_WORDS = 3  # a shortened name keeps at least its last words: what the thing is
 _PRIORITY = {"role": 0, "result": 1, "body": 2, "response": 3, "parameter": 3, "nested": 4, "component": 0}
 
 
@@ -78,6 +87,10 @@ def operation_hint(route: Route, op: dict[str, Any], where: str, schema: dict[st
         if is_failure_envelope(schema):
             failure = tuple(split_words(FAILURE_ENVELOPE_NAME))
             return Hint("root", candidates=(failure, *(n + failure for n in nouns)), kind="role")
+        if not where.split("/")[2].startswith("2"):  # an error body that is not the failure envelope: never a result
+            error = ("error",)
+            candidates = (*(noun + error for noun in nouns), op_words + error)
+            return Hint("envelope", candidates=candidates, kind="response", route_words=nouns)
         return Hint("envelope", candidates=(*nouns, op_words + ("result",)), kind="result", route_words=nouns)
     if where.startswith("/requestBody"):
         return Hint(
@@ -92,8 +105,12 @@ def _param_name(op: dict[str, Any], where: str) -> str:
     return str(op["parameters"][index].get("name", "parameter"))
 
 
-def _candidates(hint: Hint, names: dict[str, Words]) -> tuple[Words, ...] | None:
-    """Word tuples this hint proposes, or None while its named parent has no name yet."""
+def _candidates(hint: Hint, names: dict[str, tuple[Words, ...]]) -> tuple[Words, ...] | None:
+    """Word tuples this hint proposes, or None while its named parent has no name yet.
+
+    A named parent offers its preferred words, whatever name it wins: a parent that loses a
+    contest for its own name (``Scan`` taken) does not rename its parts (``ScanMessage``).
+    """
     if hint.relation == "root":
         return hint.candidates
     if hint.relation == "envelope":  # an inline success envelope: the body itself, if it is hoisted
@@ -101,7 +118,7 @@ def _candidates(hint: Hint, names: dict[str, Words]) -> tuple[Words, ...] | None
     if hint.parent_key is not None:
         if hint.parent_key not in names:
             return None
-        bases: tuple[Words, ...] = (names[hint.parent_key],)
+        bases: tuple[Words, ...] = names[hint.parent_key]
     elif hint.parent is not None:
         if hint.parent.relation == "envelope":
             return _envelope_part(hint, hint.parent)
@@ -119,7 +136,8 @@ def _relative(hint: Hint, bases: tuple[Words, ...], *, relative_to_parent: bool)
     if hint.parent is not None and hint.parent.kind == "role":
         return bases  # the items of a role array carry the role's name
     if hint.relation == "property":
-        return tuple(_join(base, label) for base in bases)
+        # a property named like the end of its parent (variant ``EmailDomain``, property ``email_domain``)
+        return tuple(_join(base, label) if _join(base, label) != base else (*base, "value") for base in bases)
     if hint.relation == "item":
         # items of an array property: the parent's candidate already ends in the property's words
         return (
@@ -131,7 +149,7 @@ def _relative(hint: Hint, bases: tuple[Words, ...], *, relative_to_parent: bool)
         return tuple(base + ("value",) for base in bases)
     if hint.relation == "same":
         return bases
-    return tuple(base + ("variant", *label) for base in bases)
+    return tuple(base + label for base in bases)
 
 
 def _envelope_part(hint: Hint, envelope: Hint) -> tuple[Words, ...]:
@@ -154,53 +172,190 @@ def role_hint(label: str) -> Hint | None:
     return None if role is None else Hint("root", candidates=(tuple(split_words(role)),), kind="role")
 
 
-def assign_names(hints: dict[str, list[Hint]], *, taken: set[str], diags: Diagnostics) -> dict[str, str]:
-    """Content key -> class name, parents before children, deterministic for any input order."""
-    words: dict[str, Words] = {}
-    names: dict[str, str] = {}
-    used = {name.lower() for name in taken} | RESERVED
+def assign_names(hints: dict[str, list[Hint]], *, diags: Diagnostics) -> dict[str, str]:
+    """Content key -> class name, deterministic for any input order.
+
+    First every schema's candidates, parents before children, each part named from its
+    parent's *preferred* words, which no other schema can change.  Then the contests, best
+    candidate first over the whole document: by candidate quality, then by use (the schema
+    more operations return is the plain ``Rule``), then by content key.  A schema that loses
+    its name keeps its parts' names, and a new schema elsewhere moves at most the names it
+    contests, never by its position.
+    """
+    preferred: dict[str, tuple[Words, ...]] = {}
+    options: dict[str, list[tuple[int, int, Words]]] = {}
     pending = set(hints)
-    numbered = 0
     while pending:
-        ready: list[tuple[tuple[Any, ...], str, list[tuple[int, int, Words]]]] = []
-        for key in pending:
-            options = _options(hints[key], words)
-            if options is not None:
-                best = options[0]
-                ready.append(((best[0], best[1], best[2], -len(hints[key]), key), key, options))
-        if not ready:  # cannot happen for a DAG; guard against looping forever
-            msg = "naming did not converge"
-            raise RuntimeError(msg)
-        for _, key, options in sorted(ready):
-            names[key], words[key], suffixed = _first_free(options, used)
-            numbered += suffixed
-            used.add(names[key].lower())
+        # a loop of recursive schemas named only through each other: its best-named member goes first
+        ready = (
+            _ready(pending, hints, preferred, partial=False)
+            or sorted(
+                _ready(pending, hints, preferred, partial=True)
+                or _ready(pending, hints, preferred, partial=True, blind=True)
+            )[:1]
+        )
+        for _, key, key_options in ready:
+            options[key], preferred[key] = key_options, (key_options[0][2],)
             pending.discard(key)
-    if numbered:
-        diags.warn("/components/schemas", "names", f"{numbered} schema names needed a numeric suffix")
+    names: dict[str, str] = {}
+    used = set(RESERVED)
+    hashed = 0
+    for _, key in sorted((_quality(options[key], hints[key], key), key) for key in options):
+        names[key], _, suffixed = _first_free(options[key], used, key)
+        hashed += suffixed
+        used.add(names[key].lower())
+    if hashed:
+        diags.add("/components/schemas", "names", f"{hashed} schema names needed a content-hash suffix")
     return names
 
 
-def _options(key_hints: list[Hint], words: dict[str, Words]) -> list[tuple[int, int, Words]] | None:
+def _quality(options: list[tuple[int, int, Words]], key_hints: list[Hint], key: str) -> tuple[Any, ...]:
+    """Who picks first: role names, results, bodies, then parts; plainer names; more uses; content key."""
+    priority, rank, words = options[0]
+    return (priority, rank, len(words), words, -len(key_hints), key)
+
+
+Ready = list[tuple[tuple[Any, ...], str, list[tuple[int, int, Words]]]]
+
+
+def _ready(
+    pending: set[str],
+    hints: dict[str, list[Hint]],
+    words: dict[str, tuple[Words, ...]],
+    *,
+    partial: bool,
+    blind: bool = False,
+) -> Ready:
+    """Schemas whose every use can propose a name now (``partial``: some use; ``blind``: even none)."""
+    ready: Ready = []
+    for key in pending:
+        options = _options(hints[key], words, partial=partial)
+        if options is not None and partial and not blind and options[0][2] == ("model",):
+            continue
+        if options is not None:
+            ready.append((_quality(options, hints[key], key), key, options))
+    return ready
+
+
+def _options(
+    key_hints: list[Hint], words: dict[str, tuple[Words, ...]], *, partial: bool = False
+) -> list[tuple[int, int, Words]] | None:
     options: set[tuple[int, int, Words]] = set()
     for hint in key_hints:
         candidates = _candidates(hint, words)
         if candidates is None:
+            if partial:
+                continue
             return None
         priority = _PRIORITY[_kind(hint)]
-        options.update((priority, rank, candidate) for rank, candidate in enumerate(candidates) if candidate)
+        options.update((priority, rank, _fit(candidate)) for rank, candidate in enumerate(candidates) if candidate)
     if not options:
         options.add((9, 0, ("model",)))
     return sorted(options, key=lambda option: (option[1], option[0], len(option[2]), option[2]))
 
 
-def _first_free(options: list[tuple[int, int, Words]], used: set[str]) -> tuple[str, Words, bool]:
+def _length(words: Words) -> int:
+    """Length of the class name these words make, before any cut."""
+    return sum(len(word) for word in words) + (1 if words and words[0][:1].isdigit() else 0)
+
+
+def _fit(words: Words) -> Words:
+    """Words whose class name fits the limit: the first words and the last ones (what the thing is)."""
+    if _length(words) <= MAX_NAME_CHARS:
+        return words
+    tail = words[-_TAIL_WORDS:]
+    while len(tail) > 1 and _length(tail) > MAX_NAME_CHARS:
+        tail = tail[1:]
+    head: Words = ()
+    for word in words[: len(words) - len(tail)]:
+        if _length((*head, word, *tail)) > MAX_NAME_CHARS:
+            break
+        head = (*head, word)
+    for word in reversed(words[len(head) : len(words) - len(tail)]):  # widen the tail with what still fits
+        if _length((*head, word, *tail)) > MAX_NAME_CHARS:
+            break
+        tail = (word, *tail)
+    return (*head, *tail)
+
+
+def _first_free(options: list[tuple[int, int, Words]], used: set[str], key: str) -> tuple[str, Words, bool]:
     for _, _, candidate in options:
         name = ClassName.from_words(list(candidate))
         if name.lower() not in used:
             return str(name), candidate, False
     best = options[0][2]
-    number = 2
-    while f"{ClassName.from_words(list(best))}{number}".lower() in used:
-        number += 1
-    return f"{ClassName.from_words(list(best))}{number}", (*best, str(number)), True
+    digits = "".join(character for character in key if character.isalnum())
+    for size in range(_HASH_CHARS, len(digits) + 1):  # the content key is unique: a long enough prefix is free
+        candidate = _fit((*best, digits[:size]))
+        name = ClassName.from_words(list(candidate))
+        if name.lower() not in used:
+            return str(name), candidate, True
+    msg = f"no free name for schema {key}"
+    raise RuntimeError(msg)
+
+
+def _single_value(schema: Any) -> str | None:
+    """The one value a property allows (``enum: ["onelogin"]``, ``const``), as text."""
+    if not isinstance(schema, dict):
+        return None
+    if "const" in schema:
+        return str(schema["const"])
+    values = schema.get("enum")
+    return str(values[0]) if isinstance(values, list) and len(values) == 1 else None
+
+
+def _properties(schema: Any) -> dict[str, Any]:
+    properties = schema.get("properties") if isinstance(schema, dict) else None
+    return properties if isinstance(properties, dict) else {}
+
+
+_LABEL_WORDS = 3
+
+
+def _short_text(schema: Any, key: str) -> str:
+    """A title or description that reads as a name (``"Azure AD"``), else ``""``."""
+    text = schema.get(key) if isinstance(schema, dict) else None
+    if not isinstance(text, str) or not text.strip() or len(text) > MAX_NAME_CHARS // 2:
+        return ""
+    plain = all(character.isalnum() or character in " -_" for character in text)
+    return text if plain and 0 < len(split_words(text)) <= _LABEL_WORDS else ""
+
+
+def variant_labels(variants: list[Any], content_keys: list[str]) -> list[str]:
+    """A label per union variant, from its own content, distinct among its siblings.
+
+    In order: the value of a discriminator (a property that has one allowed value in each
+    variant that has it), a title, the one property of a single-property object, a short
+    description (``"Azure AD"``), the first property no sibling has, the type of a primitive;
+    a variant whose label another sibling shares takes ``variant`` + its content hash.  Never
+    the variant's position: a variant added before it renames nothing.
+    """
+    discriminators = sorted(
+        {name for variant in variants for name, schema in _properties(variant).items() if _single_value(schema)},
+        key=lambda name: (-sum(_single_value(_properties(v).get(name)) is not None for v in variants), name),
+    )
+    labels: list[str] = []
+    for index, variant in enumerate(variants):
+        properties = _properties(variant)
+        others = {name for other in variants if other is not variant for name in _properties(other)}
+        values = [value for name in discriminators if (value := _single_value(properties.get(name))) is not None]
+        unique = sorted(set(properties) - others)
+        if values and split_words(values[0]):
+            label = values[0]
+        elif _short_text(variant, "title"):
+            label = _short_text(variant, "title")
+        elif len(properties) == 1:
+            label = next(iter(properties))
+        elif _short_text(variant, "description"):
+            label = _short_text(variant, "description")
+        elif unique and split_words(unique[0]):
+            label = unique[0]
+        elif not properties and isinstance(variant, dict) and isinstance(variant.get("type"), str):
+            label = " ".join(str(variant.get(key, "")) for key in ("type", "format"))
+        else:
+            label = ""
+        labels.append(label if split_words(label) else f"variant {content_keys[index][:_HASH_CHARS]}")
+    for index, label in enumerate(labels):
+        if [split_words(other) for other in labels].count(split_words(label)) > 1:
+            labels[index] = f"variant {content_keys[index][:_HASH_CHARS]}"
+    return labels

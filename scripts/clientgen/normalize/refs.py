@@ -51,6 +51,10 @@ class _Inliner:
         for key, value in node.items():
             literal, name_map = child_position(key, value, in_map=in_map)  # a $ref in an example is data
             where = f"{pointer}/{escape_pointer_token(key)}"
+            if key == "discriminator" and not in_map and isinstance(value, dict) and "mapping" in value:
+                # its targets are component keys, inlined here: the mapping could only carry churning keys along
+                value = {name: entry for name, entry in value.items() if name != "mapping"}  # noqa: PLW2901
+                self.diags.add(where, "discriminator-mapping", "discriminator mapping dropped: its schemas are inlined")
             inlined[key] = value if literal else self.inline(value, where, stack, in_map=name_map)
         return inlined
 

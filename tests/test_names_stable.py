@@ -1,0 +1,257 @@
+"""Names depend on what a schema is and how it is used, never on component keys, order or unrelated schemas.
+
+Cloudflare re-rolled every component-key prefix between two versions (about 3,500 schemas
+renamed with identical content) and its spec flips between equivalent forms: a generated
+name that followed keys, positions or counters would make every review diff huge.  The
+churn over real versions is measured by ``benchmarks/bench_churn.py``; these tests pin the
+rules on small documents (and one real spec behind the corpus fixture).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from clientgen.diagnostics import Diagnostics
+from clientgen.ingest import load_source
+from clientgen.limits import MAX_NAME_CHARS
+from clientgen.normalize import normalize
+
+REPO = Path(__file__).resolve().parents[1]
+HASH_SUFFIX = re.compile(r"[0-9A-F]{8}$")  # what a name cut by characters, not words, would end with
+KEYS = ("widget", "widget_create", "rule", "email_rule", "ip_rule", "typed_rule", "node", "deep")
+
+
+def _ref(prefix: str, key: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{prefix}{key}"}
+
+
+def _ok(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"200": {"description": "ok", "content": {"application/json": {"schema": schema}}}}
+
+
+def _deep(levels: int) -> dict[str, Any]:
+    node: dict[str, Any] = {"type": "object", "properties": {"innermost_setting_value": {"type": "string"}}}
+    for level in range(levels):
+        node = {"type": "object", "properties": {f"configuration_section_number_{level}": node}}
+    return node
+
+
+def mini_spec(prefix: str = "abc_") -> dict[str, Any]:
+    """A small spec with the shapes that name badly: shared results, unions, recursion, deep nesting."""
+    schemas: dict[str, Any] = {
+        "widget": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "string"},
+                "owner": {"type": "object", "properties": {"name": {"type": "string"}}},
+            },
+        },
+        "widget_create": {"type": "object", "properties": {"name": {"type": "string"}}},
+        "email_rule": {
+            "type": "object",
+            "properties": {"email": {"type": "object", "properties": {"email": {"type": "string"}}}},
+        },
+        "ip_rule": {
+            "type": "object",
+            "properties": {"ip": {"type": "object", "properties": {"ip": {"type": "string"}}}},
+        },
+        "typed_rule": {
+            "type": "object",
+            "properties": {
+                "type": {"type": "string", "enum": ["geo"]},
+                "country": {"type": "string"},
+                "id": {"type": "string"},
+            },
+        },
+        "rule": {"oneOf": [_ref(prefix, "email_rule"), _ref(prefix, "ip_rule"), _ref(prefix, "typed_rule")]},
+        "node": {
+            "type": "object",
+            "properties": {"name": {"type": "string"}, "children": {"type": "array", "items": _ref(prefix, "node")}},
+        },
+        "deep": _deep(4),
+    }
+    account = {"name": "account_id", "in": "path", "required": True, "schema": {"type": "string"}}
+    widget_id = {"name": "widget_id", "in": "path", "required": True, "schema": {"type": "string"}}
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "mini", "version": "1"},
+        "paths": {
+            "/accounts/{account_id}/widgets": {
+                "post": {
+                    "operationId": "widgets-create",
+                    "parameters": [account],
+                    "requestBody": {"content": {"application/json": {"schema": _ref(prefix, "widget_create")}}},
+                    "responses": _ok(_ref(prefix, "widget")),
+                },
+            },
+            "/accounts/{account_id}/widgets/{widget_id}": {
+                "get": {
+                    "operationId": "widgets-get",
+                    "parameters": [account, widget_id],
+                    "responses": _ok(_ref(prefix, "widget")),
+                },
+            },
+            "/accounts/{account_id}/rules": {
+                "get": {
+                    "operationId": "rules-list",
+                    "parameters": [account],
+                    "responses": _ok({"type": "array", "items": _ref(prefix, "rule")}),
+                },
+            },
+            "/accounts/{account_id}/trees": {
+                "get": {"operationId": "trees-get", "parameters": [account], "responses": _ok(_ref(prefix, "node"))},
+            },
+            "/accounts/{account_id}/settings": {
+                "get": {"operationId": "settings-get", "parameters": [account], "responses": _ok(_ref(prefix, "deep"))},
+            },
+        },
+        "components": {"schemas": {f"{prefix}{key}": schema for key, schema in schemas.items()}},
+    }
+
+
+def normalized(spec: dict[str, Any]) -> dict[str, Any]:
+    return normalize(spec, Diagnostics())
+
+
+def text(doc: dict[str, Any]) -> str:
+    return json.dumps(doc, sort_keys=True, indent=1)
+
+
+def components(doc: dict[str, Any]) -> dict[str, Any]:
+    schemas: dict[str, Any] = doc["components"]["schemas"]
+    return schemas
+
+
+def test_renamed_component_keys_change_nothing() -> None:
+    before = normalized(mini_spec("abc_"))
+    after = normalized(mini_spec("Zq81x_"))
+    assert text(after) == text(before)
+    assert not any("abc" in name.lower() or "zq81x" in name.lower() for name in components(before))
+    assert {"Widget", "Tree", "Setting"} <= set(components(before))  # named from the routes, not the keys
+
+
+def test_order_of_paths_and_components_changes_nothing() -> None:
+    spec = mini_spec()
+    shuffled = copy.deepcopy(spec)
+    shuffled["paths"] = dict(reversed(list(spec["paths"].items())))
+    shuffled["components"]["schemas"] = dict(reversed(list(spec["components"]["schemas"].items())))
+    assert text(normalized(shuffled)) == text(normalized(spec))
+
+
+def test_an_unrelated_operation_moves_no_name() -> None:
+    before = components(normalized(mini_spec()))
+    spec = mini_spec()
+    spec["paths"]["/accounts/{account_id}/gadgets"] = {
+        "get": {
+            "operationId": "gadgets-list",
+            "responses": _ok({"type": "object", "properties": {"size": {"type": "integer"}, "rule": {"type": "object",
+                              "properties": {"limit": {"type": "integer"}}}}}),
+        }
+    }  # fmt: skip
+    spec["paths"]["/accounts/{account_id}/gadgets"]["get"]["parameters"] = [
+        {"name": "account_id", "in": "path", "required": True, "schema": {"type": "string"}}
+    ]
+    after = components(normalized(spec))
+    assert len(after) > len(before)
+    assert {name: schema for name, schema in after.items() if name in before} == before
+
+
+def test_an_error_body_that_is_no_envelope_is_named_as_an_error() -> None:
+    spec = mini_spec()
+    error = {"type": "object", "properties": {"code": {"type": "integer"}, "detail": {"type": "string"}}}
+    for item in spec["paths"].values():
+        for operation in item.values():
+            operation["responses"]["4XX"] = {"description": "no", "content": {"application/json": {"schema": error}}}
+    names = components(normalized(spec))
+    assert [name for name, schema in names.items() if "code" in schema.get("properties", {})] == ["RuleError"]
+    assert {"Widget", "Tree", "Setting"} <= set(names)  # used by five operations, it takes no result's name
+
+
+def variant_names(doc: dict[str, Any]) -> set[str]:
+    return {name for name in components(doc) if name.startswith("Rule")}
+
+
+def test_union_variants_are_named_by_content_not_position() -> None:
+    names = variant_names(normalized(mini_spec()))
+    assert {"RuleEmail", "RuleIp", "RuleGeo"} <= names  # single property, single property, discriminator value
+    spec = mini_spec()
+    rule = spec["components"]["schemas"]["abc_rule"]
+    rule["oneOf"].insert(0, {"type": "object", "properties": {"type": {"type": "string", "enum": ["asn"]}}})
+    after = normalized(spec)
+    assert variant_names(after) == names | {"RuleAsn"}
+    before = components(normalized(mini_spec()))
+    assert all(components(after)[name] == before[name] for name in names if name != "Rule")
+
+
+def test_long_names_keep_their_first_and_last_words() -> None:
+    spec = mini_spec()
+    spec["components"]["schemas"]["abc_deep"] = _deep(9)
+    names = [name for name in components(normalized(spec)) if name.startswith("Setting")]
+    assert len(names) == 10  # the result and its nine nested sections
+    assert all(len(name) <= MAX_NAME_CHARS and not HASH_SUFFIX.search(name) for name in names)
+    assert any(name.endswith("Number0") for name in names)  # the innermost section, by its own words
+
+
+def _rekeyed(spec: dict[str, Any], keys: dict[str, str]) -> dict[str, Any]:
+    """``spec`` with its component keys renamed by ``keys`` and every ``$ref`` following."""
+    pattern = re.compile(r'"#/components/schemas/([^"]+)"')
+    source = pattern.sub(lambda match: f'"#/components/schemas/{keys.get(match[1], match[1])}"', json.dumps(spec))
+    result: dict[str, Any] = json.loads(source)
+    result["components"]["schemas"] = {keys[key]: value for key, value in result["components"]["schemas"].items()}
+    return result
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.", min_size=1, max_size=12),
+        min_size=len(KEYS),
+        max_size=len(KEYS),
+        unique=True,
+    ),
+    st.permutations(range(5)),
+)
+def test_any_renaming_of_keys_and_any_path_order_give_the_same_document(new_keys: list[str], order: list[int]) -> None:
+    spec = mini_spec("")
+    expected = text(normalized(spec))
+    renamed = _rekeyed(spec, dict(zip(KEYS, new_keys, strict=True)))
+    paths = list(renamed["paths"].items())
+    renamed["paths"] = dict(paths[index] for index in order)
+    assert text(normalized(renamed)) == expected
+
+
+def test_generated_packages_are_byte_identical_under_renamed_keys(tmp_path: Path) -> None:
+    trees = []
+    for prefix in ("abc_", "Zq81x_"):
+        spec = tmp_path / f"{prefix}.json"
+        spec.write_text(json.dumps(mini_spec(prefix)), encoding="utf-8")
+        out = tmp_path / f"out-{prefix}"
+        subprocess.run(
+            [sys.executable, "-m", "clientgen", "generate", "--spec", str(spec), "--out", str(out),
+             "--config", str(REPO / "spec" / "config.toml")],
+            check=True, capture_output=True, env={"PYTHONPATH": str(REPO / "scripts")}, cwd=tmp_path,
+        )  # fmt: skip
+        trees.append({str(path.relative_to(out)): path.read_bytes() for path in out.rglob("*") if path.is_file()})
+    different = sorted(path for path in trees[0].keys() | trees[1].keys() if trees[0].get(path) != trees[1].get(path))
+    assert different == ["report.json"]  # which names the source's keys in its pointers, as it should
+    reports = [json.loads(tree["report.json"]) for tree in trees]
+    for report in reports:  # the one decision about a component: "recursive reference to <key> kept"
+        report["diagnostics"] = [item for item in report["diagnostics"] if item["code"] != "recursive-ref"]
+    assert reports[0] == reports[1]
+    assert any(path.endswith("types/rules.py") for path in trees[0])
+
+
+def test_a_rerolled_cloudflare_spec_normalizes_identically(corpus: Path) -> None:
+    """Cloudflare's 2023-12-29 re-rolled every key prefix: the same again, on a real spec."""
+    spec = load_source(corpus / "corpus" / "cloudflare" / "openapi-2023-08-31.json")
+    keys = {key: f"x{index:05}_{key.split('_', 1)[-1]}" for index, key in enumerate(sorted(components(spec)))}
+    assert text(normalized(_rekeyed(spec, keys))) == text(normalized(spec))
