@@ -8,7 +8,9 @@ several runs):
 
 * start-up: ``import`` + construct a client + touch ``pages.projects.deployments``;
   baseline: the floor, ``import httpx, pydantic`` and one model;
-* memory after touching every top-level resource (and its models);
+* first call: the same, then one ``rollback`` call answered in-process (``httpx.MockTransport``):
+  what loading the models of that call costs (ours imports them on the first call, not before);
+* memory after touching every top-level resource (whatever that imports: ours loads no model);
 * ``mypy --strict`` on a four-line user script with a cold cache.
 
 The official ``cloudflare`` package runs from the benchmark's own virtualenv (``.bench-venv``,
@@ -46,6 +48,15 @@ OFFICIAL_TOUCH = """
 import cloudflare
 client = cloudflare.Cloudflare(api_token="t")
 client.pages.projects.deployments
+"""
+FIRST_CALL = """
+import httpx
+import {module}
+DEPLOYMENT = {{"id": "d", "short_id": "s", "project_name": "p"}}
+def answer(request):
+    return httpx.Response(200, json={{"success": True, "errors": [], "messages": [], "result": DEPLOYMENT}})
+client = {module}.{constructor}(api_token="t", http_client=httpx.Client(transport=httpx.MockTransport(answer)))
+client.pages.projects.deployments.rollback(account_id="a", project_name="p", deployment_id="d")
 """
 TOUCH_ALL = """
 import functools
@@ -143,6 +154,11 @@ def main() -> None:
                 _probe(sys.executable, TOUCH_ALL.format(constructor=OURS_CLIENT), ours_env),
                 _mypy(OURS_SCRIPT, sys.executable, ours_env, folder / "mypy-ours"),
             ),
+            "ours: same + first rollback call (its models load)": (
+                _probe(sys.executable, FIRST_CALL.format(module="cloudflare_client", constructor="Client"), ours_env),
+                None,
+                None,
+            ),
         }  # fmt: skip
         if official is not None:
             rows["official cloudflare 5.9.0: same"] = (
@@ -153,6 +169,11 @@ def main() -> None:
                     plain_env,
                 ),
                 _mypy(OFFICIAL_SCRIPT, official, plain_env, folder / "mypy-official"),
+            )
+            rows["official cloudflare 5.9.0: same + first rollback call"] = (
+                _probe(official, FIRST_CALL.format(module="cloudflare", constructor="Cloudflare"), plain_env),
+                None,
+                None,
             )
         else:
             rows[f"official cloudflare 5.9.0: {why}"] = ("not installed", "not installed", "not installed")

@@ -4,7 +4,8 @@ The normalized document already has one component per distinct object schema, wi
 final name, so the generator is run with numbering and re-use heuristics switched off in
 effect: every class it writes is one component.  Components are grouped into modules
 (``types/pages.py``, ``types/shared.py``) by the top-level resource that uses them, so that
-touching ``client.pages`` imports only the models of ``pages``.  Field names come from our
+the first call of a ``client.pages`` method imports only the models of ``pages`` (touching a
+resource imports none: resource modules import models for the type checker only).  Field names come from our
 own :class:`~clientgen.names.PythonIdentifier` rule (passed as ``--aliases``); the wire name
 stays the alias.  The generator's model metadata links each component to its class.
 """
