@@ -3,7 +3,8 @@
 A small API with two top-level resources (``widgets``, ``gadgets``) is generated into a temporary package
 (``lazy_client``).  Each check runs in a fresh interpreter, so ``sys.modules`` shows exactly what was loaded: after
 ``import`` + ``Client(...)`` + touching every resource and response view, no ``lazy_client.types`` module and not
-pydantic; after one call, the models of that call's resource and nothing of the other.  Every way a parse function
+pydantic; after one call, the models of that call's resource and nothing of the other, with validators built
+only for the models it validated.  Every way a parse function
 is reached is covered: a model result, a page's items, a list result (a lazily built ``TypeAdapter``), raw and
 streamed responses, the async client.
 """
@@ -99,7 +100,10 @@ for root in (client, async_client):
     root.widgets.with_raw_response, root.widgets.with_streaming_response
 before = loaded()
 exec(sys.argv[2])
-print(json.dumps({"before": before, "after": loaded(), "value": f"{type(value).__module__}.{type(value).__name__}"}))
+models = vars(sys.modules.get("lazy_client.types.widgets", sys))
+built = sorted(name for name, model in models.items() if getattr(model, "__pydantic_complete__", False))
+value_type = f"{type(value).__module__}.{type(value).__name__}"
+print(json.dumps({"before": before, "after": loaded(), "value": value_type, "built": built}))
 """
 
 CALLS = {
@@ -154,6 +158,12 @@ def test_a_call_loads_the_models_of_its_resource_only(src: Path, call: str) -> N
     assert "lazy_client.types.widgets" in observed["after"]
     assert "lazy_client.types.gadgets" not in observed["after"]
     assert observed["value"] == f"lazy_client.types.widgets.{EXPECTED_TYPE.get(call, 'Widget')}"
+
+
+def test_a_call_builds_validators_only_for_the_models_it_validates(src: Path) -> None:
+    # the models subclass the package's BaseModel (defer_build): loading a module builds no validator
+    assert _run(src, CALLS["model result"])["built"] == ["Widget"]
+    assert _run(src, CALLS["page item"])["built"] == ["Widget"]
 
 
 def test_resource_modules_import_models_only_for_the_type_checker(src: Path) -> None:
