@@ -896,9 +896,10 @@ def test_import_and_construction_are_lazy() -> None:
     assert report["before"] == {"resources": [], "types": [], "pydantic": False}
     after = report["after"]
     assert after["class"] == "DeploymentsResource"
-    assert after["pydantic"] is True
     assert "cloudflare_client.resources.pages.projects.deployments.deployments" in after["resources"]
-    assert "cloudflare_client.types.pages" in after["types"]
+    # models load on the first call (tests/test_lazy_loading.py), not when a resource is touched
+    assert after["types"] == []
+    assert after["pydantic"] is False
 
 
 def test_package_exports_are_resolved_lazily() -> None:

@@ -11,8 +11,10 @@ pipeline's own flattening code.
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import json
+import pkgutil
 import re
 import typing
 from collections.abc import Iterator
@@ -252,6 +254,25 @@ def method_for(client: Any, call: str) -> Any:
     return target
 
 
+def type_hints(method: Any) -> dict[str, Any]:
+    """A generated method's annotations, resolved.
+
+    Resource modules import model classes for the type checker only (they load on a method's first call), so the
+    names are looked up in the package's model modules.
+    """
+    types = importlib.import_module(method.__module__.split(".")[0] + ".types")
+    modules = [
+        importlib.import_module(f"{types.__name__}.{found.name}") for found in pkgutil.iter_modules(types.__path__)
+    ]
+    models = {
+        name: value
+        for module in modules
+        for name, value in vars(module).items()
+        if inspect.isclass(value) and issubclass(value, pydantic.BaseModel)
+    }
+    return typing.get_type_hints(method, localns=models)
+
+
 def models_in(annotation: Any) -> list[type[pydantic.BaseModel]]:
     """The pydantic model classes named by an annotation (through Optional, list, Annotated...)."""
     if inspect.isclass(annotation) and issubclass(annotation, pydantic.BaseModel):
@@ -305,7 +326,7 @@ def test_every_source_operation_is_a_method(
                 f"{param['name']}: required={param.get('required')} but default {generated.default!r}"
             )
         # the method's return annotation is a model (the 200 is typed, not Any)
-        hints = typing.get_type_hints(bound)
+        hints = type_hints(bound)
         assert models_in(hints["return"]), f"{entry['call']} returns {hints['return']!r}"
 
 
@@ -430,7 +451,7 @@ def deployment_model(operation: dict[str, Any]) -> type[pydantic.BaseModel]:
 
     call = report_entry(operation["operationId"])["call"]
     resource_method = method_for(Client(api_token="t"), call)  # noqa: S106
-    (model,) = models_in(typing.get_type_hints(resource_method)["return"])
+    (model,) = models_in(type_hints(resource_method)["return"])
     return model
 
 

@@ -44,7 +44,7 @@ __all__ = ["BuildResult", "build", "write_tree"]
 NORMALIZED_FILE = "openapi.normalized.json"
 REPORT_FILE = "report.json"
 RUNTIME_TEMPLATES = ("__init__.py", "_auth.py", "_base_client.py", "_bodies.py", "_client.py", "_exceptions.py",
-                     "_pagination.py", "_parsing.py",
+                     "_models.py", "_pagination.py", "_parsing.py",
                      "_response.py", "_types.py", "_validation.py", "_version.py", "py.typed")  # fmt: skip
 
 
@@ -155,7 +155,7 @@ def build(spec: Path, config: GeneratorConfig, root: Path, work: Path, previous:
     types_dir = root / "src" / config.import_name / "types"
     header = make_environment().get_template("header.jinja").render().strip()
     try:
-        index = emit_models(view, plan, types_dir, work, header)
+        index = emit_models(view, plan, types_dir, work, header, base_class=f"{config.import_name}._models.BaseModel")
     except SpecError as error:  # names the generator's input, a temporary file: name the spec instead
         message = f"{error.message} (on the models of the normalized document; please report this with the spec)"
         raise SpecError(spec, message, pointer=error.pointer or "/components/schemas") from None

@@ -4,7 +4,8 @@ The normalized document already has one component per distinct object schema, wi
 final name, so the generator is run with numbering and re-use heuristics switched off in
 effect: every class it writes is one component.  Components are grouped into modules
 (``types/pages.py``, ``types/shared.py``) by the top-level resource that uses them, so that
-touching ``client.pages`` imports only the models of ``pages``.  Field names come from our
+the first call of a ``client.pages`` method imports only the models of ``pages`` (touching a
+resource imports none: resource modules import models for the type checker only).  Field names come from our
 own :class:`~clientgen.names.PythonIdentifier` rule (passed as ``--aliases``); the wire name
 stays the alias.  The generator's model metadata links each component to its class.
 """
@@ -170,8 +171,13 @@ def _module_document(doc: dict[str, Any], plan: dict[str, str]) -> dict[str, Any
     }
 
 
-def emit_models(doc: dict[str, Any], plan: dict[str, str], types_dir: Path, work_dir: Path, header: str) -> ModelIndex:
-    """Run datamodel-code-generator into ``types_dir``; return component -> class."""
+def emit_models(  # noqa: PLR0913 - the document, where to write, and what every module starts with
+    doc: dict[str, Any], plan: dict[str, str], types_dir: Path, work_dir: Path, header: str, *, base_class: str
+) -> ModelIndex:
+    """Run datamodel-code-generator into ``types_dir``; return component -> class.
+
+    ``base_class`` is the package's own ``BaseModel`` (``_models.py``: validators built on first use).
+    """
     if not plan:  # nothing to model: the generator would fail with "Models not found"
         types_dir.mkdir(parents=True, exist_ok=True)
         (types_dir / "__init__.py").write_text(header + "\n", encoding="utf-8")
@@ -185,7 +191,7 @@ def emit_models(doc: dict[str, Any], plan: dict[str, str], types_dir: Path, work
         sys.executable, "-m", "datamodel_code_generator",
         "--input", str(source), "--output", str(types_dir),
         "--aliases", str(aliases), "--emit-model-metadata", str(metadata),
-        "--custom-file-header", header,
+        "--custom-file-header", header, "--base-class", base_class,
         *DMCG_OPTIONS,
     ]  # fmt: skip
     try:

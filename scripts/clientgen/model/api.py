@@ -8,7 +8,46 @@ from clientgen.config import GeneratorConfig
 from clientgen.model.types import TypeExpr
 from clientgen.names import ClassName, PythonIdentifier
 
-__all__ = ["Api", "Body", "Check", "FormField", "Operation", "Pagination", "Parameter", "Resource"]
+__all__ = ["Api", "Body", "Check", "FormField", "Operation", "Pagination", "Parameter", "ParseFunction", "Resource"]
+
+
+def _grouped(imports: frozenset[tuple[str, str]]) -> list[tuple[str, list[str]]]:
+    """``from module import names`` lines, sorted."""
+    by_module: dict[str, set[str]] = {}
+    for module, name in imports:
+        by_module.setdefault(module, set()).add(name)
+    return [(module, sorted(names)) for module, names in sorted(by_module.items())]
+
+
+@dataclass(frozen=True)
+class ParseFunction:
+    """A module-level callable turning decoded JSON into ``type``; it imports its models on its first call.
+
+    Resource modules import model classes only for the type checker: touching ``client.pages`` loads
+    no model module, the first call of an operation loads the ones it returns.
+    """
+
+    operation: PythonIdentifier
+    role: str  # "result", or "item": one element of a page
+    type: TypeExpr
+
+    @property
+    def name(self) -> str:
+        """``_rollback_result`` (validates one model class) or ``_LIST_RESULT`` (a lazily built ``Parser``).
+
+        The role suffix keeps the names of different operations apart; parameters never start with ``_``.
+        """
+        if self.type.model_class is not None:
+            return f"_{self.operation}_{self.role}"
+        return f"_{self.operation.upper()}_{self.role.upper()}"
+
+    @property
+    def builder(self) -> str:
+        """The function a ``Parser`` calls once to get the type it validates against."""
+        return f"_{self.operation}_{self.role}_type"
+
+    def model_imports(self) -> list[tuple[str, list[str]]]:
+        return _grouped(self.type.models)
 
 
 @dataclass(frozen=True)
@@ -83,17 +122,14 @@ class Pagination:
     per_page_param: str | None = None
     cursor_param: str | None = None
 
-    def parser(self, operation_name: str) -> str:
-        """The expression that validates one item."""
-        if self.item.model_class is not None:
-            return f"{self.item.model_class}.model_validate"
-        if self.item.annotation == "Any":
-            return "passthrough"
-        return f"_{operation_name.upper()}_ITEM"
+    def parse_function(self, operation_name: PythonIdentifier) -> ParseFunction | None:
+        """The module-level function validating one item; ``None`` when items are untyped JSON."""
+        return None if self.item.annotation == "Any" else ParseFunction(operation_name, "item", self.item)
 
-    @property
-    def needs_adapter(self) -> bool:
-        return self.item.model_class is None and self.item.annotation != "Any"
+    def parser(self, operation_name: PythonIdentifier) -> str:
+        """The expression that validates one item."""
+        function = self.parse_function(operation_name)
+        return "passthrough" if function is None else function.name
 
 
 @dataclass(frozen=True)
@@ -120,21 +156,26 @@ class Operation:
         return "None" if self.result is None else self.result.annotation
 
     @property
+    def result_function(self) -> ParseFunction | None:
+        """The module-level function validating the result; ``None`` for downloads and untyped results."""
+        if self.download is not None or self.result is None or self.result.annotation == "Any":
+            return None
+        return ParseFunction(self.name, "result", self.result)
+
+    @property
     def parser(self) -> str:
         """The expression that turns the decoded JSON into the return value."""
         if self.download is not None:
             return "read_text" if self.download == "text" else "read_bytes"
         if self.result is None:
             return "ignore"
-        if self.result.model_class is not None:
-            return f"{self.result.model_class}.model_validate"
-        if self.result.annotation == "Any":
-            return "passthrough"
-        return f"_{self.name.upper()}_RESULT"
+        function = self.result_function
+        return "passthrough" if function is None else function.name
 
-    @property
-    def needs_adapter(self) -> bool:
-        return self.parser.startswith("_")
+    def parse_functions(self) -> list[ParseFunction]:
+        """The module-level functions this operation's methods call: for the result, or for page items."""
+        function = self.result_function if self.pagination is None else self.pagination.parse_function(self.name)
+        return [] if function is None else [function]
 
     def types(self) -> list[TypeExpr]:
         found = [param.type for param in self.parameters]
@@ -188,13 +229,16 @@ class Resource:
         return ".".join(("resources", *self.path, leaf))
 
     def type_imports(self) -> list[tuple[str, list[str]]]:
-        """``from module import names`` lines the operations' annotations need, sorted."""
-        by_module: dict[str, set[str]] = {}
-        for op in self.operations:
-            for expr in op.types():
-                for module, name in expr.imports:
-                    by_module.setdefault(module, set()).add(name)
-        return [(module, sorted(names)) for module, names in sorted(by_module.items())]
+        """``from module import names`` lines the operations' annotations need at run time (not models), sorted."""
+        found = {imported for op in self.operations for expr in op.types() for imported in expr.imports}
+        if self.children or self.model_imports():
+            found.add(("typing", "TYPE_CHECKING"))
+        return _grouped(frozenset(found))
+
+    def model_imports(self) -> list[tuple[str, list[str]]]:
+        """The model classes the annotations name: imported under ``TYPE_CHECKING`` only, sorted."""
+        models = {imported for op in self.operations for expr in op.types() for imported in expr.models}
+        return _grouped(frozenset(models))
 
     def body_encoders(self) -> list[str]:
         """The ``_bodies`` functions the operations call, sorted."""

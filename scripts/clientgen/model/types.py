@@ -2,6 +2,10 @@
 
 Resource classes have methods named ``list``, which shadow the builtin inside the class body,
 so annotations use ``typing.List``/``Dict`` (as the official SDK does).
+
+Model classes are kept apart from the other imports (``typing``, ``datetime``): a resource module
+imports them only for the type checker, and an operation's parse function imports them on its
+first call, so touching a resource loads no model module.
 """
 
 from __future__ import annotations
@@ -21,13 +25,14 @@ class TypeExpr:
     """An annotation (``list[Deployment] | None``) and the imports it needs, as (module, name)."""
 
     annotation: str
-    imports: frozenset[tuple[str, str]] = field(default_factory=frozenset)
+    imports: frozenset[tuple[str, str]] = field(default_factory=frozenset)  # cheap: typing, datetime
     model_class: str | None = None  # set when the expression is exactly one model class
+    models: frozenset[tuple[str, str]] = field(default_factory=frozenset)  # model classes: imported lazily
 
     def nullable(self) -> TypeExpr:
         if self.annotation in {"Any", "None"} or self.annotation.endswith("| None"):
             return self
-        return TypeExpr(f"{self.annotation} | None", self.imports)
+        return TypeExpr(f"{self.annotation} | None", self.imports, models=self.models)
 
 
 ANY = TypeExpr("Any", frozenset({("typing", "Any")}))
@@ -40,7 +45,8 @@ def _union(members: list[TypeExpr]) -> TypeExpr:
     imports = frozenset().union(*(member.imports for member in members))
     if len(annotations) == 1:
         return members[0]
-    return TypeExpr(" | ".join(annotations), imports)
+    models = frozenset().union(*(member.models for member in members))
+    return TypeExpr(" | ".join(annotations), imports, models=models)
 
 
 def _literal(values: list[Any]) -> TypeExpr | None:
@@ -68,7 +74,7 @@ def _base_type(schema: dict[str, Any], models: dict[str, tuple[str, str]]) -> Ty
         if target is None:
             return ANY
         module, class_name = target
-        return TypeExpr(class_name, frozenset({(module, class_name)}), model_class=class_name)
+        return TypeExpr(class_name, model_class=class_name, models=frozenset({(module, class_name)}))
     for key in ("anyOf", "oneOf"):
         if isinstance(schema.get(key), list):
             return _union([type_of(member, models) for member in schema[key]])
@@ -82,9 +88,9 @@ def _base_type(schema: dict[str, Any], models: dict[str, tuple[str, str]]) -> Ty
         return TypeExpr(_SCALARS[kind])
     if kind == "array":
         item = type_of(schema.get("items"), models)
-        return TypeExpr(f"List[{item.annotation}]", item.imports | {("typing", "List")})
+        return TypeExpr(f"List[{item.annotation}]", item.imports | {("typing", "List")}, models=item.models)
     if kind == "object" or "properties" in schema:
         values = schema.get("additionalProperties")
         value = type_of(values, models) if isinstance(values, dict) and values else ANY
-        return TypeExpr(f"Dict[str, {value.annotation}]", value.imports | {("typing", "Dict")})
+        return TypeExpr(f"Dict[str, {value.annotation}]", value.imports | {("typing", "Dict")}, models=value.models)
     return ANY

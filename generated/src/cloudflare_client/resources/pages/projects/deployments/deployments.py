@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any, Dict
+from typing import TYPE_CHECKING, Any, Dict
 
 from cloudflare_client._base_client import AsyncAPIClient, Request, SyncAPIClient
 from cloudflare_client._response import (
@@ -15,7 +15,9 @@ from cloudflare_client._response import (
 )
 from cloudflare_client._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
 from cloudflare_client._validation import fill_path, path_param
-from cloudflare_client.types.pages import Deployment
+
+if TYPE_CHECKING:
+    from cloudflare_client.types.pages import Deployment
 
 __all__ = [
     "AsyncDeploymentsResource",
@@ -25,6 +27,12 @@ __all__ = [
     "DeploymentsResourceWithRawResponse",
     "DeploymentsResourceWithStreamingResponse",
 ]
+
+
+def _rollback_result(data: object) -> Deployment:
+    from cloudflare_client.types.pages import Deployment  # noqa: PLC0415 - models load on the first call
+
+    return Deployment.model_validate(data)
 
 
 class DeploymentsResource:
@@ -86,7 +94,7 @@ class DeploymentsResource:
             max_retries=max_retries,
             retry_non_idempotent=retry_non_idempotent,
         )
-        return self._client.request(request, Deployment.model_validate, unwrap=True)
+        return self._client.request(request, _rollback_result, unwrap=True)
 
 
 class DeploymentsResourceWithRawResponse:
@@ -166,7 +174,7 @@ class AsyncDeploymentsResource:
             max_retries=max_retries,
             retry_non_idempotent=retry_non_idempotent,
         )
-        return await self._client.request(request, Deployment.model_validate, unwrap=True)
+        return await self._client.request(request, _rollback_result, unwrap=True)
 
 
 class AsyncDeploymentsResourceWithRawResponse:
