@@ -25,7 +25,9 @@ __all__ = ["flatten_all_of", "is_placeholder", "merge_schemas"]
 
 _LOWER_BOUNDS = frozenset({"minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties"})
 _UPPER_BOUNDS = frozenset({"maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties"})
-_BARE_KEYS = frozenset({"type", "items"})
+# `nullable` inside a variant still leaves a slot: magic_api-response-single writes
+# `anyOf: [{nullable: true, type: object}, {nullable: true, type: string}]` (since 2024-06-11).
+_BARE_KEYS = frozenset({"type", "items", "nullable"})
 
 
 def is_placeholder(schema: Any) -> bool:
