@@ -37,7 +37,27 @@ PASSES: tuple[Pass, ...] = (
 
 
 def normalize(document: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
-    doc = copy.deepcopy(document)
+    """The normalized copy of ``document``, which is left as it was."""
+    doc = _copy_for_passes(document)
     for run in PASSES:
         doc = run(doc, diags)
+    return doc
+
+
+def _copy_for_passes(document: dict[str, Any]) -> dict[str, Any]:
+    """What the passes may change, copied; paths and component schemas (most of the document) shared.
+
+    The first pass, :func:`inline_refs`, only reads those two and builds every schema and operation anew;
+    no pass changes the literal data (examples, defaults) it carries over.
+    """
+    doc = {
+        key: value if key == "paths" else copy.deepcopy(value) for key, value in document.items() if key != "components"
+    }
+    components = document.get("components")
+    if isinstance(components, dict):
+        doc["components"] = {
+            key: value if key == "schemas" else copy.deepcopy(value) for key, value in components.items()
+        }
+    elif "components" in document:
+        doc["components"] = copy.deepcopy(components)
     return doc
