@@ -92,9 +92,9 @@ def test_generated_code_that_does_not_compile_is_never_swapped_in(previous: tupl
     patch = (
         "import clientgen.project as p\n"
         "compile_all = p._compile_all\n"
-        "def broken(root):\n"
+        "def broken(root, *rest):\n"
         "    (root / 'src' / 'cloudflare_client' / '_version.py').write_text('return 1\\n')\n"
-        "    compile_all(root)\n"
+        "    compile_all(root, *rest)\n"
         "p._compile_all = broken"
     )
     result = run_patched(patch, SPEC, out)

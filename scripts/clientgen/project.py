@@ -35,7 +35,9 @@ from clientgen.ingest.bounds import deepest_pointer
 from clientgen.limits import MAX_TOOL_SECONDS
 from clientgen.model import Api, build_api
 from clientgen.normalize import normalize
+from clientgen.progress import Progress
 from clientgen.render import make_environment
+from clientgen.report import build_report
 from clientgen.sanitize import model_view
 
 __all__ = ["BuildResult", "build", "write_tree"]
@@ -53,13 +55,14 @@ class BuildResult:
     diagnostics: Diagnostics
     files: int = 0
     notes: list[str] = field(default_factory=list)
+    summary: dict[str, Any] = field(default_factory=dict)  # report.json's summary
 
 
 def _dump_json(data: Any) -> str:
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def _render_package(api: Api, root: Path) -> None:
+def _render_package(api: Api, root: Path, progress: Progress) -> None:
     env = make_environment()
     package = api.config.import_name
     package_dir = root / "src" / package
@@ -81,10 +84,13 @@ def _render_package(api: Api, root: Path) -> None:
     resource_template = env.get_template("package/resources/resource.py.jinja")
     header = env.get_template("header.jinja").render()
     _write(package_dir / "resources" / "__init__.py", header)
+    rendered, total = 0, len(api.operations)
     for resource in api.all_resources():
         module_file = package_dir / Path(*resource.module.split("."))
         _write(module_file.with_suffix(".py"), resource_template.render(context, resource=resource))
         _write(module_file.parent / "__init__.py", header)
+        rendered += len(resource.operations)
+        progress.stage("render", rendered, total, "operations")
     _write(root / "pyproject.toml", env.get_template("pyproject.toml.jinja").render(context))
     _write(root / "README.md", env.get_template("README.md.jinja").render(context))
     _write(root / "api.md", env.get_template("api.md.jinja").render({**context, "resources": api.all_resources()}))
@@ -165,9 +171,11 @@ def _package_parts(root: Path, *, besides: Path) -> list[Path]:
     return parts
 
 
-def _compile_all(root: Path) -> None:
+def _compile_all(root: Path, progress: Progress) -> None:
     """Every generated module compiles (without running), or nothing is swapped in: the last line of defence."""
-    for path in sorted((root / "src").rglob("*.py")):
+    paths = sorted((root / "src").rglob("*.py"))
+    for number, path in enumerate(paths, 1):
+        progress.stage("compile", number, len(paths), "files")
         try:
             compile(path.read_text(encoding="utf-8"), str(path), "exec", dont_inherit=True)
         except SyntaxError as error:
@@ -179,54 +187,40 @@ def _model_index(index: ModelIndex, package: str) -> dict[str, tuple[str, str]]:
     return {name: (f"{package}.types.{ref.module}", ref.class_name) for name, ref in index.items()}
 
 
-def build(spec: Path, config: GeneratorConfig, root: Path, work: Path) -> BuildResult:
+def build(spec: Path, config: GeneratorConfig, root: Path, work: Path, progress: Progress | None = None) -> BuildResult:
     """Generate the whole output tree into ``root`` (an empty folder)."""
+    progress = progress or Progress(enabled=False)
     diags = Diagnostics()
+    progress.stage("ingest", detail=spec.name)
     source = load_source(spec)
     try:
-        normalized = normalize(source, diags)
+        normalized = normalize(
+            source, diags, on_pass=lambda done, total, name: progress.stage("normalize", done, total, name)
+        )
     except SpecError as error:  # the normalizer knows pointers, not files
         raise SpecError(spec, error.message, line=error.line, pointer=error.pointer) from None
     view = model_view(normalized, diags)
     plan = plan_modules(view)
     types_dir = root / "src" / config.import_name / "types"
     header = make_environment().get_template("header.jinja").render().strip()
+    progress.stage("models", detail=f"datamodel-code-generator on {len(plan)} components")
     try:
         index = emit_models(view, plan, types_dir, work, header)
     except SpecError as error:  # names the generator's input, a temporary file: name the spec instead
         message = f"{error.message} (on the models of the normalized document; please report this with the spec)"
         raise SpecError(spec, message, pointer=error.pointer or "/components/schemas") from None
     with _in_background(lambda: _format([types_dir])):  # the models are final: format them meanwhile
+        progress.stage("build", detail="resources and operations")
         api = build_api(normalized, _model_index(index, config.import_name), config, diags)
-        _render_package(api, root)
+        _render_package(api, root, progress)
         _write(root / NORMALIZED_FILE, _dump_json(normalized))
-        _write(root / REPORT_FILE, _dump_json(_report(api, diags)))
+        report = build_report(api, normalized, diags, models=len(set(index.values())))
+        _write(root / REPORT_FILE, _dump_json(report))
+        progress.stage("format", detail="ruff")
         _format(_package_parts(root, besides=types_dir))
-    _compile_all(root)
-    return BuildResult(api=api, diagnostics=diags, files=sum(1 for path in root.rglob("*") if path.is_file()))
-
-
-def _report(api: Api, diags: Diagnostics) -> dict[str, Any]:
-    operations = [
-        {
-            "operationId": op.operation_id,
-            "method": op.http_method.upper(),
-            "path": op.path,
-            "call": op.call_path,
-            "returns": op.return_annotation,
-            "status": "typed" if op.result is not None and op.result.annotation != "Any" else "untyped",
-        }
-        for op in api.operations
-    ]
-    return {
-        "operations": sorted(operations, key=lambda entry: (entry["path"], entry["method"])),
-        "diagnostics": [item.as_dict() for item in diags.sorted()],
-        "summary": {
-            "operations": len(operations),
-            "warnings": diags.count(Level.WARNING),
-            "decisions": diags.count(Level.INFO),
-        },
-    }
+    _compile_all(root, progress)
+    files = sum(1 for path in root.rglob("*") if path.is_file())
+    return BuildResult(api=api, diagnostics=diags, files=files, summary=report["summary"])
 
 
 def _refuse_warnings(spec: Path, diags: Diagnostics) -> None:
@@ -236,8 +230,11 @@ def _refuse_warnings(spec: Path, diags: Diagnostics) -> None:
         raise SpecError(spec, message, pointer=warnings[0].pointer)
 
 
-def write_tree(spec: Path, config_path: Path, out: Path, *, strict: bool = False) -> BuildResult:
+def write_tree(
+    spec: Path, config_path: Path, out: Path, *, strict: bool = False, progress: Progress | None = None
+) -> BuildResult:
     """Build into a temporary sibling of ``out`` and swap it in only on success."""
+    progress = progress or Progress(enabled=False)
     config = load_config(config_path)
     out = out.resolve()
     created = [parent for parent in out.parents if not parent.exists()]  # removed again if the build fails
@@ -245,10 +242,11 @@ def write_tree(spec: Path, config_path: Path, out: Path, *, strict: bool = False
     staging = Path(tempfile.mkdtemp(prefix=".generated-", dir=out.parent))
     try:
         with tempfile.TemporaryDirectory(prefix="clientgen-") as work:
-            result = _bounded_build(spec, config, staging / "tree", Path(work))
+            result = _bounded_build(spec, config, staging / "tree", Path(work), progress)
         if strict:
             _refuse_warnings(spec, result.diagnostics)
         _refuse_foreign_output(out, [Path(spec), Path(config_path), Path.cwd()])
+        progress.stage("swap", detail=str(out))
         try:
             with _signals_held():
                 _swap(staging / "tree", out, staging)
@@ -264,10 +262,10 @@ def write_tree(spec: Path, config_path: Path, out: Path, *, strict: bool = False
     return result
 
 
-def _bounded_build(spec: Path, config: GeneratorConfig, root: Path, work: Path) -> BuildResult:
+def _bounded_build(spec: Path, config: GeneratorConfig, root: Path, work: Path, progress: Progress) -> BuildResult:
     """:func:`build`, with running out of stack or memory reported as one line (the limits should prevent both)."""
     try:
-        return build(spec, config, root, work)
+        return build(spec, config, root, work, progress)
     except RecursionError:
         message = "nested too deeply to process (Python recursion limit) below this point: flatten the spec"
         raise SpecError(spec, message, pointer=_deepest(spec)) from None

@@ -36,10 +36,14 @@ PASSES: tuple[Pass, ...] = (
 )
 
 
-def normalize(document: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
-    """The normalized copy of ``document``, which is left as it was."""
+def normalize(
+    document: dict[str, Any], diags: Diagnostics, on_pass: Callable[[int, int, str], None] | None = None
+) -> dict[str, Any]:
+    """The normalized copy of ``document``, which is left as it was; ``on_pass(number, of, name)`` before each pass."""
     doc = _copy_for_passes(document)
-    for run in PASSES:
+    for number, run in enumerate(PASSES, 1):
+        if on_pass is not None:
+            on_pass(number, len(PASSES), run.__name__)
         doc = run(doc, diags)
     return doc
 
