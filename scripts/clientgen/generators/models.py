@@ -25,7 +25,7 @@ from clientgen.names import PythonIdentifier
 from clientgen.normalize.envelopes import ENVELOPE_ITEM_NAMES, FAILURE_ENVELOPE_NAME
 from clientgen.normalize.schemas import iter_operations, routes
 
-__all__ = ["ModelIndex", "ModelRef", "emit_models", "plan_modules"]
+__all__ = ["ModelIndex", "ModelRef", "emit_models", "plan_modules", "python_field_names"]
 
 SHARED_MODULE = "shared"
 _SHARED_NAMES = frozenset({*ENVELOPE_ITEM_NAMES.values(), FAILURE_ENVELOPE_NAME})
@@ -113,7 +113,7 @@ def plan_modules(doc: dict[str, Any]) -> dict[str, str]:
     return plan
 
 
-def _python_field_names(properties: dict[str, Any]) -> dict[str, str]:
+def python_field_names(properties: dict[str, Any]) -> dict[str, str]:
     """Wire name -> Python field name for one model, distinct even when names collide.
 
     ``>1y`` and ``1y``, or ``a-b`` and ``a_b``, sanitize alike: a wire name that is its own Python name keeps it,
@@ -141,7 +141,7 @@ def _field_aliases(schemas: dict[str, Any], plan: dict[str, str]) -> dict[str, s
     for class_name, schema in sorted(schemas.items()):
         properties = schema.get("properties") if isinstance(schema, dict) else None
         if isinstance(properties, dict) and class_name in plan:
-            for wire, python in _python_field_names(properties).items():
+            for wire, python in python_field_names(properties).items():
                 if python != wire:
                     aliases[f"{plan[class_name]}.{class_name}.{wire}"] = python
     return aliases
