@@ -19,6 +19,7 @@ def _ok(content: dict[str, Any] | None) -> dict[str, Any]:
     return {"200": {"description": "ok", **({"content": content} if content is not None else {})}}
 
 
+FILTER = {"type": "object", "properties": {"id": {"type": "string"}}}
 SPEC: dict[str, Any] = {
     "openapi": "3.0.3",
     "info": {"title": "t", "version": "1"},
@@ -47,6 +48,12 @@ SPEC: dict[str, Any] = {
             "get": {"operationId": "export", "responses": _ok({"text/csv": {"schema": {"type": "string"}}})},
         },
         "/ping": {"get": {"operationId": "ping", "responses": {"4XX": {"description": "no"}}}},
+        "/filter": {
+            "get": {
+                "operationId": "filter-get",
+                "responses": _ok({"application/json": {"schema": {"oneOf": [FILTER, {"nullable": True}]}}}),
+            },
+        },
     },
 }
 
@@ -95,10 +102,18 @@ def test_a_typed_operation_lists_the_decisions_inside_it(report: dict[str, Any])
     assert "ten" in reason["message"]
 
 
+def test_a_union_member_that_is_only_nullable_means_null(report: dict[str, Any]) -> None:
+    entry = _entry(report, "filter-get")  # read as "any value", it made the whole union Any
+    assert entry["status"] == "typed"
+    assert entry["returns"].endswith(" | None")
+    assert entry["returns"] != "Any | None"
+    assert entry["reasons"] == []
+
+
 def test_the_summary_counts_untyped_operations_by_reason(report: dict[str, Any]) -> None:
     summary = report["summary"]
-    assert summary["operations"] == 6
-    assert (summary["typed"], summary["untyped"]) == (2, 4)
+    assert summary["operations"] == 7
+    assert (summary["typed"], summary["untyped"]) == (3, 4)
     assert summary["untyped_reasons"] == {
         "no-response-body": 1,
         "no-response-schema": 1,
