@@ -15,6 +15,7 @@ import json
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -192,11 +193,12 @@ def emit_models(doc: dict[str, Any], plan: dict[str, str], types_dir: Path, work
 def _generate(doc: dict[str, Any], plans: list[dict[str, str]], folder: Path, header: str) -> list[_Run]:
     """One generator process per plan, all at once; every one of them ended when this returns."""
     runs: list[_Run] = []
+    deadline = time.monotonic() + MAX_TOOL_SECONDS
     try:
         for number, plan in enumerate(plans):
             runs.append(_Run.start(doc, plan, folder / str(number), header))
         for run in runs:
-            run.wait()
+            run.wait(deadline)
     finally:
         for run in runs:
             run.stop()
@@ -238,10 +240,11 @@ def _parts(schemas: dict[str, Any], plan: dict[str, str]) -> list[dict[str, str]
 class _Run:
     """One datamodel-code-generator process on part of the plan."""
 
-    process: subprocess.Popen[str]
+    process: subprocess.Popen[bytes]
     source: Path
     output: Path
     metadata: Path
+    log: Path
 
     @classmethod
     def start(cls, doc: dict[str, Any], plan: dict[str, str], folder: Path, header: str) -> _Run:
@@ -259,23 +262,22 @@ class _Run:
             "--custom-file-header", header,
             *DMCG_OPTIONS,
         ]  # fmt: skip
-        process = subprocess.Popen(  # noqa: S603 - fixed argv
-            command,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            cwd=folder,
-        )
-        return cls(process=process, source=source, output=output, metadata=metadata)
+        log = folder / "generator.log"  # a file, not a pipe: a run never waits for its output to be read
+        with log.open("wb") as output_file:
+            process = subprocess.Popen(  # noqa: S603 - fixed argv
+                command, stdout=output_file, stderr=subprocess.STDOUT, cwd=folder
+            )
+        return cls(process=process, source=source, output=output, metadata=metadata, log=log)
 
-    def wait(self) -> None:
+    def wait(self, deadline: float) -> None:
         try:
-            _, stderr = self.process.communicate(timeout=MAX_TOOL_SECONDS)
+            self.process.wait(timeout=max(0.0, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             msg = f"datamodel-code-generator ran longer than {MAX_TOOL_SECONDS} s; stopped"
             raise SpecError(self.source, msg) from None
         if self.process.returncode != 0:
-            detail = stderr.strip().splitlines()[-1:] or ["no output"]
+            text = self.log.read_text(encoding="utf-8", errors="replace")
+            detail = text.strip().splitlines()[-1:] or ["no output"]
             raise SpecError(self.source, f"datamodel-code-generator failed: {detail[0]}")
 
     def stop(self) -> None:
