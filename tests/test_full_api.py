@@ -66,6 +66,44 @@ def test_every_operation_is_a_method(generated: Generated) -> None:
     assert len(set(calls)) == len(calls), "two operations share a call path"
 
 
+def _first_success(op: dict[str, Any]) -> dict[str, Any] | None:
+    responses = op.get("responses") or {}
+    codes = sorted(str(code) for code in responses if str(code).startswith("2"))
+    return responses[codes[0]] if codes else None
+
+
+def test_untyped_only_where_the_spec_gives_no_schema(generated: Generated) -> None:
+    """Every response the pipeline leaves ``None``/``Any`` is one the spec gives nothing for; the report says which."""
+    normalized = json.loads((generated.tree / "openapi.normalized.json").read_text(encoding="utf-8"))
+    untyped = [entry for entry in generated.report["operations"] if entry["status"] == "untyped"]
+    for entry in generated.report["operations"]:
+        op = normalized["paths"][entry["path"]][entry["method"].lower()]
+        success = _first_success(op)
+        json_media = ((success or {}).get("content") or {}).get("application/json")
+        schema = (json_media or {}).get("schema")
+        spec_gives_a_type = isinstance(schema, dict) and bool(set(schema) - {"example", "examples", "description"})
+        if entry["status"] == "typed":
+            assert entry["returns"] != "Any", entry
+            continue
+        code = entry["reasons"][0]["code"]
+        assert code != "untyped-by-pipeline", entry
+        assert not spec_gives_a_type, entry
+        expected = (
+            "no-success-response"
+            if success is None
+            else "no-response-body"
+            if not success.get("content")
+            else "no-response-schema"
+            if schema is None
+            else "response-schema-without-type"
+        )
+        assert code == expected, entry
+    summary = generated.report["summary"]
+    assert summary["untyped"] == len(untyped)
+    assert sum(summary["untyped_reasons"].values()) == len(untyped)
+    assert "untyped-by-pipeline" not in summary["untyped_reasons"]
+
+
 def _resource_module(package: Path, call: str) -> Path:
     parts = call.split(".")[1:-1]
     return package / "resources" / Path(*parts) / f"{parts[-1]}.py"

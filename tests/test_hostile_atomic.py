@@ -72,7 +72,7 @@ def test_unexpected_failure_is_one_line_and_leaves_previous_output(previous: tup
     out, before = previous
     patch = (
         "import clientgen.project as p\n"
-        "def broken(root):\n"
+        "def broken(paths, **options):\n"
         "    raise RuntimeError('ruff failed on the generated package: boom')\n"
         "p._format = broken"
     )
@@ -91,11 +91,11 @@ def test_generated_code_that_does_not_compile_is_never_swapped_in(previous: tupl
     out, before = previous
     patch = (
         "import clientgen.project as p\n"
-        "formatted = p._format\n"
-        "def broken(root):\n"
-        "    formatted(root)\n"
+        "compile_all = p._compile_all\n"
+        "def broken(root, *rest):\n"
         "    (root / 'src' / 'cloudflare_client' / '_version.py').write_text('return 1\\n')\n"
-        "p._format = broken"
+        "    compile_all(root, *rest)\n"
+        "p._compile_all = broken"
     )
     result = run_patched(patch, SPEC, out)
     assert result.returncode == 2, result.stderr

@@ -237,7 +237,7 @@ def test_recursion_limit_anywhere_is_one_line(sandbox: Sandbox) -> None:
     script = (
         "import sys\n"
         "import clientgen.__main__, clientgen.project, jinja2, yaml, copy, json, tomllib\n"
-        "sys.setrecursionlimit(150)\n"
+        "sys.setrecursionlimit(120)\n"
         "sys.exit(clientgen.__main__.main(sys.argv[1:]))\n"
     )
     command = [
@@ -260,7 +260,7 @@ def test_recursion_limit_anywhere_is_one_line(sandbox: Sandbox) -> None:
 
 
 def test_running_out_of_memory_is_one_line(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
-    def exhausted(*args: object) -> None:
+    def exhausted(*args: object, **kwargs: object) -> None:
         raise MemoryError
 
     monkeypatch.setattr("clientgen.project.normalize", exhausted)

@@ -17,8 +17,9 @@ from types import FrameType
 
 from clientgen.changelog.compare import changelog_between
 from clientgen.config import load_config
-from clientgen.diagnostics import Level, SpecError
-from clientgen.project import write_tree
+from clientgen.diagnostics import SpecError
+from clientgen.progress import Progress
+from clientgen.project import BuildResult, write_tree
 from clientgen.snapshot import stale_report
 
 __all__ = ["main"]
@@ -81,12 +82,18 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     signal.signal(signal.SIGTERM, _interrupt)
+    progress = Progress(sys.stderr)
     try:
         if args.command == "check":
             return _check(args)
         if args.command == "changelog":
             return _changelog(args)
-        result = write_tree(args.spec, args.config, args.out, strict=args.strict, previous=args.previous)
+        try:
+            result = write_tree(
+                args.spec, args.config, args.out, strict=args.strict, previous=args.previous, progress=progress
+            )
+        finally:
+            progress.close()  # an error or the summary starts on a clean line
     except SpecError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -103,13 +110,20 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    diags = result.diagnostics
-    print(
-        f"generated {len(result.api.operations)} operations into {args.out} ({result.files} files, "
-        f"version {result.api.config.version}); "
-        f"{diags.count(Level.WARNING)} warnings, {diags.count(Level.INFO)} decisions (see report.json)"
-    )
+    print(_summary(result, args.out, progress.elapsed))
     return 0
+
+
+def _summary(result: BuildResult, out: Path, seconds: float) -> str:
+    """One line: what was generated, what could not be typed and why, where, how long (the rest is in report.json)."""
+    summary = result.summary
+    reasons = ", ".join(f"{count} {code}" for code, count in summary["untyped_reasons"].items())
+    return (
+        f"generated {summary['operations']} operations into {out} in {seconds:.1f} s: "
+        f"{summary['typed']} typed, {summary['untyped']} untyped{f' ({reasons})' if reasons else ''}; "
+        f"{summary['models']} models, {result.files} files, version {result.api.config.version}; "
+        f"{summary['warnings']} warnings, {summary['decisions']} decisions (see report.json)"
+    )
 
 
 if __name__ == "__main__":

@@ -97,4 +97,7 @@ def _escape(match: re.Match[str]) -> str:
 
 def escape_pointer_token(token: str | int) -> str:
     """Escape one JSON pointer reference token (RFC 6901)."""
-    return str(token).replace("~", "~0").replace("/", "~1")
+    text = str(token)
+    if "~" not in text and "/" not in text:  # nearly always: called for every node the passes walk
+        return text
+    return text.replace("~", "~0").replace("/", "~1")

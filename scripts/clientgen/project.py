@@ -19,9 +19,10 @@ import shutil
 import signal
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,9 @@ from clientgen.ingest.bounds import deepest_pointer
 from clientgen.limits import MAX_TOOL_SECONDS
 from clientgen.model import Api, build_api
 from clientgen.normalize import normalize
+from clientgen.progress import Progress
 from clientgen.render import make_environment
+from clientgen.report import build_report
 from clientgen.sanitize import model_view
 
 __all__ = ["BuildResult", "build", "write_tree"]
@@ -54,13 +57,14 @@ class BuildResult:
     diagnostics: Diagnostics
     files: int = 0
     notes: list[str] = field(default_factory=list)
+    summary: dict[str, Any] = field(default_factory=dict)  # report.json's summary
 
 
 def _dump_json(data: Any) -> str:
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def _render_package(api: Api, root: Path) -> None:
+def _render_package(api: Api, root: Path, progress: Progress) -> None:
     env = make_environment()
     package = api.config.import_name
     package_dir = root / "src" / package
@@ -87,10 +91,13 @@ def _render_package(api: Api, root: Path) -> None:
     resource_template = env.get_template("package/resources/resource.py.jinja")
     header = env.get_template("header.jinja").render()
     _write(package_dir / "resources" / "__init__.py", header)
+    rendered, total = 0, len(api.operations)
     for resource in api.all_resources():
         module_file = package_dir / Path(*resource.module.split("."))
         _write(module_file.with_suffix(".py"), resource_template.render(context, resource=resource))
         _write(module_file.parent / "__init__.py", header)
+        rendered += len(resource.operations)
+        progress.stage("render", rendered, total, "operations")
     _write(root / "pyproject.toml", env.get_template("pyproject.toml.jinja").render(context))
     _write(root / "README.md", env.get_template("README.md.jinja").render(context))
     _write(root / "api.md", env.get_template("api.md.jinja").render({**context, "resources": api.all_resources()}))
@@ -110,14 +117,28 @@ def _write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8", newline="\n")
 
 
-def _format(root: Path) -> None:
-    """Ruff removes unused imports, sorts them, and formats: the package reads like hand-written code."""
-    ruff = [sys.executable, "-m", "ruff"]
-    common = ["--isolated", "--no-cache", "--line-length", "120", "--target-version", "py311"]
-    src = str(root / "src")
+def _ruff() -> list[str]:
+    """The ruff binary beside this Python (no interpreter start-up per run), else ``python -m ruff``."""
+    binary = Path(sysconfig.get_path("scripts")) / ("ruff.exe" if sys.platform == "win32" else "ruff")
+    return [str(binary)] if binary.is_file() else [sys.executable, "-m", "ruff"]
+
+
+def _format(paths: list[Path], *, first_party: str) -> None:
+    """Ruff removes unused imports, sorts them, and formats: the package reads like hand-written code.
+
+    Each file is formatted on its own, so the models can be formatted while the rest is still rendered.
+    The package is named first-party: ruff would otherwise guess from the ``__init__.py`` files present
+    at that moment, which depends on how far rendering has got (import order would vary between runs).
+    """
+    ruff = _ruff()
+    common = [
+        "--isolated", "--no-cache", "--line-length", "120", "--target-version", "py311",
+        "--config", f"lint.isort.known-first-party = [{first_party!r}]",
+    ]  # fmt: skip
+    targets = [str(path) for path in paths]
     steps = [
-        [*ruff, "check", *common, "--select", "F401,I", "--fix", "--quiet", "--exit-zero", src],
-        [*ruff, "format", *common, "--quiet", src],
+        [*ruff, "check", *common, "--select", "F401,I", "--fix", "--quiet", "--exit-zero", *targets],
+        [*ruff, "format", *common, "--quiet", *targets],
     ]
     for command in steps:
         result = subprocess.run(  # noqa: S603 - fixed argv
@@ -128,9 +149,45 @@ def _format(root: Path) -> None:
             raise RuntimeError(msg)
 
 
-def _compile_all(root: Path) -> None:
+@contextlib.contextmanager
+def _in_background(work: Callable[[], None]) -> Iterator[None]:
+    """Run ``work`` in a thread (it waits on subprocesses) while the block runs; re-raise what it raised."""
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as error:  # noqa: BLE001 - handed to the main thread, raised there
+            errors.append(error)
+
+    thread = threading.Thread(target=run, name="clientgen-format", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        thread.join()
+    if errors:
+        raise errors[0]
+
+
+def _package_parts(root: Path, *, besides: Path) -> list[Path]:
+    """The files and folders that make up ``root/src`` without ``besides`` (handled already)."""
+    parts: list[Path] = []
+    folders = [root / "src"]
+    while folders:
+        for child in sorted(folders.pop().iterdir()):
+            if besides.is_relative_to(child) and child != besides:
+                folders.append(child)
+            elif child != besides:
+                parts.append(child)
+    return parts
+
+
+def _compile_all(root: Path, progress: Progress) -> None:
     """Every generated module compiles (without running), or nothing is swapped in: the last line of defence."""
-    for path in sorted((root / "src").rglob("*.py")):
+    paths = sorted((root / "src").rglob("*.py"))
+    for number, path in enumerate(paths, 1):
+        progress.stage("compile", number, len(paths), "files")
         try:
             compile(path.read_text(encoding="utf-8"), str(path), "exec", dont_inherit=True)
         except SyntaxError as error:
@@ -142,54 +199,48 @@ def _model_index(index: ModelIndex, package: str) -> dict[str, tuple[str, str]]:
     return {name: (f"{package}.types.{ref.module}", ref.class_name) for name, ref in index.items()}
 
 
-def build(spec: Path, config: GeneratorConfig, root: Path, work: Path, previous: Path | None = None) -> BuildResult:
+def build(  # noqa: PLR0913 - the spec, where to build, the generation to version after, and a progress display
+    spec: Path,
+    config: GeneratorConfig,
+    root: Path,
+    work: Path,
+    previous: Path | None = None,
+    progress: Progress | None = None,
+) -> BuildResult:
     """Generate the whole output tree into ``root`` (an empty folder), versioned after the one in ``previous``."""
+    progress = progress or Progress(enabled=False)
     diags = Diagnostics()
+    progress.stage("ingest", detail=spec.name)
     source = load_source(spec)
     try:
-        normalized = normalize(source, diags)
+        normalized = normalize(
+            source, diags, on_pass=lambda done, total, name: progress.stage("normalize", done, total, name)
+        )
     except SpecError as error:  # the normalizer knows pointers, not files
         raise SpecError(spec, error.message, line=error.line, pointer=error.pointer) from None
     view = model_view(normalized, diags)
     plan = plan_modules(view)
     types_dir = root / "src" / config.import_name / "types"
     header = make_environment().get_template("header.jinja").render().strip()
+    progress.stage("models", detail=f"datamodel-code-generator on {len(plan)} components")
     try:
         index = emit_models(view, plan, types_dir, work, header, base_class=f"{config.import_name}._models.BaseModel")
     except SpecError as error:  # names the generator's input, a temporary file: name the spec instead
         message = f"{error.message} (on the models of the normalized document; please report this with the spec)"
         raise SpecError(spec, message, pointer=error.pointer or "/components/schemas") from None
-    api = build_api(normalized, _model_index(index, config.import_name), config, diags)
-    write_release(api, normalized, previous, root)  # api.json, CHANGELOG.md; sets the package version
-    _render_package(api, root)
-    _write(root / NORMALIZED_FILE, _dump_json(normalized))
-    _write(root / REPORT_FILE, _dump_json(_report(api, diags)))
-    _format(root)
-    _compile_all(root)
-    return BuildResult(api=api, diagnostics=diags, files=sum(1 for path in root.rglob("*") if path.is_file()))
-
-
-def _report(api: Api, diags: Diagnostics) -> dict[str, Any]:
-    operations = [
-        {
-            "operationId": op.operation_id,
-            "method": op.http_method.upper(),
-            "path": op.path,
-            "call": op.call_path,
-            "returns": op.return_annotation,
-            "status": "typed" if op.result is not None and op.result.annotation != "Any" else "untyped",
-        }
-        for op in api.operations
-    ]
-    return {
-        "operations": sorted(operations, key=lambda entry: (entry["path"], entry["method"])),
-        "diagnostics": [item.as_dict() for item in diags.sorted()],
-        "summary": {
-            "operations": len(operations),
-            "warnings": diags.count(Level.WARNING),
-            "decisions": diags.count(Level.INFO),
-        },
-    }
+    with _in_background(lambda: _format([types_dir], first_party=config.import_name)):  # the models are final: format them meanwhile
+        progress.stage("build", detail="resources and operations")
+        api = build_api(normalized, _model_index(index, config.import_name), config, diags)
+        write_release(api, normalized, previous, root)  # api.json, CHANGELOG.md; sets the package version
+        _render_package(api, root, progress)
+        _write(root / NORMALIZED_FILE, _dump_json(normalized))
+        report = build_report(api, normalized, diags, models=len(set(index.values())))
+        _write(root / REPORT_FILE, _dump_json(report))
+        progress.stage("format", detail="ruff")
+        _format(_package_parts(root, besides=types_dir), first_party=config.import_name)
+    _compile_all(root, progress)
+    files = sum(1 for path in root.rglob("*") if path.is_file())
+    return BuildResult(api=api, diagnostics=diags, files=files, summary=report["summary"])
 
 
 def _refuse_warnings(spec: Path, diags: Diagnostics) -> None:
@@ -200,12 +251,19 @@ def _refuse_warnings(spec: Path, diags: Diagnostics) -> None:
 
 
 def write_tree(
-    spec: Path, config_path: Path, out: Path, *, strict: bool = False, previous: Path | None = None
+    spec: Path,
+    config_path: Path,
+    out: Path,
+    *,
+    strict: bool = False,
+    previous: Path | None = None,
+    progress: Progress | None = None,
 ) -> BuildResult:
     """Build into a temporary sibling of ``out`` and swap it in only on success.
 
     The version and changelog follow the generation in ``previous`` (default: what ``out`` holds now).
     """
+    progress = progress or Progress(enabled=False)
     config = load_config(config_path)
     out = out.resolve()
     created = [parent for parent in out.parents if not parent.exists()]  # removed again if the build fails
@@ -213,10 +271,13 @@ def write_tree(
     staging = Path(tempfile.mkdtemp(prefix=".generated-", dir=out.parent))
     try:
         with tempfile.TemporaryDirectory(prefix="clientgen-") as work:
-            result = _bounded_build(spec, config, staging / "tree", Path(work), previous or _previous_generation(out))
+            result = _bounded_build(
+                spec, config, staging / "tree", Path(work), previous or _previous_generation(out), progress
+            )
         if strict:
             _refuse_warnings(spec, result.diagnostics)
         _refuse_foreign_output(out, [Path(spec), Path(config_path), Path.cwd()])
+        progress.stage("swap", detail=str(out))
         try:
             with _signals_held():
                 _swap(staging / "tree", out, staging)
@@ -237,10 +298,12 @@ def _previous_generation(out: Path) -> Path | None:
     return out if (out / REPORT_FILE).is_file() else None
 
 
-def _bounded_build(spec: Path, config: GeneratorConfig, root: Path, work: Path, previous: Path | None) -> BuildResult:
+def _bounded_build(  # noqa: PLR0913 - build()'s arguments, passed through
+    spec: Path, config: GeneratorConfig, root: Path, work: Path, previous: Path | None, progress: Progress
+) -> BuildResult:
     """:func:`build`, with running out of stack or memory reported as one line (the limits should prevent both)."""
     try:
-        return build(spec, config, root, work, previous)
+        return build(spec, config, root, work, previous, progress)
     except RecursionError:
         message = "nested too deeply to process (Python recursion limit) below this point: flatten the spec"
         raise SpecError(spec, message, pointer=_deepest(spec)) from None

@@ -36,8 +36,32 @@ PASSES: tuple[Pass, ...] = (
 )
 
 
-def normalize(document: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
-    doc = copy.deepcopy(document)
-    for run in PASSES:
+def normalize(
+    document: dict[str, Any], diags: Diagnostics, on_pass: Callable[[int, int, str], None] | None = None
+) -> dict[str, Any]:
+    """The normalized copy of ``document``, which is left as it was; ``on_pass(number, of, name)`` before each pass."""
+    doc = _copy_for_passes(document)
+    for number, run in enumerate(PASSES, 1):
+        if on_pass is not None:
+            on_pass(number, len(PASSES), run.__name__)
         doc = run(doc, diags)
+    return doc
+
+
+def _copy_for_passes(document: dict[str, Any]) -> dict[str, Any]:
+    """What the passes may change, copied; paths and component schemas (most of the document) shared.
+
+    The first pass, :func:`inline_refs`, only reads those two and builds every schema and operation anew;
+    no pass changes the literal data (examples, defaults) it carries over.
+    """
+    doc = {
+        key: value if key == "paths" else copy.deepcopy(value) for key, value in document.items() if key != "components"
+    }
+    components = document.get("components")
+    if isinstance(components, dict):
+        doc["components"] = {
+            key: value if key == "schemas" else copy.deepcopy(value) for key, value in components.items()
+        }
+    elif "components" in document:
+        doc["components"] = copy.deepcopy(components)
     return doc

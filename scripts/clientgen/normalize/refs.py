@@ -36,6 +36,11 @@ class _Inliner:
         self.doc = doc
         self.diags = diags
         self.kept: dict[str, Any] = {}  # component key -> inlined schema, for recursive refs
+        # A schema component whose expansion met no recursion expands the same from every place (were it
+        # reachable from a ref on some other stack, that ref and it would form a cycle through itself):
+        # it is expanded once and shared.  Passes never change a schema in place (normalize/schemas.py).
+        self.expanded: dict[str, Any] = {}
+        self.recursions = 0
 
     def inline(self, node: Any, pointer: str, stack: tuple[str, ...], *, in_map: bool = False) -> Any:
         if isinstance(node, list):
@@ -66,13 +71,23 @@ class _Inliner:
                     _DOCUMENT, f"reference cycle through {ref!r} outside components/schemas", pointer=pointer
                 )
             self.kept.setdefault(key, None)
+            self.recursions += 1
             self.diags.add(pointer, "recursive-ref", f"recursive reference to {ref} kept as a component")
             return {"$ref": ref}
-        target = self.inline(_resolve(self.doc, ref, pointer), pointer, (*stack, ref))
+        target = self._expand(ref, pointer, stack)
         siblings = {key: value for key, value in node.items() if key != "$ref"}
         if siblings and isinstance(target, dict):
             # OpenAPI 3.1 allows siblings beside $ref (descriptions); the sibling wins, like an allOf override.
             return {**target, **self.inline(siblings, pointer, stack)}
+        return target
+
+    def _expand(self, ref: str, pointer: str, stack: tuple[str, ...]) -> Any:
+        if ref in self.expanded:
+            return self.expanded[ref]
+        recursions = self.recursions
+        target = self.inline(_resolve(self.doc, ref, pointer), pointer, (*stack, ref))
+        if self.recursions == recursions and ref.startswith("#/components/schemas/"):
+            self.expanded[ref] = target
         return target
 
 

@@ -9,6 +9,10 @@ with ``nullable`` hoisted, it means what it says; the object member keeps the sc
 ``properties`` beside an ``anyOf`` of object schemas means "these properties and one of the
 variants": the properties are merged into each variant (the generator would otherwise write
 multiple inheritance with clashing field types).
+
+A union member that is only ``{nullable: true}`` (``oneOf: [{$ref: Filter}, {nullable: true}]``)
+means null: it is dropped and the union made nullable; without this the member reads as "any
+value" and the whole union as ``Any``.
 """
 
 from __future__ import annotations
@@ -58,7 +62,21 @@ def _distribute(node: dict[str, Any], pointer: str, diags: Diagnostics) -> dict[
     return {key: merged, **outer}
 
 
+def _null_members(node: dict[str, Any], pointer: str, diags: Diagnostics) -> dict[str, Any]:
+    for key in ("anyOf", "oneOf"):
+        members = node.get(key)
+        if not isinstance(members, list) or not any(member == {"nullable": True} for member in members):
+            continue
+        rest = [member for member in members if member != {"nullable": True}]
+        if not rest:
+            continue
+        diags.add(f"{pointer}/{key}", "null-member", "a union member that is only 'nullable: true' read as null")
+        return {**node, key: rest, "nullable": True}
+    return node
+
+
 def _split(node: dict[str, Any], pointer: str, diags: Diagnostics) -> dict[str, Any]:
+    node = _null_members(node, pointer, diags)
     if not isinstance(node.get("properties"), dict):
         return node
     variants = _bare_variants(node)

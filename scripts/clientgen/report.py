@@ -1,0 +1,160 @@
+"""``report.json``: every source operation, how it was generated, and why anything about it is degraded.
+
+Each operation lists its call path, return annotation, a status and ``reasons``: a
+machine-readable ``code``, a sentence and the JSON pointer it is about.  ``untyped`` means
+the method returns ``None`` or ``Any`` because the spec gives nothing to type the response
+with — no success response, no body, no schema, or a schema without a type; the reason says
+which.  ``untyped-by-pipeline`` would mean the pipeline gave up on a schema the spec does
+give: the full-API tests require that none does.  Decisions the normalizer took inside an
+operation that change what the method accepts or returns (defaults dropped, media types
+read differently, names set by ``names.toml``, every warning) are listed too.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from clientgen.diagnostics import Diagnostic, Diagnostics, Level, escape_pointer_token
+from clientgen.normalize.envelopes import is_success_envelope
+from clientgen.normalize.schemas import op_pointer
+
+if TYPE_CHECKING:
+    from clientgen.model import Api, Operation
+
+__all__ = ["UNTYPED_CODES", "Reason", "build_report", "response_reason"]
+
+# The spec gives nothing to type the response with.
+NO_SUCCESS_RESPONSE = "no-success-response"
+NO_RESPONSE_BODY = "no-response-body"
+NO_RESPONSE_SCHEMA = "no-response-schema"
+RESPONSE_SCHEMA_WITHOUT_TYPE = "response-schema-without-type"
+# The pipeline did not use a schema the spec gives: a defect, never expected.
+UNTYPED_BY_PIPELINE = "untyped-by-pipeline"
+UNTYPED_CODES = frozenset(
+    {NO_SUCCESS_RESPONSE, NO_RESPONSE_BODY, NO_RESPONSE_SCHEMA, RESPONSE_SCHEMA_WITHOUT_TYPE, UNTYPED_BY_PIPELINE}
+)
+# Typed, but not as a JSON model.
+RESULT_NULL = "result-null"
+MEDIA_MAPPED = "media-mapped"
+# Normalizer decisions inside an operation that change what its method accepts or returns.
+_DEGRADING_DECISIONS = frozenset({"default-dropped", "names-override", "schemaless-body"})
+_TYPE_KEYWORDS = frozenset(
+    {"type", "$ref", "properties", "items", "anyOf", "oneOf", "allOf", "enum", "additionalProperties"}
+)
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    message: str
+    pointer: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message, "pointer": self.pointer}
+
+
+def _success(op: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """The first 2xx response (the one the method returns) and its status code."""
+    responses = op.get("responses") or {}
+    codes = sorted(str(code) for code in responses if str(code).startswith("2"))
+    if not codes:
+        return None
+    response = responses[codes[0]]
+    return codes[0], response if isinstance(response, dict) else {}
+
+
+def response_reason(op: dict[str, Any], operation: Operation) -> Reason | None:
+    """Why the method's return type is not a model or type read from a response schema, if it is not."""
+    pointer = op_pointer(operation.path, operation.http_method)
+    success = _success(op)
+    if success is None:
+        return Reason(NO_SUCCESS_RESPONSE, "the spec declares no 2xx response", f"{pointer}/responses")
+    code, response = success
+    where = f"{pointer}/responses/{escape_pointer_token(code)}"
+    content = response.get("content") or {}
+    if not content:
+        return Reason(NO_RESPONSE_BODY, f"the spec declares the {code} response without a body", where)
+    if operation.download is not None:
+        media = ", ".join(sorted(content))
+        kind = "str" if operation.download == "text" else "bytes"
+        return Reason(MEDIA_MAPPED, f"{media} response returned as {kind}", f"{where}/content")
+    media_object = content.get("application/json")
+    schema = media_object.get("schema") if isinstance(media_object, dict) else None
+    media_pointer = f"{where}/content/application~1json"
+    if not isinstance(schema, dict):
+        if media_object is None:
+            message = f"no application/json among the {code} response's media types ({', '.join(sorted(content))})"
+            return Reason(UNTYPED_BY_PIPELINE, message, f"{where}/content")
+        return Reason(NO_RESPONSE_SCHEMA, f"the spec gives no schema for the {code} response", media_pointer)
+    if not _TYPE_KEYWORDS & set(schema):
+        message = f"the spec's schema for the {code} response has no type (only {', '.join(sorted(schema)) or '{}'})"
+        return Reason(RESPONSE_SCHEMA_WITHOUT_TYPE, message, f"{media_pointer}/schema")
+    if is_success_envelope(schema) and operation.result is None:
+        message = "the spec declares the envelope's result as always null: the method returns None"
+        return Reason(RESULT_NULL, message, f"{media_pointer}/schema/properties/result")
+    if operation.result is None or operation.result.annotation == "Any":
+        message = f"the {code} response's schema could not be typed; please report this with the spec"
+        return Reason(UNTYPED_BY_PIPELINE, message, f"{media_pointer}/schema")
+    return None
+
+
+def _by_operation(diags: Diagnostics) -> dict[str, list[Diagnostic]]:
+    """Diagnostics grouped by the operation they are inside (``/paths/<path>/<method>``)."""
+    grouped: dict[str, list[Diagnostic]] = {}
+    for item in diags.sorted():
+        if item.level is Level.WARNING or item.code in _DEGRADING_DECISIONS:
+            parts = item.pointer.split("/", 4)
+            if len(parts) >= 4 and parts[1] == "paths":  # "", "paths", path, method
+                grouped.setdefault("/".join(parts[:4]), []).append(item)
+    return grouped
+
+
+def _entry(op: dict[str, Any], operation: Operation, decisions: list[Diagnostic]) -> dict[str, Any]:
+    reason = response_reason(op, operation)
+    reasons = ([reason] if reason is not None else []) + [
+        Reason(item.code, item.message, item.pointer) for item in decisions
+    ]
+    return {
+        "operationId": operation.operation_id,
+        "method": operation.http_method.upper(),
+        "path": operation.path,
+        "call": operation.call_path,
+        "returns": operation.return_annotation,
+        "status": "untyped" if reason is not None and reason.code in UNTYPED_CODES else "typed",
+        "reasons": [item.as_dict() for item in reasons],
+    }
+
+
+def build_report(api: Api, doc: dict[str, Any], diags: Diagnostics, *, models: int) -> dict[str, Any]:
+    """The whole report: operations (sorted by path and method), diagnostics, and a summary of both."""
+    decisions = _by_operation(diags)
+    paths = doc.get("paths") or {}
+    operations = sorted(
+        (
+            _entry(
+                paths[operation.path][operation.http_method],
+                operation,
+                decisions.get(op_pointer(operation.path, operation.http_method), []),
+            )
+            for operation in api.operations
+        ),
+        key=lambda entry: (entry["path"], entry["method"]),
+    )
+    untyped = Counter(
+        entry["reasons"][0]["code"] for entry in operations if entry["status"] == "untyped"
+    )  # the response reason comes first
+    return {
+        "operations": operations,
+        "diagnostics": [item.as_dict() for item in diags.sorted()],
+        "summary": {
+            "operations": len(operations),
+            "typed": len(operations) - sum(untyped.values()),
+            "untyped": sum(untyped.values()),
+            "untyped_reasons": dict(sorted(untyped.items())),
+            "models": models,
+            "warnings": diags.count(Level.WARNING),
+            "decisions": diags.count(Level.INFO),
+        },
+    }
