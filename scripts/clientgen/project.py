@@ -204,6 +204,7 @@ def build(  # noqa: PLR0913 - the spec, where to build, the generation to versio
     config: GeneratorConfig,
     root: Path,
     work: Path,
+    *,
     previous: Path | None = None,
     progress: Progress | None = None,
 ) -> BuildResult:
@@ -224,11 +225,13 @@ def build(  # noqa: PLR0913 - the spec, where to build, the generation to versio
     header = make_environment().get_template("header.jinja").render().strip()
     progress.stage("models", detail=f"datamodel-code-generator on {len(plan)} components")
     try:
-        index = emit_models(view, plan, types_dir, work, header, base_class=f"{config.import_name}._models.BaseModel")
+        base_class = f"{config.import_name}._models.BaseModel"
+        index = emit_models(view, plan, types_dir, work, header, base_class=base_class)
     except SpecError as error:  # names the generator's input, a temporary file: name the spec instead
         message = f"{error.message} (on the models of the normalized document; please report this with the spec)"
         raise SpecError(spec, message, pointer=error.pointer or "/components/schemas") from None
-    with _in_background(lambda: _format([types_dir], first_party=config.import_name)):  # the models are final: format them meanwhile
+    first_party = config.import_name
+    with _in_background(lambda: _format([types_dir], first_party=first_party)):  # the models are final: format now
         progress.stage("build", detail="resources and operations")
         api = build_api(normalized, _model_index(index, config.import_name), config, diags)
         write_release(api, normalized, previous, root)  # api.json, CHANGELOG.md; sets the package version
@@ -237,7 +240,7 @@ def build(  # noqa: PLR0913 - the spec, where to build, the generation to versio
         report = build_report(api, normalized, diags, models=len(set(index.values())))
         _write(root / REPORT_FILE, _dump_json(report))
         progress.stage("format", detail="ruff")
-        _format(_package_parts(root, besides=types_dir), first_party=config.import_name)
+        _format(_package_parts(root, besides=types_dir), first_party=first_party)
     _compile_all(root, progress)
     files = sum(1 for path in root.rglob("*") if path.is_file())
     return BuildResult(api=api, diagnostics=diags, files=files, summary=report["summary"])
@@ -250,7 +253,7 @@ def _refuse_warnings(spec: Path, diags: Diagnostics) -> None:
         raise SpecError(spec, message, pointer=warnings[0].pointer)
 
 
-def write_tree(
+def write_tree(  # noqa: PLR0913 - the spec, config and output, then keyword-only options
     spec: Path,
     config_path: Path,
     out: Path,
@@ -271,9 +274,8 @@ def write_tree(
     staging = Path(tempfile.mkdtemp(prefix=".generated-", dir=out.parent))
     try:
         with tempfile.TemporaryDirectory(prefix="clientgen-") as work:
-            result = _bounded_build(
-                spec, config, staging / "tree", Path(work), previous or _previous_generation(out), progress
-            )
+            previous = previous or _previous_generation(out)
+            result = _bounded_build(spec, config, staging / "tree", Path(work), previous=previous, progress=progress)
         if strict:
             _refuse_warnings(spec, result.diagnostics)
         _refuse_foreign_output(out, [Path(spec), Path(config_path), Path.cwd()])
@@ -299,11 +301,11 @@ def _previous_generation(out: Path) -> Path | None:
 
 
 def _bounded_build(  # noqa: PLR0913 - build()'s arguments, passed through
-    spec: Path, config: GeneratorConfig, root: Path, work: Path, previous: Path | None, progress: Progress
+    spec: Path, config: GeneratorConfig, root: Path, work: Path, *, previous: Path | None, progress: Progress
 ) -> BuildResult:
     """:func:`build`, with running out of stack or memory reported as one line (the limits should prevent both)."""
     try:
-        return build(spec, config, root, work, previous, progress)
+        return build(spec, config, root, work, previous=previous, progress=progress)
     except RecursionError:
         message = "nested too deeply to process (Python recursion limit) below this point: flatten the spec"
         raise SpecError(spec, message, pointer=_deepest(spec)) from None

@@ -255,9 +255,7 @@ class _Run:
     log: Path
 
     @classmethod
-    def start(  # noqa: PLR0913 - one process: its input, where it writes, and the model header and base
-        cls, doc: dict[str, Any], plan: dict[str, str], folder: Path, header: str, base_class: str
-    ) -> _Run:
+    def start(cls, doc: dict[str, Any], plan: dict[str, str], folder: Path, header: str, base_class: str) -> _Run:
         folder.mkdir(parents=True, exist_ok=True)
         source = folder / "models.openapi.json"
         source.write_text(json.dumps(_module_document(doc, plan), sort_keys=True, indent=1), encoding="utf-8")
