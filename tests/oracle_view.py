@@ -15,7 +15,10 @@ so they are mapped here, for the oracle only, and never in the normalizer:
   (which OPC cannot put in a union) are dropped; an enum without ``type`` gets the type of its
   values (OPC skips a parameter without one);
 * a component is not itself nullable (its uses are): OPC names the nested classes of a nullable
-  component twice and drops it.
+  component twice and drops it;
+* component keys get a ``Schema`` suffix: OPC names an inline enum or free-form object after its
+  parent and property (``Rule`` + ``action`` = ``RuleAction``), which can be the name of another
+  component of ours (our ``RuleAction`` is a different enum) — OPC then drops both.
 """
 
 from __future__ import annotations
@@ -34,6 +37,20 @@ _REQUEST_MEDIA = ("application/json", "multipart/form-data", "application/x-www-
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 _NAMEABLE = re.compile(r"[A-Za-z0-9]")
 _JSON_TYPE = {bool: "boolean", int: "integer", float: "number", str: "string"}
+_COMPONENT_REF = "#/components/schemas/"
+_COMPONENT_SUFFIX = "Schema"
+
+
+def _suffixed_refs(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_suffixed_refs(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    rebuilt = {key: _suffixed_refs(value) for key, value in node.items()}
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith(_COMPONENT_REF):
+        rebuilt["$ref"] = ref + _COMPONENT_SUFFIX
+    return rebuilt
 
 
 def _readable(media: str, *, request: bool) -> bool:
@@ -128,5 +145,5 @@ def oracle_view(document: dict[str, Any]) -> dict[str, Any]:
         for schema in schemas.values():
             if isinstance(schema, dict):
                 schema.pop("nullable", None)
-        components["schemas"] = schemas
-    return doc
+        components["schemas"] = {name + _COMPONENT_SUFFIX: schema for name, schema in schemas.items()}
+    return _suffixed_refs(doc)

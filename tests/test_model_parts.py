@@ -46,7 +46,7 @@ def _emit(tmp_path: Path, name: str) -> tuple[dict[str, bytes], models.ModelInde
     doc, plan = _document()
     (tmp_path / name / "work").mkdir(parents=True)
     types_dir = tmp_path / name / "types"
-    index = models.emit_models(doc, plan, types_dir, tmp_path / name / "work", HEADER)
+    index = models.emit_models(doc, plan, types_dir, tmp_path / name / "work", HEADER, base_class="pydantic.BaseModel")
     return _files(types_dir), index
 
 

@@ -121,8 +121,9 @@ def _summary(result: BuildResult, out: Path, seconds: float) -> str:
     return (
         f"generated {summary['operations']} operations into {out} in {seconds:.1f} s: "
         f"{summary['typed']} typed, {summary['untyped']} untyped{f' ({reasons})' if reasons else ''}; "
-        f"{summary['models']} models, {result.files} files, version {result.api.config.version}; "
-        f"{summary['warnings']} warnings, {summary['decisions']} decisions (see report.json)"
+        f"{summary['models']} models, {result.files} files; "
+        f"{summary['warnings']} warnings, {summary['decisions']} decisions (see report.json); "
+        f"package version {result.api.config.version}"
     )
 
 
