@@ -96,7 +96,9 @@ def case(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
     """(OpenAPI document, an example body of its one model)."""
     model, values = draw(object_schema())
     component = draw(names)
-    ref = {"$ref": "#/components/schemas/" + component.replace("~", "~0").replace("/", "~1")}
+    # A $ref is a URI fragment (RFC 6901 section 6): a literal "%" in the key is written "%25".
+    token = component.replace("~", "~0").replace("/", "~1").replace("%", "%25")
+    ref = {"$ref": "#/components/schemas/" + token}
     noun = draw(st.text(PATH_ALPHABET, min_size=1, max_size=8))
     path_name = draw(st.text(PATH_ALPHABET, min_size=1, max_size=8))
     query = draw(names.filter(bool))
