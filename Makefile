@@ -15,7 +15,7 @@ DIST ?= dist
 CLOUDFLARE_CORPUS ?= $(abspath ../shared)
 export CLOUDFLARE_CORPUS
 
-.PHONY: generate test check snapshot changelog bench bench-call bench-churn clean dist publish
+.PHONY: generate test check snapshot changelog bench bench-call bench-import bench-churn clean dist publish
 
 $(STAMP): requirements.lock
 	$(PYTHON) -c 'import sys; sys.exit("Python >= 3.11 is required") if sys.version_info < (3, 11) else None'
@@ -63,6 +63,10 @@ bench: $(STAMP)
 ## bench-call: per-call cost of the seed operation: ours vs raw httpx vs the official SDK (own venv: .bench-venv/)
 bench-call: $(STAMP)
 	$(BIN)/python benchmarks/bench_call.py
+
+## bench-import: start-up (import + Client + one resource) and mypy time of the full-API package vs the floor and the official SDK
+bench-import: $(STAMP)
+	$(BIN)/python benchmarks/bench_import.py
 
 ## bench-churn: files touched and names moved between consecutive Cloudflare versions, ours vs openapi-python-client
 bench-churn: $(STAMP)
