@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from clientgen.project import write_tree
+from envelopes import success_envelope
 from live_server import FormPart, LiveServer, Reply, json_reply
 
 TOKEN = "test-token"  # noqa: S105 - a dummy credential for a local server
@@ -32,16 +33,7 @@ PAYLOAD = bytes(range(256)) + b"\r\n--not-a-boundary\r\n\r\n" + bytes(range(255,
 
 
 def _operation(operation_id: str, body: dict[str, Any] | None) -> dict[str, Any]:
-    envelope = {
-        "type": "object",
-        "required": ["success", "errors", "messages", "result"],
-        "properties": {
-            "success": {"type": "boolean", "enum": [True]},
-            "errors": {"type": "array", "items": {"type": "object", "properties": {"code": {"type": "integer"}}}},
-            "messages": {"type": "array", "items": {"type": "object", "properties": {"code": {"type": "integer"}}}},
-            "result": {"type": "object", "properties": {"id": {"type": "string"}}},
-        },
-    }
+    envelope = success_envelope({"type": "object", "properties": {"id": {"type": "string"}}})
     op: dict[str, Any] = {
         "operationId": operation_id,
         "parameters": [ACCOUNT],

@@ -21,6 +21,7 @@ from clientgen.changelog.version import bump, choose_version
 from clientgen.config import GeneratorConfig
 from clientgen.names import PythonIdentifier
 from clientgen.project import write_tree
+from envelopes import success_envelope
 
 CONFIG = GeneratorConfig(
     distribution="widgets",
@@ -37,16 +38,7 @@ CREATE = "client.widgets.create"
 
 
 def _envelope(result: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "required": ["success", "errors", "messages", "result"],
-        "properties": {
-            "success": {"type": "boolean", "enum": [True]},
-            "errors": {"type": "array", "items": {"type": "object", "properties": {"code": {"type": "integer"}}}},
-            "messages": {"type": "array", "items": {"type": "object", "properties": {"code": {"type": "integer"}}}},
-            "result": result,
-        },
-    }
+    return success_envelope(result)
 
 
 def _ok(result: dict[str, Any]) -> dict[str, Any]:

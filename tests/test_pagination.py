@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from clientgen.project import write_tree
+from envelopes import success_envelope
 from live_server import LiveServer, RecordedRequest, Reply, json_reply
 
 TOKEN = "test-token"  # noqa: S105 - a dummy credential for a local server
@@ -35,17 +36,7 @@ INFO = {
 
 
 def _list_operation(operation_id: str, query: list[str]) -> dict[str, Any]:
-    envelope = {
-        "type": "object",
-        "required": ["success", "errors", "messages", "result"],
-        "properties": {
-            "success": {"type": "boolean", "enum": [True]},
-            "errors": {"type": "array", "items": {"type": "object", "properties": {"code": {"type": "integer"}}}},
-            "messages": {"type": "array", "items": {"type": "object", "properties": {"code": {"type": "integer"}}}},
-            "result": {"type": "array", "items": ITEM},
-            "result_info": INFO,
-        },
-    }
+    envelope = success_envelope({"type": "array", "items": ITEM}, result_info=INFO)
     return {
         "operationId": operation_id,
         "parameters": [
