@@ -31,10 +31,12 @@ from clientgen.config import GeneratorConfig, load_config
 from clientgen.diagnostics import Diagnostics, Level, SpecError
 from clientgen.examples import PER_CALL_OPTIONS, example_arguments, first_call_example, paginated_example
 from clientgen.generators.models import ModelIndex, emit_models, plan_modules
+from clientgen.generators.reexports import plan_reexports, write_reexports
 from clientgen.ingest import load_source
 from clientgen.ingest.bounds import deepest_pointer
 from clientgen.limits import MAX_TOOL_SECONDS
 from clientgen.model import Api, build_api
+from clientgen.name_memory import NAMES_FILE, NameMemory, Remembered, names_json, read_names
 from clientgen.normalize import normalize
 from clientgen.render import make_environment
 from clientgen.sanitize import model_view
@@ -142,16 +144,29 @@ def _model_index(index: ModelIndex, package: str) -> dict[str, tuple[str, str]]:
     return {name: (f"{package}.types.{ref.module}", ref.class_name) for name, ref in index.items()}
 
 
+def _named_models(
+    index: ModelIndex, keys: dict[str, str], aliases: dict[str, tuple[str, ...]]
+) -> dict[str, Remembered]:
+    """Content key -> where its class is: what the next generation keeps (``names.json``)."""
+    return {
+        keys[name]: Remembered(ref.class_name, ref.module, aliases.get(name, ()), component=name)
+        for name, ref in index.items()
+        if name in keys
+    }
+
+
 def build(spec: Path, config: GeneratorConfig, root: Path, work: Path, previous: Path | None = None) -> BuildResult:
     """Generate the whole output tree into ``root`` (an empty folder), versioned after the one in ``previous``."""
     diags = Diagnostics()
     source = load_source(spec)
+    memory = NameMemory(previous=read_names(previous))  # models keep the names they had in ``previous``
     try:
-        normalized = normalize(source, diags)
+        normalized = normalize(source, diags, memory)
     except SpecError as error:  # the normalizer knows pointers, not files
         raise SpecError(spec, error.message, line=error.line, pointer=error.pointer) from None
     view = model_view(normalized, diags)
-    plan = plan_modules(view)
+    remembered = memory.by_component()
+    plan = plan_modules(view, {name: entry.module for name, entry in remembered.items()})
     types_dir = root / "src" / config.import_name / "types"
     header = make_environment().get_template("header.jinja").render().strip()
     try:
@@ -159,6 +174,9 @@ def build(spec: Path, config: GeneratorConfig, root: Path, work: Path, previous:
     except SpecError as error:  # names the generator's input, a temporary file: name the spec instead
         message = f"{error.message} (on the models of the normalized document; please report this with the spec)"
         raise SpecError(spec, message, pointer=error.pointer or "/components/schemas") from None
+    aliases = plan_reexports(index, remembered)
+    write_reexports(types_dir, index, aliases, header)
+    _write(root / NAMES_FILE, names_json(_named_models(index, memory.keys, aliases)))
     api = build_api(normalized, _model_index(index, config.import_name), config, diags)
     write_release(api, normalized, previous, root)  # api.json, CHANGELOG.md; sets the package version
     _render_package(api, root)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from clientgen.diagnostics import Diagnostics
+from clientgen.name_memory import NameMemory
 from clientgen.normalize.allof import flatten_all_of
 from clientgen.normalize.constraints import repair_constraints
 from clientgen.normalize.envelopes import reduce_error_envelopes, shape_failure_envelopes
@@ -32,12 +33,12 @@ PASSES: tuple[Pass, ...] = (
     repair_constraints,
     shape_failure_envelopes,
     split_property_unions,
-    hoist_objects,
 )
 
 
-def normalize(document: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
+def normalize(document: dict[str, Any], diags: Diagnostics, memory: NameMemory | None = None) -> dict[str, Any]:
+    """The passes, then hoisting and naming (after the previous generation's names in ``memory``, if given)."""
     doc = copy.deepcopy(document)
     for run in PASSES:
         doc = run(doc, diags)
-    return doc
+    return hoist_objects(doc, diags, memory)

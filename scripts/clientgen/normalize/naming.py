@@ -23,6 +23,7 @@ name longer than the limit keeps its first and last words, not a hash.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -172,8 +173,13 @@ def role_hint(label: str) -> Hint | None:
     return None if role is None else Hint("root", candidates=(tuple(split_words(role)),), kind="role")
 
 
-def assign_names(hints: dict[str, list[Hint]], *, diags: Diagnostics) -> dict[str, str]:
+def assign_names(
+    hints: dict[str, list[Hint]], *, diags: Diagnostics, remembered: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """Content key -> class name, deterministic for any input order.
+
+    ``remembered`` (content key -> the previous generation's name) goes first: a content that
+    existed keeps its name, and the contests below only hand out the names left.
 
     First every schema's candidates, parents before children, each part named from its
     parent's *preferred* words, which no other schema can change.  Then the contests, best
@@ -197,16 +203,32 @@ def assign_names(hints: dict[str, list[Hint]], *, diags: Diagnostics) -> dict[st
         for _, key, key_options in ready:
             options[key], preferred[key] = key_options, (key_options[0][2],)
             pending.discard(key)
-    names: dict[str, str] = {}
-    used = set(RESERVED)
+    names = _kept_names(remembered or {}, options)
+    used = set(RESERVED) | {name.lower() for name in names.values()}
     hashed = 0
-    for _, key in sorted((_quality(options[key], hints[key], key), key) for key in options):
+    for _, key in sorted((_quality(options[key], hints[key], key), key) for key in options if key not in names):
         names[key], _, suffixed = _first_free(options[key], used, key)
         hashed += suffixed
         used.add(names[key].lower())
     if hashed:
         diags.add("/components/schemas", "names", f"{hashed} schema names needed a content-hash suffix")
     return names
+
+
+def _kept_names(remembered: Mapping[str, str], options: Mapping[str, object]) -> dict[str, str]:
+    """The remembered names of the contents still here, in content-key order; an unusable or taken one is not kept."""
+    kept: dict[str, str] = {}
+    taken = set(RESERVED)
+    for key in sorted(remembered.keys() & options.keys()):
+        name = remembered[key]
+        try:
+            usable = str(ClassName(name)) == name and "_" not in name and len(name) <= MAX_NAME_CHARS
+        except ValueError:
+            usable = False
+        if usable and name.lower() not in taken:
+            kept[key] = name
+            taken.add(name.lower())
+    return kept
 
 
 def _quality(options: list[tuple[int, int, Words]], key_hints: list[Hint], key: str) -> tuple[Any, ...]:
