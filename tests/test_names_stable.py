@@ -411,3 +411,17 @@ def test_names_json_round_trips_and_refuses_what_clientgen_did_not_write(tmp_pat
         assert "\n" not in str(raised.value)
     (tmp_path / NAMES_FILE).write_text('{"format": 0, "models": {}}', encoding="utf-8")
     assert read_names(tmp_path) == {}  # another format: names afresh
+
+
+def test_the_same_document_after_its_own_names_reports_the_same_decisions() -> None:
+    spec = mini_spec()
+    operation = spec["paths"]["/accounts/{account_id}/trees"]["get"]
+    for status, field in (("400", "a"), ("404", "b"), ("500", "c")):  # three error bodies, two names to go round
+        error = {"type": "object", "properties": {field: {"type": "string"}}}
+        operation["responses"][status] = {"description": "no", "content": {"application/json": {"schema": error}}}
+    first, again = Diagnostics(), Diagnostics()
+    doc = normalize(spec, first, memory := NameMemory())
+    previous = {key: Remembered(name, "trees") for name, key in memory.keys.items()}
+    assert text(normalize(spec, again, NameMemory(previous=previous))) == text(doc)
+    assert [item.as_dict() for item in again.sorted()] == [item.as_dict() for item in first.sorted()]
+    assert any("content-hash suffix" in item.message for item in first.sorted())

@@ -19,6 +19,10 @@ parts are named from their parent's preferred words.  When different schemas wan
 the better candidate wins, then the one more operations use, then the content key; the
 others take their next, more qualified candidate, or their own content hash as a suffix.  A
 name longer than the limit keeps its first and last words, not a hash.
+
+After a previous generation (:mod:`clientgen.name_memory`), every content it named keeps its
+name, handed out before any contest; only new contents take part in the contests, for the
+names left.
 """
 
 from __future__ import annotations
@@ -205,11 +209,11 @@ def assign_names(
             pending.discard(key)
     names = _kept_names(remembered or {}, options)
     used = set(RESERVED) | {name.lower() for name in names.values()}
-    hashed = 0
     for _, key in sorted((_quality(options[key], hints[key], key), key) for key in options if key not in names):
-        names[key], _, suffixed = _first_free(options[key], used, key)
-        hashed += suffixed
+        names[key], _, _ = _first_free(options[key], used, key)
         used.add(names[key].lower())
+    # counted over kept names too: the same document after its own generation reports the same
+    hashed = sum(_hash_suffixed(name, key) for key, name in names.items())
     if hashed:
         diags.add("/components/schemas", "names", f"{hashed} schema names needed a content-hash suffix")
     return names
@@ -298,6 +302,12 @@ def _fit(words: Words) -> Words:
             break
         tail = (word, *tail)
     return (*head, *tail)
+
+
+def _hash_suffixed(name: str, key: str) -> bool:
+    """Whether ``name`` ends in its content key's prefix: a name :func:`_first_free` found no word for."""
+    digits = "".join(character for character in key if character.isalnum()).lower()
+    return any(name.lower().endswith(digits[:size]) for size in range(_HASH_CHARS, len(digits) + 1))
 
 
 def _first_free(options: list[tuple[int, int, Words]], used: set[str], key: str) -> tuple[str, Words, bool]:
