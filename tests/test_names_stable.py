@@ -425,3 +425,19 @@ def test_the_same_document_after_its_own_names_reports_the_same_decisions() -> N
     assert text(normalize(spec, again, NameMemory(previous=previous))) == text(doc)
     assert [item.as_dict() for item in again.sorted()] == [item.as_dict() for item in first.sorted()]
     assert any("content-hash suffix" in item.message for item in first.sorted())
+
+
+def test_a_moved_model_its_old_module_still_uses_is_imported_once(tmp_path: Path) -> None:
+    first = tmp_path / "first"
+    generate(mini_spec(), first, tmp_path)
+    spec = mini_spec()  # the owner of a widget (same content as the create body) is now a gadget's part too
+    gadget = {"type": "object", "properties": {"part": _ref("abc_", "widget_create"), "size": {"type": "integer"}}}
+    spec["paths"]["/accounts/{account_id}/gadgets"] = {
+        "get": {"operationId": "gadgets-get", "parameters": [_account()], "responses": _ok(gadget)}
+    }
+    after = generate(spec, tmp_path / "second", tmp_path, previous=first)
+    widgets = after["src/cloudflare_client/types/widgets.py"].decode()
+    assert "owner: WidgetCreateParams | None" in widgets  # used here, defined in shared
+    assert re.findall(r"^from .*\bWidgetCreateParams\b.*$", widgets, re.MULTILINE) == [
+        "from .shared import WidgetCreateParams as WidgetCreateParams"
+    ]

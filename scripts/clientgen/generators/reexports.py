@@ -10,6 +10,7 @@ old modules from one generation to the next.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from clientgen.generators.models import SHARED_MODULE, ModelIndex
@@ -19,6 +20,7 @@ from clientgen.render import make_environment
 __all__ = ["plan_reexports", "write_reexports"]
 
 _FUTURE = "from __future__ import annotations\n"
+_PLAIN_IMPORT = re.compile(r"^from \.(\w+) import ([\w, ]+)\n", re.MULTILINE)  # one line, no ``as``
 
 
 def plan_reexports(index: ModelIndex, remembered: dict[str, Remembered]) -> dict[str, tuple[str, ...]]:
@@ -48,5 +50,17 @@ def write_reexports(types_dir: Path, index: ModelIndex, aliases: dict[str, tuple
         block = template.render(reexports=sorted(reexports))
         path = types_dir / f"{module}.py"
         text = path.read_text(encoding="utf-8") if path.is_file() else f"{header}\n\n{_FUTURE}"
+        text = _without_plain_imports(text, set(reexports))
         at = text.index(_FUTURE) + len(_FUTURE) if _FUTURE in text else len(text)
         path.write_text(f"{text[:at]}\n{block}{text[at:]}", encoding="utf-8", newline="\n")
+
+
+def _without_plain_imports(text: str, reexports: set[tuple[str, str]]) -> str:
+    """The generator's own ``from .shared import A, X`` without ``X``: the re-export imports it once."""
+
+    def drop(match: re.Match[str]) -> str:
+        names = [name.strip() for name in match[2].split(",")]
+        kept = [name for name in names if (match[1], name) not in reexports]
+        return f"from .{match[1]} import {', '.join(kept)}\n" if kept else ""
+
+    return _PLAIN_IMPORT.sub(drop, text)
