@@ -297,11 +297,12 @@ def test_a_kept_content_keeps_its_name_against_a_stronger_new_competitor() -> No
     without = normalized(competing_spec())
     assert named(without, "owner") != ["Widget"]  # by the rule alone, the content more operations return wins
     assert named(without, "color") == ["Widget"]
-    memory = remembered(mini_spec())
-    after = normalize(competing_spec(), Diagnostics(), memory)
+    memory, diags = remembered(mini_spec()), Diagnostics()
+    after = normalize(competing_spec(), diags, memory)
     assert named(after, "owner") == ["Widget"]
     assert named(after, "color") != ["Widget"]
     assert named(after, "color")[0].startswith("Widget")
+    assert not [item for item in diags.sorted() if item.code == "names-kept"]  # a use still proposes Widget
     first = components(normalized(mini_spec()))
     assert {name: schema for name, schema in components(after).items() if name in first} == first
 
@@ -441,3 +442,25 @@ def test_a_moved_model_its_old_module_still_uses_is_imported_once(tmp_path: Path
     assert re.findall(r"^from .*\bWidgetCreateParams\b.*$", widgets, re.MULTILINE) == [
         "from .shared import WidgetCreateParams as WidgetCreateParams"
     ]
+
+
+def test_a_kept_name_no_use_proposes_any_more_is_kept_and_reported() -> None:
+    spec = mini_spec()  # the widget content is now returned only by gizmos; the widget routes return another
+    other = {"type": "object", "properties": {"id": {"type": "string"}, "color": {"type": "string"}}}
+    for operation in spec["paths"]["/accounts/{account_id}/widgets/{widget_id}"].values():
+        operation["responses"] = _ok(other)
+    spec["paths"]["/accounts/{account_id}/widgets"]["post"]["responses"] = _ok(other)
+    spec["paths"]["/accounts/{account_id}/gizmos"] = {
+        "get": {"operationId": "gizmos-get", "parameters": [_account()], "responses": _ok(_ref("abc_", "widget"))}
+    }
+    assert named(normalized(spec), "owner") == ["Gizmo"]
+    diags = Diagnostics()
+    after = normalize(spec, diags, memory := remembered(mini_spec()))
+    assert named(after, "owner") == ["Widget"]  # stability first: the name changes with the content
+    assert named(after, "color") != ["Widget"]
+    expected = "1 schema names kept from the previous generation that no use proposes now: Widget (now: Gizmo)"
+    assert [item.message for item in diags.sorted() if item.code == "names-kept"] == [expected]
+    again = Diagnostics()  # after its own generation: the same names, the same report
+    previous = {key: Remembered(name, "widgets") for name, key in memory.keys.items()}
+    assert text(normalize(spec, again, NameMemory(previous=previous))) == text(after)
+    assert [item.as_dict() for item in again.sorted()] == [item.as_dict() for item in diags.sorted()]

@@ -51,6 +51,7 @@ RESERVED = frozenset(name.lower() for name in (
     "SyncAPIClient", "AsyncAPIClient", "RawResponse", "AsyncRawResponse", "Stream", "Page", "Paginator",
 ))
 # fmt: on
+_EXAMPLES = 5  # dated names listed in the report
 _HASH_CHARS = 6  # content-hash suffix of the last resort: 16.7 million values per contested name
 _TAIL_WORDS = 3  # a shortened name keeps at least its last words: what the thing is
 _PRIORITY = {"role": 0, "result": 1, "body": 2, "response": 3, "parameter": 3, "nested": 4, "component": 0}
@@ -207,15 +208,41 @@ def assign_names(
         for _, key, key_options in ready:
             options[key], preferred[key] = key_options, (key_options[0][2],)
             pending.discard(key)
-    names = _kept_names(remembered or {}, options)
+    kept = _kept_names(remembered or {}, options)
+    names = _contests(options, hints, kept)
+    # judged from the document and the name only, kept or not: the same document after its own generation
+    # reports the same
+    unproposed = {key: name for key, name in names.items() if not _proposed(name, options[key])}
+    hashed = sum(_hash_suffixed(name, key) for key, name in unproposed.items())
+    if hashed:
+        diags.add("/components/schemas", "names", f"{hashed} schema names needed a content-hash suffix")
+    dated = {key: name for key, name in unproposed.items() if key in kept and not _hash_suffixed(name, key)}
+    _report_dated(dated, options, diags)
+    return names
+
+
+def _proposed(name: str, options: list[tuple[int, int, Words]]) -> bool:
+    return any(str(ClassName.from_words(list(words))).lower() == name.lower() for _, _, words in options)
+
+
+def _report_dated(dated: dict[str, str], options: dict[str, list[tuple[int, int, Words]]], diags: Diagnostics) -> None:
+    """Kept names that no use of their content proposes any more (the uses changed): a reviewer may rename them."""
+    if dated:
+        listed = sorted((name, str(ClassName.from_words(list(options[key][0][2])))) for key, name in dated.items())
+        examples = ", ".join(f"{name} (now: {now})" for name, now in listed[:_EXAMPLES])
+        message = f"{len(dated)} schema names kept from the previous generation that no use proposes now: {examples}"
+        diags.add("/components/schemas", "names-kept", message + (", ..." if len(dated) > _EXAMPLES else ""))
+
+
+def _contests(
+    options: dict[str, list[tuple[int, int, Words]]], hints: dict[str, list[Hint]], kept: dict[str, str]
+) -> dict[str, str]:
+    """The ``kept`` names, then every other schema's first free candidate, best quality first."""
+    names = dict(kept)  # taken before any contest
     used = set(RESERVED) | {name.lower() for name in names.values()}
     for _, key in sorted((_quality(options[key], hints[key], key), key) for key in options if key not in names):
         names[key], _, _ = _first_free(options[key], used, key)
         used.add(names[key].lower())
-    # counted over kept names too: the same document after its own generation reports the same
-    hashed = sum(_hash_suffixed(name, key) for key, name in names.items())
-    if hashed:
-        diags.add("/components/schemas", "names", f"{hashed} schema names needed a content-hash suffix")
     return names
 
 
