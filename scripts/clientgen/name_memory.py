@@ -25,6 +25,7 @@ has, so regenerating changes no byte.
 from __future__ import annotations
 
 import json
+import keyword
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,8 +37,9 @@ __all__ = ["NAMES_FILE", "NameMemory", "Remembered", "names_json", "read_names"]
 
 NAMES_FILE = "names.json"
 NAMES_FORMAT = 1
-_MODULE = re.compile(r"[a-z][a-z0-9_]{0,59}")
-_CLASS = re.compile(r"[A-Z][A-Za-z0-9]{0,59}")
+_MODULE = re.compile(r"[a-z_][a-z0-9_]{0,59}")  # the generator's own modules start with "_" (``_internal``)
+_CLASS = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}")  # as the model generator wrote it
+_COMPONENT = re.compile(r"[A-Z][A-Za-z0-9]{0,59}")  # as naming made it (ClassName: no underscore)
 _KEY = re.compile(r"[A-Za-z0-9-]{1,200}")
 
 
@@ -115,13 +117,17 @@ def _entry(entry: Any) -> Remembered | None:
         return None
     class_name, module, aliases = entry.get("class"), entry.get("module"), entry.get("aliases", [])
     component = entry.get("component", class_name)
-    if not all(isinstance(name, str) and _CLASS.fullmatch(name) for name in (class_name, component)):
+    if not isinstance(class_name, str) or not _CLASS.fullmatch(class_name) or keyword.iskeyword(class_name):
         return None
-    if not isinstance(module, str) or not _MODULE.fullmatch(module):
+    if not isinstance(component, str) or not _COMPONENT.fullmatch(component) or keyword.iskeyword(component):
         return None
-    if not isinstance(aliases, list) or not all(isinstance(a, str) and _MODULE.fullmatch(a) for a in aliases):
+    if not isinstance(aliases, list) or not all(_is_module(name) for name in [module, *aliases]):
         return None
-    return Remembered(str(class_name), module, tuple(sorted(set(aliases))), str(component))
+    return Remembered(class_name, str(module), tuple(sorted(set(aliases))), component)
+
+
+def _is_module(name: Any) -> bool:
+    return isinstance(name, str) and bool(_MODULE.fullmatch(name)) and not keyword.iskeyword(name)
 
 
 def names_json(models: dict[str, Remembered]) -> str:
