@@ -1,10 +1,13 @@
 """Review-diff benchmark: how many generated files one real spec change touches, and which names move.
 
-    python benchmarks/bench_churn.py [--baseline] [--cache DIR] [--trees DIR] [corpus]
+    python benchmarks/bench_churn.py [--baseline] [--cache DIR] [--trees DIR] [--no-memory] [--series N] [corpus]
 
 For each consecutive pair of Cloudflare versions (``openapi-2023-08-31`` -> ``openapi-2023-12-29``
-and the 12 days of ``daily-2024-06/``) both versions are generated (cached per version, keyed by
-the spec's and the generator's content) and compared:
+and the 12 days of ``daily-2024-06/``) both versions are generated and compared.  Each version is
+generated after the one before it (``--previous``: the user's loop, ``make generate`` over the last
+generated tree, which brings its version, changelog and model names); ``--no-memory`` generates
+each on its own.  Trees are cached, keyed by the spec's and the generator's content and the
+previous tree's key.
 
 * **operations changed**: by operationId, added, removed, or with different content.  Content is
   the operation in ``openapi.normalized.json`` (path, method, parameters, bodies, responses,
@@ -45,6 +48,9 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 REF_PREFIX = "#/components/schemas/"
 INDEX_FILES = frozenset({"api.md", "report.json", "openapi.normalized.json", "README.md"})
+# What every release touches when generated after the previous one: the version and the changelog.
+RELEASE_FILES = frozenset({"api.json", "CHANGELOG.md", "names.json", "pyproject.toml"})
+_REEXPORT = re.compile(r"^from \.\w+ import (\w+) as \1$", re.MULTILINE)
 _CLASS = re.compile(r"^class (\w+)\(", re.MULTILINE)
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -88,15 +94,31 @@ def _spec_key(spec: Path) -> str:
     return hashlib.sha256(spec.read_bytes()).hexdigest()[:12]
 
 
-def generate_ours(spec: Path, cache: Path, key: str) -> Path:
-    out = cache / f"ours-{version_name(spec)}-{_spec_key(spec)}-{key}"
+def generate_ours(spec: Path, cache: Path, key: str, previous: Path | None = None) -> Path:
+    """Our tree for ``spec``, generated after ``previous`` (the user's loop: ``make generate`` over the last tree).
+
+    A tree generated after another depends on the whole chain before it: the cache key holds the previous one's.
+    """
+    chain = _digest(f"{_spec_key(spec)} {key} {previous.name if previous else ''}")[:12]
+    out = cache / f"ours-{version_name(spec)}-{chain}"
     if not (out / "report.json").is_file():
         env = {**os.environ, "PYTHONPATH": str(ROOT / "scripts")}
         command = [sys.executable, "-m", "clientgen", "generate", "--spec", str(spec), "--out", str(out),
                    "--config", str(ROOT / "spec" / "config.toml")]  # fmt: skip
-        print(f"  generating {spec.name} (ours)", file=sys.stderr, flush=True)
+        if previous is not None:
+            command += ["--previous", str(previous)]
+        print(f"  generating {spec.name} (ours{', after ' + previous.name if previous else ''})", file=sys.stderr,
+              flush=True)  # fmt: skip
         subprocess.run(command, env=env, check=True, capture_output=True)
     return out
+
+
+def generate_series(specs: list[Path], cache: Path, key: str, *, memory: bool) -> list[Path]:
+    """Every version of a series, each after the one before it (``memory``) or each on its own."""
+    trees: list[Path] = []
+    for spec in specs:
+        trees.append(generate_ours(spec, cache, key, trees[-1] if memory and trees else None))
+    return trees
 
 
 def generate_opc(spec: Path, cache: Path) -> Path:
@@ -122,6 +144,7 @@ class Version:
     operations: dict[str, str]  # operationId -> deep content hash
     calls: dict[str, str]  # operationId -> call path
     classes: dict[str, set[tuple[str, str]]] = field(default_factory=dict)  # content hash -> {(module, class)}
+    importable: set[tuple[str, str]] = field(default_factory=set)  # (module, class) defined or re-exported there
 
 
 def _schema_hashes(schemas: dict[str, Any]) -> dict[str, str]:
@@ -166,15 +189,19 @@ def _resolve_refs(node: Any, hashes: dict[str, str]) -> Any:
     return {key: _resolve_refs(value, hashes) for key, value in node.items()}
 
 
-def _classes(tree: Path, names: set[str]) -> dict[str, tuple[str, str]]:
-    """Component name -> (module, class) where the class is defined under ``types/``."""
+def _classes(tree: Path, names: set[str]) -> tuple[dict[str, tuple[str, str]], set[tuple[str, str]]]:
+    """Component name -> (module, class) where the class is defined under ``types/``; every importable pair."""
     found: dict[str, tuple[str, str]] = {}
+    importable: set[tuple[str, str]] = set()
     for module in sorted(tree.glob("src/*/types/**/*.py")):
-        relative = module.relative_to(next(tree.glob("src/*/types"))).with_suffix("")
-        for class_name in _CLASS.findall(module.read_text(encoding="utf-8")):
+        relative = ".".join(module.relative_to(next(tree.glob("src/*/types"))).with_suffix("").parts)
+        text = module.read_text(encoding="utf-8")
+        for class_name in _CLASS.findall(text):
+            importable.add((relative, class_name))
             if class_name in names:
-                found.setdefault(class_name, (".".join(relative.parts), class_name))
-    return found
+                found.setdefault(class_name, (relative, class_name))
+        importable.update((relative, class_name) for class_name in _REEXPORT.findall(text))
+    return found, importable
 
 
 def read_version(tree: Path) -> Version:
@@ -191,8 +218,9 @@ def read_version(tree: Path) -> Version:
                 content = {"path": path, "method": method, "operation": _resolve_refs(op, hashes)}
                 operations[op_id] = _digest(_canonical(content))
     calls = {str(entry.get("operationId")): str(entry.get("call")) for entry in report.get("operations", [])}
-    version = Version(schema_hash=hashes, operations=operations, calls=calls)
-    for name, where in _classes(tree, set(schemas)).items():
+    classes, importable = _classes(tree, set(schemas))
+    version = Version(schema_hash=hashes, operations=operations, calls=calls, importable=importable)
+    for name, where in classes.items():
         version.classes.setdefault(hashes[name], set()).add(where)
     return version
 
@@ -214,7 +242,9 @@ class Step:
     files_index: int = 0
     opc_files_all: int | None = None
     opc_files_py: int | None = None
+    files_release: int = 0
     renamed_models: list[str] = field(default_factory=list)
+    broken_imports: list[str] = field(default_factory=list)  # unchanged content no longer importable as before
     moved_calls: list[str] = field(default_factory=list)
 
     @property
@@ -249,15 +279,24 @@ def compare(old: Version, new: Version, step: Step) -> None:
             before = ", ".join(f"{m}.{c}" for m, c in sorted(old.classes[content]))
             after = ", ".join(f"{m}.{c}" for m, c in sorted(new.classes[content]))
             step.renamed_models.append(f"{before} -> {after}")
+            step.broken_imports.extend(f"{m}.{c}" for m, c in sorted(old.classes[content] - new.importable))
     for op in sorted(both):
         if old.operations[op] == new.operations[op] and old.calls.get(op) != new.calls.get(op):
             step.moved_calls.append(f"{op}: {old.calls.get(op)} -> {new.calls.get(op)}")
 
 
-def count_files(paths: list[str]) -> tuple[int, int, int]:
+def _is_release_file(path: str) -> bool:
+    parts = path.split("/")
+    return path in RELEASE_FILES or (len(parts) == 3 and parts[0] == "src" and parts[2] == "_version.py")
+
+
+def count_files(paths: list[str]) -> tuple[int, int, int, int]:
+    """Files touched (without index and release files), Python files of those, index files, release files."""
     index = [path for path in paths if path in INDEX_FILES]
-    python = [path for path in paths if path.endswith(".py")]
-    return len(paths) - len(index), len(python), len(index)
+    release = [path for path in paths if _is_release_file(path)]
+    rest = [path for path in paths if path not in INDEX_FILES and not _is_release_file(path)]
+    python = [path for path in rest if path.endswith(".py")]
+    return len(rest), len(python), len(index), len(release)
 
 
 # --- report -----------------------------------------------------------------------------------------------------
@@ -277,8 +316,9 @@ def _ratio(files: int, changes: int) -> str:
 
 def print_steps(steps: list[Step], *, baseline: bool) -> None:
     head = (
-        f"{'step':25} {'ops +/-/~':>13} {'schemas new/gone':>16} {'files':>6} {'py':>5} {'index':>5} "
-        f"{'py/op':>6} {'py/(op+new)':>11} {'renamed':>7} {'of which module':>15} {'moved':>5}"
+        f"{'step':25} {'ops +/-/~':>13} {'schemas new/gone':>16} {'files':>6} {'py':>5} {'index':>5} {'release':>7} "
+        f"{'py/op':>6} {'py/(op+new)':>11} {'renamed':>7} {'of which module':>15} {'broken imports':>14} "
+        f"{'moved':>5}"
     )
     if baseline:
         head += f" {'OPC files':>9} {'OPC py':>6} {'OPC py/op':>9}"
@@ -290,10 +330,11 @@ def print_steps(steps: list[Step], *, baseline: bool) -> None:
             f"{step.old + ' -> ' + step.new:25} "
             f"{f'{step.ops_added}/{step.ops_removed}/{step.ops_changed}':>13} "
             f"{f'{step.schemas_new}/{step.schemas_gone}':>16} "
-            f"{step.files_all:>6} {step.files_py:>5} {step.files_index:>5} "
+            f"{step.files_all:>6} {step.files_py:>5} {step.files_index:>5} {step.files_release:>7} "
             f"{_ratio(step.files_py, step.ops_delta):>6} "
             f"{_ratio(step.files_py, step.ops_delta + step.schemas_new):>11} "
-            f"{len(step.renamed_models):>7} {_module_only(step.renamed_models):>15} {len(step.moved_calls):>5}"
+            f"{len(step.renamed_models):>7} {_module_only(step.renamed_models):>15} {len(step.broken_imports):>14} "
+            f"{len(step.moved_calls):>5}"
         )
         if baseline and step.opc_files_all is not None and step.opc_files_py is not None:
             line += f" {step.opc_files_all:>9} {step.opc_files_py:>6} {_ratio(step.opc_files_py, step.ops_delta):>9}"
@@ -303,12 +344,13 @@ def print_steps(steps: list[Step], *, baseline: bool) -> None:
 def _total(steps: list[Step], label: str) -> Step:
     total = Step(old=f"total {label}", new=f"{len(steps)} steps")
     for name in ("ops_added", "ops_removed", "ops_changed", "schemas_new", "schemas_gone", "files_all", "files_py",
-                 "files_index"):  # fmt: skip
+                 "files_index", "files_release"):  # fmt: skip
         setattr(total, name, sum(getattr(step, name) for step in steps))
     if all(step.opc_files_all is not None for step in steps):
         total.opc_files_all = sum(step.opc_files_all or 0 for step in steps)
         total.opc_files_py = sum(step.opc_files_py or 0 for step in steps)
     total.renamed_models = [name for step in steps for name in step.renamed_models]
+    total.broken_imports = [name for step in steps for name in step.broken_imports]
     total.moved_calls = [call for step in steps for call in step.moved_calls]
     return total
 
@@ -320,6 +362,9 @@ def main() -> None:
     parser.add_argument("--trees", type=Path, help="read generated trees DIR/<version>/ instead of generating")
     parser.add_argument("--baseline", action="store_true", help="also measure openapi-python-client")
     parser.add_argument("--series", type=int, choices=(0, 1), help="only this series (0: 2023, 1: daily-2024-06)")
+    parser.add_argument(
+        "--no-memory", action="store_true", help="generate each version on its own, not after the previous one"
+    )
     parser.add_argument("--show", type=int, default=10, help="list up to this many renamed names per step")
     args = parser.parse_args()
     series = versions(Path(args.corpus))
@@ -334,24 +379,30 @@ def main() -> None:
         key = _generator_key()
         steps: list[Step] = []
         for specs in series:
-            trees = [
-                args.trees / version_name(spec) if args.trees else generate_ours(spec, cache, key) for spec in specs
-            ]
+            trees = (
+                [args.trees / version_name(spec) for spec in specs]
+                if args.trees
+                else generate_series(specs, cache, key, memory=not args.no_memory)
+            )
             opc = [generate_opc(spec, cache) for spec in specs] if args.baseline else []
             for index in range(1, len(specs)):
                 step = Step(old=version_name(specs[index - 1]), new=version_name(specs[index]))
                 compare(read_version(trees[index - 1]), read_version(trees[index]), step)
-                step.files_all, step.files_py, step.files_index = count_files(touched(trees[index - 1], trees[index]))
+                files = count_files(touched(trees[index - 1], trees[index]))
+                step.files_all, step.files_py, step.files_index, step.files_release = files
                 if opc:
-                    step.opc_files_all, step.opc_files_py, _ = count_files(touched(opc[index - 1], opc[index]))
+                    step.opc_files_all, step.opc_files_py, _, _ = count_files(touched(opc[index - 1], opc[index]))
                 steps.append(step)
     print("files: generated files added, removed or changed (without the index files); py: Python files only;")
-    print("index: api.md, report.json, openapi.normalized.json, README.md; renamed: models with unchanged content")
-    print("whose class or module changed (of which module only: a model now used by a second top-level resource moves")
-    print("to shared, or back); moved: unchanged operations whose call path changed (goal for both: 0)")
+    print("index: api.md, report.json, openapi.normalized.json, README.md; release: api.json, CHANGELOG.md,")
+    print("names.json, pyproject.toml, _version.py (version and changelog, when generated after the previous one);")
+    print("renamed: models with unchanged content whose class or module changed (of which module only: a model now")
+    print("used by a second top-level resource moves to shared); broken imports: of those, old module.class no longer")
+    print("importable (not re-exported); moved: unchanged operations whose call path changed (goal for all: 0)")
     print_steps(steps, baseline=args.baseline)
     for step in steps:
-        for line in (step.renamed_models + step.moved_calls)[: args.show]:
+        for line in (step.renamed_models + step.moved_calls + [f"broken import {name}" for name in
+                     step.broken_imports])[: args.show]:  # fmt: skip
             print(f"  {step.old} -> {step.new}: {line}")
 
 

@@ -17,12 +17,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clientgen.diagnostics import Diagnostics
+from clientgen.diagnostics import Diagnostics, SpecError
 from clientgen.ingest import load_source
 from clientgen.limits import MAX_NAME_CHARS
+from clientgen.name_memory import NAMES_FILE, NameMemory, Remembered, names_json, read_names
 from clientgen.normalize import normalize
 
 REPO = Path(__file__).resolve().parents[1]
@@ -255,3 +257,210 @@ def test_a_rerolled_cloudflare_spec_normalizes_identically(corpus: Path) -> None
     spec = load_source(corpus / "corpus" / "cloudflare" / "openapi-2023-08-31.json")
     keys = {key: f"x{index:05}_{key.split('_', 1)[-1]}" for index, key in enumerate(sorted(components(spec)))}
     assert text(normalized(_rekeyed(spec, keys))) == text(normalized(spec))
+
+
+# --- memory: a content keeps the name and module it had in the previous generation -----------------------------
+
+
+def _account() -> dict[str, Any]:
+    return {"name": "account_id", "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+def competing_spec() -> dict[str, Any]:
+    """``mini_spec`` where a new widget content is returned by three operations, the old one by one only."""
+    spec = mini_spec()
+    other = {"type": "object", "properties": {"id": {"type": "string"}, "color": {"type": "string"}}}
+    widget_id = {"name": "widget_id", "in": "path", "required": True, "schema": {"type": "string"}}
+    widgets = spec["paths"]["/accounts/{account_id}/widgets"]
+    widgets["post"]["responses"] = _ok(other)
+    widgets["get"] = {"operationId": "widgets-list", "parameters": [_account()], "responses": _ok(other)}
+    spec["paths"]["/accounts/{account_id}/widgets/{widget_id}"]["put"] = {
+        "operationId": "widgets-update",
+        "parameters": [_account(), widget_id],
+        "responses": _ok(other),
+    }
+    return spec
+
+
+def remembered(spec: dict[str, Any]) -> NameMemory:
+    """The memory a generation of ``spec`` leaves (modules play no part in naming)."""
+    memory = NameMemory()
+    normalize(spec, Diagnostics(), memory)
+    return NameMemory(previous={key: Remembered(name, "widgets") for name, key in memory.keys.items()})
+
+
+def named(doc: dict[str, Any], field: str) -> list[str]:
+    return [name for name, schema in components(doc).items() if field in schema.get("properties", {})]
+
+
+def test_a_kept_content_keeps_its_name_against_a_stronger_new_competitor() -> None:
+    without = normalized(competing_spec())
+    assert named(without, "owner") != ["Widget"]  # by the rule alone, the content more operations return wins
+    assert named(without, "color") == ["Widget"]
+    memory, diags = remembered(mini_spec()), Diagnostics()
+    after = normalize(competing_spec(), diags, memory)
+    assert named(after, "owner") == ["Widget"]
+    assert named(after, "color") != ["Widget"]
+    assert named(after, "color")[0].startswith("Widget")
+    assert not [item for item in diags.sorted() if item.code == "names-kept"]  # a use still proposes Widget
+    first = components(normalized(mini_spec()))
+    assert {name: schema for name, schema in components(after).items() if name in first} == first
+
+
+def test_new_contents_are_named_alike_in_any_order_after_a_memory() -> None:
+    memory = remembered(mini_spec())
+    spec = competing_spec()
+    expected = text(normalize(spec, Diagnostics(), NameMemory(previous=dict(memory.previous))))
+    shuffled = copy.deepcopy(spec)
+    shuffled["paths"] = dict(reversed(list(spec["paths"].items())))
+    shuffled["components"]["schemas"] = dict(reversed(list(spec["components"]["schemas"].items())))
+    reversed_memory = NameMemory(previous=dict(reversed(list(memory.previous.items()))))
+    assert text(normalize(shuffled, Diagnostics(), reversed_memory)) == expected
+
+
+def test_an_unusable_or_taken_remembered_name_is_not_kept() -> None:
+    memory = remembered(mini_spec())
+    widget = next(key for key, entry in memory.previous.items() if entry.class_name == "Widget")
+    tree = next(key for key, entry in memory.previous.items() if entry.class_name == "Tree")
+    memory.previous[widget] = Remembered("BaseModel", "widgets")  # what model modules import
+    memory.previous[tree] = Remembered("RuleEmail", "widgets")  # another kept content's name
+    after = normalize(mini_spec(), Diagnostics(), memory)
+    assert text(after) == text(normalized(mini_spec()))
+
+
+def generate(spec: dict[str, Any], out: Path, tmp_path: Path, previous: Path | None = None) -> dict[str, bytes]:
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(spec), encoding="utf-8")
+    command = [sys.executable, "-m", "clientgen", "generate", "--spec", str(path), "--out", str(out),
+               "--config", str(REPO / "spec" / "config.toml")]  # fmt: skip
+    if previous is not None:
+        command += ["--previous", str(previous)]
+    subprocess.run(command, check=True, capture_output=True, env={"PYTHONPATH": str(REPO / "scripts")}, cwd=tmp_path)
+    return {str(path.relative_to(out)): path.read_bytes() for path in sorted(out.rglob("*")) if path.is_file()}
+
+
+def models_of(tree: dict[str, bytes]) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(tree["names.json"])["models"]
+    return loaded
+
+
+def test_names_json_lists_every_model_one_line_each(tmp_path: Path) -> None:
+    tree = generate(mini_spec(), tmp_path / "out", tmp_path)
+    models = models_of(tree)
+    assert {entry["class"] for entry in models.values()} >= {"Widget", "Tree", "RuleGeo"}
+    assert {entry["module"] for entry in models.values()} >= {"widgets", "trees", "rules"}
+    lines = tree["names.json"].decode().splitlines()
+    assert len(lines) == len(models) + 5  # braces, format, models: one line per model
+    assert lines[3:-2] == sorted(lines[3:-2])
+
+
+def test_a_generation_keeps_names_and_regenerating_after_itself_changes_no_byte(tmp_path: Path) -> None:
+    first = tmp_path / "first"
+    generate(mini_spec(), first, tmp_path)
+    second = generate(competing_spec(), tmp_path / "second", tmp_path, previous=first)
+    widgets = second["src/cloudflare_client/types/widgets.py"].decode()
+    assert re.search(r"class Widget\(BaseModel\):\n(?:.*\n){0,12}?\s+owner:", widgets)
+    fresh = generate(competing_spec(), tmp_path / "fresh", tmp_path)
+    assert models_of(fresh) != models_of(second)  # without the memory the contest goes the other way
+    again = generate(competing_spec(), tmp_path / "second", tmp_path)  # in place: after its own generation
+    assert again == second
+
+
+def test_a_model_moving_to_shared_stays_importable_from_its_old_module(tmp_path: Path) -> None:
+    first = tmp_path / "first"
+    before = generate(mini_spec(), first, tmp_path)
+    assert "class Tree(" in before["src/cloudflare_client/types/trees.py"].decode()
+    spec = mini_spec()
+    spec["paths"]["/accounts/{account_id}/gadgets"] = {
+        "get": {"operationId": "gadgets-get", "parameters": [_account()], "responses": _ok(_ref("abc_", "node"))}
+    }
+    out = tmp_path / "second"
+    after = generate(spec, out, tmp_path, previous=first)
+    assert "class Tree(" in after["src/cloudflare_client/types/shared.py"].decode()
+    assert "from .shared import Tree as Tree" in after["src/cloudflare_client/types/trees.py"].decode()
+    check = (
+        "from cloudflare_client.types.trees import Tree\n"
+        "from cloudflare_client.types.shared import Tree as SharedTree\n"
+        "assert Tree is SharedTree\n"
+        "print(Tree.model_validate({'name': 'a', 'children': [{'name': 'b'}]}).children[0].name)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, check=True, env={"PYTHONPATH": str(out / "src")}
+    )
+    assert result.stdout.strip() == "b"
+    assert next(entry for entry in models_of(after).values() if entry["class"] == "Tree")["aliases"] == ["trees"]
+    third = generate(spec, tmp_path / "third", tmp_path, previous=out)  # the re-export stays while the content does
+    assert third["src/cloudflare_client/types/trees.py"] == after["src/cloudflare_client/types/trees.py"]
+    fresh = generate(spec, tmp_path / "fresh", tmp_path)
+    assert "src/cloudflare_client/types/trees.py" not in fresh  # only a memory makes the old module
+
+
+def test_names_json_round_trips_and_refuses_what_clientgen_did_not_write(tmp_path: Path) -> None:
+    models = {
+        "a1": Remembered("ListItemModel3", "rules", component="ListItem"),  # the generator renamed a union's class
+        "b2": Remembered("Tree", "shared", ("trees", "widgets"), component="Tree"),
+    }
+    (tmp_path / NAMES_FILE).write_text(names_json(models), encoding="utf-8")
+    assert read_names(tmp_path) == models
+    assert {entry.name for entry in read_names(tmp_path).values()} == {"ListItem", "Tree"}
+    assert read_names(tmp_path / "absent") == {}
+    for bad in ('{"format": 1, "models": {"a1": {"class": "os.system(1)", "module": "x"}}}', "{", "[]"):
+        (tmp_path / NAMES_FILE).write_text(bad, encoding="utf-8")
+        with pytest.raises(SpecError) as raised:
+            read_names(tmp_path)
+        assert NAMES_FILE in str(raised.value)
+        assert "\n" not in str(raised.value)
+    (tmp_path / NAMES_FILE).write_text('{"format": 0, "models": {}}', encoding="utf-8")
+    assert read_names(tmp_path) == {}  # another format: names afresh
+
+
+def test_the_same_document_after_its_own_names_reports_the_same_decisions() -> None:
+    spec = mini_spec()
+    operation = spec["paths"]["/accounts/{account_id}/trees"]["get"]
+    for status, field in (("400", "a"), ("404", "b"), ("500", "c")):  # three error bodies, two names to go round
+        error = {"type": "object", "properties": {field: {"type": "string"}}}
+        operation["responses"][status] = {"description": "no", "content": {"application/json": {"schema": error}}}
+    first, again = Diagnostics(), Diagnostics()
+    doc = normalize(spec, first, memory := NameMemory())
+    previous = {key: Remembered(name, "trees") for name, key in memory.keys.items()}
+    assert text(normalize(spec, again, NameMemory(previous=previous))) == text(doc)
+    assert [item.as_dict() for item in again.sorted()] == [item.as_dict() for item in first.sorted()]
+    assert any("content-hash suffix" in item.message for item in first.sorted())
+
+
+def test_a_moved_model_its_old_module_still_uses_is_imported_once(tmp_path: Path) -> None:
+    first = tmp_path / "first"
+    generate(mini_spec(), first, tmp_path)
+    spec = mini_spec()  # the owner of a widget (same content as the create body) is now a gadget's part too
+    gadget = {"type": "object", "properties": {"part": _ref("abc_", "widget_create"), "size": {"type": "integer"}}}
+    spec["paths"]["/accounts/{account_id}/gadgets"] = {
+        "get": {"operationId": "gadgets-get", "parameters": [_account()], "responses": _ok(gadget)}
+    }
+    after = generate(spec, tmp_path / "second", tmp_path, previous=first)
+    widgets = after["src/cloudflare_client/types/widgets.py"].decode()
+    assert "owner: WidgetCreateParams | None" in widgets  # used here, defined in shared
+    assert re.findall(r"^from .*\bWidgetCreateParams\b.*$", widgets, re.MULTILINE) == [
+        "from .shared import WidgetCreateParams as WidgetCreateParams"
+    ]
+
+
+def test_a_kept_name_no_use_proposes_any_more_is_kept_and_reported() -> None:
+    spec = mini_spec()  # the widget content is now returned only by gizmos; the widget routes return another
+    other = {"type": "object", "properties": {"id": {"type": "string"}, "color": {"type": "string"}}}
+    for operation in spec["paths"]["/accounts/{account_id}/widgets/{widget_id}"].values():
+        operation["responses"] = _ok(other)
+    spec["paths"]["/accounts/{account_id}/widgets"]["post"]["responses"] = _ok(other)
+    spec["paths"]["/accounts/{account_id}/gizmos"] = {
+        "get": {"operationId": "gizmos-get", "parameters": [_account()], "responses": _ok(_ref("abc_", "widget"))}
+    }
+    assert named(normalized(spec), "owner") == ["Gizmo"]
+    diags = Diagnostics()
+    after = normalize(spec, diags, memory := remembered(mini_spec()))
+    assert named(after, "owner") == ["Widget"]  # stability first: the name changes with the content
+    assert named(after, "color") != ["Widget"]
+    expected = "1 schema names kept from the previous generation that no use proposes now: Widget (now: Gizmo)"
+    assert [item.message for item in diags.sorted() if item.code == "names-kept"] == [expected]
+    again = Diagnostics()  # after its own generation: the same names, the same report
+    previous = {key: Remembered(name, "widgets") for name, key in memory.keys.items()}
+    assert text(normalize(spec, again, NameMemory(previous=previous))) == text(after)
+    assert [item.as_dict() for item in again.sorted()] == [item.as_dict() for item in diags.sorted()]

@@ -34,7 +34,10 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument("--out", type=Path, default=Path("generated"))
     generate.add_argument("--strict", action="store_true", help="fail on warnings")
     generate.add_argument(
-        "--previous", type=Path, default=None, help="version and changelog after this generation (default: --out)"
+        "--previous",
+        type=Path,
+        default=None,
+        help="version, changelog and model names after this generation (default: --out)",
     )
     check = commands.add_parser("check", help="fail when the output is not what generation would write")
     check.add_argument("--spec", type=Path, default=Path("spec"))

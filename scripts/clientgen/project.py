@@ -32,10 +32,12 @@ from clientgen.config import GeneratorConfig, load_config
 from clientgen.diagnostics import Diagnostics, Level, SpecError
 from clientgen.examples import PER_CALL_OPTIONS, example_arguments, first_call_example, paginated_example
 from clientgen.generators.models import ModelIndex, emit_models, plan_modules
+from clientgen.generators.reexports import plan_reexports, write_reexports
 from clientgen.ingest import load_source
 from clientgen.ingest.bounds import deepest_pointer
 from clientgen.limits import MAX_TOOL_SECONDS
 from clientgen.model import Api, build_api
+from clientgen.name_memory import NAMES_FILE, NameMemory, Remembered, names_json, read_names
 from clientgen.normalize import normalize
 from clientgen.progress import Progress
 from clientgen.render import make_environment
@@ -199,6 +201,17 @@ def _model_index(index: ModelIndex, package: str) -> dict[str, tuple[str, str]]:
     return {name: (f"{package}.types.{ref.module}", ref.class_name) for name, ref in index.items()}
 
 
+def _named_models(
+    index: ModelIndex, keys: dict[str, str], aliases: dict[str, tuple[str, ...]]
+) -> dict[str, Remembered]:
+    """Content key -> where its class is: what the next generation keeps (``names.json``)."""
+    return {
+        keys[name]: Remembered(ref.class_name, ref.module, aliases.get(name, ()), component=name)
+        for name, ref in index.items()
+        if name in keys
+    }
+
+
 def build(  # noqa: PLR0913 - the spec, where to build, the generation to version after, and a progress display
     spec: Path,
     config: GeneratorConfig,
@@ -213,14 +226,16 @@ def build(  # noqa: PLR0913 - the spec, where to build, the generation to versio
     diags = Diagnostics()
     progress.stage("ingest", detail=spec.name)
     source = load_source(spec)
+    memory = NameMemory(previous=read_names(previous))  # models keep the names they had in ``previous``
     try:
         normalized = normalize(
-            source, diags, on_pass=lambda done, total, name: progress.stage("normalize", done, total, name)
+            source, diags, memory, on_pass=lambda done, total, name: progress.stage("normalize", done, total, name)
         )
     except SpecError as error:  # the normalizer knows pointers, not files
         raise SpecError(spec, error.message, line=error.line, pointer=error.pointer) from None
     view = model_view(normalized, diags)
-    plan = plan_modules(view)
+    remembered = memory.by_component()
+    plan = plan_modules(view, {name: entry.module for name, entry in remembered.items()})
     types_dir = root / "src" / config.import_name / "types"
     header = make_environment().get_template("header.jinja").render().strip()
     progress.stage("models", detail=f"datamodel-code-generator on {len(plan)} components")
@@ -230,6 +245,9 @@ def build(  # noqa: PLR0913 - the spec, where to build, the generation to versio
     except SpecError as error:  # names the generator's input, a temporary file: name the spec instead
         message = f"{error.message} (on the models of the normalized document; please report this with the spec)"
         raise SpecError(spec, message, pointer=error.pointer or "/components/schemas") from None
+    aliases = plan_reexports(index, remembered)
+    write_reexports(types_dir, index, aliases, header)
+    _write(root / NAMES_FILE, names_json(_named_models(index, memory.keys, aliases)))
     first_party = config.import_name
     with _in_background(lambda: _format([types_dir], first_party=first_party)):  # the models are final: format now
         progress.stage("build", detail="resources and operations")

@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ from clientgen.names import PythonIdentifier
 from clientgen.normalize.envelopes import ENVELOPE_ITEM_NAMES, FAILURE_ENVELOPE_NAME
 from clientgen.normalize.schemas import iter_operations, routes
 
-__all__ = ["ModelIndex", "ModelRef", "emit_models", "plan_modules", "python_field_names"]
+__all__ = ["SHARED_MODULE", "ModelIndex", "ModelRef", "emit_models", "plan_modules", "python_field_names"]
 
 SHARED_MODULE = "shared"
 _SHARED_NAMES = frozenset({*ENVELOPE_ITEM_NAMES.values(), FAILURE_ENVELOPE_NAME})
@@ -84,8 +85,14 @@ def _refs_in(node: Any) -> set[str]:
     return found
 
 
-def plan_modules(doc: dict[str, Any]) -> dict[str, str]:
-    """Component -> module: the top-level resource using it, or ``shared`` when several do."""
+def plan_modules(doc: dict[str, Any], remembered: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Component -> module: the top-level resource using it, or ``shared`` when several do.
+
+    ``remembered`` (component -> the previous generation's module of its content): a model stays
+    where it was while it can live there; one that cannot (now used by another resource too, or
+    only by another) moves to ``shared``, never to another resource's module: modules import
+    ``shared``, never each other, and ``shared`` is where it can stay.
+    """
     schemas = doc.get("components", {}).get("schemas", {})
     direct = {name: _refs_in(schema) for name, schema in schemas.items()}
     users: dict[str, set[str]] = {name: set() for name in schemas}
@@ -104,6 +111,9 @@ def plan_modules(doc: dict[str, Any]) -> dict[str, str]:
         name: SHARED_MODULE if name in _SHARED_NAMES or len(tops) != 1 else next(iter(tops))
         for name, tops in sorted(users.items())
     }
+    for name, module in sorted((remembered or {}).items()):
+        if name in plan and plan[name] != module:
+            plan[name] = SHARED_MODULE
     # What a shared model refers to is shared too: modules import shared, never the reverse,
     # so there are no import cycles (the generator would otherwise pile cyclic models into _internal.py).
     stack = [name for name, module in plan.items() if module == SHARED_MODULE]

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from clientgen.diagnostics import Diagnostics
+from clientgen.name_memory import NameMemory
 from clientgen.normalize.allof import flatten_all_of
 from clientgen.normalize.constraints import repair_constraints
 from clientgen.normalize.envelopes import reduce_error_envelopes, shape_failure_envelopes
@@ -32,20 +33,28 @@ PASSES: tuple[Pass, ...] = (
     repair_constraints,
     shape_failure_envelopes,
     split_property_unions,
-    hoist_objects,
 )
 
 
 def normalize(
-    document: dict[str, Any], diags: Diagnostics, on_pass: Callable[[int, int, str], None] | None = None
+    document: dict[str, Any],
+    diags: Diagnostics,
+    memory: NameMemory | None = None,
+    on_pass: Callable[[int, int, str], None] | None = None,
 ) -> dict[str, Any]:
-    """The normalized copy of ``document``, which is left as it was; ``on_pass(number, of, name)`` before each pass."""
+    """The normalized copy of ``document``, which is left as it was: the passes, then hoisting and naming.
+
+    Names follow the previous generation's in ``memory``, if given; ``on_pass(number, of, name)`` before each step.
+    """
     doc = _copy_for_passes(document)
+    total = len(PASSES) + 1
     for number, run in enumerate(PASSES, 1):
         if on_pass is not None:
-            on_pass(number, len(PASSES), run.__name__)
+            on_pass(number, total, run.__name__)
         doc = run(doc, diags)
-    return doc
+    if on_pass is not None:
+        on_pass(total, total, hoist_objects.__name__)
+    return hoist_objects(doc, diags, memory)
 
 
 def _copy_for_passes(document: dict[str, Any]) -> dict[str, Any]:

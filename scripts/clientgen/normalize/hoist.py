@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from clientgen.diagnostics import Diagnostics, escape_pointer_token
+from clientgen.name_memory import NameMemory
 from clientgen.normalize.envelopes import is_failure_envelope, is_success_envelope
 from clientgen.normalize.naming import Hint, assign_names, operation_hint, role_hint, variant_labels
 from clientgen.normalize.schemas import iter_operation_schemas, iter_operations, op_pointer, routes
@@ -162,7 +163,8 @@ def _kept_components(doc: dict[str, Any]) -> dict[str, Any]:
     return {pending[key]: rewrite(schema) for key, schema in schemas.items()}
 
 
-def hoist_objects(doc: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
+def hoist_objects(doc: dict[str, Any], diags: Diagnostics, memory: NameMemory | None = None) -> dict[str, Any]:
+    """Hoist and name every object schema; ``memory`` brings the previous generation's names and takes the keys."""
     kept = _kept_components(doc)
     hoister = _Hoister(kept=frozenset(kept), hints={key: [] for key in kept})
     for key in sorted(kept):  # recursive components: their parts hoisted and named after them
@@ -179,7 +181,9 @@ def hoist_objects(doc: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
             keep_inline = "/responses/" in pointer and is_success_envelope(schema)
             hoister.wrap_primitives = "/parameters/" not in pointer
             container[key] = hoister.hoist(schema, hint, keep_inline=keep_inline)
-    names = assign_names(hoister.hints, diags=diags)
+    names = assign_names(hoister.hints, diags=diags, remembered=memory.class_names() if memory else None)
+    if memory is not None:
+        memory.keys = {name: key for key, name in names.items()}
     doc["paths"] = _rename(doc["paths"], names)
     schemas = {names[key]: _rename(schema, names) for key, schema in hoister.schemas.items()}
     doc.setdefault("components", {})["schemas"] = dict(sorted(schemas.items()))

@@ -19,10 +19,15 @@ parts are named from their parent's preferred words.  When different schemas wan
 the better candidate wins, then the one more operations use, then the content key; the
 others take their next, more qualified candidate, or their own content hash as a suffix.  A
 name longer than the limit keeps its first and last words, not a hash.
+
+After a previous generation (:mod:`clientgen.name_memory`), every content it named keeps its
+name, handed out before any contest; only new contents take part in the contests, for the
+names left.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +51,7 @@ RESERVED = frozenset(name.lower() for name in (
     "SyncAPIClient", "AsyncAPIClient", "RawResponse", "AsyncRawResponse", "Stream", "Page", "Paginator",
 ))
 # fmt: on
+_EXAMPLES = 5  # dated names listed in the report
 _HASH_CHARS = 6  # content-hash suffix of the last resort: 16.7 million values per contested name
 _TAIL_WORDS = 3  # a shortened name keeps at least its last words: what the thing is
 _PRIORITY = {"role": 0, "result": 1, "body": 2, "response": 3, "parameter": 3, "nested": 4, "component": 0}
@@ -172,8 +178,13 @@ def role_hint(label: str) -> Hint | None:
     return None if role is None else Hint("root", candidates=(tuple(split_words(role)),), kind="role")
 
 
-def assign_names(hints: dict[str, list[Hint]], *, diags: Diagnostics) -> dict[str, str]:
+def assign_names(
+    hints: dict[str, list[Hint]], *, diags: Diagnostics, remembered: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """Content key -> class name, deterministic for any input order.
+
+    ``remembered`` (content key -> the previous generation's name) goes first: a content that
+    existed keeps its name, and the contests below only hand out the names left.
 
     First every schema's candidates, parents before children, each part named from its
     parent's *preferred* words, which no other schema can change.  Then the contests, best
@@ -197,16 +208,58 @@ def assign_names(hints: dict[str, list[Hint]], *, diags: Diagnostics) -> dict[st
         for _, key, key_options in ready:
             options[key], preferred[key] = key_options, (key_options[0][2],)
             pending.discard(key)
-    names: dict[str, str] = {}
-    used = set(RESERVED)
-    hashed = 0
-    for _, key in sorted((_quality(options[key], hints[key], key), key) for key in options):
-        names[key], _, suffixed = _first_free(options[key], used, key)
-        hashed += suffixed
-        used.add(names[key].lower())
+    kept = _kept_names(remembered or {}, options)
+    names = _contests(options, hints, kept)
+    # judged from the document and the name only, kept or not: the same document after its own generation
+    # reports the same
+    unproposed = {key: name for key, name in names.items() if not _proposed(name, options[key])}
+    hashed = sum(_hash_suffixed(name, key) for key, name in unproposed.items())
     if hashed:
         diags.add("/components/schemas", "names", f"{hashed} schema names needed a content-hash suffix")
+    dated = {key: name for key, name in unproposed.items() if key in kept and not _hash_suffixed(name, key)}
+    _report_dated(dated, options, diags)
     return names
+
+
+def _proposed(name: str, options: list[tuple[int, int, Words]]) -> bool:
+    return any(str(ClassName.from_words(list(words))).lower() == name.lower() for _, _, words in options)
+
+
+def _report_dated(dated: dict[str, str], options: dict[str, list[tuple[int, int, Words]]], diags: Diagnostics) -> None:
+    """Kept names that no use of their content proposes any more (the uses changed): a reviewer may rename them."""
+    if dated:
+        listed = sorted((name, str(ClassName.from_words(list(options[key][0][2])))) for key, name in dated.items())
+        examples = ", ".join(f"{name} (now: {now})" for name, now in listed[:_EXAMPLES])
+        message = f"{len(dated)} schema names kept from the previous generation that no use proposes now: {examples}"
+        diags.add("/components/schemas", "names-kept", message + (", ..." if len(dated) > _EXAMPLES else ""))
+
+
+def _contests(
+    options: dict[str, list[tuple[int, int, Words]]], hints: dict[str, list[Hint]], kept: dict[str, str]
+) -> dict[str, str]:
+    """The ``kept`` names, then every other schema's first free candidate, best quality first."""
+    names = dict(kept)  # taken before any contest
+    used = set(RESERVED) | {name.lower() for name in names.values()}
+    for _, key in sorted((_quality(options[key], hints[key], key), key) for key in options if key not in names):
+        names[key], _, _ = _first_free(options[key], used, key)
+        used.add(names[key].lower())
+    return names
+
+
+def _kept_names(remembered: Mapping[str, str], options: Mapping[str, object]) -> dict[str, str]:
+    """The remembered names of the contents still here, in content-key order; an unusable or taken one is not kept."""
+    kept: dict[str, str] = {}
+    taken = set(RESERVED)
+    for key in sorted(remembered.keys() & options.keys()):
+        name = remembered[key]
+        try:
+            usable = str(ClassName(name)) == name and "_" not in name and len(name) <= MAX_NAME_CHARS
+        except ValueError:
+            usable = False
+        if usable and name.lower() not in taken:
+            kept[key] = name
+            taken.add(name.lower())
+    return kept
 
 
 def _quality(options: list[tuple[int, int, Words]], key_hints: list[Hint], key: str) -> tuple[Any, ...]:
@@ -276,6 +329,12 @@ def _fit(words: Words) -> Words:
             break
         tail = (word, *tail)
     return (*head, *tail)
+
+
+def _hash_suffixed(name: str, key: str) -> bool:
+    """Whether ``name`` ends in its content key's prefix: a name :func:`_first_free` found no word for."""
+    digits = "".join(character for character in key if character.isalnum()).lower()
+    return any(name.lower().endswith(digits[:size]) for size in range(_HASH_CHARS, len(digits) + 1))
 
 
 def _first_free(options: list[tuple[int, int, Words]], used: set[str], key: str) -> tuple[str, Words, bool]:
