@@ -8,6 +8,7 @@ ASCII identifier of bounded length.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import keyword
 import re
@@ -90,8 +91,13 @@ def split_words(text: str) -> list[str]:
 
     Text is NFKC-normalized and reduced to ASCII first, so look-alike letters cannot smuggle in.
     """
+    return list(_split_words(text))
+
+
+@functools.lru_cache(maxsize=65536)  # naming asks for the same few thousand words ~250,000 times on the full API
+def _split_words(text: str) -> tuple[str, ...]:
     ascii_text = unicodedata.normalize("NFKC", text).encode("ascii", "ignore").decode()
-    return [word for chunk in re.split(r"[^A-Za-z0-9]+", ascii_text) if chunk for word in _chunk_words(chunk)]
+    return tuple(word for chunk in re.split(r"[^A-Za-z0-9]+", ascii_text) if chunk for word in _chunk_words(chunk))
 
 
 def _bounded(name: str, source: str, *, joiner: str = "_") -> str:
