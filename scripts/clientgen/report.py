@@ -30,10 +30,18 @@ NO_SUCCESS_RESPONSE = "no-success-response"
 NO_RESPONSE_BODY = "no-response-body"
 NO_RESPONSE_SCHEMA = "no-response-schema"
 RESPONSE_SCHEMA_WITHOUT_TYPE = "response-schema-without-type"
+RESULT_WITHOUT_TYPE = "result-without-type"  # an envelope whose result is {} (Workers AI runs)
 # The pipeline did not use a schema the spec gives: a defect, never expected.
 UNTYPED_BY_PIPELINE = "untyped-by-pipeline"
 UNTYPED_CODES = frozenset(
-    {NO_SUCCESS_RESPONSE, NO_RESPONSE_BODY, NO_RESPONSE_SCHEMA, RESPONSE_SCHEMA_WITHOUT_TYPE, UNTYPED_BY_PIPELINE}
+    {
+        NO_SUCCESS_RESPONSE,
+        NO_RESPONSE_BODY,
+        NO_RESPONSE_SCHEMA,
+        RESPONSE_SCHEMA_WITHOUT_TYPE,
+        RESULT_WITHOUT_TYPE,
+        UNTYPED_BY_PIPELINE,
+    }
 )
 # Typed, but not as a JSON model.
 RESULT_NULL = "result-null"
@@ -94,6 +102,12 @@ def response_reason(op: dict[str, Any], operation: Operation) -> Reason | None:
     if is_success_envelope(schema) and operation.result is None:
         message = "the spec declares the envelope's result as always null: the method returns None"
         return Reason(RESULT_NULL, message, f"{media_pointer}/schema/properties/result")
+    result = (schema.get("properties") or {}).get("result") if is_success_envelope(schema) else None
+    if isinstance(result, dict) and not _TYPE_KEYWORDS & set(result):
+        message = (
+            f"the spec's envelope result for the {code} response has no type (only {', '.join(sorted(result)) or '{}'})"
+        )
+        return Reason(RESULT_WITHOUT_TYPE, message, f"{media_pointer}/schema/properties/result")
     if operation.result is None or operation.result.annotation == "Any":
         message = f"the {code} response's schema could not be typed; please report this with the spec"
         return Reason(UNTYPED_BY_PIPELINE, message, f"{media_pointer}/schema")

@@ -15,7 +15,8 @@ from clientgen.diagnostics import Diagnostics
 from clientgen.name_memory import NameMemory
 from clientgen.normalize.allof import flatten_all_of
 from clientgen.normalize.constraints import repair_constraints
-from clientgen.normalize.envelopes import reduce_error_envelopes, shape_failure_envelopes
+from clientgen.normalize.directions import apply_directions
+from clientgen.normalize.envelopes import mark_success_envelopes, reduce_error_envelopes, shape_failure_envelopes
 from clientgen.normalize.hoist import hoist_objects
 from clientgen.normalize.media import normalize_media
 from clientgen.normalize.refs import inline_refs
@@ -32,6 +33,8 @@ PASSES: tuple[Pass, ...] = (
     flatten_all_of,
     repair_constraints,
     shape_failure_envelopes,
+    mark_success_envelopes,
+    apply_directions,
     split_property_unions,
 )
 

@@ -6,6 +6,9 @@ it (804 operations in 2023-08).  The intent is plain: the body is the failure en
 :func:`reduce_error_envelopes` keeps only the failure branches (before ``allOf`` is
 flattened); :func:`shape_failure_envelopes` then makes the failure envelope say what the API
 does: ``success: false``, at least one ``{code, message}`` error, ``result`` nullable.
+:func:`mark_success_envelopes` reads a 2xx ``{success: boolean, result}`` (radar, AI, zones:
+345 operations in 2024-08) as ``success: true``, so the client unwraps its ``result`` like
+every other envelope (a ``false`` one is raised as an error at run time).
 
 The predicates here also give envelope parts their role names (``ResponseInfo``,
 ``ResultInfo``, ``ErrorEnvelope``) used by the hoisting pass.
@@ -22,6 +25,7 @@ __all__ = [
     "ENVELOPE_ITEM_NAMES",
     "is_failure_envelope",
     "is_success_envelope",
+    "mark_success_envelopes",
     "reduce_error_envelopes",
     "shape_failure_envelopes",
 ]
@@ -109,4 +113,27 @@ def shape_failure_envelopes(doc: dict[str, Any], diags: Diagnostics) -> dict[str
         for pointer, container, key in list(iter_operation_schemas(op, op_pointer(path, method))):
             if "/responses/" in pointer and is_failure_envelope(container[key]):
                 container[key] = _shape(container[key], pointer, diags)
+    return doc
+
+
+def _mark_success(schema: Any, pointer: str, diags: Diagnostics) -> Any:
+    properties = schema.get("properties") if isinstance(schema, dict) else None
+    if not isinstance(properties, dict) or "result" not in properties:
+        return schema
+    success = properties.get("success")
+    if not isinstance(success, dict) or success.get("type") != "boolean" or "enum" in success:
+        return schema
+    diags.add(
+        f"{pointer}/properties/success",
+        "success-envelope",
+        "a 2xx envelope whose success is a plain boolean: read as success: true (false is raised as an error)",
+    )
+    return {**schema, "properties": {**properties, "success": {**success, "enum": [True]}}}
+
+
+def mark_success_envelopes(doc: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
+    for path, method, op in iter_operations(doc):
+        for pointer, container, key in list(iter_operation_schemas(op, op_pointer(path, method))):
+            if "/responses/2" in pointer:
+                container[key] = _mark_success(container[key], pointer, diags)
     return doc

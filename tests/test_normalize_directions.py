@@ -1,0 +1,84 @@
+"""Normalizer passes that read one-way fields and plain-boolean success envelopes the way the API means them."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from clientgen.diagnostics import Diagnostics
+from clientgen.normalize.directions import apply_directions
+from clientgen.normalize.envelopes import is_success_envelope, mark_success_envelopes
+
+RECORD = {
+    "type": "object",
+    "required": ["id", "name", "password"],
+    "properties": {
+        "id": {"type": "string", "readOnly": True},
+        "name": {"type": "string"},
+        "password": {"type": "string", "writeOnly": True},
+        "meta": {
+            "type": "object",
+            "required": ["created_on"],
+            "properties": {"created_on": {"type": "string", "readOnly": True}},
+        },
+    },
+}
+
+
+def _document(response: dict[str, Any], body: dict[str, Any] | None = None) -> dict[str, Any]:
+    op: dict[str, Any] = {"responses": {"200": {"content": {"application/json": {"schema": response}}}}}
+    if body is not None:
+        op["requestBody"] = {"content": {"application/json": {"schema": body}}}
+    return {"openapi": "3.0.3", "paths": {"/records": {"post": op}}}
+
+
+def _schemas(doc: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    op = doc["paths"]["/records"]["post"]
+    body = op["requestBody"]["content"]["application/json"]["schema"]
+    return body, op["responses"]["200"]["content"]["application/json"]["schema"]
+
+
+def test_read_only_fields_are_not_required_in_requests_write_only_not_in_responses() -> None:
+    diags = Diagnostics()
+    body, response = _schemas(apply_directions(_document(copy.deepcopy(RECORD), copy.deepcopy(RECORD)), diags))
+    assert body["required"] == ["name", "password"]
+    assert "required" not in body["properties"]["meta"]  # nested too
+    assert set(body["properties"]) == set(RECORD["properties"])  # the fields stay, optional
+    assert response["required"] == ["id", "name"]
+    assert response["properties"]["meta"]["required"] == ["created_on"]
+    assert {item.code for item in diags.items} == {"one-way-required"}
+
+
+def test_schemas_without_one_way_fields_are_left_alone() -> None:
+    plain = {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}}
+    doc = _document(copy.deepcopy(plain), copy.deepcopy(plain))
+    diags = Diagnostics()
+    assert _schemas(apply_directions(doc, diags)) == (plain, plain)
+    assert not diags.items
+
+
+def _envelope(success: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "object", "properties": {"success": success, "result": {"type": "object"}}}
+
+
+def test_a_plain_boolean_success_in_a_2xx_envelope_reads_as_true() -> None:
+    doc = mark_success_envelopes(_document(_envelope({"type": "boolean", "example": True})), diags := Diagnostics())
+    assert is_success_envelope(_response(doc))
+    assert [item.code for item in diags.items] == ["success-envelope"]
+
+
+def test_explicit_success_values_and_non_envelopes_are_left_alone() -> None:
+    for schema in (
+        _envelope({"type": "boolean", "enum": [False]}),
+        {"type": "object", "properties": {"success": {"type": "boolean"}}},  # no result: not an envelope
+        {"type": "object", "properties": {"success": {"type": "string"}, "result": {}}},
+    ):
+        doc = _document(copy.deepcopy(schema))
+        diags = Diagnostics()
+        mark_success_envelopes(doc, diags)
+        assert _response(doc) == schema
+        assert not diags.items
+
+
+def _response(doc: dict[str, Any]) -> Any:
+    return doc["paths"]["/records"]["post"]["responses"]["200"]["content"]["application/json"]["schema"]
