@@ -194,6 +194,16 @@ def test_truncated_json(tmp_path: Path) -> None:
     assert "invalid JSON" in one_line_error(error, file, text.count("\n") + 1)
 
 
+def test_a_one_line_document_cut_short_names_the_column(tmp_path: Path) -> None:
+    """Cloudflare publishes its spec as one line of megabytes: the line number alone locates nothing."""
+    text = json.dumps({"openapi": "3.0.3", "info": {"title": "x" * 50}})[:-20]
+    file = write(tmp_path, "cut.json", text)
+    with pytest.raises(SpecError) as error:
+        load_source(file)
+    column = text.index('"xx') + 1  # where the cut string starts, counted from 1
+    assert f"invalid JSON at column {column}: Unterminated string" in one_line_error(error, file, 1)
+
+
 def test_only_five_values(tmp_path: Path) -> None:
     values = [None, None, PARAMETERS, None, RESPONSES]
     text = "\n".join(["d", "/x", "get", "T", "x-id", " ".join(json.dumps(value, indent=0) for value in values)])

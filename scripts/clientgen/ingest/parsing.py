@@ -110,7 +110,9 @@ def parse_json(path: Path, text: str) -> Any:
     try:
         value = json.loads(text, parse_constant=refuse_constant, object_pairs_hook=duplicates)
     except json.JSONDecodeError as error:
-        raise SpecError(path, f"invalid JSON: {error.msg}", line=error.lineno) from None
+        # The column matters: Cloudflare's specs are one line of several megabytes.
+        message = f"invalid JSON at column {error.colno}: {error.msg.removesuffix(' at')}"
+        raise SpecError(path, message, line=error.lineno) from None
     except ValueError as error:
         raise SpecError(path, f"invalid JSON: {error}") from None
     except RecursionError:
