@@ -11,6 +11,7 @@ import importlib
 import json
 import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -219,3 +220,13 @@ def test_text_and_binary_downloads(paged: ModuleType) -> None:
             "/accounts/a/widgets/w/export",
             *["/accounts/a/widgets/w/picture"] * 2,
         ]
+
+
+def test_report_and_api_md_show_the_page_a_paginated_method_returns(paged: ModuleType) -> None:
+    out = Path(str(paged.__file__)).parents[2]
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    listed = [entry for entry in report["operations"] if entry["call"].endswith(".list")]
+    assert listed
+    for entry in listed:
+        assert entry["returns"].startswith("SyncPage["), entry
+        assert f"| `{entry['returns']}` |" in (out / "api.md").read_text(encoding="utf-8")

@@ -135,7 +135,7 @@ def _entry(op: dict[str, Any], operation: Operation, decisions: list[Diagnostic]
         "method": operation.http_method.upper(),
         "path": operation.path,
         "call": operation.call_path,
-        "returns": operation.return_annotation,
+        "returns": operation.method_returns,
         "status": "untyped" if reason is not None and reason.code in UNTYPED_CODES else "typed",
         "reasons": [item.as_dict() for item in reasons],
     }

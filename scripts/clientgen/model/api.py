@@ -156,6 +156,13 @@ class Operation:
         return "None" if self.result is None else self.result.annotation
 
     @property
+    def method_returns(self) -> str:
+        """What the sync method returns, as ``api.md`` and ``report.json`` show it: a page for paginated lists."""
+        if self.pagination is not None:
+            return f"SyncPage[{self.pagination.item.annotation}]"
+        return self.return_annotation
+
+    @property
     def result_function(self) -> ParseFunction | None:
         """The module-level function validating the result; ``None`` for downloads and untyped results."""
         if self.download is not None or self.result is None or self.result.annotation == "Any":
