@@ -38,8 +38,25 @@ class TypeExpr:
 ANY = TypeExpr("Any", frozenset({("typing", "Any")}))
 
 
+def _top_level_members(annotation: str) -> list[str]:
+    """``A | List[B | C] | None`` -> ``["A", "List[B | C]", "None"]``: split outside brackets and string literals."""
+    parts, depth, start, quote, escaped = [], 0, 0, "", False
+    for index, char in enumerate(annotation):
+        if quote:  # inside a Literal's repr()'d string: brackets and bars are text
+            escaped, quote = (False, quote) if escaped else (char == "\\", "" if char == quote else quote)
+            continue
+        if char in {"'", '"'}:
+            quote = char
+        depth += {"[": 1, "]": -1}.get(char, 0)
+        if depth == 0 and annotation.startswith(" | ", index):
+            parts.append(annotation[start:index])
+            start = index + 3
+    return [*parts, annotation[start:]]
+
+
 def _union(members: list[TypeExpr]) -> TypeExpr:
-    annotations = list(dict.fromkeys(member.annotation for member in members))
+    flat = dict.fromkeys(part for member in members for part in _top_level_members(member.annotation))
+    annotations = [part for part in flat if part != "None"] + (["None"] if "None" in flat else [])  # None once, last
     if "Any" in annotations or not annotations:
         return ANY
     imports = frozenset().union(*(member.imports for member in members))
