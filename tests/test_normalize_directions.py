@@ -1,4 +1,4 @@
-"""Normalizer passes that read one-way fields and plain-boolean success envelopes the way the API means them."""
+"""Normalizer passes reading one-way fields, plain-boolean success envelopes and page numbers as meant."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import copy
 from typing import Any
 
 from clientgen.diagnostics import Diagnostics
+from clientgen.normalize.constraints import repair_constraints
 from clientgen.normalize.directions import apply_directions
 from clientgen.normalize.envelopes import is_success_envelope, mark_success_envelopes
 
@@ -82,3 +83,21 @@ def test_explicit_success_values_and_non_envelopes_are_left_alone() -> None:
 
 def _response(doc: dict[str, Any]) -> Any:
     return doc["paths"]["/records"]["post"]["responses"]["200"]["content"]["application/json"]["schema"]
+
+
+def _listing(schema: dict[str, Any], name: str = "page") -> dict[str, Any]:
+    op = {"parameters": [{"name": name, "in": "query", "schema": schema}], "responses": {}}
+    return {"openapi": "3.0.3", "paths": {"/records": {"get": op}}}
+
+
+def test_page_numbers_are_integers() -> None:
+    doc = repair_constraints(_listing({"type": "number", "minimum": 1, "default": 1.0}), Diagnostics())
+    schema = doc["paths"]["/records"]["get"]["parameters"][0]["schema"]
+    assert schema == {"type": "integer", "minimum": 1, "default": 1}
+    assert isinstance(schema["default"], int)
+
+
+def test_other_numbers_and_fractional_bounds_stay_numbers() -> None:
+    for doc in (_listing({"type": "number", "minimum": 0.5}), _listing({"type": "number"}, name="ratio")):
+        before = copy.deepcopy(doc)
+        assert repair_constraints(doc, Diagnostics()) == before

@@ -130,8 +130,32 @@ def _path_parameters(doc: dict[str, Any], diags: Diagnostics) -> None:
                 )
 
 
+_PAGE_PARAMETERS = frozenset({"page", "per_page"})
+
+
+def _page_parameters(doc: dict[str, Any], diags: Diagnostics) -> None:
+    """``page``/``per_page`` of ``type: number`` (97 in 2024-08) count pages: integers, or ``page=2.0`` is sent."""
+    for path, method, op in iter_operations(doc):
+        for index, param in enumerate(op.get("parameters") or []):
+            if not isinstance(param, dict) or param.get("in") != "query" or param.get("name") not in _PAGE_PARAMETERS:
+                continue
+            schema = param.get("schema")
+            if not isinstance(schema, dict) or schema.get("type") != "number":
+                continue
+            bounds = {key: value for key, value in schema.items() if key in {"minimum", "maximum", "default"}}
+            if not all(isinstance(value, int | float) and float(value).is_integer() for value in bounds.values()):
+                continue
+            param["schema"] = {**schema, "type": "integer", **{key: int(value) for key, value in bounds.items()}}
+            diags.add(
+                f"{op_pointer(path, method)}/parameters/{index}/schema",
+                "page-integer",
+                f"{param['name']} counts pages: integer, not number",
+            )
+
+
 def repair_constraints(doc: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
     _path_parameters(doc, diags)
+    _page_parameters(doc, diags)
 
     def repair(node: dict[str, Any], pointer: str) -> dict[str, Any]:
         _title(node)
