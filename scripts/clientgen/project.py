@@ -14,7 +14,6 @@ never replaced.
 from __future__ import annotations
 
 import contextlib
-import json
 import shutil
 import signal
 import subprocess
@@ -35,6 +34,7 @@ from clientgen.generators.models import ModelIndex, emit_models, plan_modules
 from clientgen.generators.reexports import plan_reexports, write_reexports
 from clientgen.ingest import load_source
 from clientgen.ingest.bounds import deepest_pointer
+from clientgen.jsontext import dumps_sorted
 from clientgen.limits import MAX_TOOL_SECONDS
 from clientgen.model import Api, build_api
 from clientgen.name_memory import NAMES_FILE, NameMemory, Remembered, names_json, read_names
@@ -63,7 +63,7 @@ class BuildResult:
 
 
 def _dump_json(data: Any) -> str:
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return dumps_sorted(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def _render_package(api: Api, root: Path, progress: Progress) -> None:

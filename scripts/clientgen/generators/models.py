@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from clientgen.diagnostics import SpecError
+from clientgen.jsontext import dumps_sorted
 from clientgen.limits import MAX_TOOL_SECONDS
 from clientgen.names import PythonIdentifier
 from clientgen.normalize.envelopes import ENVELOPE_ITEM_NAMES, FAILURE_ENVELOPE_NAME
@@ -268,7 +269,7 @@ class _Run:
     def start(cls, doc: dict[str, Any], plan: dict[str, str], folder: Path, header: str, base_class: str) -> _Run:
         folder.mkdir(parents=True, exist_ok=True)
         source = folder / "models.openapi.json"
-        source.write_text(json.dumps(_module_document(doc, plan), sort_keys=True, indent=1), encoding="utf-8")
+        source.write_text(dumps_sorted(_module_document(doc, plan), indent=1, ensure_ascii=True), encoding="utf-8")
         aliases = folder / "field-aliases.json"
         schemas = doc.get("components", {}).get("schemas", {})
         aliases.write_text(json.dumps(_field_aliases(schemas, plan), sort_keys=True))
