@@ -289,7 +289,10 @@ def build(  # noqa: PLR0913 - the spec, where to build, the generation to versio
     progress.stage("models", detail=f"datamodel-code-generator on {len(plan)} components")
     try:
         base_class = f"{config.import_name}._models.BaseModel"
-        index = emit_models(view, plan, types_dir, work, header, base_class=base_class)
+        index = emit_models(  # the normalized document is final: written while the generator runs
+            view, plan, types_dir, work, header, base_class=base_class,
+            meanwhile=lambda: _write(root / NORMALIZED_FILE, _dump_json(normalized)),
+        )  # fmt: skip
     except SpecError as error:  # names the generator's input, a temporary file: name the spec instead
         message = f"{error.message} (on the models of the normalized document; please report this with the spec)"
         raise SpecError(spec, message, pointer=error.pointer or "/components/schemas") from None
@@ -302,7 +305,6 @@ def build(  # noqa: PLR0913 - the spec, where to build, the generation to versio
         api = build_api(normalized, _model_index(index, config.import_name), config, diags)
         write_release(api, normalized, previous, root)  # api.json, CHANGELOG.md; sets the package version
         _render_package(api, root, progress)
-        _write(root / NORMALIZED_FILE, _dump_json(normalized))
         report = build_report(api, normalized, diags, models=len(set(index.values())))
         _write(root / REPORT_FILE, _dump_json(report))
         progress.stage("format", detail="ruff")
