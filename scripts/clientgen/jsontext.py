@@ -1,8 +1,8 @@
-"""Indented, key-sorted JSON text, byte for byte what :func:`json.dumps` writes, about three times faster.
+"""Indented, key-sorted JSON text, byte for byte what :func:`json.dumps` writes, two to four times faster.
 
 ``json.dumps`` uses its C encoder only without ``indent``; with it, every value goes through the pure-Python
-encoder's generators (seconds on the full API's normalized document).  This writer builds the same text by
-recursive joins, with the C string quoting :mod:`json` uses.  Anything it does not handle exactly as
+encoder's generators (seconds on the full API's normalized document).  This writer builds the same text from
+small pieces joined once, with the C string quoting :mod:`json` uses.  Anything it does not handle exactly as
 ``json.dumps`` does (a non-string key, a type other than the JSON ones) makes it hand the whole value to
 ``json.dumps``, so the text never differs.
 """
@@ -26,6 +26,8 @@ class _UnhandledError(Exception):
 def dumps_sorted(data: Any, *, indent: int, ensure_ascii: bool) -> str:
     """``json.dumps(data, indent=indent, sort_keys=True, ensure_ascii=ensure_ascii)``, faster."""
     quote: Callable[[str], str] = encode_basestring_ascii if ensure_ascii else encode_basestring
+    pieces: list[str] = []  # small pieces, one join at the end: nested joins would hold the text twice over
+    append = pieces.append
     breaks: list[str] = []  # newline + indentation per depth, grown on demand
 
     def newline(depth: int) -> str:
@@ -33,35 +35,48 @@ def dumps_sorted(data: Any, *, indent: int, ensure_ascii: bool) -> str:
             breaks.append("\n" + " " * (indent * len(breaks)))
         return breaks[depth]
 
-    def encode(value: Any, depth: int) -> str:
+    def encode(value: Any, depth: int) -> None:
         kind = type(value)
         if kind is str:
-            return quote(value)
-        if kind is dict:
+            append(quote(value))
+        elif kind is dict:
             if not value:
-                return "{}"
+                append("{}")
+                return
             inner = newline(depth + 1)
-            items = [quote(key) + ": " + encode(item, depth + 1) for key, item in sorted(value.items())]
-            return "{" + inner + ("," + inner).join(items) + newline(depth) + "}"
-        if kind is list or kind is tuple:
+            lead, separator = "{" + inner, "," + inner
+            for key, item in sorted(value.items()):
+                append(lead + quote(key) + ": ")
+                lead = separator
+                encode(item, depth + 1)
+            append(newline(depth) + "}")
+        elif kind is list or kind is tuple:
             if not value:
-                return "[]"
+                append("[]")
+                return
             inner = newline(depth + 1)
-            return "[" + inner + ("," + inner).join([encode(item, depth + 1) for item in value]) + newline(depth) + "]"
-        if value is None:
-            return "null"
-        if value is True:
-            return "true"
-        if value is False:
-            return "false"
-        if kind is int:
-            return int.__repr__(value)
-        if kind is float:
+            lead, separator = "[" + inner, "," + inner
+            for item in value:
+                append(lead)
+                lead = separator
+                encode(item, depth + 1)
+            append(newline(depth) + "]")
+        elif value is None:
+            append("null")
+        elif value is True:
+            append("true")
+        elif value is False:
+            append("false")
+        elif kind is int:
+            append(int.__repr__(value))
+        elif kind is float:
             text = float.__repr__(value)
-            return _FLOAT_WORDS.get(text, text)
-        raise _UnhandledError
+            append(_FLOAT_WORDS.get(text, text))
+        else:
+            raise _UnhandledError
 
     try:
-        return encode(data, 0)
+        encode(data, 0)
     except (_UnhandledError, TypeError, RecursionError):  # a non-string key, another type, a cycle: json.dumps decides
         return json.dumps(data, indent=indent, sort_keys=True, ensure_ascii=ensure_ascii)
+    return "".join(pieces)
