@@ -35,6 +35,7 @@ from clientgen.generators.models import ModelIndex, emit_models, plan_modules
 from clientgen.generators.reexports import plan_reexports, write_reexports
 from clientgen.ingest import load_source
 from clientgen.ingest.bounds import deepest_pointer
+from clientgen.jsontext import dumps_sorted
 from clientgen.limits import MAX_TOOL_SECONDS
 from clientgen.model import Api, build_api
 from clientgen.name_memory import NAMES_FILE, NameMemory, Remembered, names_json, read_names
@@ -63,7 +64,7 @@ class BuildResult:
 
 
 def _dump_json(data: Any) -> str:
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return dumps_sorted(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def _render_package(api: Api, root: Path, progress: Progress) -> None:
@@ -185,16 +186,63 @@ def _package_parts(root: Path, *, besides: Path) -> list[Path]:
     return parts
 
 
+# Compiles the files named on stdin (JSON list) in order; prints the first failure as JSON and stops.
+_COMPILE_HALF = """
+import json, sys
+for name in json.load(sys.stdin):
+    try:
+        with open(name, encoding="utf-8") as file:
+            compile(file.read(), name, "exec", dont_inherit=True)
+    except SyntaxError as error:
+        print(json.dumps([name, "syntax", error.lineno, error.msg]))
+        break
+    except RecursionError:
+        print(json.dumps([name, "recursion", 0, ""]))
+        break
+"""
+
+
 def _compile_all(root: Path, progress: Progress) -> None:
-    """Every generated module compiles (without running), or nothing is swapped in: the last line of defence."""
+    """Every generated module compiles (without running), or nothing is swapped in: the last line of defence.
+
+    Compiling is CPU-bound and the machine may have a second core: another Python compiles every other
+    file meanwhile.  The failure reported is the first in sorted order, as if one process compiled all.
+    """
     paths = sorted((root / "src").rglob("*.py"))
-    for number, path in enumerate(paths, 1):
-        progress.stage("compile", number, len(paths), "files")
-        try:
-            compile(path.read_text(encoding="utf-8"), str(path), "exec", dont_inherit=True)
-        except SyntaxError as error:
-            msg = f"generated code does not compile: {path.relative_to(root)}:{error.lineno}: {error.msg}"
-            raise RuntimeError(msg) from None
+    mine, theirs = paths[0::2], paths[1::2]
+    helper = subprocess.Popen(  # noqa: S603 - fixed argv
+        [sys.executable, "-I", "-W", "ignore", "-c", _COMPILE_HALF],  # warnings: as unseen as in this process
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",
+    )  # fmt: skip
+    assert helper.stdin is not None  # stdin and stdout are pipes (above)
+    assert helper.stdout is not None
+    helper.stdin.write(json.dumps([str(path) for path in theirs]))
+    helper.stdin.close()
+    failures: list[tuple[Path, int, str]] = []
+    try:
+        for number, path in enumerate(mine, 1):
+            progress.stage("compile", min(number * 2, len(paths)), len(paths), "files")
+            try:
+                compile(path.read_text(encoding="utf-8"), str(path), "exec", dont_inherit=True)
+            except SyntaxError as error:
+                failures.append((path, error.lineno or 0, error.msg))
+                break
+    finally:
+        output = helper.stdout.read()  # one pipe (stderr joined): nothing waits on an unread other
+        helper.stdout.close()
+        helper.wait(timeout=MAX_TOOL_SECONDS)
+    if helper.returncode != 0:
+        msg = f"compiling the generated package failed: {output.strip()}"
+        raise RuntimeError(msg)
+    if output.strip():
+        name, kind, line, message = json.loads(output)
+        if kind == "recursion" and not (failures and failures[0][0] < Path(name)):
+            raise RecursionError
+        failures.append((Path(name), line, message))
+    if failures:
+        path, line, message = min(failures)
+        msg = f"generated code does not compile: {path.relative_to(root)}:{line}: {message}"
+        raise RuntimeError(msg)
 
 
 def _model_index(index: ModelIndex, package: str) -> dict[str, tuple[str, str]]:
@@ -241,7 +289,10 @@ def build(  # noqa: PLR0913 - the spec, where to build, the generation to versio
     progress.stage("models", detail=f"datamodel-code-generator on {len(plan)} components")
     try:
         base_class = f"{config.import_name}._models.BaseModel"
-        index = emit_models(view, plan, types_dir, work, header, base_class=base_class)
+        index = emit_models(  # the normalized document is final: written while the generator runs
+            view, plan, types_dir, work, header, base_class=base_class,
+            meanwhile=lambda: _write(root / NORMALIZED_FILE, _dump_json(normalized)),
+        )  # fmt: skip
     except SpecError as error:  # names the generator's input, a temporary file: name the spec instead
         message = f"{error.message} (on the models of the normalized document; please report this with the spec)"
         raise SpecError(spec, message, pointer=error.pointer or "/components/schemas") from None
@@ -254,7 +305,6 @@ def build(  # noqa: PLR0913 - the spec, where to build, the generation to versio
         api = build_api(normalized, _model_index(index, config.import_name), config, diags)
         write_release(api, normalized, previous, root)  # api.json, CHANGELOG.md; sets the package version
         _render_package(api, root, progress)
-        _write(root / NORMALIZED_FILE, _dump_json(normalized))
         report = build_report(api, normalized, diags, models=len(set(index.values())))
         _write(root / REPORT_FILE, _dump_json(report))
         progress.stage("format", detail="ruff")

@@ -17,6 +17,7 @@ from clientgen.changelog.diff import Change, bump_level, diff_surfaces
 from clientgen.changelog.surface import SURFACE_FORMAT, Surface, api_surface
 from clientgen.changelog.version import applied_level, choose_version
 from clientgen.diagnostics import SpecError
+from clientgen.jsontext import dumps_sorted
 from clientgen.model.api import Api
 from clientgen.render import make_environment, mdcode
 
@@ -55,7 +56,7 @@ class Release:
     changelog: str  # the whole CHANGELOG.md
 
     def surface_json(self) -> str:
-        return json.dumps(self.surface, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+        return dumps_sorted(self.surface, indent=1, ensure_ascii=False) + "\n"
 
 
 def read_previous(folder: Path | None) -> Previous:
