@@ -45,6 +45,8 @@ from cloudflare_client._base_client import JSON_ENCODER as _ENCODER
 from cloudflare_client._types import BinaryContent, FileContent, FileTypes, NdjsonContent
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from cloudflare_client._types import Body
 
 __all__ = [
@@ -178,12 +180,15 @@ class RequestContent:
         return request
 
 
-class _Binary(RequestContent):
-    __slots__ = ("content",)
+class _Single(RequestContent):
+    """A body given as one value (bytes, a file object, a path, text, NDJSON lines), sent as bytes or a stream."""
 
-    def __init__(self, content: BinaryContent | None, media_type: str) -> None:
+    __slots__ = ("content", "encode")
+
+    def __init__(self, content: object, media_type: str, encode: Callable[[object, str], object]) -> None:
         super().__init__(media_type)
         self.content = content
+        self.encode = encode  # the value -> bytes, a binary file object or a path
 
     def build(
         self, method: str, url: str, headers: httpx.Headers, extensions: dict[str, Any], extra_body: Body | None
@@ -191,56 +196,35 @@ class _Binary(RequestContent):
         self._no_extra_body(extra_body)
         if self.content is None:
             return httpx.Request(method, url, headers=headers, extensions=extensions)
-        return self._binary(method, url, headers, extensions, self.content)
+        return self._binary(method, url, headers, extensions, self.encode(self.content, self.media_type))
 
 
-class _Text(RequestContent):
-    __slots__ = ("text",)
+def _as_is(content: object, media_type: str) -> object:
+    del media_type
+    return content
 
-    def __init__(self, text: str | None, media_type: str) -> None:
-        super().__init__(media_type)
-        self.text = text
 
-    def build(
-        self, method: str, url: str, headers: httpx.Headers, extensions: dict[str, Any], extra_body: Body | None
-    ) -> httpx.Request:
-        self._no_extra_body(extra_body)
-        if self.text is None:
-            return httpx.Request(method, url, headers=headers, extensions=extensions)
-        if not isinstance(self.text, str):
-            msg = f"a {self.media_type} body must be a str, not {type(self.text).__name__}"
+def _text(text: object, media_type: str) -> bytes:
+    if not isinstance(text, str):
+        msg = f"a {media_type} body must be a str, not {type(text).__name__}"
+        raise TypeError(msg)
+    return text.encode()
+
+
+def _ndjson(content: object, media_type: str) -> object:
+    """Objects become one compact JSON line each; text, bytes, files and paths go as they are."""
+    del media_type
+    if isinstance(content, str):
+        return content.encode()
+    if isinstance(content, bytes | bytearray | memoryview | os.PathLike) or callable(getattr(content, "read", None)):
+        return content
+    lines = []
+    for item in content:  # type: ignore[attr-defined]
+        if not isinstance(item, Mapping) and not callable(getattr(item, "model_dump", None)):
+            msg = f"an NDJSON body holds objects, not {type(item).__name__}"
             raise TypeError(msg)
-        headers["Content-Type"] = self.media_type
-        return httpx.Request(method, url, headers=headers, content=self.text.encode(), extensions=extensions)
-
-
-class _Ndjson(RequestContent):
-    __slots__ = ("content",)
-
-    def __init__(self, content: NdjsonContent | None, media_type: str) -> None:
-        super().__init__(media_type)
-        self.content = content
-
-    def build(
-        self, method: str, url: str, headers: httpx.Headers, extensions: dict[str, Any], extra_body: Body | None
-    ) -> httpx.Request:
-        self._no_extra_body(extra_body)
-        content = self.content
-        if content is None:
-            return httpx.Request(method, url, headers=headers, extensions=extensions)
-        if isinstance(content, str):
-            content = content.encode()
-        elif not isinstance(content, bytes | bytearray | memoryview | os.PathLike) and not callable(
-            getattr(content, "read", None)
-        ):
-            lines = []
-            for item in content:
-                if not isinstance(item, Mapping) and not callable(getattr(item, "model_dump", None)):
-                    msg = f"an NDJSON body holds objects, not {type(item).__name__}"
-                    raise TypeError(msg)
-                lines.append(_ENCODER.encode(item) + "\n")
-            content = "".join(lines).encode()
-        return self._binary(method, url, headers, extensions, content)
+        lines.append(_ENCODER.encode(item) + "\n")
+    return "".join(lines).encode()
 
 
 class _Multipart(RequestContent):
@@ -338,14 +322,14 @@ def multipart_body(
 
 def binary_body(content: BinaryContent | None, media_type: str) -> RequestContent:
     """A raw body (``application/octet-stream`` and other binary media); ``None`` sends none."""
-    return _Binary(content, media_type)
+    return _Single(content, media_type, _as_is)
 
 
 def text_body(text: str | None, media_type: str) -> RequestContent:
     """A text body (``application/javascript``, ``text/*``) sent as UTF-8; ``None`` sends none."""
-    return _Text(text, media_type)
+    return _Single(text, media_type, _text)
 
 
 def ndjson_body(content: NdjsonContent | None, media_type: str = "application/x-ndjson") -> RequestContent:
     """An NDJSON body: objects (one JSON line each), NDJSON text, or binary content; ``None`` sends none."""
-    return _Ndjson(content, media_type)
+    return _Single(content, media_type, _ndjson)
