@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from clientgen.diagnostics import Diagnostic, Diagnostics, Level, escape_pointer_token
 from clientgen.normalize.envelopes import is_success_envelope
-from clientgen.normalize.schemas import op_pointer
+from clientgen.normalize.schemas import op_pointer, success_response
 
 if TYPE_CHECKING:
     from clientgen.model import Api, Operation
@@ -63,20 +63,10 @@ class Reason:
         return {"code": self.code, "message": self.message, "pointer": self.pointer}
 
 
-def _success(op: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
-    """The first 2xx response (the one the method returns) and its status code."""
-    responses = op.get("responses") or {}
-    codes = sorted(str(code) for code in responses if str(code).startswith("2"))
-    if not codes:
-        return None
-    response = responses[codes[0]]
-    return codes[0], response if isinstance(response, dict) else {}
-
-
 def response_reason(op: dict[str, Any], operation: Operation) -> Reason | None:
     """Why the method's return type is not a model or type read from a response schema, if it is not."""
     pointer = op_pointer(operation.path, operation.http_method)
-    success = _success(op)
+    success = success_response(op)
     if success is None:
         return Reason(NO_SUCCESS_RESPONSE, "the spec declares no 2xx response", f"{pointer}/responses")
     code, response = success

@@ -22,7 +22,7 @@ from typing import Any
 
 from clientgen.model.api import Api, Operation
 from clientgen.normalize.envelopes import is_success_envelope
-from clientgen.normalize.schemas import iter_operations
+from clientgen.normalize.schemas import iter_operations, success_content
 
 __all__ = ["SURFACE_FORMAT", "Descriptor", "Surface", "api_surface", "field_table"]
 
@@ -174,9 +174,7 @@ def field_table(schema: Any, components: dict[str, Any], docs: list[str] | None 
 
 
 def _success_schema(op: dict[str, Any]) -> tuple[dict[str, Any] | None, str | None]:
-    responses = op.get("responses") or {}
-    success = sorted(code for code in responses if str(code).startswith("2"))
-    content = ((responses[success[0]] or {}).get("content") or {}) if success else {}
+    content = success_content(op)
     schema = (content.get("application/json") or {}).get("schema")
     return (schema if isinstance(schema, dict) else None), (min(content) if content else None)
 

@@ -12,7 +12,7 @@ from clientgen.model.bodies import build_body
 from clientgen.model.types import TypeExpr, type_of
 from clientgen.names import ClassName, PythonIdentifier, singular
 from clientgen.normalize.envelopes import is_success_envelope
-from clientgen.normalize.schemas import iter_operations, op_pointer, routes
+from clientgen.normalize.schemas import iter_operations, op_pointer, routes, success_content
 from clientgen.routes import SCOPE_ORDER, Route
 
 __all__ = ["build_api"]
@@ -85,15 +85,8 @@ def _parameters(
     return tuple(sorted(params, key=position))
 
 
-def _success_content(op: dict[str, Any]) -> dict[str, Any]:
-    """Media type -> media object of the first 2xx response (the one the method returns)."""
-    responses = op.get("responses") or {}
-    success = sorted(code for code in responses if str(code).startswith("2"))
-    return ((responses[success[0]] or {}).get("content") or {}) if success else {}
-
-
 def _success_schema(op: dict[str, Any]) -> dict[str, Any] | None:
-    schema = (_success_content(op).get("application/json") or {}).get("schema")
+    schema = (success_content(op).get("application/json") or {}).get("schema")
     return schema if isinstance(schema, dict) else None
 
 
@@ -123,7 +116,7 @@ _TEXT_MEDIA = ("text/", "application/javascript", "application/x-ndjson", "appli
 
 def _download(op: dict[str, Any]) -> str | None:
     """``text`` or ``binary`` when the success response has a body but no JSON media type."""
-    content = _success_content(op)
+    content = success_content(op)
     if not content or any(media.split(";")[0].strip().endswith(("/json", "+json")) for media in content):
         return None
     return "text" if all(media.startswith(_TEXT_MEDIA) for media in content) else "binary"

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from clientgen.diagnostics import Diagnostics
-from clientgen.normalize.schemas import iter_operation_schemas, iter_operations, op_pointer, transform
+from clientgen.normalize.schemas import map_operation_schemas, transform
 
 __all__ = ["apply_directions"]
 
@@ -44,10 +44,13 @@ def _relax(marker: str, diags: Diagnostics) -> Any:
 
 def apply_directions(doc: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
     requests, responses = _relax("readOnly", diags), _relax("writeOnly", diags)
-    for path, method, op in iter_operations(doc):
-        for pointer, container, key in list(iter_operation_schemas(op, op_pointer(path, method))):
-            if "/requestBody/" in pointer:
-                container[key] = transform(container[key], requests, pointer)
-            elif "/responses/" in pointer:
-                container[key] = transform(container[key], responses, pointer)
+
+    def relax(schema: dict[str, Any], pointer: str) -> dict[str, Any]:
+        if "/requestBody/" in pointer:
+            return transform(schema, requests, pointer)  # type: ignore[no-any-return]
+        if "/responses/" in pointer:
+            return transform(schema, responses, pointer)  # type: ignore[no-any-return]
+        return schema
+
+    map_operation_schemas(doc, relax)
     return doc

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from clientgen.diagnostics import Diagnostics
-from clientgen.normalize.schemas import iter_operation_schemas, iter_operations, op_pointer
+from clientgen.normalize.schemas import map_operation_schemas
 
 __all__ = [
     "ENVELOPE_ITEM_NAMES",
@@ -88,10 +88,7 @@ def _reduce(schema: dict[str, Any], pointer: str, diags: Diagnostics) -> dict[st
 
 
 def reduce_error_envelopes(doc: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
-    for path, method, op in iter_operations(doc):
-        for pointer, container, key in list(iter_operation_schemas(op, op_pointer(path, method))):
-            if "/responses/" in pointer:
-                container[key] = _reduce(container[key], pointer, diags)
+    map_operation_schemas(doc, lambda schema, at: _reduce(schema, at, diags) if "/responses/" in at else schema)
     return doc
 
 
@@ -109,10 +106,10 @@ def _shape(schema: dict[str, Any], pointer: str, diags: Diagnostics) -> dict[str
 
 
 def shape_failure_envelopes(doc: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
-    for path, method, op in iter_operations(doc):
-        for pointer, container, key in list(iter_operation_schemas(op, op_pointer(path, method))):
-            if "/responses/" in pointer and is_failure_envelope(container[key]):
-                container[key] = _shape(container[key], pointer, diags)
+    def shape(schema: dict[str, Any], pointer: str) -> dict[str, Any]:
+        return _shape(schema, pointer, diags) if "/responses/" in pointer and is_failure_envelope(schema) else schema
+
+    map_operation_schemas(doc, shape)
     return doc
 
 
@@ -132,8 +129,5 @@ def _mark_success(schema: Any, pointer: str, diags: Diagnostics) -> Any:
 
 
 def mark_success_envelopes(doc: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
-    for path, method, op in iter_operations(doc):
-        for pointer, container, key in list(iter_operation_schemas(op, op_pointer(path, method))):
-            if "/responses/2" in pointer:
-                container[key] = _mark_success(container[key], pointer, diags)
+    map_operation_schemas(doc, lambda schema, at: _mark_success(schema, at, diags) if "/responses/2" in at else schema)
     return doc

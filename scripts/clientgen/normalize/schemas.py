@@ -19,6 +19,8 @@ __all__ = [
     "iter_operations",
     "map_operation_schemas",
     "routes",
+    "success_content",
+    "success_response",
     "transform",
 ]
 
@@ -81,6 +83,22 @@ def _content_owners(op: dict[str, Any], op_pointer: str) -> Iterator[tuple[str, 
     for code, response in sorted((op.get("responses") or {}).items()):
         if isinstance(response, dict):
             yield f"{op_pointer}/responses/{escape_pointer_token(code)}", response
+
+
+def success_response(op: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """The first 2xx response (the one a method returns) and its status code; ``None`` when there is none."""
+    responses = op.get("responses") or {}
+    codes = sorted(str(code) for code in responses if str(code).startswith("2"))
+    if not codes:
+        return None
+    response = responses[codes[0]]
+    return codes[0], response if isinstance(response, dict) else {}
+
+
+def success_content(op: dict[str, Any]) -> dict[str, Any]:
+    """Media type -> media object of the first 2xx response; empty without one."""
+    success = success_response(op)
+    return (success[1].get("content") or {}) if success is not None else {}
 
 
 def map_operation_schemas(doc: dict[str, Any], fn: Callable[[Schema, str], Schema]) -> None:
