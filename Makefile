@@ -24,9 +24,9 @@ $(STAMP): requirements.lock
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-## generate: regenerate the client package from the spec (SPEC=, OUT=, CONFIG= to override)
+## generate: regenerate the client package from the spec (SPEC=, OUT=, CONFIG= to override; FORCE=1: write into a folder clientgen did not write)
 generate: $(STAMP)
-	$(RUN) -m clientgen generate --spec $(SPEC) --out $(OUT) --config $(CONFIG)
+	$(RUN) -m clientgen generate --spec $(SPEC) --out $(OUT) --config $(CONFIG) $(if $(FORCE),--force)
 
 ## changelog: the client API's changelog between two specs: make changelog OLD=<spec> NEW=<spec> [CHANGELOG=<file>]
 changelog: $(STAMP)

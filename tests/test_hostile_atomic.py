@@ -140,8 +140,8 @@ def test_strict_warnings_leave_previous_output(previous: tuple[Path, dict[str, b
     assert snapshot(out) == before
 
 
-def test_interrupt_during_the_swap_waits_for_it(previous: tuple[Path, dict[str, bytes]], tmp_path: Path) -> None:
-    """Ctrl-C between the two renames of the swap would lose the previous output: it is held until both are done."""
+def test_interrupt_during_the_moves_waits_for_them(previous: tuple[Path, dict[str, bytes]], tmp_path: Path) -> None:
+    """Ctrl-C while files move in would leave the output half old, half new: it is held until they all moved."""
     out, before = previous
     spec = tmp_path / "other.yaml"
     spec.write_text(
@@ -152,11 +152,11 @@ def test_interrupt_during_the_swap_waits_for_it(previous: tuple[Path, dict[str, 
     patch = (
         "import os, signal\n"
         "import clientgen.project as p\n"
-        "swap = p._swap\n"
-        "def interrupted(new, out, staging):\n"
-        "    os.kill(os.getpid(), signal.SIGINT)  # arrives while the swap runs\n"
-        "    swap(new, out, staging)\n"
-        "p._swap = interrupted"
+        "commit = p.commit\n"
+        "def interrupted(plan, tree, staging):\n"
+        "    os.kill(os.getpid(), signal.SIGINT)  # arrives while the files move\n"
+        "    commit(plan, tree, staging)\n"
+        "p.commit = interrupted"
     )
     result = run_patched(patch, spec, out)
     assert result.returncode == 0, result.stderr

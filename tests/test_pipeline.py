@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import os
 import re
 import shutil
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from clientgen.diagnostics import SpecError
+from clientgen.output_tree import MANIFEST_FILE
 from clientgen.project import write_tree
 from clientgen.snapshot import diff_trees
 
@@ -157,16 +159,27 @@ def _delete(tree: Path) -> None:
 
 
 def _add(tree: Path) -> None:
+    """A file an earlier generation wrote (its manifest lists it) that generation no longer writes."""
     (tree / "src" / PACKAGE / "extra.py").write_text("x = 1\n", encoding="utf-8")
+    manifest = json.loads((tree / MANIFEST_FILE).read_text(encoding="utf-8"))
+    manifest["files"] = sorted([*manifest["files"], f"src/{PACKAGE}/extra.py"])
+    (tree / MANIFEST_FILE).write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def _add_own_file(tree: Path) -> None:
+    (tree / "MY_NOTES.md").write_text("mine\n", encoding="utf-8")
 
 
 def check(out: Path) -> subprocess.CompletedProcess[str]:
     return run_clientgen("check", "--spec", "spec", "--config", "spec/config.toml", "--out", str(out))
 
 
-def test_check_passes_on_an_up_to_date_tree(fresh: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("change", [None, _add_own_file], ids=["as-generated", "with-user-files"])
+def test_check_passes_on_an_up_to_date_tree(fresh: Path, tmp_path: Path, change: Callable[[Path], None] | None) -> None:
     copy = tmp_path / "generated"
     shutil.copytree(fresh, copy)
+    if change is not None:
+        change(copy)  # the user's own files in the output are not clientgen's to check
     result = check(copy)
     assert result.returncode == 0, result.stderr
     assert "up to date" in result.stdout

@@ -34,6 +34,11 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument("--out", type=Path, default=Path("generated"))
     generate.add_argument("--strict", action="store_true", help="fail on warnings")
     generate.add_argument(
+        "--force",
+        action="store_true",
+        help="write into a folder clientgen did not write (no manifest), overwriting its files of the same names",
+    )
+    generate.add_argument(
         "--previous",
         type=Path,
         default=None,
@@ -93,7 +98,13 @@ def main(argv: list[str] | None = None) -> int:
             return _changelog(args)
         try:
             result = write_tree(
-                args.spec, args.config, args.out, strict=args.strict, previous=args.previous, progress=progress
+                args.spec,
+                args.config,
+                args.out,
+                strict=args.strict,
+                force=args.force,
+                previous=args.previous,
+                progress=progress,
             )
         finally:
             progress.close()  # an error or the summary starts on a clean line

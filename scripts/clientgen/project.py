@@ -2,13 +2,13 @@
 
 spec -> ingest -> normalize -> plan model modules -> the generator's view (standard keywords only)
 -> datamodel-code-generator (models) -> intermediate model -> Jinja (runtime, resources, client, docs)
--> ruff -> atomic swap.
+-> ruff -> compile -> move into the output.
 
-Everything is written into a temporary folder beside the output and swapped in only when
+Everything is written into a temporary folder beside the output and moved in only when
 every step succeeded: a failure — bad input, a generator crash, an interrupt — leaves the
-previous output exactly as it was.  The output folder is replaced whole, so a folder that
-holds the spec, the config or the working directory, or that clientgen did not write, is
-never replaced.
+previous output exactly as it was.  Only the files the previous generation listed in its
+manifest are replaced or removed (:mod:`clientgen.output_tree`): the user's own files in
+the output folder, a ``.git`` included, are never touched.
 """
 
 from __future__ import annotations
@@ -40,6 +40,15 @@ from clientgen.limits import MAX_TOOL_SECONDS
 from clientgen.model import Api, build_api
 from clientgen.name_memory import NAMES_FILE, NameMemory, Remembered, names_json, read_names
 from clientgen.normalize import normalize
+from clientgen.output_tree import (
+    LEGACY_MARKER,
+    MANIFEST_FILE,
+    commit,
+    plan_move,
+    previous_files,
+    recover,
+    write_manifest,
+)
 from clientgen.progress import Progress
 from clientgen.render import make_environment
 from clientgen.report import build_report
@@ -327,32 +336,40 @@ def write_tree(  # noqa: PLR0913 - the spec, config and output, then keyword-onl
     out: Path,
     *,
     strict: bool = False,
+    force: bool = False,
     previous: Path | None = None,
     progress: Progress | None = None,
 ) -> BuildResult:
-    """Build into a temporary sibling of ``out`` and swap it in only on success.
+    """Build into a temporary sibling of ``out``; on success, replace exactly the previous generation's files.
 
-    The version and changelog follow the generation in ``previous`` (default: what ``out`` holds now).
+    Files in ``out`` that clientgen did not write (a ``.git``, the user's ``LICENSE``) are kept; a folder
+    without a manifest that holds anything is refused unless ``force``.  The version and changelog follow
+    the generation in ``previous`` (default: what ``out`` holds now).
     """
     progress = progress or Progress(enabled=False)
     config = load_config(config_path)
     out = out.resolve()
+    recover(out)  # a run killed in the middle of moving files in: put the previous generation back first
+    owned, legacy = previous_files(out, config.import_name, force=force)  # refuses a folder that is not ours
     created = [parent for parent in out.parents if not parent.exists()]  # removed again if the build fails
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".generated-", dir=out.parent))
+    tree = staging / "tree"
     try:
         with tempfile.TemporaryDirectory(prefix="clientgen-") as work:
             previous = previous or _previous_generation(out)
-            result = _bounded_build(spec, config, staging / "tree", Path(work), previous=previous, progress=progress)
+            result = _bounded_build(spec, config, tree, Path(work), previous=previous, progress=progress)
         if strict:
             _refuse_warnings(spec, result.diagnostics)
-        _refuse_foreign_output(out, [Path(spec), Path(config_path), Path.cwd()])
-        progress.stage("swap", detail=str(out))
+        write_manifest(tree)
+        keep = [Path(spec), Path(config_path)]
+        plan = plan_move(out, tree, owned, legacy=legacy, force=force, keep=keep)
+        progress.stage("swap", detail=f"{len(plan.placed)} files into {out}")
         try:
             with _signals_held():
-                _swap(staging / "tree", out, staging)
+                commit(plan, tree, staging)
         except KeyboardInterrupt:
-            pass  # held during the swap, delivered after it: the new output is complete, the run succeeded
+            pass  # held during the moves, delivered after them: the new output is complete, the run succeeded
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         for parent in created:  # deepest first: nothing half-written is left behind
@@ -364,8 +381,8 @@ def write_tree(  # noqa: PLR0913 - the spec, config and output, then keyword-onl
 
 
 def _previous_generation(out: Path) -> Path | None:
-    """``out`` when clientgen wrote it (it has a report): the generation the new one is versioned after."""
-    return out if (out / REPORT_FILE).is_file() else None
+    """``out`` when clientgen wrote it (a manifest, or a report from before the manifest): versioned after it."""
+    return out if (out / MANIFEST_FILE).is_file() or (out / LEGACY_MARKER).is_file() else None
 
 
 def _bounded_build(  # noqa: PLR0913 - build()'s arguments, passed through
@@ -389,21 +406,9 @@ def _deepest(spec: Path) -> str:
         return "/"
 
 
-def _refuse_foreign_output(out: Path, keep: list[Path]) -> None:
-    """Replacing ``out`` deletes what it holds: refuse a folder that holds ``keep`` or that clientgen did not write."""
-    for path in keep:
-        if path.resolve() == out or path.resolve().is_relative_to(out):
-            raise SpecError(out, f"refusing to replace the output folder: it holds {path}; choose another --out")
-    if out.exists() and not out.is_dir():
-        raise SpecError(out, "refusing to replace the output: it is not a folder; choose another --out")
-    if out.is_dir() and any(out.iterdir()) and not (out / REPORT_FILE).is_file():
-        message = f"refusing to replace the output folder: it is not empty and holds no {REPORT_FILE}, so clientgen "
-        raise SpecError(out, message + "did not write it; choose an empty or new --out")
-
-
 @contextlib.contextmanager
 def _signals_held() -> Iterator[None]:
-    """Ctrl-C and SIGTERM wait while the output is swapped: the two renames are never interrupted between them."""
+    """Ctrl-C and SIGTERM wait while the files move: the output is never left half old, half new."""
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
         yield
         return
@@ -412,17 +417,3 @@ def _signals_held() -> Iterator[None]:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-
-
-def _swap(new: Path, out: Path, staging: Path) -> None:
-    """Replace ``out`` by ``new``: two renames on one filesystem, the old tree kept until the new one is in place."""
-    if out.exists():
-        old = staging / "previous"
-        out.replace(old)
-        try:
-            new.replace(out)
-        except BaseException:
-            old.replace(out)
-            raise
-    else:
-        new.replace(out)
