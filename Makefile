@@ -15,7 +15,7 @@ DIST ?= dist
 CLOUDFLARE_CORPUS ?= $(abspath ../shared)
 export CLOUDFLARE_CORPUS
 
-.PHONY: generate test check snapshot changelog bench bench-call bench-import bench-churn clean dist publish
+.PHONY: generate test check snapshot changelog bench bench-call bench-import bench-churn bench-review clean dist publish
 
 $(STAMP): requirements.lock
 	$(PYTHON) -c 'import sys; sys.exit("Python >= 3.11 is required") if sys.version_info < (3, 11) else None'
@@ -71,6 +71,10 @@ bench-import: $(STAMP)
 ## bench-churn: files touched and names moved between consecutive Cloudflare versions, ours vs openapi-python-client
 bench-churn: $(STAMP)
 	$(BIN)/python benchmarks/bench_churn.py --baseline
+
+## bench-review: share of the review diff of one spec change (Cloudflare 06-17 -> 06-18, in a git repo) that is the API
+bench-review: $(STAMP)
+	$(BIN)/python benchmarks/bench_review.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache $(DIST)

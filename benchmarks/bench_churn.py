@@ -47,9 +47,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 REF_PREFIX = "#/components/schemas/"
-INDEX_FILES = frozenset({"api.md", "report.json", "openapi.normalized.json", "README.md"})
+INDEX = ".clientgen"  # clientgen.layout.INDEX_DIR (this script runs without clientgen on the path)
+INDEX_FILES = frozenset({"api.md", f"{INDEX}/report.json", f"{INDEX}/openapi.normalized.json", "README.md",
+                         f"{INDEX}/manifest.json", f"{INDEX}/.gitattributes"})  # fmt: skip
 # What every release touches when generated after the previous one: the version and the changelog.
-RELEASE_FILES = frozenset({"api.json", "CHANGELOG.md", "names.json", "pyproject.toml"})
+RELEASE_FILES = frozenset({f"{INDEX}/api.json", "CHANGELOG.md", f"{INDEX}/names.json", "pyproject.toml"})
 _REEXPORT = re.compile(r"^from \.\w+ import (\w+) as \1$", re.MULTILINE)
 _CLASS = re.compile(r"^class (\w+)\(", re.MULTILINE)
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -101,7 +103,7 @@ def generate_ours(spec: Path, cache: Path, key: str, previous: Path | None = Non
     """
     chain = _digest(f"{_spec_key(spec)} {key} {previous.name if previous else ''}")[:12]
     out = cache / f"ours-{version_name(spec)}-{chain}"
-    if not (out / "report.json").is_file():
+    if not (out / INDEX / "report.json").is_file():
         env = {**os.environ, "PYTHONPATH": str(ROOT / "scripts")}
         command = [sys.executable, "-m", "clientgen", "generate", "--spec", str(spec), "--out", str(out),
                    "--config", str(ROOT / "spec" / "config.toml")]  # fmt: skip
@@ -205,8 +207,8 @@ def _classes(tree: Path, names: set[str]) -> tuple[dict[str, tuple[str, str]], s
 
 
 def read_version(tree: Path) -> Version:
-    doc = json.loads((tree / "openapi.normalized.json").read_text(encoding="utf-8"))
-    report = json.loads((tree / "report.json").read_text(encoding="utf-8"))
+    doc = json.loads((tree / INDEX / "openapi.normalized.json").read_text(encoding="utf-8"))
+    report = json.loads((tree / INDEX / "report.json").read_text(encoding="utf-8"))
     schemas = doc.get("components", {}).get("schemas", {})
     hashes = _schema_hashes(schemas)
     operations: dict[str, str] = {}

@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from clientgen.layout import REPORT_FILE
 from clientgen.project import write_tree
 from envelopes import success_envelope
 from live_server import FormPart, LiveServer, Reply, json_reply
@@ -461,7 +462,7 @@ def test_media_type_choices_are_reported(bodies: ModuleType, generated: tuple[Mo
     assert _arguments(client.choices.create) == ["account_id", "body"]  # JSON preferred over multipart
     assert _arguments(client.workers.update) == ["account_id", "parts", "metadata", "message"]  # multipart over JS
     assert _arguments(client.notes.create) == ["account_id", "body"]
-    report = json.loads((generated[1] / "report.json").read_text(encoding="utf-8"))
+    report = json.loads((generated[1] / REPORT_FILE).read_text(encoding="utf-8"))
     messages = {(entry["code"], entry["pointer"]): entry["message"] for entry in report["diagnostics"]}
     workers = "/paths/~1accounts~1{account_id}~1workers/put/requestBody"
     assert "the method sends multipart/form-data" in messages["body-media", workers]

@@ -16,9 +16,10 @@ import pytest
 from clientgen.__main__ import main
 from clientgen.changelog.compare import document_surface
 from clientgen.changelog.diff import Change, bump_level, diff_surfaces
-from clientgen.changelog.release import Previous, plan_release, read_previous
+from clientgen.changelog.release import Previous, plan_release, read_previous, render_section
 from clientgen.changelog.version import bump, choose_version
 from clientgen.config import GeneratorConfig
+from clientgen.layout import SURFACE_FILE
 from clientgen.names import PythonIdentifier
 from clientgen.project import write_tree
 from envelopes import success_envelope
@@ -443,6 +444,25 @@ def test_entries_of_one_kind_share_a_line() -> None:
     assert second.version == "0.1.1"
 
 
+def test_the_same_change_to_many_operations_is_one_entry_with_the_calls_folded() -> None:
+    retyped = ("response field", "meta.isInstantaneous", "retyped")
+    detail = "`object` → `boolean`"
+    many = [Change.of(f"client.radar.r{number}.list", retyped, detail, breaking=True) for number in range(4)]
+    removed = ("parameter", "page", "removed")
+    few = [Change.of(f"client.zones.z{number}.get", removed, breaking=True) for number in range(2)]
+    text = render_section("0.2.0", sorted([*many, *few], key=lambda change: change.call_path), "0.1.0", 9)
+    folded = (
+        "- 4 operations: response field `meta.isInstantaneous` retyped: `object` → `boolean`\n"
+        "  <details><summary>The 4 operations</summary>\n\n"
+        "  `client.radar.r0.list`, `client.radar.r1.list`, `client.radar.r2.list`, `client.radar.r3.list`\n\n"
+        "  </details>\n"
+    )
+    assert folded in text
+    assert text.count("isInstantaneous") == 1
+    assert "- `client.zones.z0.get`: parameter `page` removed\n" in text  # two calls: not folded
+    assert "- `client.zones.z1.get`: parameter `page` removed\n" in text
+
+
 def test_spec_text_in_the_changelog_is_inline_code() -> None:
     new = base()
     result_of(get_op(new))["properties"]["we`ird\nname"] = {"type": "string"}
@@ -480,7 +500,8 @@ def test_generation_versions_the_package_after_the_previous_one(tmp_path: Path) 
     spec, out = tmp_path / "spec.json", tmp_path / "out"
     spec.write_text(json.dumps(base()), encoding="utf-8")
     write_tree(spec, tmp_path / "config.toml", out)
-    first = {name: (out / name).read_text(encoding="utf-8") for name in ("CHANGELOG.md", "api.json", "pyproject.toml")}
+    names = ("CHANGELOG.md", SURFACE_FILE, "pyproject.toml")
+    first = {name: (out / name).read_text(encoding="utf-8") for name in names}
     write_tree(spec, tmp_path / "config.toml", out)  # unchanged spec: nothing changes
     assert {name: (out / name).read_text(encoding="utf-8") for name in first} == first
     new = base()
@@ -504,7 +525,10 @@ def test_make_changelog_between_two_spec_files(tmp_path: Path, capsys: pytest.Ca
     config = Path(__file__).resolve().parents[1] / "spec" / "config.toml"
     assert main(["changelog", "--old", str(old), "--new", str(new), "--config", str(config)]) == 0
     printed = capsys.readouterr().out
-    assert printed.startswith("## 0.2.0\n\n1 breaking, 0 other changes since 0.1.0")
+    # Two specs do not say which versions they are: no version is made up, the bump is suggested.
+    assert printed.startswith("## `old.json` → `new.json`\n\n1 breaking, 0 other changes; suggested bump: major.\n")
+    assert "0.1.0" not in printed
+    assert "0.2.0" not in printed
     assert "- `client.widgets.get`: parameter `fields` removed\n" in printed
     target = tmp_path / "changes.md"
     arguments = ["changelog", "--old", str(old), "--new", str(new), "--config", str(config), "--output", str(target)]

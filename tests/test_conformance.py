@@ -27,6 +27,7 @@ import pydantic
 import pytest
 
 from clientgen.ingest import load_source
+from clientgen.layout import NORMALIZED_FILE, REPORT_FILE
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "spec" / "pages-deployment-rollback-deployment.txt"
@@ -239,7 +240,7 @@ def client_and_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, lis
 
 
 def report_entry(operation_id: str) -> dict[str, Any]:
-    report = json.loads((GENERATED / "report.json").read_text(encoding="utf-8"))
+    report = json.loads((GENERATED / REPORT_FILE).read_text(encoding="utf-8"))
     entries: list[dict[str, Any]] = [entry for entry in report["operations"] if entry["operationId"] == operation_id]
     assert len(entries) == 1, f"report.json lists {len(entries)} entries for {operation_id}"
     return entries[0]
@@ -571,7 +572,7 @@ def compare_kept(document: dict[str, Any], view: Parts, normalized: Any, trail: 
 def test_normalized_document_keeps_descriptions_and_constraints(
     operations: list[tuple[str, str, dict[str, Any]]], result: Parts, failure: Parts
 ) -> None:
-    document = json.loads((GENERATED / "openapi.normalized.json").read_text(encoding="utf-8"))
+    document = json.loads((GENERATED / NORMALIZED_FILE).read_text(encoding="utf-8"))
     problems: list[str] = []
     for path, method, op in operations:
         normalized_op = document["paths"][path][method]

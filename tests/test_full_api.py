@@ -21,6 +21,7 @@ import pytest
 from pydantic import BaseModel
 
 from clientgen.ingest import load_source
+from clientgen.layout import NORMALIZED_FILE, REPORT_FILE
 from clientgen.normalize.schemas import iter_operations
 from clientgen.project import write_tree
 from clientgen.snapshot import diff_trees
@@ -52,7 +53,7 @@ def generated(request: pytest.FixtureRequest, corpus: Path, tmp_path_factory: py
     spec = corpus / SPECS[request.param]
     tree = tmp_path_factory.mktemp(request.param) / "out"
     write_tree(spec, ROOT / "spec" / "config.toml", tree)
-    report = json.loads((tree / "report.json").read_text(encoding="utf-8"))
+    report = json.loads((tree / REPORT_FILE).read_text(encoding="utf-8"))
     return Generated(request.param, load_source(spec), tree, report)
 
 
@@ -76,7 +77,7 @@ def _first_success(op: dict[str, Any]) -> dict[str, Any] | None:
 
 def test_untyped_only_where_the_spec_gives_no_schema(generated: Generated) -> None:
     """Every response the pipeline leaves ``None``/``Any`` is one the spec gives nothing for; the report says which."""
-    normalized = json.loads((generated.tree / "openapi.normalized.json").read_text(encoding="utf-8"))
+    normalized = json.loads((generated.tree / NORMALIZED_FILE).read_text(encoding="utf-8"))
     untyped = [entry for entry in generated.report["operations"] if entry["status"] == "untyped"]
     for entry in generated.report["operations"]:
         op = normalized["paths"][entry["path"]][entry["method"].lower()]
@@ -156,7 +157,7 @@ def _model_classes(package: Path) -> Iterator[type[BaseModel]]:
 
 
 def test_every_property_survives(generated: Generated) -> None:
-    normalized = json.loads((generated.tree / "openapi.normalized.json").read_text(encoding="utf-8"))
+    normalized = json.loads((generated.tree / NORMALIZED_FILE).read_text(encoding="utf-8"))
     components = normalized["components"]["schemas"]
     classes = {cls.__name__: cls for cls in _model_classes(generated.package)}
     lost = []

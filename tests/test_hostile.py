@@ -34,6 +34,7 @@ from typing import Any
 
 import pytest
 
+from clientgen.layout import NORMALIZED_FILE, REPORT_FILE
 from clientgen.project import write_tree
 from live_server import LiveServer, RecordedRequest, Reply, json_reply
 
@@ -154,7 +155,7 @@ def snapshot(root: Path) -> dict[str, bytes]:
 def fake_previous_output(out: Path) -> dict[str, bytes]:
     """An output folder as a previous run leaves it (a report.json marks it as clientgen's)."""
     (out / "src" / "pkg").mkdir(parents=True)
-    (out / "report.json").write_text('{"previous": true}\n', encoding="utf-8")
+    (out / REPORT_FILE).write_text('{"previous": true}\n', encoding="utf-8")
     (out / "src" / "pkg" / "__init__.py").write_text("PREVIOUS = True\n", encoding="utf-8")
     return snapshot(out)
 
@@ -347,7 +348,7 @@ def generate_case(
     assert not list(cwd.iterdir()), "generation wrote into the working folder"
     check_inert(sandbox.out, sandbox.marker)
     check_pyproject(sandbox.out, package)
-    report = json.loads((sandbox.out / "report.json").read_text(encoding="utf-8"))
+    report = json.loads((sandbox.out / REPORT_FILE).read_text(encoding="utf-8"))
     return Generated(sandbox.out, package, report)
 
 
@@ -367,7 +368,7 @@ def _field_names(model: Any) -> dict[str, str]:
 def check_collide_properties(generated: Generated) -> None:
     thing = generated.model("Thing")
     names = _field_names(thing)
-    schema = json.loads((generated.out / "openapi.normalized.json").read_text(encoding="utf-8"))
+    schema = json.loads((generated.out / NORMALIZED_FILE).read_text(encoding="utf-8"))
     wire = set(schema["components"]["schemas"]["Thing"]["properties"])
     assert set(names) == wire, f"lost or invented: {sorted(set(names) ^ wire)}"
     python = list(names.values())
@@ -458,7 +459,7 @@ def check_toml_title(generated: Generated) -> None:
 
 
 def check_refs_inside(generated: Generated) -> None:
-    schema = json.loads((generated.out / "openapi.normalized.json").read_text(encoding="utf-8"))
+    schema = json.loads((generated.out / NORMALIZED_FILE).read_text(encoding="utf-8"))
     assert any("owner" in (component.get("properties") or {}) for component in schema["components"]["schemas"].values())
     (request,) = generated.requests
     assert request.url_path == "/pets/x"

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from clientgen.layout import REPORT_FILE
 from clientgen.project import write_tree
 from test_hostile import REPO, one_line_error, snapshot
 
@@ -117,7 +118,7 @@ def test_strict_warnings_leave_previous_output(previous: tuple[Path, dict[str, b
     assert result.returncode == 0, result.stderr
     assert "1 warnings" in result.stdout
     generated = snapshot(out)
-    report = json.loads(generated["report.json"])
+    report = json.loads(generated[REPORT_FILE])
     (warning,) = [item for item in report["diagnostics"] if item["level"] == "warning"]
     assert warning["code"] == "default-type"
     assert "fix the default" in warning["message"]

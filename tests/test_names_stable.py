@@ -23,8 +23,9 @@ from hypothesis import strategies as st
 
 from clientgen.diagnostics import Diagnostics, SpecError
 from clientgen.ingest import load_source
+from clientgen.layout import NAMES_FILE, REPORT_FILE
 from clientgen.limits import MAX_NAME_CHARS
-from clientgen.name_memory import NAMES_FILE, NameMemory, Remembered, names_json, read_names
+from clientgen.name_memory import NameMemory, Remembered, names_json, read_names
 from clientgen.normalize import normalize
 
 REPO = Path(__file__).resolve().parents[1]
@@ -244,8 +245,8 @@ def test_generated_packages_are_byte_identical_under_renamed_keys(tmp_path: Path
         )  # fmt: skip
         trees.append({str(path.relative_to(out)): path.read_bytes() for path in out.rglob("*") if path.is_file()})
     different = sorted(path for path in trees[0].keys() | trees[1].keys() if trees[0].get(path) != trees[1].get(path))
-    assert different == ["report.json"]  # which names the source's keys in its pointers, as it should
-    reports = [json.loads(tree["report.json"]) for tree in trees]
+    assert different == [REPORT_FILE]  # which names the source's keys in its pointers, as it should
+    reports = [json.loads(tree[REPORT_FILE]) for tree in trees]
     for report in reports:  # the one decision about a component: "recursive reference to <key> kept"
         report["diagnostics"] = [item for item in report["diagnostics"] if item["code"] != "recursive-ref"]
     assert reports[0] == reports[1]
@@ -340,7 +341,7 @@ def generate(spec: dict[str, Any], out: Path, tmp_path: Path, previous: Path | N
 
 
 def models_of(tree: dict[str, bytes]) -> dict[str, Any]:
-    loaded: dict[str, Any] = json.loads(tree["names.json"])["models"]
+    loaded: dict[str, Any] = json.loads(tree[NAMES_FILE])["models"]
     return loaded
 
 
@@ -349,7 +350,7 @@ def test_names_json_lists_every_model_one_line_each(tmp_path: Path) -> None:
     models = models_of(tree)
     assert {entry["class"] for entry in models.values()} >= {"Widget", "Tree", "RuleGeo"}
     assert {entry["module"] for entry in models.values()} >= {"widgets", "trees", "rules"}
-    lines = tree["names.json"].decode().splitlines()
+    lines = tree[NAMES_FILE].decode().splitlines()
     assert len(lines) == len(models) + 5  # braces, format, models: one line per model
     assert lines[3:-2] == sorted(lines[3:-2])
 
@@ -400,6 +401,7 @@ def test_names_json_round_trips_and_refuses_what_clientgen_did_not_write(tmp_pat
         "a1": Remembered("ListItemModel3", "rules", component="ListItem"),  # the generator renamed a union's class
         "b2": Remembered("Tree", "shared", ("trees", "widgets"), component="Tree"),
     }
+    (tmp_path / NAMES_FILE).parent.mkdir()
     (tmp_path / NAMES_FILE).write_text(names_json(models), encoding="utf-8")
     assert read_names(tmp_path) == models
     assert {entry.name for entry in read_names(tmp_path).values()} == {"ListItem", "Tree"}

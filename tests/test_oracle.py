@@ -21,13 +21,14 @@ import pytest
 
 from clientgen.diagnostics import Diagnostics
 from clientgen.ingest import load_source
+from clientgen.layout import NORMALIZED_FILE
 from clientgen.normalize import normalize
 from clientgen.normalize.schemas import iter_operations
 from oracle_view import oracle_view
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "spec" / "pages-deployment-rollback-deployment.txt"
-NORMALIZED = REPO / "generated" / "openapi.normalized.json"
+NORMALIZED = REPO / "generated" / NORMALIZED_FILE
 OPC = Path(sys.executable).with_name("openapi-python-client")
 OPERATION_WORD = "rollback"
 

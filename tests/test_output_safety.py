@@ -21,7 +21,8 @@ from typing import Any
 import pytest
 
 from clientgen.diagnostics import SpecError
-from clientgen.output_tree import JOURNAL_FILE, LEGACY_MARKER, MANIFEST_FILE, listed_files, plan_move
+from clientgen.layout import INDEX_DIR, MANIFEST_FILE, NAMES_FILE, NORMALIZED_FILE, REPORT_FILE, SURFACE_FILE
+from clientgen.output_tree import JOURNAL_FILE, LEGACY_MARKER, listed_files, plan_move
 from clientgen.project import write_tree
 from clientgen.snapshot import diff_trees
 from test_hostile import REPO
@@ -229,17 +230,21 @@ def test_emptied_folders_go_and_folders_with_user_files_stay(tmp_path: Path) -> 
 
 
 def test_generation_from_before_the_manifest_is_migrated(tmp_path: Path) -> None:
-    """A folder with a report.json at the top was clientgen's: its package and index files are replaced."""
+    """Index files at the top and no manifest: the old package and index files are replaced, the user's kept."""
     config, spec = _config(tmp_path / "config"), _spec(tmp_path / "specs", "first", ["zones"])
     out = tmp_path / "client"
     write_tree(spec, config, out)
-    (out / MANIFEST_FILE).unlink()
-    (out / MANIFEST_FILE).parent.rmdir()
-    _place(out, {LEGACY_MARKER: "{}\n", f"src/{PACKAGE}/resources/old_gone.py": "OLD = 1\n", "MY_NOTES.md": "mine\n"})
+    fresh = {path.relative_to(out).as_posix(): path.read_bytes() for path in out.rglob("*") if path.is_file()}
+    for name in (REPORT_FILE, SURFACE_FILE, NAMES_FILE, NORMALIZED_FILE):  # where they were before the index folder
+        (out / name).replace(out / Path(name).name)
+    shutil.rmtree(out / INDEX_DIR)
+    assert (out / LEGACY_MARKER).is_file()
+    _place(out, {f"src/{PACKAGE}/resources/old_gone.py": "OLD = 1\n", "MY_NOTES.md": "mine\n"})
     write_tree(spec, config, out)
     assert not (out / "src" / PACKAGE / "resources" / "old_gone.py").exists()  # the old package's, not the user's
     assert (out / "MY_NOTES.md").read_text() == "mine\n"
-    assert listed_files(out) is not None
+    after = {path.relative_to(out).as_posix(): path.read_bytes() for path in out.rglob("*") if path.is_file()}
+    assert after == {**fresh, "MY_NOTES.md": b"mine\n"}  # same version, names and changelog: read from the top
 
 
 def test_make_check_ignores_user_files(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from clientgen.layout import REPORT_FILE
 from clientgen.project import write_tree
 from envelopes import success_envelope
 from live_server import LiveServer, RecordedRequest, Reply, json_reply
@@ -224,7 +225,7 @@ def test_text_and_binary_downloads(paged: ModuleType) -> None:
 
 def test_report_and_api_md_show_the_page_a_paginated_method_returns(paged: ModuleType) -> None:
     out = Path(str(paged.__file__)).parents[2]
-    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    report = json.loads((out / REPORT_FILE).read_text(encoding="utf-8"))
     listed = [entry for entry in report["operations"] if entry["call"].endswith(".list")]
     assert listed
     for entry in listed:

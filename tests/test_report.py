@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from clientgen.layout import REPORT_FILE
 from clientgen.project import write_tree
 
 REPO = Path(__file__).resolve().parents[1]
@@ -63,7 +64,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("report")
     (root / "spec.json").write_text(json.dumps(SPEC), encoding="utf-8")
     write_tree(root / "spec.json", REPO / "spec" / "config.toml", root / "out")
-    data: dict[str, Any] = json.loads((root / "out" / "report.json").read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads((root / "out" / REPORT_FILE).read_text(encoding="utf-8"))
     return data
 
 

@@ -19,7 +19,7 @@ from clientgen.changelog.compare import changelog_between
 from clientgen.config import load_config
 from clientgen.diagnostics import SpecError
 from clientgen.progress import Progress
-from clientgen.project import BuildResult, write_tree
+from clientgen.project import REPORT_FILE, BuildResult, write_tree
 from clientgen.snapshot import stale_report
 
 __all__ = ["main"]
@@ -129,14 +129,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _summary(result: BuildResult, out: Path, seconds: float) -> str:
-    """One line: what was generated, what could not be typed and why, where, how long (the rest is in report.json)."""
+    """One line: what was generated, what could not be typed and why, where, how long (the rest is in the report)."""
     summary = result.summary
     reasons = ", ".join(f"{count} {code}" for code, count in summary["untyped_reasons"].items())
     return (
         f"generated {summary['operations']} operations into {out} in {seconds:.1f} s: "
         f"{summary['typed']} typed, {summary['untyped']} untyped{f' ({reasons})' if reasons else ''}; "
         f"{summary['models']} models, {result.files} files; "
-        f"{summary['warnings']} warnings, {summary['decisions']} decisions (see report.json); "
+        f"{summary['warnings']} warnings, {summary['decisions']} decisions (see {REPORT_FILE}); "
         f"package version {result.api.config.version}"
     )
 

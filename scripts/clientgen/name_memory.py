@@ -32,10 +32,10 @@ from pathlib import Path
 from typing import Any
 
 from clientgen.diagnostics import SpecError
+from clientgen.layout import NAMES_FILE, previous_index_file
 
 __all__ = ["NAMES_FILE", "NameMemory", "Remembered", "names_json", "read_names"]
 
-NAMES_FILE = "names.json"
 NAMES_FORMAT = 1
 _MODULE = re.compile(r"[a-z_][a-z0-9_]{0,59}")  # the generator's own modules start with "_" (``_internal``)
 _CLASS = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}")  # as the model generator wrote it
@@ -88,7 +88,7 @@ class NameMemory:
 
 def read_names(folder: Path | None) -> dict[str, Remembered]:
     """The models of the previous generation in ``folder``: none without a folder, a file or of another format."""
-    path = folder / NAMES_FILE if folder is not None else None
+    path = previous_index_file(folder, NAMES_FILE) if folder is not None else None
     if path is None or not path.is_file():
         return {}
     try:

@@ -24,6 +24,7 @@ from pathlib import Path, PurePosixPath
 
 from clientgen.diagnostics import SpecError
 from clientgen.jsontext import dumps_sorted
+from clientgen.layout import INDEX_DIR, MANIFEST_FILE
 
 __all__ = [
     "INDEX_DIR",
@@ -39,8 +40,6 @@ __all__ = [
     "write_manifest",
 ]
 
-INDEX_DIR = ".clientgen"  # what clientgen keeps about a generation, beside the package (see ARCHITECTURE.md)
-MANIFEST_FILE = f"{INDEX_DIR}/manifest.json"
 LEGACY_MARKER = "report.json"  # generations from before the manifest had one at the top
 # What generations before the manifest wrote at the top of the output (the package aside).
 LEGACY_TOP_FILES = ("CHANGELOG.md", "README.md", "api.json", "api.md", "names.json", "openapi.normalized.json",

@@ -36,13 +36,13 @@ from clientgen.generators.reexports import plan_reexports, write_reexports
 from clientgen.ingest import load_source
 from clientgen.ingest.bounds import deepest_pointer
 from clientgen.jsontext import dumps_sorted
+from clientgen.layout import ATTRIBUTES, ATTRIBUTES_FILE, MANIFEST_FILE, NAMES_FILE, NORMALIZED_FILE, REPORT_FILE
 from clientgen.limits import MAX_TOOL_SECONDS
 from clientgen.model import Api, build_api
-from clientgen.name_memory import NAMES_FILE, NameMemory, Remembered, names_json, read_names
+from clientgen.name_memory import NameMemory, Remembered, names_json, read_names
 from clientgen.normalize import normalize
 from clientgen.output_tree import (
     LEGACY_MARKER,
-    MANIFEST_FILE,
     commit,
     plan_move,
     previous_files,
@@ -54,10 +54,8 @@ from clientgen.render import make_environment
 from clientgen.report import build_report
 from clientgen.sanitize import model_view
 
-__all__ = ["BuildResult", "build", "write_tree"]
+__all__ = ["REPORT_FILE", "BuildResult", "build", "write_tree"]
 
-NORMALIZED_FILE = "openapi.normalized.json"
-REPORT_FILE = "report.json"
 RUNTIME_TEMPLATES = ("__init__.py", "_auth.py", "_base_client.py", "_bodies.py", "_client.py", "_exceptions.py",
                      "_models.py", "_pagination.py", "_parsing.py",
                      "_response.py", "_types.py", "_validation.py", "_version.py", "py.typed")  # fmt: skip
@@ -316,6 +314,7 @@ def build(  # noqa: PLR0913 - the spec, where to build, the generation to versio
         _render_package(api, root, progress)
         report = build_report(api, normalized, diags, models=len(set(index.values())))
         _write(root / REPORT_FILE, _dump_json(report))
+        _write(root / ATTRIBUTES_FILE, ATTRIBUTES)
         progress.stage("format", detail="ruff")
         _format(_package_parts(root, besides=types_dir), first_party=first_party)
     _compile_all(root, progress)
@@ -326,7 +325,7 @@ def build(  # noqa: PLR0913 - the spec, where to build, the generation to versio
 def _refuse_warnings(spec: Path, diags: Diagnostics) -> None:
     warnings = [item for item in diags.sorted() if item.level is Level.WARNING]
     if warnings:
-        message = f"{warnings[0].message} (--strict: {len(warnings)} warnings, see report.json without --strict)"
+        message = f"{warnings[0].message} (--strict: {len(warnings)} warnings, see {REPORT_FILE} without --strict)"
         raise SpecError(spec, message, pointer=warnings[0].pointer)
 
 

@@ -12,7 +12,8 @@ import difflib
 import tempfile
 from pathlib import Path
 
-from clientgen.output_tree import INDEX_DIR, listed_files
+from clientgen.layout import INDEX_DIR
+from clientgen.output_tree import listed_files
 from clientgen.project import write_tree
 
 __all__ = ["diff_trees", "stale_report"]

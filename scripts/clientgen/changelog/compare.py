@@ -10,15 +10,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from clientgen.changelog.diff import Change, bump_level, diff_surfaces
+from clientgen.changelog.diff import Change, diff_surfaces
 from clientgen.changelog.release import render_section
 from clientgen.changelog.surface import Surface, api_surface
-from clientgen.changelog.version import choose_version
 from clientgen.config import GeneratorConfig
 from clientgen.diagnostics import Diagnostics, SpecError
 from clientgen.ingest import load_source
 from clientgen.model import build_api
 from clientgen.normalize import normalize
+from clientgen.render import mdcode
 
 __all__ = ["changelog_between", "document_surface", "spec_surface"]
 
@@ -40,8 +40,12 @@ def spec_surface(spec: Path, config: GeneratorConfig) -> Surface:
 
 
 def changelog_between(old: Path, new: Path, config: GeneratorConfig) -> tuple[str, list[Change]]:
-    """A changelog section for going from ``old`` to ``new`` (headed by the version the config's would become)."""
+    """A changelog section for going from ``old`` to ``new``, headed by the two specs' names.
+
+    No version: two specs do not say which release either belongs to (generation versions the
+    package after the previous generation's ``api.json``); the suggested bump is given instead.
+    """
     before, after = spec_surface(old, config), spec_surface(new, config)
     changes = diff_surfaces(before, after)
-    version = choose_version(config.version, config.version, bump_level(changes))
-    return render_section(version, changes, config.version, len(after["operations"])), changes
+    heading = f"{mdcode(old.name)} → {mdcode(new.name)}"
+    return render_section(config.version, changes, None, len(after["operations"]), heading=heading), changes

@@ -18,6 +18,7 @@ from clientgen.changelog.surface import SURFACE_FORMAT, Surface, api_surface
 from clientgen.changelog.version import applied_level, choose_version
 from clientgen.diagnostics import SpecError
 from clientgen.jsontext import dumps_sorted
+from clientgen.layout import CHANGELOG_FILE, SURFACE_FILE, previous_index_file
 from clientgen.model.api import Api
 from clientgen.render import make_environment, mdcode
 
@@ -32,9 +33,8 @@ __all__ = [
     "write_release",
 ]
 
-SURFACE_FILE = "api.json"
-CHANGELOG_FILE = "CHANGELOG.md"
 _SECTION_START = "\n## "
+FOLD_AT = 3  # calls with the same change, from which they share one entry
 _TITLES = {"major": "Breaking changes", "minor": "Additions", "patch": "Other changes"}
 
 
@@ -63,7 +63,7 @@ def read_previous(folder: Path | None) -> Previous:
     """The previous generation in ``folder``; an empty one when there is none (or no folder)."""
     if folder is None:
         return Previous(None, "")
-    surface_file, changelog_file = folder / SURFACE_FILE, folder / CHANGELOG_FILE
+    surface_file, changelog_file = previous_index_file(folder, SURFACE_FILE), folder / CHANGELOG_FILE
     surface: Surface | None = None
     version: str | None = None
     if surface_file.is_file():
@@ -98,27 +98,57 @@ def _entries(changes: list[Change]) -> list[dict[str, Any]]:
         key = (change.call_path, change.noun, change.verb, change.detail)
         line = lines.setdefault(
             key, {"calls": [mdcode(change.call_path)], "noun": change.noun, "verb": change.verb,
-                  "detail": change.detail, "subjects": []}
+                  "detail": change.detail, "subjects": [], "folded": False}
         )  # fmt: skip
         if change.subject:
             line["subjects"].append(mdcode(change.subject))
-    entries = list(lines.values())
+    entries = _fold(list(lines.values()))
     if documentation:
-        entries.append({"calls": documentation, "noun": "documentation"})
+        entries.append({"calls": documentation, "noun": "documentation", "folded": False})
     return entries
 
 
-def render_section(version: str, changes: list[Change], previous: str | None, operations: int) -> str:
-    """One ``## version`` section of the changelog (Markdown)."""
+def _fold(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The same change to :data:`FOLD_AT` or more calls is one entry: the count, then the calls folded away.
+
+    A schema shared by many operations changes in all of them at once (Cloudflare's 2024-06-18 retyped
+    one field in 97 Radar operations): one line says what changed, the list is there for who wants it.
+    """
+
+    def change(entry: dict[str, Any]) -> tuple[Any, ...]:
+        return entry["noun"], tuple(entry["subjects"]), entry["verb"], entry["detail"]
+
+    same: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    for entry in entries:
+        same.setdefault(change(entry), []).append(entry)
+    folded: list[dict[str, Any]] = []
+    for entry in entries:  # a folded entry stands where its first call did
+        group = same[change(entry)]
+        if len(group) < FOLD_AT:
+            folded.append(entry)
+        elif group[0] is entry:
+            folded.append({**entry, "calls": [call for each in group for call in each["calls"]], "folded": True})
+    return folded
+
+
+def render_section(
+    version: str, changes: list[Change], previous: str | None, operations: int, *, heading: str | None = None
+) -> str:
+    """One ``## version`` section of the changelog (Markdown).
+
+    ``heading`` replaces the version when there is none to know (``make changelog`` between two specs):
+    the summary then names no previous version either.
+    """
     level = bump_level(changes)
+    known = heading is None
     summary = {
-        "first": previous is None,
+        "first": previous is None and known,
         "operations": operations,
         "changes": len(changes),
         "breaking": sum(change.breaking for change in changes),
-        "previous": previous,
+        "previous": previous if known else None,
         "level": level,
-        "applied": applied_level(previous or version, level) if level else None,
+        "applied": applied_level(previous or version, level) if level and known else level,
     }
     groups = [
         {"title": title, "entries": _entries([change for change in changes if change.level == level])}
@@ -126,7 +156,7 @@ def render_section(version: str, changes: list[Change], previous: str | None, op
         if any(change.level == level for change in changes)
     ]
     template = make_environment().get_template("changelog/section.md.jinja")
-    return template.render(version=version, summary=summary, groups=groups)
+    return template.render(version=heading or version, summary=summary, groups=groups)
 
 
 def plan_release(surface: Surface, configured: str, distribution: str, previous: Previous) -> Release:
@@ -151,6 +181,7 @@ def write_release(api: Api, normalized: dict[str, Any], previous: Path | None, r
     release = plan_release(surface, api.config.version, api.config.distribution, read_previous(previous))
     api.config = replace(api.config, version=release.version)
     root.mkdir(parents=True, exist_ok=True)
+    (root / SURFACE_FILE).parent.mkdir(parents=True, exist_ok=True)
     (root / SURFACE_FILE).write_text(release.surface_json(), encoding="utf-8", newline="\n")
     (root / CHANGELOG_FILE).write_text(release.changelog, encoding="utf-8", newline="\n")
     return release
