@@ -16,8 +16,10 @@ from __future__ import annotations
 from typing import Any
 
 from clientgen.diagnostics import Diagnostics, SpecError, escape_pointer_token
+from clientgen.ingest.oddpaths import SKIPPED
 from clientgen.ingest.refgraph import component_key, cyclic_components
-from clientgen.ingest.refs import PointerError, child_position, resolve_fragment
+from clientgen.ingest.refs import PointerError, child_position, iter_refs, resolve_fragment
+from clientgen.ingest.structure import METHODS as HTTP_METHODS
 
 __all__ = ["inline_refs"]
 
@@ -101,25 +103,50 @@ class _Inliner:
         return target
 
 
+def _has_operations(paths: Any) -> bool:
+    return isinstance(paths, dict) and any(
+        isinstance(item, dict) and any(method in item for method in HTTP_METHODS) for item in paths.values()
+    )
+
+
+def _model_roots(doc: dict[str, Any], schemas: dict[str, Any], diags: Diagnostics) -> list[str]:
+    """Components that are models of their own although no operation uses them.
+
+    A document without operations (only components, or ``paths: {}``) is a models-only package: every schema
+    component is kept.  Components a webhook refers to are kept too (webhooks get models, not methods).
+    """
+    roots: set[str] = set()
+    if not _has_operations(doc.get("paths")):
+        roots.update(schemas)
+        diags.warn("/paths", "no-operations", "the document has no operations: a models-only package is generated")
+    for _, holder in iter_refs(doc.get("webhooks")):
+        key = component_key(holder["$ref"])
+        if key is not None and key in schemas:
+            roots.add(key)
+    return sorted(roots)
+
+
 def inline_refs(doc: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
+    for entry in doc.get(SKIPPED) or []:  # operations ingest could not make part of the API
+        diags.warn(entry["pointer"], "operation-skipped", f"operation skipped: {entry['reason']}")
     inliner = _Inliner(doc, diags)
-    paths = inliner.inline(doc.get("paths", {}), "/paths", ())
+    paths = inliner.inline(doc.get("paths") or {}, "/paths", ())
     components = dict(doc.get("components") or {})
     schemas = components.get("schemas") or {}
     kept: dict[str, Any] = {}
-    pending = sorted(inliner.kept)
+    pending = sorted(set(inliner.kept) | set(_model_roots(doc, schemas, diags)))
     while pending:  # a kept component may itself reach other recursive components
         key = pending.pop()
         if key in kept:
             continue
-        ref = f"#/components/schemas/{key}"
+        ref = "#/components/schemas/" + escape_pointer_token(key)
         kept[key] = inliner.inline(schemas[key], ref[1:], (ref,))
         pending.extend(sorted(set(inliner.kept) - set(kept)))
     new_components: dict[str, Any] = {"schemas": dict(sorted(kept.items()))}
     if "securitySchemes" in components:
         new_components["securitySchemes"] = components["securitySchemes"]
-    return {
-        **{key: value for key, value in doc.items() if key not in {"paths", "components"}},
+    return {  # webhooks are left out: their components are kept above, their operations are not the client's
+        **{key: value for key, value in doc.items() if key not in {"paths", "components", "webhooks", SKIPPED}},
         "paths": paths,
         "components": new_components,
     }
