@@ -20,6 +20,7 @@ import hashlib
 import json
 from typing import Any
 
+from clientgen.ingest.refgraph import cyclic_components
 from clientgen.model.api import Api, Operation
 from clientgen.normalize.envelopes import is_success_envelope
 from clientgen.normalize.schemas import iter_operations, success_content
@@ -56,11 +57,23 @@ def _type_name(schema: dict[str, Any]) -> str:
     return "any"
 
 
+_CYCLIC_CACHE: list[tuple[dict[str, Any], frozenset[str]]] = []  # the last components seen: one per generation
+
+
+def _cyclic_models(components: dict[str, Any]) -> frozenset[str]:
+    if not _CYCLIC_CACHE or _CYCLIC_CACHE[0][0] is not components:
+        _CYCLIC_CACHE[:] = [(components, cyclic_components({"components": {"schemas": components}}))]
+    return _CYCLIC_CACHE[0][1]
+
+
 class _Flattener:
     """Walks one schema into ``{field path: descriptor}``, resolving component refs (recursion stops)."""
 
     def __init__(self, components: dict[str, Any]) -> None:
         self.components = components
+        # Past one recursive model, another is not followed: mutually recursive models (Stripe's dozens)
+        # would otherwise be walked in exponentially many orders; a self-recursive one stops as before.
+        self.cyclic = _cyclic_models(components)
         self.docs: list[str] = []  # every description met: a change to one is a documentation change
 
     def resolve(self, schema: Any, seen: tuple[str, ...]) -> tuple[dict[str, Any], tuple[str, ...]] | None:
@@ -69,7 +82,7 @@ class _Flattener:
             return {}, seen
         while isinstance(schema.get("$ref"), str) and schema["$ref"].startswith(_REF_PREFIX):
             name = schema["$ref"][len(_REF_PREFIX) :]
-            if name in seen:
+            if name in seen or (name in self.cyclic and not self.cyclic.isdisjoint(seen)):
                 return None
             seen = (*seen, name)
             extra = {key: value for key, value in schema.items() if key != "$ref"}

@@ -13,6 +13,7 @@ stays the alias.  The generator's model metadata links each component to its cla
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -29,7 +30,15 @@ from clientgen.names import PythonIdentifier
 from clientgen.normalize.envelopes import ENVELOPE_ITEM_NAMES, FAILURE_ENVELOPE_NAME
 from clientgen.normalize.schemas import iter_operations, routes
 
-__all__ = ["SHARED_MODULE", "ModelIndex", "ModelRef", "emit_models", "plan_modules", "python_field_names"]
+__all__ = [
+    "SHARED_MODULE",
+    "ModelIndex",
+    "ModelRef",
+    "emit_models",
+    "optional_fields_accept_none",
+    "plan_modules",
+    "python_field_names",
+]
 
 SHARED_MODULE = "shared"
 _SHARED_NAMES = frozenset({*ENVELOPE_ITEM_NAMES.values(), FAILURE_ENVELOPE_NAME})
@@ -214,7 +223,33 @@ def emit_models(  # noqa: PLR0913 - the document, where to write, what every mod
     if not _merge([run.output for run in runs], types_dir):  # the parts disagree on a file: one run after all
         runs = _generate(doc, [plan], work_dir / "whole", header, base_class)
         _merge([run.output for run in runs], types_dir)
+    for module in sorted(types_dir.rglob("*.py")):
+        text = module.read_text(encoding="utf-8")
+        fixed = optional_fields_accept_none(text)
+        if fixed != text:
+            module.write_text(fixed, encoding="utf-8")
     return _read_index([run.metadata for run in runs], plan)
+
+
+# ``name: T = None``: datamodel-code-generator's --strict-nullable output for a property that may be
+# absent but is not nullable, when the field has no constraints (with them it writes ``T | None``).
+_OPTIONAL_FIELD = re.compile(r"^(    [A-Za-z_][A-Za-z0-9_]*: )(?!Annotated\[)([^=\n]+?) = None$", re.MULTILINE)
+
+
+def optional_fields_accept_none(source: str) -> str:
+    """``name: T = None`` -> ``name: T | None = None``: the default must type-check (``mypy --strict``).
+
+    Absent and null then read the same on the Python side; the wire format is unchanged (unset
+    fields are not sent).  ``Any`` and unions that already hold ``None`` are left as they are.
+    """
+
+    def widen(match: re.Match[str]) -> str:
+        annotation = match.group(2)
+        if annotation == "Any" or re.search(r"\bNone\b", annotation):
+            return match.group(0)
+        return f"{match.group(1)}{annotation} | None = None"
+
+    return _OPTIONAL_FIELD.sub(widen, source)
 
 
 def _generate(  # noqa: PLR0913 - emit_models's arguments, passed through

@@ -31,6 +31,7 @@ from urllib.parse import unquote
 from clientgen.diagnostics import SpecError
 from clientgen.limits import MAX_DEPTH, MAX_EXPANDED_VALUES, MAX_STRING_CHARS, MAX_VALUES
 
+from .refgraph import SCHEMA_PREFIX, cyclic_components
 from .refs import Token, to_pointer
 
 __all__ = [
@@ -247,6 +248,9 @@ class _Expansion:
         self.components: dict[int, int] = {}  # target id -> component number, once classified
         self.memo: dict[tuple[int, frozenset[int]], tuple[int, int]] = {}
         self.steps = 0
+        self.kept_keys = sorted(cyclic_components(document))
+        # kept components stay references: no site to follow into them
+        self.kept = {id(self.node(SCHEMA_PREFIX + _escape(key))) for key in self.kept_keys}
 
     def node(self, ref: str) -> Any:
         if ref not in self.nodes:
@@ -266,7 +270,7 @@ class _Expansion:
         while stack:
             node, depth = stack.pop()
             ref = _ref_of(node)
-            if ref is not None and self.node(ref) is not None:
+            if ref is not None and self.node(ref) is not None and id(self.node(ref)) not in self.kept:
                 found.sites.append((id(self.node(ref)), depth))
             found.own += 1
             found.height = max(found.height, depth)
@@ -397,16 +401,24 @@ class _Expansion:
         return self.memo[first]
 
 
+def _escape(key: str) -> str:
+    return key.replace("~", "~0").replace("/", "~1")
+
+
 def check_expansion(file: Path | str, document: dict[str, Any]) -> None:
     """Refuse a document whose operations, with every ``$ref`` inlined, exceed the size or depth limits."""
     expansion = _Expansion(document)
     count = 0
     stack: list[tuple[Any, int, _Chain]] = [(document.get("paths"), 2, (None, "paths"))]
+    schemas_chain: _Chain = ((None, "components"), "schemas")
+    stack.extend(  # each kept component's body once, where it stands
+        (expansion.node(SCHEMA_PREFIX + _escape(key)), 3, (schemas_chain, key)) for key in reversed(expansion.kept_keys)
+    )
     while stack:
         node, depth, chain = stack.pop()
         ref = _ref_of(node)
         size, height = 1, depth
-        if ref is not None:
+        if ref is not None and id(expansion.node(ref)) not in expansion.kept:
             try:
                 measured = expansion.measure(ref)
             except _TooLarge:

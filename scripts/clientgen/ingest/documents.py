@@ -18,6 +18,7 @@ from clientgen.diagnostics import SpecError
 
 from .bundle import bundle
 from .cycles import check_alias_loops
+from .oddpaths import repair_odd_paths
 from .parsing import parse_file
 from .refs import PointerError, iter_refs, resolve_fragment, to_pointer
 from .security import complete_document_schemes
@@ -27,10 +28,15 @@ __all__ = ["check_refs", "load_document", "validate_document"]
 
 
 def validate_document(file: Path, document: Any) -> dict[str, Any]:
-    """Refuse anything that is not an OpenAPI 3.0/3.1 object with a ``paths`` object."""
+    """Refuse anything that is not an OpenAPI 3.0/3.1 object (Swagger 2.0 named as such); no ``paths`` reads as none."""
     version = document.get("openapi") if isinstance(document, dict) else None
+    if isinstance(document, dict) and "swagger" in document and version is None:
+        message = "a Swagger 2.0 document, not OpenAPI 3.x: convert it first (for example with swagger2openapi)"
+        raise SpecError(file, message, pointer="/swagger")
     if not isinstance(document, dict) or not isinstance(version, str) or not version.startswith(("3.0", "3.1")):
         raise SpecError(file, "not an OpenAPI 3.x document (expected 'openapi: 3.0.x' or '3.1.x')", pointer="/openapi")
+    if "paths" not in document:  # optional since 3.1 (components or webhooks only): a models-only package
+        document["paths"] = {}
     if not isinstance(document.get("paths"), dict):
         raise SpecError(file, "paths must be an object: add paths: {}", pointer="/paths")
     check_info(file, document)
@@ -61,6 +67,7 @@ def load_document(path: Path) -> dict[str, Any]:
     bundle(path, document)
     check_refs(path, document)
     check_alias_loops(path, document)
+    repair_odd_paths(path, document)
     check_paths(path, document)
     complete_document_schemes(path, document)
     return document

@@ -150,6 +150,7 @@ class Operation:
     level: str = "collection"  # item, collection, singleton, action (see routes.py)
     pagination: Pagination | None = None
     download: str | None = None  # "text" or "binary": a success body that is not JSON
+    fixed_query: tuple[tuple[str, str], ...] = ()  # (name, value) the path key held literally: always sent
 
     @property
     def return_annotation(self) -> str:

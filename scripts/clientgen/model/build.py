@@ -7,6 +7,7 @@ from typing import Any
 
 from clientgen.config import GeneratorConfig
 from clientgen.diagnostics import Diagnostics
+from clientgen.ingest.oddpaths import FIXED_QUERY
 from clientgen.model.api import Api, Check, Operation, Pagination, Parameter, Resource
 from clientgen.model.bodies import build_body
 from clientgen.model.types import TypeExpr, type_of
@@ -132,6 +133,14 @@ def _result(op: dict[str, Any], models: Models) -> tuple[TypeExpr | None, bool]:
     return type_of(schema, models), False
 
 
+def _fixed_query(op: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """Query pairs the path key held literally (``/responses?beta=true``): sent on every call."""
+    fixed = op.get(FIXED_QUERY)
+    if not isinstance(fixed, dict):
+        return ()
+    return tuple(sorted((str(name), str(value)) for name, value in fixed.items()))
+
+
 def _operation(  # noqa: PLR0913, PLR0917 - one operation, its route and what it is typed against
     path: str,
     method: str,
@@ -173,6 +182,7 @@ def _operation(  # noqa: PLR0913, PLR0917 - one operation, its route and what it
         scope=route.scope,
         level=route.level,
         pagination=_pagination(op, method, models, components or {}),
+        fixed_query=_fixed_query(op),
         download=download,
     )
 

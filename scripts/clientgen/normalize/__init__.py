@@ -15,6 +15,7 @@ from clientgen.diagnostics import Diagnostics
 from clientgen.name_memory import NameMemory
 from clientgen.normalize.allof import flatten_all_of
 from clientgen.normalize.constraints import repair_constraints
+from clientgen.normalize.dialect import downlevel_31
 from clientgen.normalize.directions import apply_directions
 from clientgen.normalize.envelopes import mark_success_envelopes, reduce_error_envelopes, shape_failure_envelopes
 from clientgen.normalize.hoist import hoist_objects
@@ -28,6 +29,7 @@ Pass = Callable[[dict[str, Any], Diagnostics], dict[str, Any]]
 
 PASSES: tuple[Pass, ...] = (
     inline_refs,
+    downlevel_31,
     normalize_media,
     reduce_error_envelopes,
     flatten_all_of,

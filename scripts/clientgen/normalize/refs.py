@@ -1,10 +1,14 @@
-"""Pass: inline every internal ``$ref`` so that all later passes see one uniform shape.
+"""Pass: inline every internal ``$ref`` to a component that lies on no cycle; keep the rest as references.
 
 Component keys churn between versions of the Cloudflare spec (hash prefixes re-rolled),
 so names must come from meaning, not keys: schemas are inlined here and re-hoisted by
-content in :mod:`clientgen.normalize.hoist`.  A reference that would recurse into a schema
-already being inlined is kept as a ``$ref`` to a retained component: that is the legal
-recursion the model generator turns into a self-referencing class.
+content in :mod:`clientgen.normalize.hoist`.  A schema component on a reference cycle
+(:func:`clientgen.ingest.refgraph.cyclic_components`: self, mutual, through unions or arrays)
+is kept as one component and every reference to it stays a ``$ref``: the model generator
+turns that into (mutually) recursive classes, and the work stays linear in the document —
+inlining a cycle's members into each other expands in exponentially many ways.  References
+to non-schema components (parameters, responses, request bodies, headers, examples) and into
+sub-schemas (``#/components/schemas/Tag/allOf/0``) are inlined.
 """
 
 from __future__ import annotations
@@ -12,7 +16,10 @@ from __future__ import annotations
 from typing import Any
 
 from clientgen.diagnostics import Diagnostics, SpecError, escape_pointer_token
-from clientgen.ingest.refs import child_position
+from clientgen.ingest.oddpaths import SKIPPED
+from clientgen.ingest.refgraph import component_key, cyclic_components
+from clientgen.ingest.refs import PointerError, child_position, iter_refs, resolve_fragment
+from clientgen.ingest.structure import METHODS as HTTP_METHODS
 
 __all__ = ["inline_refs"]
 
@@ -22,13 +29,10 @@ _DOCUMENT = "<document>"  # the caller, which knows the file, re-raises with its
 def _resolve(doc: dict[str, Any], ref: str, pointer: str) -> Any:
     if not ref.startswith("#/"):
         raise SpecError(_DOCUMENT, f"unsupported $ref {ref!r}: bundle external files first", pointer=pointer)
-    node: Any = doc
-    for escaped in ref[2:].split("/"):
-        token = escaped.replace("~1", "/").replace("~0", "~")
-        if not isinstance(node, dict) or token not in node:
-            raise SpecError(_DOCUMENT, f"dangling $ref {ref!r}", pointer=pointer)
-        node = node[token]
-    return node
+    try:
+        return resolve_fragment(doc, ref[1:])
+    except PointerError:
+        raise SpecError(_DOCUMENT, f"dangling $ref {ref!r}", pointer=pointer) from None
 
 
 class _Inliner:
@@ -36,6 +40,7 @@ class _Inliner:
         self.doc = doc
         self.diags = diags
         self.kept: dict[str, Any] = {}  # component key -> inlined schema, for recursive refs
+        self.cyclic = cyclic_components(doc)  # kept wherever they are used
         # A schema component whose expansion met no recursion expands the same from every place (were it
         # reachable from a ref on some other stack, that ref and it would form a cycle through itself):
         # it is expanded once and shared.  Passes never change a schema in place (normalize/schemas.py).
@@ -64,11 +69,18 @@ class _Inliner:
         return inlined
 
     def _inline_ref(self, node: dict[str, Any], ref: str, pointer: str, stack: tuple[str, ...]) -> Any:
+        key = component_key(ref)
+        if key is not None and key in self.cyclic:
+            if key not in self.kept:
+                self.kept[key] = None
+                self.diags.add(pointer, "recursive-ref", f"{ref} lies on a reference cycle: kept as a component")
+            return {"$ref": ref}  # siblings beside a recursive reference (a description) are dropped
         if ref in stack:
-            key = ref.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
-            if not ref.startswith("#/components/schemas/"):
+            if key is None:
                 raise SpecError(
-                    _DOCUMENT, f"reference cycle through {ref!r} outside components/schemas", pointer=pointer
+                    _DOCUMENT,
+                    f"reference cycle through {ref!r}, which is not a whole schema component",
+                    pointer=pointer,
                 )
             self.kept.setdefault(key, None)
             self.recursions += 1
@@ -91,25 +103,50 @@ class _Inliner:
         return target
 
 
+def _has_operations(paths: Any) -> bool:
+    return isinstance(paths, dict) and any(
+        isinstance(item, dict) and any(method in item for method in HTTP_METHODS) for item in paths.values()
+    )
+
+
+def _model_roots(doc: dict[str, Any], schemas: dict[str, Any], diags: Diagnostics) -> list[str]:
+    """Components that are models of their own although no operation uses them.
+
+    A document without operations (only components, or ``paths: {}``) is a models-only package: every schema
+    component is kept.  Components a webhook refers to are kept too (webhooks get models, not methods).
+    """
+    roots: set[str] = set()
+    if not _has_operations(doc.get("paths")):
+        roots.update(schemas)
+        diags.warn("/paths", "no-operations", "the document has no operations: a models-only package is generated")
+    for _, holder in iter_refs(doc.get("webhooks")):
+        key = component_key(holder["$ref"])
+        if key is not None and key in schemas:
+            roots.add(key)
+    return sorted(roots)
+
+
 def inline_refs(doc: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
+    for entry in doc.get(SKIPPED) or []:  # operations ingest could not make part of the API
+        diags.warn(entry["pointer"], "operation-skipped", f"operation skipped: {entry['reason']}")
     inliner = _Inliner(doc, diags)
-    paths = inliner.inline(doc.get("paths", {}), "/paths", ())
+    paths = inliner.inline(doc.get("paths") or {}, "/paths", ())
     components = dict(doc.get("components") or {})
     schemas = components.get("schemas") or {}
     kept: dict[str, Any] = {}
-    pending = sorted(inliner.kept)
+    pending = sorted(set(inliner.kept) | set(_model_roots(doc, schemas, diags)))
     while pending:  # a kept component may itself reach other recursive components
         key = pending.pop()
         if key in kept:
             continue
-        ref = f"#/components/schemas/{key}"
+        ref = "#/components/schemas/" + escape_pointer_token(key)
         kept[key] = inliner.inline(schemas[key], ref[1:], (ref,))
         pending.extend(sorted(set(inliner.kept) - set(kept)))
     new_components: dict[str, Any] = {"schemas": dict(sorted(kept.items()))}
     if "securitySchemes" in components:
         new_components["securitySchemes"] = components["securitySchemes"]
-    return {
-        **{key: value for key, value in doc.items() if key not in {"paths", "components"}},
+    return {  # webhooks are left out: their components are kept above, their operations are not the client's
+        **{key: value for key, value in doc.items() if key not in {"paths", "components", "webhooks", SKIPPED}},
         "paths": paths,
         "components": new_components,
     }

@@ -102,10 +102,20 @@ def success_content(op: dict[str, Any]) -> dict[str, Any]:
 
 
 def map_operation_schemas(doc: dict[str, Any], fn: Callable[[Schema, str], Schema]) -> None:
-    """Replace every top-level operation schema by ``fn(schema, pointer)`` (containers are copied, not shared)."""
+    """Replace every top-level operation schema by ``fn(schema, pointer)`` (containers are copied, not shared).
+
+    The schema components the ref pass kept (recursive ones, models-only documents) are mapped too, at
+    ``/components/schemas/<key>``: they are schemas like the operations' and need the same repairs.
+    """
     for path, method, op in iter_operations(doc):
         for pointer, container, key in list(iter_operation_schemas(op, _op_pointer(path, method))):
             container[key] = fn(container[key], pointer)
+    components = doc.get("components")
+    schemas = components.get("schemas") if isinstance(components, dict) else None
+    if isinstance(components, dict) and isinstance(schemas, dict) and schemas:
+        components["schemas"] = {
+            key: fn(schema, f"/components/schemas/{escape_pointer_token(key)}") for key, schema in schemas.items()
+        }
 
 
 def routes(doc: dict[str, Any]) -> dict[tuple[str, str], Route]:
