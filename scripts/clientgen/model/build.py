@@ -274,7 +274,7 @@ def build_api(doc: dict[str, Any], models: Models, config: GeneratorConfig, diag
     info = doc.get("info") or {}
     return Api(
         config=config,
-        title=str(info.get("title") or "API"),
+        title=config.title,
         description=str(info.get("description") or ""),
         resources=_tree(operations),
         security_schemes=doc.get("components", {}).get("securitySchemes") or {},
