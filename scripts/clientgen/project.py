@@ -282,7 +282,11 @@ def build(  # noqa: PLR0913 - the spec, where to build, the generation to versio
     memory = NameMemory(previous=read_names(previous))  # models keep the names they had in ``previous``
     try:
         normalized = normalize(
-            source, diags, memory, on_pass=lambda done, total, name: progress.stage("normalize", done, total, name)
+            source,
+            diags,
+            memory,
+            on_pass=lambda done, total, name: progress.stage("normalize", done, total, name),
+            names_source=config.names_source,
         )
     except SpecError as error:  # the normalizer knows pointers, not files
         raise SpecError(spec, error.message, line=error.line, pointer=error.pointer) from None

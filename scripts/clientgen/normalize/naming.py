@@ -54,6 +54,7 @@ RESERVED = frozenset(name.lower() for name in (
 _EXAMPLES = 5  # dated names listed in the report
 _HASH_CHARS = 6  # content-hash suffix of the last resort: 16.7 million values per contested name
 _TAIL_WORDS = 3  # a shortened name keeps at least its last words: what the thing is
+_OWN_PRIORITY = -1
 _PRIORITY = {"role": 0, "result": 1, "body": 2, "response": 3, "parameter": 3, "nested": 4, "component": 0}
 
 
@@ -68,6 +69,7 @@ class Hint:
     parent: Hint | None = None
     parent_key: str | None = None
     route_words: tuple[Words, ...] = field(default=())
+    own_names: tuple[Words, ...] = ()  # what the description calls the schema here (component key, title): first
 
 
 def _join(base: Words, words: Words) -> Words:
@@ -302,6 +304,10 @@ def _options(
             return None
         priority = _PRIORITY[_kind(hint)]
         options.update((priority, rank, _fit(candidate)) for rank, candidate in enumerate(candidates) if candidate)
+        # the description's own names rank before every name from use
+        options.update(
+            (_OWN_PRIORITY, rank - len(hint.own_names), _fit(words)) for rank, words in enumerate(hint.own_names)
+        )
     if not options:
         options.add((9, 0, ("model",)))
     return sorted(options, key=lambda option: (option[1], option[0], len(option[2]), option[2]))

@@ -5,6 +5,11 @@ so names must come from meaning, not keys: schemas are inlined here and re-hoist
 content in :mod:`clientgen.normalize.hoist`.  A reference that would recurse into a schema
 already being inlined is kept as a ``$ref`` to a retained component: that is the legal
 recursion the model generator turns into a self-referencing class.
+
+With ``mark_components`` (a document named from its keys, see
+:mod:`clientgen.normalize.naming_source`) each inlined component schema carries its key as
+``x-clientgen-component`` and each titled object its title as ``x-clientgen-title``, which
+the hoist pass reads as names and removes.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from typing import Any
 
 from clientgen.diagnostics import Diagnostics, SpecError, escape_pointer_token
 from clientgen.ingest.refs import child_position
+from clientgen.normalize.naming_source import COMPONENT_MARKER, TITLE_MARKER
 
 __all__ = ["inline_refs"]
 
@@ -32,8 +38,9 @@ def _resolve(doc: dict[str, Any], ref: str, pointer: str) -> Any:
 
 
 class _Inliner:
-    def __init__(self, doc: dict[str, Any], diags: Diagnostics) -> None:
+    def __init__(self, doc: dict[str, Any], diags: Diagnostics, *, mark_components: bool = False) -> None:
         self.doc = doc
+        self.mark_components = mark_components
         self.diags = diags
         self.kept: dict[str, Any] = {}  # component key -> inlined schema, for recursive refs
         # A schema component whose expansion met no recursion expands the same from every place (were it
@@ -61,6 +68,8 @@ class _Inliner:
                 value = {name: entry for name, entry in value.items() if name != "mapping"}  # noqa: PLW2901
                 self.diags.add(where, "discriminator-mapping", "discriminator mapping dropped: its schemas are inlined")
             inlined[key] = value if literal else self.inline(value, where, stack, in_map=name_map)
+        if self.mark_components and not in_map and isinstance(node.get("title"), str) and "properties" in node:
+            inlined[TITLE_MARKER] = node["title"]
         return inlined
 
     def _inline_ref(self, node: dict[str, Any], ref: str, pointer: str, stack: tuple[str, ...]) -> Any:
@@ -75,6 +84,9 @@ class _Inliner:
             self.diags.add(pointer, "recursive-ref", f"recursive reference to {ref} kept as a component")
             return {"$ref": ref}
         target = self._expand(ref, pointer, stack)
+        if self.mark_components and isinstance(target, dict) and ref.startswith("#/components/schemas/"):
+            key = ref.removeprefix("#/components/schemas/").replace("~1", "/").replace("~0", "~")
+            target = {**target, COMPONENT_MARKER: key}  # an alias is named by the key it is used under
         siblings = {key: value for key, value in node.items() if key != "$ref"}
         if siblings and isinstance(target, dict):
             # OpenAPI 3.1 allows siblings beside $ref (descriptions); the sibling wins, like an allOf override.
@@ -91,8 +103,8 @@ class _Inliner:
         return target
 
 
-def inline_refs(doc: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
-    inliner = _Inliner(doc, diags)
+def inline_refs(doc: dict[str, Any], diags: Diagnostics, *, mark_components: bool = False) -> dict[str, Any]:
+    inliner = _Inliner(doc, diags, mark_components=mark_components)
     paths = inliner.inline(doc.get("paths", {}), "/paths", ())
     components = dict(doc.get("components") or {})
     schemas = components.get("schemas") or {}
