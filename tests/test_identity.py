@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -157,3 +159,32 @@ def test_generation_without_a_config_never_reads_the_seeds(tmp_path: Path, monke
     assert "https://petstore.test/v1" in client
     assert "PETSTORE_BASE_URL" in client
     assert "api.cloudflare.com" not in client
+
+
+def test_server_variables_are_client_options_of_the_generated_package(tmp_path: Path) -> None:
+    server = {
+        "url": "https://{region}.api.example.test/{version}",
+        "variables": {"region": {"default": "us", "enum": ["us", "eu"]}, "version": {"default": "v2"}},
+    }
+    spec = tmp_path / "example.json"
+    spec.write_text(json.dumps(_document(info={"title": "Example API", "version": "1"}, servers=[server])), "utf-8")
+    out = tmp_path / "out"
+    write_tree(spec, None, out)
+    probe = (
+        "from example_client import Client\n"
+        "print(Client(api_token='t')._options.base_url)\n"
+        "print(Client(api_token='t', region='eu')._options.base_url)\n"
+        "print(Client(api_token='t', region='eu', base_url='http://127.0.0.1:1')._options.base_url)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(out / "src")},
+    )
+    assert result.stdout.split() == [
+        "https://us.api.example.test/v2",
+        "https://eu.api.example.test/v2",
+        "http://127.0.0.1:1",
+    ]

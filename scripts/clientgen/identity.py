@@ -35,6 +35,11 @@ _ABSOLUTE_URL = re.compile(r"https?://[^\s\"'\\{}]+")
 _SAFE_DEFAULT = re.compile(r"[A-Za-z0-9._~:@!$&()*+,;=/-]*")
 _FALLBACK_HOST = "http://localhost"
 _MAX_PACKAGE_WORDS = 4
+# Keyword arguments Client already has: a server variable of that name gets a ``_`` suffix.
+_CLIENT_OPTIONS = frozenset({
+    "self", "api_token", "api_email", "api_key", "user_service_key", "base_url", "timeout", "max_retries",
+    "retry_non_idempotent", "default_headers", "http_client",
+})  # fmt: skip
 
 
 def package_words(title: str, fallback: str = "") -> list[str]:
@@ -68,7 +73,7 @@ def _servers(document: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
     declared = server.get("variables")
     declared = declared if isinstance(declared, dict) else {}
     variables: list[ServerVariable] = []
-    taken: set[str] = {"base_url"}
+    taken = set(_CLIENT_OPTIONS)
     resolved = url
     for wire in sorted(set(_PLACEHOLDER.findall(url))):
         spec: dict[str, Any] = declared[wire] if isinstance(declared.get(wire), dict) else {}
