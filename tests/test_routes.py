@@ -163,3 +163,28 @@ def test_update_by_post_names_the_collection_create_plainly() -> None:
     calls = {op.operation_id: op.call_path for op in build_api(doc, {}, config, Diagnostics()).operations}
     assert calls["post-/v1/coupons"] == "client.coupons.create"
     assert calls["post-/v1/coupons/{coupon}"] == "client.coupons.update"
+
+
+def test_verb_phrase_operation_ids_name_what_the_tree_leaves_a_noun() -> None:
+    """Twilio-like: operationIds are verb phrases, so a trailing noun is a sub-resource and the id says the verb."""
+    calls = "/2010-04-01/Accounts/{AccountSid}/Calls"
+    pairs = [
+        (f"{calls}.json", "get", "ListCall"),
+        (f"{calls}/{{Sid}}.json", "get", "FetchCall"),
+        (f"{calls}/{{Sid}}.json", "post", "UpdateCall"),
+        (f"{calls}/{{CallSid}}/Events.json", "get", "ListCallEvent"),
+        ("/2010-04-01/Accounts/{AccountSid}/Balance.json", "get", "FetchBalance"),
+        (f"{calls}/{{CallSid}}/Hangup.json", "post", "HangupCall"),
+    ]
+    config = GeneratorConfig("d", PythonIdentifier("pkg"), "1", "https://x", "X")
+    api = build_api(_document(pairs), {}, config, Diagnostics())
+    calls_by_id = {op.operation_id: op.call_path for op in api.operations}
+    assert calls_by_id["ListCallEvent"] == "client.accounts.calls.events.list"
+    assert calls_by_id["FetchBalance"] == "client.accounts.balance.get"
+    assert calls_by_id["HangupCall"] == "client.accounts.calls.hangup"  # not a CRUD verb: the action stays
+    assert calls_by_id["UpdateCall"] == "client.accounts.calls.update"
+    # the same paths with Cloudflare-like ids (not verb phrases) keep the tree's reading
+    tagged = build_api(
+        _document([(p, m, f"calls-{i}") for i, (p, m, _) in enumerate(pairs)]), {}, config, Diagnostics()
+    )
+    assert {op.call_path for op in tagged.operations} >= {"client.accounts.calls.events", "client.accounts.balance"}

@@ -95,7 +95,7 @@ class _Hoister:
         envelope = is_success_envelope(node) or is_failure_envelope(node)
 
         def sub(child: Any, relation: str, label: str) -> Any:
-            role = role_hint(label) if envelope and relation == "property" else None
+            role = role_hint(label, hint.route_words) if envelope and relation == "property" else None
             if role is not None:
                 return self.hoist(child, role)
             child_hint = Hint(relation=relation, label=label)
