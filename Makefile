@@ -9,7 +9,8 @@ RUN := PYTHONPATH=scripts $(BIN)/python
 
 SPEC ?= spec
 OUT ?= generated
-CONFIG ?= spec/config.toml
+# Empty: the config beside the spec (clientgen.toml or config.toml), else everything from the description.
+CONFIG ?=
 DIST ?= dist
 # The shared corpus (real Cloudflare specs); tests that need it skip when it is absent.
 CLOUDFLARE_CORPUS ?= $(abspath ../shared)
@@ -26,19 +27,19 @@ $(STAMP): requirements.lock
 
 ## generate: regenerate the client package from the spec (SPEC=, OUT=, CONFIG= to override; FORCE=1: write into a folder clientgen did not write)
 generate: $(STAMP)
-	$(RUN) -m clientgen generate --spec $(SPEC) --out $(OUT) --config $(CONFIG) $(if $(FORCE),--force)
+	$(RUN) -m clientgen generate --spec $(SPEC) --out $(OUT) $(if $(CONFIG),--config $(CONFIG)) $(if $(FORCE),--force)
 
 ## changelog: the client API's changelog between two specs: make changelog OLD=<spec> NEW=<spec> [CHANGELOG=<file>]
 changelog: $(STAMP)
 	@test -n "$(OLD)" -a -n "$(NEW)" || { echo "usage: make changelog OLD=<spec> NEW=<spec> [CHANGELOG=<file>]" >&2; exit 2; }
-	$(RUN) -m clientgen changelog --old $(OLD) --new $(NEW) --config $(CONFIG) $(if $(CHANGELOG),--output $(CHANGELOG))
+	$(RUN) -m clientgen changelog --old $(OLD) --new $(NEW) $(if $(CONFIG),--config $(CONFIG)) $(if $(CHANGELOG),--output $(CHANGELOG))
 
 ## snapshot: same as generate: the golden tree is the committed generated/ folder
 snapshot: generate
 
 ## check: generated/ is up to date, the code lints and type-checks
 check: $(STAMP)
-	$(RUN) -m clientgen check --spec $(SPEC) --out $(OUT) --config $(CONFIG)
+	$(RUN) -m clientgen check --spec $(SPEC) --out $(OUT) $(if $(CONFIG),--config $(CONFIG))
 	$(BIN)/ruff check scripts tests benchmarks
 	$(BIN)/ruff format --check scripts tests benchmarks
 	$(BIN)/mypy --strict scripts/clientgen
@@ -50,11 +51,11 @@ test: check
 
 ## dist: sdist + wheel of $(OUT) into $(DIST)/ (reproducible), twine check, install into a fresh venv and call it
 dist: $(STAMP)
-	$(RUN) -m clientgen.release dist --spec $(SPEC) --out $(OUT) --config $(CONFIG) --dist $(DIST)
+	$(RUN) -m clientgen.release dist --spec $(SPEC) --out $(OUT) $(if $(CONFIG),--config $(CONFIG)) --dist $(DIST)
 
 ## publish: `clientgen check`, everything `dist` does, version not yet on the index, then twine upload (TWINE_* variables)
 publish: $(STAMP)
-	$(RUN) -m clientgen.release publish --spec $(SPEC) --out $(OUT) --config $(CONFIG) --dist $(DIST)
+	$(RUN) -m clientgen.release publish --spec $(SPEC) --out $(OUT) $(if $(CONFIG),--config $(CONFIG)) --dist $(DIST)
 
 ## bench: generation benchmark on the full Cloudflare spec (needs the corpus)
 bench: $(STAMP)

@@ -108,3 +108,83 @@ def test_collisions_get_documented_names() -> None:
     calls = {op.operation_id: op.call_path for op in build_api(doc, {}, overridden, Diagnostics()).operations}
     assert calls["zone-pages"] == "client.pages.zone_list"
     assert calls["account-pages"] == "client.custom_pages.list"
+
+
+STRIPE_LIKE = [  # updates by POST: no item is ever PUT or PATCHed
+    ("/v1/coupons", "get"),
+    ("/v1/coupons", "post"),
+    ("/v1/coupons/{coupon}", "get"),
+    ("/v1/coupons/{coupon}", "post"),
+    ("/v1/coupons/{coupon}", "delete"),
+    ("/v1/invoices/{invoice}/pay", "post"),
+]
+TWILIO_LIKE = [
+    ("/2010-04-01/Accounts/{AccountSid}/Messages.json", "post"),
+    ("/2010-04-01/Accounts/{AccountSid}/Messages.json", "get"),
+    ("/2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json", "get"),
+    ("/2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json", "post"),
+]
+
+
+@pytest.mark.parametrize(
+    ("pairs", "path", "method", "nouns", "verb"),
+    [
+        (STRIPE_LIKE, "/v1/coupons", "post", ("coupons",), "create"),
+        (STRIPE_LIKE, "/v1/coupons", "get", ("coupons",), "list"),
+        (STRIPE_LIKE, "/v1/coupons/{coupon}", "post", ("coupons",), "update"),
+        (STRIPE_LIKE, "/v1/coupons/{coupon}", "get", ("coupons",), "get"),
+        (STRIPE_LIKE, "/v1/coupons/{coupon}", "delete", ("coupons",), "delete"),
+        (STRIPE_LIKE, "/v1/invoices/{invoice}/pay", "post", ("invoices",), "pay"),
+        (TWILIO_LIKE, "/2010-04-01/Accounts/{AccountSid}/Messages.json", "post", ("Accounts", "Messages"), "create"),
+        (TWILIO_LIKE, "/2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json", "get", ("Accounts", "Messages"), "get"),
+        (
+            TWILIO_LIKE,
+            "/2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json",
+            "post",
+            ("Accounts", "Messages"),
+            "update",
+        ),
+        # a description that updates with PUT or PATCH keeps POST on an item a create (Cloudflare's six)
+        ([*STRIPE_LIKE, ("/v1/plans/{plan}", "put")], "/v1/coupons/{coupon}", "post", ("coupons",), "create"),
+        # a version further down the path names a resource there (Cloudflare's images/v1)
+        ([("/images/v1/{id}", "get")], "/images/v1/{id}", "get", ("images", "v1"), "get"),
+    ],
+)
+def test_route_reads_the_descriptions_conventions(
+    pairs: list[tuple[str, str]], path: str, method: str, nouns: tuple[str, ...], verb: str
+) -> None:
+    route = route_table(pairs)[path, method]
+    assert (route.nouns, route.verb) == (nouns, verb)
+
+
+def test_update_by_post_names_the_collection_create_plainly() -> None:
+    doc = _document([(path, method, f"{method}-{path}") for path, method in STRIPE_LIKE])
+    config = GeneratorConfig("d", PythonIdentifier("pkg"), "1", "https://x", "X")
+    calls = {op.operation_id: op.call_path for op in build_api(doc, {}, config, Diagnostics()).operations}
+    assert calls["post-/v1/coupons"] == "client.coupons.create"
+    assert calls["post-/v1/coupons/{coupon}"] == "client.coupons.update"
+
+
+def test_verb_phrase_operation_ids_name_what_the_tree_leaves_a_noun() -> None:
+    """Twilio-like: operationIds are verb phrases, so a trailing noun is a sub-resource and the id says the verb."""
+    calls = "/2010-04-01/Accounts/{AccountSid}/Calls"
+    pairs = [
+        (f"{calls}.json", "get", "ListCall"),
+        (f"{calls}/{{Sid}}.json", "get", "FetchCall"),
+        (f"{calls}/{{Sid}}.json", "post", "UpdateCall"),
+        (f"{calls}/{{CallSid}}/Events.json", "get", "ListCallEvent"),
+        ("/2010-04-01/Accounts/{AccountSid}/Balance.json", "get", "FetchBalance"),
+        (f"{calls}/{{CallSid}}/Hangup.json", "post", "HangupCall"),
+    ]
+    config = GeneratorConfig("d", PythonIdentifier("pkg"), "1", "https://x", "X")
+    api = build_api(_document(pairs), {}, config, Diagnostics())
+    calls_by_id = {op.operation_id: op.call_path for op in api.operations}
+    assert calls_by_id["ListCallEvent"] == "client.accounts.calls.events.list"
+    assert calls_by_id["FetchBalance"] == "client.accounts.balance.get"
+    assert calls_by_id["HangupCall"] == "client.accounts.calls.hangup"  # not a CRUD verb: the action stays
+    assert calls_by_id["UpdateCall"] == "client.accounts.calls.update"
+    # the same paths with Cloudflare-like ids (not verb phrases) keep the tree's reading
+    tagged = build_api(
+        _document([(p, m, f"calls-{i}") for i, (p, m, _) in enumerate(pairs)]), {}, config, Diagnostics()
+    )
+    assert {op.call_path for op in tagged.operations} >= {"client.accounts.calls.events", "client.accounts.balance"}

@@ -16,7 +16,7 @@ from pathlib import Path
 from types import FrameType
 
 from clientgen.changelog.compare import changelog_between
-from clientgen.config import load_config
+from clientgen.config import find_config, load_config
 from clientgen.diagnostics import SpecError
 from clientgen.progress import Progress
 from clientgen.project import REPORT_FILE, BuildResult, write_tree
@@ -24,13 +24,15 @@ from clientgen.snapshot import stale_report
 
 __all__ = ["main"]
 
+_CONFIG_HELP = "config file (default: clientgen.toml or config.toml beside the spec; none: all from the description)"
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="clientgen", description="Generate a typed Python client from OpenAPI.")
     commands = parser.add_subparsers(dest="command", required=True)
     generate = commands.add_parser("generate", help="generate the client package")
     generate.add_argument("--spec", type=Path, default=Path("spec"), help="record file, OpenAPI document or folder")
-    generate.add_argument("--config", type=Path, default=Path("spec/config.toml"))
+    generate.add_argument("--config", type=Path, default=None, help=_CONFIG_HELP)
     generate.add_argument("--out", type=Path, default=Path("generated"))
     generate.add_argument("--strict", action="store_true", help="fail on warnings")
     generate.add_argument(
@@ -46,18 +48,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     check = commands.add_parser("check", help="fail when the output is not what generation would write")
     check.add_argument("--spec", type=Path, default=Path("spec"))
-    check.add_argument("--config", type=Path, default=Path("spec/config.toml"))
+    check.add_argument("--config", type=Path, default=None, help=_CONFIG_HELP)
     check.add_argument("--out", type=Path, default=Path("generated"))
     changelog = commands.add_parser("changelog", help="the client API's changelog between two specs")
     changelog.add_argument("--old", type=Path, required=True, help="the earlier spec (file or folder)")
     changelog.add_argument("--new", type=Path, required=True, help="the later spec")
-    changelog.add_argument("--config", type=Path, default=Path("spec/config.toml"))
+    changelog.add_argument("--config", type=Path, default=None, help=_CONFIG_HELP)
     changelog.add_argument("--output", type=Path, default=None, help="write the changelog here instead of stdout")
     return parser
 
 
 def _changelog(args: argparse.Namespace) -> int:
-    text, changes = changelog_between(args.old, args.new, load_config(args.config))
+    text, changes = changelog_between(args.old, args.new, load_config(args.config or find_config(args.new)))
     if args.output is None:
         sys.stdout.write(text)
     else:

@@ -1,20 +1,68 @@
-"""The generator's configuration: ``spec/config.toml``."""
+"""The generator's configuration: a ``config.toml`` (or ``clientgen.toml``) beside the spec, all of it optional.
+
+What the config does not set comes from the description (:mod:`clientgen.identity`): the
+package's identity from ``info.title`` and ``servers``, the naming source from the component
+keys.  The identity fields the templates render from:
+
+* ``title`` — the API's display name (``info.title``: "Cloudflare API");
+* ``distribution`` / ``import_name`` — the package (``cloudflare-client`` / ``cloudflare_client``);
+* ``error_base_name`` — the root of the error tree (``CloudflareError``);
+* ``environment_prefix`` — of the variables the client reads (``CLOUDFLARE`` -> ``CLOUDFLARE_API_TOKEN``);
+* ``base_url`` — the first server's URL with every variable at its default, and
+  ``base_url_template`` + ``server_variables``: each ``{variable}`` of that URL with a default
+  is a client option (``Client(region="us")``);
+* ``names_source`` — where model names come from: ``keys`` (component keys and titles),
+  ``content`` (content and use) or ``auto`` (decided per document, see
+  :mod:`clientgen.normalize.naming_source`).
+
+``explicit`` lists the keys the config file set; only the others are derived.
+"""
 
 from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from clientgen.diagnostics import SpecError
-from clientgen.names import PythonIdentifier
+from clientgen.names import ClassName, PythonIdentifier
 
-__all__ = ["GeneratorConfig", "load_config"]
+__all__ = [
+    "CONFIG_FILE_NAMES",
+    "NAMES_SOURCES",
+    "GeneratorConfig",
+    "ServerVariable",
+    "find_config",
+    "load_config",
+]
 
+# Looked up beside the spec (in a spec folder, or in the folder of a spec file), in this order.
+CONFIG_FILE_NAMES = ("clientgen.toml", "config.toml")
+NAMES_SOURCES = ("auto", "keys", "content")
 _DISTRIBUTION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _VERSION = re.compile(r"\d+(\.\d+)*([abc]|rc)?\d*(\.post\d+)?(\.dev\d+)?")
 _ENV_PREFIX = re.compile(r"[A-Z][A-Z0-9_]*")
+_BASE_URL = re.compile(r"https?://[^\s\"'\\{}]+")
+_IMPORT_NAME = re.compile(r"[a-z_][a-z0-9_]*")
+_CLASS_NAME = re.compile(r"[A-Z][A-Za-z0-9]*")
+_DEFAULT_ERROR_BASE = ClassName("APIError")
+_IDENTITY_KEYS = (
+    "distribution", "import_name", "version", "base_url", "environment_prefix", "title", "error_base_name",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ServerVariable:
+    """A ``{variable}`` of the server URL with a default: a keyword argument of ``Client``."""
+
+    name: PythonIdentifier  # the client option (``region``)
+    wire_name: str  # the placeholder in ``base_url_template`` (``{region}``)
+    default: str
+    choices: tuple[str, ...] = ()  # the server variable's ``enum``
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -26,6 +74,22 @@ class GeneratorConfig:
     environment_prefix: str
     # operationId -> call path below the client ("pages.projects.deployments.rollback"), from names.toml
     call_paths: dict[str, tuple[PythonIdentifier, ...]] = field(default_factory=dict)
+    title: str = "API"
+    error_base_name: ClassName = _DEFAULT_ERROR_BASE
+    base_url_template: str = ""  # empty: ``base_url`` has no variables
+    server_variables: tuple[ServerVariable, ...] = ()
+    names_source: str = "auto"
+    explicit: frozenset[str] = frozenset()  # the keys the config file set: never derived from the description
+
+    def with_derived(self, derived: dict[str, Any]) -> GeneratorConfig:
+        """The config with the ``derived`` values for every key the config file did not set."""
+        return replace(self, **{key: value for key, value in derived.items() if key not in self.explicit})
+
+
+def find_config(spec: Path) -> Path | None:
+    """The config that belongs to ``spec``: ``clientgen.toml`` or ``config.toml`` in its folder (or beside it)."""
+    folder = spec if spec.is_dir() else spec.parent
+    return next((folder / name for name in CONFIG_FILE_NAMES if (folder / name).is_file()), None)
 
 
 def _call_paths(path: Path) -> dict[str, tuple[PythonIdentifier, ...]]:
@@ -48,40 +112,69 @@ def _call_paths(path: Path) -> dict[str, tuple[PythonIdentifier, ...]]:
     return overrides
 
 
-def load_config(path: Path) -> GeneratorConfig:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as error:
-        raise SpecError(path, f"cannot read config: {error}") from None
+def _names_source(path: Path, data: dict[str, object]) -> str:
+    names = data.get("names", {})
+    if not isinstance(names, dict):
+        raise SpecError(path, "[names] must be a table", pointer="/names")
+    source = names.get("source", "auto")
+    if source not in NAMES_SOURCES:
+        message = f"names.source = {source!r} is not one of {', '.join(map(repr, NAMES_SOURCES))}"
+        raise SpecError(path, message, pointer="/names/source")
+    return str(source)
+
+
+def load_config(path: Path | None, *, names_file: Path | None = None) -> GeneratorConfig:
+    """The config at ``path`` (``None``: no config, everything from the description).
+
+    Values the file does not set are placeholders until :func:`clientgen.identity.complete_config`
+    fills them from the description.  ``names.toml`` is read beside the config, or ``names_file``.
+    """
+    data: dict[str, object] = {}
+    if path is not None:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as error:
+            raise SpecError(path, f"cannot read config: {error}") from None
+    where = path or Path("config.toml")
     package = data.get("package", {})
     if not isinstance(package, dict):
-        raise SpecError(path, "[package] must be a table", pointer="/package")
+        raise SpecError(where, "[package] must be a table", pointer="/package")
     values = {
-        "distribution": package.get("distribution", "cloudflare-client"),
-        "import_name": package.get("import_name", "cloudflare_client"),
+        "distribution": package.get("distribution", "api-client"),
+        "import_name": package.get("import_name", "api_client"),
         "version": package.get("version", "0.1.0"),
-        "base_url": package.get("base_url", "https://api.cloudflare.com/client/v4"),
-        "environment_prefix": package.get("environment_prefix", "CLOUDFLARE"),
+        "base_url": package.get("base_url", "http://localhost"),
+        "environment_prefix": package.get("environment_prefix", "API"),
+        "title": package.get("title", "API"),
+        "error_base_name": package.get("error_base_name", "APIError"),
     }
-    checks = {
+    checks: dict[str, Callable[[str], object]] = {
         "distribution": _DISTRIBUTION.fullmatch,
         "version": _VERSION.fullmatch,
         "environment_prefix": _ENV_PREFIX.fullmatch,
-        "base_url": re.compile(r"https?://[^\s\"'\\]+").fullmatch,
-        "import_name": re.compile(r"[a-z_][a-z0-9_]*").fullmatch,
+        "base_url": _BASE_URL.fullmatch,
+        "import_name": _IMPORT_NAME.fullmatch,
+        "title": lambda text: bool(text.strip()) and text.isprintable(),
+        "error_base_name": _CLASS_NAME.fullmatch,
     }
     for key, check in checks.items():
         if not isinstance(values[key], str) or not check(values[key]):
-            raise SpecError(path, f"package.{key} = {values[key]!r} is not valid", pointer=f"/package/{key}")
+            raise SpecError(where, f"package.{key} = {values[key]!r} is not valid", pointer=f"/package/{key}")
     try:
         import_name = PythonIdentifier(values["import_name"])
+        error_base_name = ClassName(values["error_base_name"])
     except ValueError as error:
-        raise SpecError(path, str(error), pointer="/package/import_name") from None
+        raise SpecError(where, str(error), pointer="/package") from None
+    names_file = names_file or (path.with_name("names.toml") if path is not None else None)
     return GeneratorConfig(
         distribution=values["distribution"],
         import_name=import_name,
         version=values["version"],
         base_url=values["base_url"].rstrip("/"),
         environment_prefix=values["environment_prefix"],
-        call_paths=_call_paths(path.with_name("names.toml")),
+        call_paths=_call_paths(names_file) if names_file is not None else {},
+        title=values["title"],
+        error_base_name=error_base_name,
+        names_source=_names_source(where, data),
+        explicit=frozenset(key for key in _IDENTITY_KEYS if key in package),
     )

@@ -28,11 +28,12 @@ from pathlib import Path
 from typing import Any
 
 from clientgen.changelog.release import write_release
-from clientgen.config import GeneratorConfig, load_config
+from clientgen.config import GeneratorConfig, find_config, load_config
 from clientgen.diagnostics import Diagnostics, Level, SpecError
 from clientgen.examples import PER_CALL_OPTIONS, example_arguments, first_call_example, paginated_example
 from clientgen.generators.models import ModelIndex, emit_models, plan_modules
 from clientgen.generators.reexports import plan_reexports, write_reexports
+from clientgen.identity import complete_config
 from clientgen.ingest import load_source
 from clientgen.ingest.bounds import deepest_pointer
 from clientgen.jsontext import dumps_sorted
@@ -85,6 +86,9 @@ def _render_package(api: Api, root: Path, progress: Progress) -> None:
         "version": api.config.version,
         "base_url": api.config.base_url,
         "env_prefix": api.config.environment_prefix,
+        "error_base_name": api.config.error_base_name,
+        "base_url_template": api.config.base_url_template,
+        "server_variables": api.config.server_variables,
         "title": api.title,
         "resources": api.resources,
         "operations": api.operations,
@@ -281,10 +285,15 @@ def build(  # noqa: PLR0913 - the spec, where to build, the generation to versio
     diags = Diagnostics()
     progress.stage("ingest", detail=spec.name)
     source = load_source(spec)
+    config = complete_config(config, source, spec.name, diags)  # what the config does not set: from the description
     memory = NameMemory(previous=read_names(previous))  # models keep the names they had in ``previous``
     try:
         normalized = normalize(
-            source, diags, memory, on_pass=lambda done, total, name: progress.stage("normalize", done, total, name)
+            source,
+            diags,
+            memory,
+            on_pass=lambda done, total, name: progress.stage("normalize", done, total, name),
+            names_source=config.names_source,
         )
     except SpecError as error:  # the normalizer knows pointers, not files
         raise SpecError(spec, error.message, line=error.line, pointer=error.pointer) from None
@@ -331,7 +340,7 @@ def _refuse_warnings(spec: Path, diags: Diagnostics) -> None:
 
 def write_tree(  # noqa: PLR0913 - the spec, config and output, then keyword-only options
     spec: Path,
-    config_path: Path,
+    config_path: Path | None,
     out: Path,
     *,
     strict: bool = False,
@@ -346,6 +355,7 @@ def write_tree(  # noqa: PLR0913 - the spec, config and output, then keyword-onl
     the generation in ``previous`` (default: what ``out`` holds now).
     """
     progress = progress or Progress(enabled=False)
+    config_path = config_path or find_config(spec)  # a config belongs to its spec: never the seed's for another
     config = load_config(config_path)
     out = out.resolve()
     recover(out)  # a run killed in the middle of moving files in: put the previous generation back first
@@ -361,7 +371,7 @@ def write_tree(  # noqa: PLR0913 - the spec, config and output, then keyword-onl
         if strict:
             _refuse_warnings(spec, result.diagnostics)
         write_manifest(tree)
-        keep = [Path(spec), Path(config_path)]
+        keep = [Path(spec), *([Path(config_path)] if config_path else [])]
         plan = plan_move(out, tree, owned, legacy=legacy, force=force, keep=keep)
         progress.stage("swap", detail=f"{len(plan.placed)} files into {out}")
         try:

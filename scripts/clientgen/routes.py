@@ -13,6 +13,12 @@
    (ends in a parameter: ``get``, ``update`` for PUT, ``edit`` for PATCH, ``delete``), a
    *collection* (``list``, ``create``, ...), or a *singleton* below an item with no items of
    its own (``GET …/apps/{id}/ca`` is ``get``, not ``list``).
+4. ``POST`` on an item is ``update`` when the description updates items with ``POST`` — it
+   never puts or patches an item (Stripe, Twilio) — and ``create`` otherwise (Cloudflare
+   updates with PUT and PATCH; its six item POSTs create: ``POST …/ai/run/{model_name}``).
+5. What is not a resource: a leading version segment (``/v1``, ``/2010-04-01``; a version
+   further down, Cloudflare's ``/images/v1``, stays the resource it names there) and a format
+   suffix (``/Messages.json``, ``/{Sid}.json``: the segment without it).
 
 Two operations that still land on one method name are separated in
 :mod:`clientgen.model.build` (``bulk_`` for collection-wide writes, ``_for_<scope>`` across
@@ -21,16 +27,20 @@ scopes), and ``spec/names.toml`` can override any call path.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["SCOPE_ORDER", "Route", "route_table"]
+__all__ = ["SCOPE_ORDER", "Route", "resource_path", "route_table"]
 
 # Scope prefixes, in the order that decides which scope keeps the plain verb on a collision.
 SCOPE_ORDER = ("accounts", "zones", "organizations", "memberships", "users")
 _COLLECTION_VERBS = {"get": "list", "post": "create", "put": "update", "patch": "edit", "delete": "delete"}
 _ITEM_VERBS = {"get": "get", "post": "create", "put": "update", "patch": "edit", "delete": "delete"}
+_UPDATE_BY_POST = {**_ITEM_VERBS, "post": "update"}
+_VERSION_SEGMENT = re.compile(r"v\d+(?:\.\d+)*(?:alpha\d*|beta\d*)?|\d{4}-\d{2}-\d{2}")
+_FORMAT_SUFFIXES = (".json", ".xml")
 
 
 @dataclass(frozen=True)
@@ -45,11 +55,28 @@ def _is_param(segment: str) -> bool:
     return segment.startswith("{") and segment.endswith("}")
 
 
+def resource_path(path: str) -> str:
+    """The path as the resource tree reads it: no leading version segment, no format suffix (rule 5)."""
+    segments = [segment for segment in path.strip("/").split("/") if segment]
+    if len(segments) > 1 and _VERSION_SEGMENT.fullmatch(segments[0]):
+        segments = segments[1:]
+    cleaned = [_without_format(segment) for segment in segments]
+    return "/" + "/".join(segment for segment in cleaned if segment)
+
+
+def _without_format(segment: str) -> str:
+    for suffix in _FORMAT_SUFFIXES:
+        if segment.lower().endswith(suffix) and len(segment) > len(suffix):
+            return segment[: -len(suffix)]
+    return segment
+
+
 @dataclass(frozen=True)
 class _Facts:
     continued: frozenset[str]  # paths another path continues
     itemized: frozenset[str]  # paths continued by a parameter segment: collections of items
     methods: Counter[str]
+    update_by_post: bool  # no item is ever PUT or PATCHed: POST on an item updates it (rule 4)
 
     @classmethod
     def of(cls, pairs: list[tuple[str, str]]) -> _Facts:
@@ -61,7 +88,13 @@ class _Facts:
                 continued.add("/".join(segments[:end]))
                 if _is_param(segments[end]):
                     itemized.add("/".join(segments[:end]))
-        return cls(frozenset(continued), frozenset(itemized), Counter(path for path, _ in pairs))
+        item_writes = {method for path, method in pairs if _is_param(path.rstrip("/").rsplit("/", 1)[-1])}
+        return cls(
+            frozenset(continued),
+            frozenset(itemized),
+            Counter(path for path, _ in pairs),
+            update_by_post="post" in item_writes and not item_writes & {"put", "patch"},
+        )
 
 
 def _route(path: str, method: str, facts: _Facts) -> Route:
@@ -75,7 +108,9 @@ def _route(path: str, method: str, facts: _Facts) -> Route:
     if after_item and len(nouns) >= 2 and key not in facts.continued and facts.methods[path] == 1:
         return Route(nouns[:-1], nouns[-1], scope, "action")
     if segments and _is_param(segments[-1]):
-        return Route(nouns, _ITEM_VERBS.get(method, method), scope, "item")
+        return Route(
+            nouns, (_UPDATE_BY_POST if facts.update_by_post else _ITEM_VERBS).get(method, method), scope, "item"
+        )
     if after_item and key not in facts.itemized:
         return Route(nouns, _ITEM_VERBS.get(method, method), scope, "singleton")
     return Route(nouns, _COLLECTION_VERBS.get(method, method), scope, "collection")
@@ -84,5 +119,6 @@ def _route(path: str, method: str, facts: _Facts) -> Route:
 def route_table(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Route]:
     """The route of every (path, method) of a document: each depends on the other paths."""
     listed = list(pairs)
-    facts = _Facts.of(listed)
-    return {(path, method): _route(path, method, facts) for path, method in listed}
+    read = {path: resource_path(path) for path, _ in listed}
+    facts = _Facts.of([(read[path], method) for path, method in listed])
+    return {(path, method): _route(read[path], method, facts) for path, method in listed}

@@ -71,7 +71,7 @@ def diff_trees(expected: Path, actual: Path) -> list[str]:
     return lines
 
 
-def stale_report(spec: Path, config: Path, out: Path) -> list[str]:
+def stale_report(spec: Path, config: Path | None, out: Path) -> list[str]:
     with tempfile.TemporaryDirectory(prefix="clientgen-check-") as tmp:
         fresh = Path(tmp) / "fresh"
         write_tree(spec, config, fresh, previous=out)  # versioned after the committed generation, as in place

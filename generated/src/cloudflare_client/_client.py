@@ -60,13 +60,14 @@ def _options(  # noqa: PLR0913 - every option is keyword-only
     timeout: TimeoutTypes,
     max_retries: int,
     retry_non_idempotent: bool,
+    server_url: str = DEFAULT_BASE_URL,
 ) -> ClientOptions:
     headers = httpx.Headers(http_headers)  # the http client's own defaults (Accept-Encoding, ...), then ours
     headers.update({"User-Agent": USER_AGENT, "Accept": "application/json"})
     headers.update(auth_headers(credentials, os.environ))
     headers.update(default_headers or {})
     return ClientOptions(
-        base_url=base_url or os.environ.get(BASE_URL_VARIABLE) or DEFAULT_BASE_URL,
+        base_url=base_url or os.environ.get(BASE_URL_VARIABLE) or server_url,
         headers=headers,
         timeout=timeout,
         max_retries=max_retries,

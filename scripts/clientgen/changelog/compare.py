@@ -15,6 +15,7 @@ from clientgen.changelog.release import render_section
 from clientgen.changelog.surface import Surface, api_surface
 from clientgen.config import GeneratorConfig
 from clientgen.diagnostics import Diagnostics, SpecError
+from clientgen.identity import complete_config
 from clientgen.ingest import load_source
 from clientgen.model import build_api
 from clientgen.normalize import normalize
@@ -23,10 +24,11 @@ from clientgen.render import mdcode
 __all__ = ["changelog_between", "document_surface", "spec_surface"]
 
 
-def document_surface(document: dict[str, Any], config: GeneratorConfig) -> Surface:
+def document_surface(document: dict[str, Any], config: GeneratorConfig, spec_name: str = "") -> Surface:
     """The API surface of the client generated from an OpenAPI ``document`` (as ingested)."""
     diags = Diagnostics()
-    normalized = normalize(document, diags)
+    config = complete_config(config, document, spec_name, diags)
+    normalized = normalize(document, diags, names_source=config.names_source)
     return api_surface(build_api(normalized, {}, config, diags), normalized)
 
 
@@ -34,7 +36,7 @@ def spec_surface(spec: Path, config: GeneratorConfig) -> Surface:
     """The API surface the client generated from ``spec`` (a file or folder) would have."""
     source = load_source(spec)
     try:
-        return document_surface(source, config)
+        return document_surface(source, config, spec.name)
     except SpecError as error:  # the normalizer knows pointers, not files
         raise SpecError(spec, error.message, line=error.line, pointer=error.pointer) from None
 

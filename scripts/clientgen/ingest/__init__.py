@@ -28,7 +28,7 @@ from .parsing import DOCUMENT_SUFFIXES
 __all__ = ["load_source"]
 
 _RECORD_SUFFIX = ".txt"
-_IGNORED_NAMES = frozenset({"config.toml"})
+_IGNORED_NAMES = frozenset({"config.toml", "clientgen.toml", "names.toml"})
 
 
 def _load_folder(folder: Path) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """The parts of an OpenAPI document every later pass relies on, checked once, with a pointer and a remedy.
 
-* ``info`` with a string ``title`` and ``version``;
+* ``info``, when present, with a string ``title`` and ``version`` (a document without it is read);
 * every path key a URL path template: starts with ``/``, no whitespace, control character,
   ``?`` or ``#``, braces balanced around non-empty names;
 * every operation an object with a ``responses`` object (required in OpenAPI 3.0, optional
@@ -34,6 +34,8 @@ _BAD_PATH_CHARS = re.compile(r"[\s\x00-\x1f\x7f?#\u2028\u2029\x85]")
 
 def check_info(file: Path | str, document: dict[str, Any]) -> None:
     info = document.get("info")
+    if info is None:  # usable without: the package is named from the file, with a warning (clientgen.identity)
+        return
     if not isinstance(info, dict):
         raise SpecError(file, "info is missing: add info: {title: ..., version: ...}", pointer="/info")
     for key in ("title", "version"):

@@ -11,7 +11,7 @@ from clientgen.ingest.oddpaths import FIXED_QUERY
 from clientgen.model.api import Api, Check, Operation, Pagination, Parameter, Resource
 from clientgen.model.bodies import build_body
 from clientgen.model.types import TypeExpr, type_of
-from clientgen.names import ClassName, PythonIdentifier, singular
+from clientgen.names import ClassName, PythonIdentifier, singular, split_words
 from clientgen.normalize.envelopes import is_success_envelope
 from clientgen.normalize.schemas import iter_operations, op_pointer, routes, success_content
 from clientgen.routes import SCOPE_ORDER, Route
@@ -267,8 +267,38 @@ def _renamed(op: Operation, name: PythonIdentifier) -> Operation:
     return replace(op, name=name)
 
 
+# operationIds that read as verb phrases (Twilio's ``FetchAccount``, ``ListCallEvent``): the verb word -> method
+_OPERATION_VERBS = {"list": "list", "fetch": "get", "get": "get", "retrieve": "get", "create": "create",
+                    "add": "create", "update": "update", "delete": "delete", "remove": "delete"}  # fmt: skip
+_VERB_PHRASE_SHARE = 0.8
+
+
+def _verb_phrase_ids(doc: dict[str, Any]) -> bool:
+    """Whether the description's operationIds start with a verb word (at least 80% of them)."""
+    first_words = [split_words(str(op.get("operationId") or ""))[:1] for _, _, op in iter_operations(doc)]
+    verbs = sum(bool(words) and words[0] in _OPERATION_VERBS for words in first_words)
+    return bool(first_words) and verbs >= _VERB_PHRASE_SHARE * len(first_words)
+
+
+def _read_by_operation_id(route: Route, op: dict[str, Any]) -> Route:
+    """An "action" whose operationId starts with a CRUD verb is a sub-resource, that verb its method.
+
+    Only for descriptions whose operationIds are verb phrases (:func:`_verb_phrase_ids`): there the tree's last
+    literal is a noun (``…/Calls/{CallSid}/Events``) and the operationId says the verb (``ListCallEvent`` ->
+    ``calls.events.list``, ``FetchBalance`` -> ``balance.get``); ``CancelOrder`` stays the action ``cancel``.
+    """
+    words = split_words(str(op.get("operationId") or ""))
+    if route.level != "action" or not words or words[0] not in _OPERATION_VERBS:
+        return route
+    return Route((*route.nouns, route.verb), _OPERATION_VERBS[words[0]], route.scope, "collection")
+
+
 def build_api(doc: dict[str, Any], models: Models, config: GeneratorConfig, diags: Diagnostics) -> Api:
     table = routes(doc)
+    if _verb_phrase_ids(doc):
+        table = {
+            (path, method): _read_by_operation_id(table[path, method], op) for path, method, op in iter_operations(doc)
+        }
     components = doc.get("components", {}).get("schemas", {})
     operations = [
         _overridden(
@@ -284,7 +314,7 @@ def build_api(doc: dict[str, Any], models: Models, config: GeneratorConfig, diag
     info = doc.get("info") or {}
     return Api(
         config=config,
-        title=str(info.get("title") or "API"),
+        title=config.title,
         description=str(info.get("description") or ""),
         resources=_tree(operations),
         security_schemes=doc.get("components", {}).get("securitySchemes") or {},

@@ -20,6 +20,7 @@ from clientgen.normalize.directions import apply_directions
 from clientgen.normalize.envelopes import mark_success_envelopes, reduce_error_envelopes, shape_failure_envelopes
 from clientgen.normalize.hoist import hoist_objects
 from clientgen.normalize.media import normalize_media
+from clientgen.normalize.naming_source import choose_names_source
 from clientgen.normalize.refs import inline_refs
 from clientgen.normalize.unions import split_property_unions
 
@@ -46,20 +47,31 @@ def normalize(
     diags: Diagnostics,
     memory: NameMemory | None = None,
     on_pass: Callable[[int, int, str], None] | None = None,
+    *,
+    names_source: str = "auto",
 ) -> dict[str, Any]:
     """The normalized copy of ``document``, which is left as it was: the passes, then hoisting and naming.
 
     Names follow the previous generation's in ``memory``, if given; ``on_pass(number, of, name)`` before each step.
+    ``names_source`` (``auto``, ``keys``, ``content``): where model names come from (``naming_source``).
     """
+    source, share = choose_names_source(document, names_source)
+    diags.add(
+        "/components/schemas",
+        "names-source",
+        f"model names from {'component keys' if source == 'keys' else 'content and use'} "
+        f"({share:.0%} of component keys are machine noise; [names] source = {names_source!r})",
+    )
+    by_keys = source == "keys"
     doc = _copy_for_passes(document)
     total = len(PASSES) + 1
     for number, run in enumerate(PASSES, 1):
         if on_pass is not None:
             on_pass(number, total, run.__name__)
-        doc = run(doc, diags)
+        doc = inline_refs(doc, diags, mark_components=True) if run is inline_refs and by_keys else run(doc, diags)
     if on_pass is not None:
         on_pass(total, total, hoist_objects.__name__)
-    return hoist_objects(doc, diags, memory)
+    return hoist_objects(doc, diags, memory, by_keys=by_keys)
 
 
 def _copy_for_passes(document: dict[str, Any]) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from functools import reduce
 from typing import Any
 
 from clientgen.diagnostics import Diagnostics, escape_pointer_token
+from clientgen.normalize.naming_source import strip_marker
 from clientgen.normalize.schemas import map_operation_schemas, transform
 
 __all__ = ["flatten_all_of", "is_placeholder", "merge_schemas"]
@@ -126,7 +127,8 @@ def _flatten_node(diags: Diagnostics) -> Any:
         if not isinstance(branches, list):
             return node
         siblings = {key: value for key, value in node.items() if key != "allOf"}
-        parts = [branch for branch in branches if isinstance(branch, dict)]
+        # a branch's component key names the branch, not the merged schema (which keeps the node's own)
+        parts = [strip_marker(branch)[0] for branch in branches if isinstance(branch, dict)]
         return merge_schemas([*parts, siblings], pointer, diags)
 
     return flatten

@@ -11,7 +11,9 @@ class per operation envelope would only add noise.  Their parts are hoisted like
 
 Components the ref pass kept (recursive schemas) are named like the rest, from the places
 that refer to them: their keys churn between Cloudflare versions, so a key never becomes a
-name.
+name — unless the document is named from its keys (:mod:`clientgen.normalize.naming_source`):
+then a component's key (the ``x-clientgen-component`` marker of the ref pass, removed here)
+and its ``title`` are its first candidates.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from clientgen.diagnostics import Diagnostics, escape_pointer_token
 from clientgen.name_memory import NameMemory
 from clientgen.normalize.envelopes import is_failure_envelope, is_success_envelope
 from clientgen.normalize.naming import Hint, assign_names, operation_hint, role_hint, variant_labels
+from clientgen.normalize.naming_source import component_candidates, strip_marker
 from clientgen.normalize.schemas import iter_operation_schemas, iter_operations, op_pointer, routes
 
 __all__ = ["hoist_objects"]
@@ -69,11 +72,21 @@ class _Hoister:
     kept: frozenset[str] = frozenset()  # pending keys of recursive components, named from their referrers
     inside: str | None = None  # the kept component being hoisted: its references to itself do not name it
     same_as_kept: dict[str, str] = field(default_factory=dict)  # content key -> kept component of that content
+    by_keys: bool = False  # named from component keys and titles
+
+    def _own_names(self, node: dict[str, Any], hint: Hint) -> dict[str, Any]:
+        """``node`` without its component marker; with ``by_keys``, its key and title become the hint's names."""
+        node, component, title = strip_marker(node)
+        if self.by_keys and _is_object(node):
+            own = component_candidates(component or "", title)
+            hint.own_names = tuple(dict.fromkeys((*own, *hint.own_names)))
+        return node
 
     def hoist(self, node: Any, hint: Hint, *, keep_inline: bool = False) -> Any:
         """``node`` with its object subschemas (and itself, unless ``keep_inline``) replaced by refs."""
         if not isinstance(node, dict):
             return node
+        node = self._own_names(node, hint)
         ref = node.get("$ref")
         target = ref[len(_PENDING) :] if isinstance(ref, str) and ref.startswith(_PENDING) else None
         if target in self.kept and target != self.inside:
@@ -82,7 +95,7 @@ class _Hoister:
         envelope = is_success_envelope(node) or is_failure_envelope(node)
 
         def sub(child: Any, relation: str, label: str) -> Any:
-            role = role_hint(label) if envelope and relation == "property" else None
+            role = role_hint(label, hint.route_words) if envelope and relation == "property" else None
             if role is not None:
                 return self.hoist(child, role)
             child_hint = Hint(relation=relation, label=label)
@@ -129,8 +142,11 @@ def _rename(node: Any, names: dict[str, str]) -> Any:
     return {key: _rename(value, names) for key, value in node.items()}
 
 
-def _kept_components(doc: dict[str, Any]) -> dict[str, Any]:
-    """Components kept by the ref pass (recursive schemas) under pending keys from their content; refs rewritten."""
+def _kept_components(doc: dict[str, Any], original_keys: dict[str, str]) -> dict[str, Any]:
+    """Components kept by the ref pass (recursive schemas) under pending keys from their content; refs rewritten.
+
+    ``original_keys`` receives pending key -> component key.
+    """
     schemas = doc.get("components", {}).get("schemas", {})
     refs = {_REF_PREFIX + escape_pointer_token(key): key for key in schemas}
 
@@ -160,15 +176,27 @@ def _kept_components(doc: dict[str, Any]) -> dict[str, Any]:
 
     if refs:
         doc["paths"] = rewrite(doc["paths"])
+    original_keys.update({pending[key]: key for key in schemas})
     return {pending[key]: rewrite(schema) for key, schema in schemas.items()}
 
 
-def hoist_objects(doc: dict[str, Any], diags: Diagnostics, memory: NameMemory | None = None) -> dict[str, Any]:
-    """Hoist and name every object schema; ``memory`` brings the previous generation's names and takes the keys."""
-    kept = _kept_components(doc)
-    hoister = _Hoister(kept=frozenset(kept), hints={key: [] for key in kept})
+def hoist_objects(
+    doc: dict[str, Any], diags: Diagnostics, memory: NameMemory | None = None, *, by_keys: bool = False
+) -> dict[str, Any]:
+    """Hoist and name every object schema; ``memory`` brings the previous generation's names and takes the keys.
+
+    ``by_keys``: component keys and titles name their schemas first (the rule in ``naming_source``).
+    """
+    original_keys: dict[str, str] = {}
+    kept = _kept_components(doc, original_keys)
+    hoister = _Hoister(kept=frozenset(kept), hints={key: [] for key in kept}, by_keys=by_keys)
     for key in sorted(kept):  # recursive components: their parts hoisted and named after them
         hoister.inside = key
+        if by_keys:
+            own = component_candidates(
+                original_keys[key], kept[key].get("title") if isinstance(kept[key], dict) else None
+            )
+            hoister.hints[key].append(Hint("root", own_names=own))
         hoister.schemas[key] = hoister.hoist(kept[key], Hint("same", parent_key=key), keep_inline=True)
         hoister.same_as_kept[_content_key(hoister.schemas[key])] = key
     hoister.inside = None

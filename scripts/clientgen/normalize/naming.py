@@ -54,6 +54,8 @@ RESERVED = frozenset(name.lower() for name in (
 _EXAMPLES = 5  # dated names listed in the report
 _HASH_CHARS = 6  # content-hash suffix of the last resort: 16.7 million values per contested name
 _TAIL_WORDS = 3  # a shortened name keeps at least its last words: what the thing is
+_OWN_PRIORITY = -1
+_PART_BASES = 4  # a part's candidates come from its parent's first few candidates
 _PRIORITY = {"role": 0, "result": 1, "body": 2, "response": 3, "parameter": 3, "nested": 4, "component": 0}
 
 
@@ -68,6 +70,7 @@ class Hint:
     parent: Hint | None = None
     parent_key: str | None = None
     route_words: tuple[Words, ...] = field(default=())
+    own_names: tuple[Words, ...] = ()  # what the description calls the schema here (component key, title): first
 
 
 def _join(base: Words, words: Words) -> Words:
@@ -92,7 +95,7 @@ def operation_hint(route: Route, op: dict[str, Any], where: str, schema: dict[st
     if where.startswith("/responses/"):
         if is_failure_envelope(schema):
             failure = tuple(split_words(FAILURE_ENVELOPE_NAME))
-            return Hint("root", candidates=(failure, *(n + failure for n in nouns)), kind="role")
+            return Hint("root", candidates=(failure, *(n + failure for n in nouns)), kind="role", route_words=nouns)
         if not where.split("/")[2].startswith("2"):  # an error body that is not the failure envelope: never a result
             error = ("error",)
             candidates = (*(noun + error for noun in nouns), op_words + error)
@@ -172,10 +175,17 @@ def _kind(hint: Hint) -> str:
     return hint.kind if hint.relation in {"root", "envelope"} else "nested"
 
 
-def role_hint(label: str) -> Hint | None:
-    """The hint for an envelope property that has a role name (``errors`` items are ``ResponseInfo``)."""
+def role_hint(label: str, route_words: tuple[Words, ...] = ()) -> Hint | None:
+    """The hint for an envelope property that has a role name (``errors`` items are ``ResponseInfo``).
+
+    A role part whose shape differs from the plain one's is named after the route, before any hash
+    (``DnsRecordResultInfo``).
+    """
     role = ENVELOPE_ITEM_NAMES.get(label)
-    return None if role is None else Hint("root", candidates=(tuple(split_words(role)),), kind="role")
+    if role is None:
+        return None
+    words = tuple(split_words(role))
+    return Hint("root", candidates=(words, *(_join(noun, words) for noun in route_words)), kind="role")
 
 
 def assign_names(
@@ -206,7 +216,8 @@ def assign_names(
             )[:1]
         )
         for _, key, key_options in ready:
-            options[key], preferred[key] = key_options, (key_options[0][2],)
+            # the preferred words first; the next ones name the parts before a hash would, should those lose
+            options[key], preferred[key] = key_options, tuple(dict.fromkeys(o[2] for o in key_options))[:_PART_BASES]
             pending.discard(key)
     kept = _kept_names(remembered or {}, options)
     names = _contests(options, hints, kept)
@@ -302,6 +313,10 @@ def _options(
             return None
         priority = _PRIORITY[_kind(hint)]
         options.update((priority, rank, _fit(candidate)) for rank, candidate in enumerate(candidates) if candidate)
+        # the description's own names rank before every name from use
+        options.update(
+            (_OWN_PRIORITY, rank - len(hint.own_names), _fit(words)) for rank, words in enumerate(hint.own_names)
+        )
     if not options:
         options.add((9, 0, ("model",)))
     return sorted(options, key=lambda option: (option[1], option[0], len(option[2]), option[2]))

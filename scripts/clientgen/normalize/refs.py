@@ -9,6 +9,11 @@ turns that into (mutually) recursive classes, and the work stays linear in the d
 inlining a cycle's members into each other expands in exponentially many ways.  References
 to non-schema components (parameters, responses, request bodies, headers, examples) and into
 sub-schemas (``#/components/schemas/Tag/allOf/0``) are inlined.
+
+With ``mark_components`` (a document named from its keys, see
+:mod:`clientgen.normalize.naming_source`) each inlined component schema carries its key as
+``x-clientgen-component`` and each titled object its title as ``x-clientgen-title``, which
+the hoist pass reads as names and removes.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from clientgen.ingest.oddpaths import SKIPPED
 from clientgen.ingest.refgraph import component_key, cyclic_components
 from clientgen.ingest.refs import PointerError, child_position, iter_refs, resolve_fragment
 from clientgen.ingest.structure import METHODS as HTTP_METHODS
+from clientgen.normalize.naming_source import COMPONENT_MARKER, TITLE_MARKER
 
 __all__ = ["inline_refs"]
 
@@ -36,8 +42,9 @@ def _resolve(doc: dict[str, Any], ref: str, pointer: str) -> Any:
 
 
 class _Inliner:
-    def __init__(self, doc: dict[str, Any], diags: Diagnostics) -> None:
+    def __init__(self, doc: dict[str, Any], diags: Diagnostics, *, mark_components: bool = False) -> None:
         self.doc = doc
+        self.mark_components = mark_components
         self.diags = diags
         self.kept: dict[str, Any] = {}  # component key -> inlined schema, for recursive refs
         self.cyclic = cyclic_components(doc)  # kept wherever they are used
@@ -66,6 +73,8 @@ class _Inliner:
                 value = {name: entry for name, entry in value.items() if name != "mapping"}  # noqa: PLW2901
                 self.diags.add(where, "discriminator-mapping", "discriminator mapping dropped: its schemas are inlined")
             inlined[key] = value if literal else self.inline(value, where, stack, in_map=name_map)
+        if self.mark_components and not in_map and isinstance(node.get("title"), str) and "properties" in node:
+            inlined[TITLE_MARKER] = node["title"]
         return inlined
 
     def _inline_ref(self, node: dict[str, Any], ref: str, pointer: str, stack: tuple[str, ...]) -> Any:
@@ -87,6 +96,8 @@ class _Inliner:
             self.diags.add(pointer, "recursive-ref", f"recursive reference to {ref} kept as a component")
             return {"$ref": ref}
         target = self._expand(ref, pointer, stack)
+        if self.mark_components and isinstance(target, dict) and key is not None:
+            target = {**target, COMPONENT_MARKER: key}  # an alias is named by the key it is used under
         siblings = {key: value for key, value in node.items() if key != "$ref"}
         if siblings and isinstance(target, dict):
             # OpenAPI 3.1 allows siblings beside $ref (descriptions); the sibling wins, like an allOf override.
@@ -126,10 +137,10 @@ def _model_roots(doc: dict[str, Any], schemas: dict[str, Any], diags: Diagnostic
     return sorted(roots)
 
 
-def inline_refs(doc: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
+def inline_refs(doc: dict[str, Any], diags: Diagnostics, *, mark_components: bool = False) -> dict[str, Any]:
     for entry in doc.get(SKIPPED) or []:  # operations ingest could not make part of the API
         diags.warn(entry["pointer"], "operation-skipped", f"operation skipped: {entry['reason']}")
-    inliner = _Inliner(doc, diags)
+    inliner = _Inliner(doc, diags, mark_components=mark_components)
     paths = inliner.inline(doc.get("paths") or {}, "/paths", ())
     components = dict(doc.get("components") or {})
     schemas = components.get("schemas") or {}

@@ -26,7 +26,7 @@ def _parser() -> argparse.ArgumentParser:
     ):
         command = commands.add_parser(name, help=text)
         command.add_argument("--spec", type=Path, default=Path("spec"))
-        command.add_argument("--config", type=Path, default=Path("spec/config.toml"))
+        command.add_argument("--config", type=Path, default=None)
         command.add_argument("--out", type=Path, default=Path("generated"), help="the generated folder")
         command.add_argument("--dist", type=Path, default=Path("dist"), help="where sdist and wheel are written")
         command.add_argument(

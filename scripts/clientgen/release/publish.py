@@ -33,7 +33,7 @@ UPLOAD_SECONDS = 600
 @dataclass(frozen=True)
 class Sources:
     spec: Path
-    config: Path
+    config: Path | None
     out: Path
     dist: Path
     constraints: Path | None
