@@ -37,7 +37,14 @@ from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar, cast
 
 import httpx
 
-from cloudflare_client._exceptions import APIConnectionError, APITimeoutError, ClientConfigurationError
+from cloudflare_client._auth import DEFAULT_SECURITY, SENSITIVE_HEADERS, Credentials, Security, redacted_url
+from cloudflare_client._exceptions import (
+    REQUEST_ID_LABEL,
+    APIConnectionError,
+    APITimeoutError,
+    ClientConfigurationError,
+    request_id_of,
+)
 from cloudflare_client._response import AsyncStreamedResponse, RawResponse, StreamedResponse, body_error, read_response
 from cloudflare_client._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
 
@@ -74,7 +81,6 @@ INITIAL_RETRY_DELAY: Final = 0.5
 MAX_RETRY_DELAY: Final = 8.0
 MAX_RETRY_AFTER: Final = 60.0
 IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
-SENSITIVE_HEADERS: Final = frozenset({"authorization", "x-auth-key", "x-auth-user-service-key", "x-auth-email"})
 # The request provably never reached the server: safe to retry whatever the method.
 _NOT_SENT: Final = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 # Sending again cannot help.
@@ -141,9 +147,10 @@ class ClientOptions:
     """
 
     __slots__ = (
+        "_prepared",
         "base_url",
+        "credentials",
         "headers",
-        "json_headers",
         "max_retries",
         "retry_non_idempotent",
         "timeout",
@@ -155,6 +162,7 @@ class ClientOptions:
         *,
         base_url: str,
         headers: httpx.Headers,
+        credentials: Credentials,
         timeout: TimeoutTypes,
         max_retries: int,
         retry_non_idempotent: bool,
@@ -168,8 +176,8 @@ class ClientOptions:
             raise ClientConfigurationError(msg)
         self.base_url = base_url.rstrip("/")
         self.headers = headers
-        self.json_headers = headers.copy()
-        self.json_headers["Content-Type"] = "application/json"
+        self.credentials = credentials
+        self._prepared: dict[Security, tuple[httpx.Headers, httpx.Headers, dict[str, str]]] = {}
         self.timeout = _timeout(timeout)
         self.timeout_extension = self.timeout.as_dict()
         self.max_retries = max_retries
@@ -189,12 +197,30 @@ class ClientOptions:
         return ClientOptions(
             base_url=self.base_url if base_url is None else base_url,
             headers=headers,
+            credentials=self.credentials,
             timeout=self.timeout if isinstance(timeout, NotGiven) else timeout,
             max_retries=self.max_retries if isinstance(max_retries, NotGiven) else max_retries,
             retry_non_idempotent=(
                 self.retry_non_idempotent if isinstance(retry_non_idempotent, NotGiven) else retry_non_idempotent
             ),
         )
+
+    def prepared(self, security: Security | None) -> tuple[httpx.Headers, httpx.Headers, dict[str, str]]:
+        """(headers, headers for a JSON body, query) with the credentials ``security`` asks for, built once.
+
+        ``None`` is the API's usual requirement.  Raises before sending when the client lacks them.
+        """
+        key = DEFAULT_SECURITY if security is None else security
+        found = self._prepared.get(key)
+        if found is None:
+            auth = self.credentials.for_security(key)
+            headers = self.headers.copy()
+            for name, value in auth.headers.items():
+                headers.setdefault(name, value)  # default_headers may override a credential
+            json_headers = headers.copy()
+            json_headers["Content-Type"] = "application/json"
+            found = self._prepared[key] = (headers, json_headers, auth.query)
+        return found
 
 
 class Request:
@@ -215,6 +241,7 @@ class Request:
         "path",
         "query",
         "retry_non_idempotent",
+        "security",
         "timeout",
     )
 
@@ -233,6 +260,7 @@ class Request:
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         retry_non_idempotent: bool | NotGiven = NOT_GIVEN,
+        security: Security | None = None,
     ) -> None:
         self.method = method
         self.path = path
@@ -246,6 +274,7 @@ class Request:
         self.timeout = timeout
         self.max_retries = max_retries
         self.retry_non_idempotent = retry_non_idempotent
+        self.security = security  # None: the API's usual requirement (DEFAULT_SECURITY)
 
 
 def _json_default(value: object) -> object:
@@ -278,8 +307,9 @@ def _content(request: Request) -> bytes | None:
 
 def _build(options: ClientOptions, request: Request) -> httpx.Request:
     url = options.base_url + request.path
-    if request.query or request.extra_query:
-        merged = {**(request.query or {}), **(request.extra_query or {})}
+    plain_headers, json_headers, auth_query = options.prepared(request.security)
+    if request.query or request.extra_query or auth_query:
+        merged = {**(request.query or {}), **(request.extra_query or {}), **auth_query}
         params = {key: value for key, value in merged.items() if value is not None}
         if params:
             url += "?" + str(httpx.QueryParams(cast("Any", params)))
@@ -287,12 +317,12 @@ def _build(options: ClientOptions, request: Request) -> httpx.Request:
         options.timeout_extension if isinstance(request.timeout, NotGiven) else _timeout(request.timeout).as_dict()
     )
     if request.content is not None:  # not JSON: the content object builds the request
-        headers = options.headers.copy()
+        headers = plain_headers.copy()
         headers.update(request.headers or {})
         headers.update(request.extra_headers or {})
         return request.content.build(request.method, url, headers, {"timeout": timeout}, request.extra_body)
     content = _content(request)
-    headers = options.headers if content is None else options.json_headers
+    headers = plain_headers if content is None else json_headers
     if request.headers or request.extra_headers:
         headers = headers.copy()
         headers.update(request.headers or {})
@@ -384,7 +414,7 @@ class _Call:
             logger.debug(
                 "%s %s (attempt %d of %d) headers=%s",
                 request.method,
-                request.url,
+                redacted_url(request.url),
                 self.attempt,
                 self.max_retries + 1,
                 _redacted(request.headers),
@@ -394,15 +424,16 @@ class _Call:
     def received(self, response: httpx.Response) -> None:
         if self.debug:
             logger.debug(
-                "%s %s -> %d %s in %.1f ms (attempt %d of %d, cf-ray %s)",
+                "%s %s -> %d %s in %.1f ms (attempt %d of %d, %s %s)",
                 self.request.method,
-                self.request.url,
+                redacted_url(self.request.url),
                 response.status_code,
                 response.reason_phrase,
                 (time.perf_counter() - self.started) * 1000,
                 self.attempt,
                 self.max_retries + 1,
-                response.headers.get("cf-ray", "-"),
+                REQUEST_ID_LABEL,
+                request_id_of(response.headers) or "-",
             )
 
     def finish(self) -> None:
@@ -417,7 +448,7 @@ class _Call:
         logger.info(
             "not retrying %s %s: its body (a file object that cannot seek) cannot be sent again",
             self.request.method,
-            self.request.url,
+            redacted_url(self.request.url),
         )
         return True
 
@@ -430,7 +461,9 @@ class _Call:
         if delay is not None:
             self._log_retry(f"{type(error).__name__}: {error}", delay)
         elif self.debug:
-            logger.debug("%s %s failed: %s: %s", self.request.method, self.request.url, type(error).__name__, error)
+            logger.debug(
+                "%s %s failed: %s: %s", self.request.method, redacted_url(self.request.url), type(error).__name__, error
+            )
         return delay
 
     def status_delay(self, response: httpx.Response) -> float | None:
@@ -447,7 +480,7 @@ class _Call:
         logger.info(
             "retrying %s %s in %.2f s after %s (attempt %d of %d next)",
             self.request.method,
-            self.request.url,
+            redacted_url(self.request.url),
             delay,
             " ".join(reason.split()),
             self.attempt + 1,

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Final, Generic, ParamSpec, TypeVar, cast
 
 import httpx
 
+from cloudflare_client._auth import redacted_url
 from cloudflare_client._exceptions import (
     APIConnectionError,
     APIResponseValidationError,
@@ -35,6 +36,7 @@ from cloudflare_client._exceptions import (
     RateLimitError,
     UnprocessableEntityError,
     UnsuccessfulResponseError,
+    request_id_of,
 )
 
 if TYPE_CHECKING:
@@ -57,6 +59,8 @@ __all__ = [
 T = TypeVar("T")
 P = ParamSpec("P")
 EXCERPT_CHARS = 200
+# Some operation of this API answers in an envelope: ``success: false`` in a 2xx body is an error.
+ENVELOPES: Final = True
 _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
     400: BadRequestError,
     401: AuthenticationError,
@@ -97,9 +101,23 @@ def _details(items: object) -> list[ErrorDetail]:
     return details
 
 
+def _envelope(body: object) -> Mapping[str, object]:
+    """The body when it is an envelope (``success``, or an ``errors`` list of messages and no message of its own).
+
+    GitHub's ``{message, errors: [{resource, field, code}]}`` is not one: its message is the message.
+    """
+    if not isinstance(body, Mapping):
+        return {}
+    if "success" in body:
+        return body
+    errors = body.get("errors")
+    listed = isinstance(errors, list) and all(isinstance(item, Mapping) and "message" in item for item in errors)
+    return body if listed and "message" not in body else {}
+
+
 def status_error(response: httpx.Response, body: object, attempts: int = 1) -> APIStatusError:
     """The typed error for an error status (or a 2xx envelope with ``success: false``)."""
-    envelope = body if isinstance(body, Mapping) else {}
+    envelope = _envelope(body)
     if response.is_success:
         error_class: type[APIStatusError] = UnsuccessfulResponseError
     elif response.status_code >= 500:  # noqa: PLR2004
@@ -131,7 +149,7 @@ def read_response(response: httpx.Response, parse: Callable[[Any], T], *, unwrap
     body = _decode(response)
     if not response.is_success:
         raise status_error(response, body, attempts)
-    if isinstance(body, dict) and body.get("success") is False:
+    if (unwrap or ENVELOPES) and isinstance(body, dict) and body.get("success") is False:
         raise status_error(response, body, attempts)
     if isinstance(body, _NotJSON) and (unwrap or response.content):
         content_type = response.headers.get("content-type") or "none"
@@ -155,7 +173,7 @@ def body_error(error: httpx.RequestError, response: httpx.Response, attempts: in
     """The connection broke while a streamed body was being read."""
     request = response.request
     msg = f"connection failed while reading the body: {request.method} {request.url.path}: {error}"
-    return APIConnectionError(msg, request=request, request_id=response.headers.get("cf-ray"), attempts=attempts)
+    return APIConnectionError(msg, request=request, request_id=request_id_of(response.headers), attempts=attempts)
 
 
 # --- raw and streamed responses ------------------------------------------------------
@@ -180,9 +198,8 @@ class _ResponseInfo:
 
     @property
     def request_id(self) -> str | None:
-        """The ``cf-ray`` header: quote it to Cloudflare support."""
-        ray: str | None = self.http_response.headers.get("cf-ray")
-        return ray
+        """The response's request id (``cf-ray``): quote it to the API's support."""
+        return request_id_of(self.http_response.headers)
 
     @property
     def url(self) -> httpx.URL:
@@ -197,7 +214,7 @@ class _ResponseInfo:
         return self.attempts - 1
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} [{self.status_code}] {self.method} {self.url}>"
+        return f"<{type(self).__name__} [{self.status_code}] {self.method} {redacted_url(self.url)}>"
 
 
 class RawResponse(_ResponseInfo, Generic[T]):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from clientgen.config import GeneratorConfig
+from clientgen.model.auth import Auth
 from clientgen.model.types import TypeExpr
 from clientgen.names import ClassName, PythonIdentifier
 
@@ -144,12 +145,13 @@ class Operation:
     result: TypeExpr | None  # None: the operation returns nothing typed
     unwrap_result: bool  # the success body is an envelope: return its ``result``
     deprecated: bool
-    security: tuple[tuple[str, ...], ...]
+    security: tuple[tuple[str, ...], ...]  # requirement alternatives the client can send (model/auth.py)
     resource_path: tuple[PythonIdentifier, ...]
     scope: str | None = None  # accounts, zones, ...: the path's scope prefix
     level: str = "collection"  # item, collection, singleton, action (see routes.py)
     pagination: Pagination | None = None
     download: str | None = None  # "text" or "binary": a success body that is not JSON
+    request_security: tuple[tuple[str, ...], ...] | None = None  # set when it differs from the API's default
 
     @property
     def return_annotation(self) -> str:
@@ -262,6 +264,10 @@ class Api:
     description: str
     resources: list[Resource]
     security_schemes: dict[str, dict[str, str]]
+    auth: Auth
+    error_base: ClassName  # the base exception (CloudflareError for cloudflare_client)
+    request_id_headers: tuple[str, ...]  # lower-case, first found names the request
+    envelopes: bool  # some operation unwraps the envelope: a 2xx ``success: false`` is an error
 
     @property
     def operations(self) -> list[Operation]:

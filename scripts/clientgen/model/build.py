@@ -8,10 +8,12 @@ from typing import Any
 from clientgen.config import GeneratorConfig
 from clientgen.diagnostics import Diagnostics
 from clientgen.model.api import Api, Check, Operation, Pagination, Parameter, Resource
+from clientgen.model.auth import build_auth, operation_requirements
 from clientgen.model.bodies import build_body
 from clientgen.model.types import TypeExpr, type_of
 from clientgen.names import ClassName, PythonIdentifier, singular
 from clientgen.normalize.envelopes import is_success_envelope
+from clientgen.normalize.media import json_media
 from clientgen.normalize.schemas import iter_operations, op_pointer, routes, success_content
 from clientgen.routes import SCOPE_ORDER, Route
 
@@ -86,7 +88,9 @@ def _parameters(
 
 
 def _success_schema(op: dict[str, Any]) -> dict[str, Any] | None:
-    schema = (success_content(op).get("application/json") or {}).get("schema")
+    content = success_content(op)
+    media = json_media(content)
+    schema = (content.get(media) or {}).get("schema") if media is not None else None
     return schema if isinstance(schema, dict) else None
 
 
@@ -117,16 +121,16 @@ _TEXT_MEDIA = ("text/", "application/javascript", "application/x-ndjson", "appli
 def _download(op: dict[str, Any]) -> str | None:
     """``text`` or ``binary`` when the success response has a body but no JSON media type."""
     content = success_content(op)
-    if not content or any(media.split(";")[0].strip().endswith(("/json", "+json")) for media in content):
+    if not content or json_media(content) is not None:
         return None
     return "text" if all(media.startswith(_TEXT_MEDIA) for media in content) else "binary"
 
 
-def _result(op: dict[str, Any], models: Models) -> tuple[TypeExpr | None, bool]:
+def _result(op: dict[str, Any], models: Models, *, envelopes: bool = True) -> tuple[TypeExpr | None, bool]:
     schema = _success_schema(op)
     if schema is None:
         return None, False
-    if is_success_envelope(schema):
+    if envelopes and is_success_envelope(schema):
         result = type_of(schema["properties"]["result"], models)
         return (None if result.annotation == "None" else result), True
     return type_of(schema, models), False
@@ -140,12 +144,13 @@ def _operation(  # noqa: PLR0913, PLR0917 - one operation, its route and what it
     models: Models,
     diags: Diagnostics,
     components: dict[str, Any] | None = None,
-    package: str = "cloudflare_client",
+    config: GeneratorConfig | None = None,
 ) -> Operation:
     pointer = op_pointer(path, method)
     parameters = _parameters(op, path, models, pointer, diags)
     taken = set(RESERVED_ARGUMENTS) | {param.name for param in parameters}
-    result, unwrap = _result(op, models)
+    envelopes = config is None or config.envelope == "detect"
+    result, unwrap = _result(op, models, envelopes=envelopes)
     download = _download(op)
     if download is not None:
         result, unwrap = TypeExpr("str" if download == "text" else "bytes"), False
@@ -160,7 +165,7 @@ def _operation(  # noqa: PLR0913, PLR0917 - one operation, its route and what it
             op,
             models=models,
             components=components or {},
-            package=package,
+            package=config.import_name if config is not None else "cloudflare_client",
             taken=taken,
             pointer=pointer,
             diags=diags,
@@ -172,7 +177,7 @@ def _operation(  # noqa: PLR0913, PLR0917 - one operation, its route and what it
         resource_path=_resource_path(route.nouns),
         scope=route.scope,
         level=route.level,
-        pagination=_pagination(op, method, models, components or {}),
+        pagination=_pagination(op, method, models, components or {}) if envelopes else None,
         download=download,
     )
 
@@ -257,16 +262,43 @@ def _renamed(op: Operation, name: PythonIdentifier) -> Operation:
     return replace(op, name=name)
 
 
+def _request_id_headers(doc: dict[str, Any], config: GeneratorConfig) -> tuple[str, ...]:
+    """Request-id headers the description declares on responses, then the configured list."""
+    declared = {
+        str(name).lower()
+        for _, _, op in iter_operations(doc)
+        for response in (op.get("responses") or {}).values()
+        if isinstance(response, dict) and isinstance(response.get("headers"), dict)
+        for name in response["headers"]
+        if "request-id" in str(name).lower() or "request_id" in str(name).lower()
+    }
+    return tuple(dict.fromkeys([*sorted(declared), *config.request_id_headers]))
+
+
+def _error_base(config: GeneratorConfig) -> ClassName:
+    """``[conventions] error_base``, else from the import name: ``cloudflare_client`` -> ``CloudflareError``."""
+    if config.error_base is not None:
+        return config.error_base
+    stem = config.import_name.removesuffix("_client").removesuffix("_sdk") or config.import_name
+    return ClassName(ClassName.from_text(stem, fallback="Api") + "Error")
+
+
 def build_api(doc: dict[str, Any], models: Models, config: GeneratorConfig, diags: Diagnostics) -> Api:
     table = routes(doc)
     components = doc.get("components", {}).get("schemas", {})
+    raw = list(iter_operations(doc))
+    auth, security = build_auth([operation_requirements(op, doc, config) for _, _, op in raw], doc, config, diags)
     operations = [
         _overridden(
-            _operation(path, method, op, table[path, method], models, diags, components, config.import_name),
+            replace(
+                _operation(path, method, op, table[path, method], models, diags, components, config),
+                security=requirements,
+                request_security=None if requirements == auth.default else requirements,
+            ),
             config,
             diags,
         )
-        for path, method, op in iter_operations(doc)
+        for (path, method, op), requirements in zip(raw, security, strict=True)
     ]
     unknown = sorted(set(config.call_paths) - {op.operation_id for op in operations})
     for operation_id in unknown:
@@ -278,4 +310,8 @@ def build_api(doc: dict[str, Any], models: Models, config: GeneratorConfig, diag
         description=str(info.get("description") or ""),
         resources=_tree(operations),
         security_schemes=doc.get("components", {}).get("securitySchemes") or {},
+        auth=auth,
+        error_base=_error_base(config),
+        request_id_headers=_request_id_headers(doc, config),
+        envelopes=any(op.unwrap_result for op in operations),
     )

@@ -10,6 +10,10 @@ does: ``success: false``, at least one ``{code, message}`` error, ``result`` nul
 345 operations in 2024-08) as ``success: true``, so the client unwraps its ``result`` like
 every other envelope (a ``false`` one is raised as an error at run time).
 
+An envelope is recognised by its shape, not assumed: ``success`` beside ``result`` *and*
+Cloudflare's ``errors`` or ``messages`` list (:func:`has_envelope_shape`).  Another API's
+``{success, result}`` object is an ordinary model: not marked, not unwrapped.
+
 The predicates here also give envelope parts their role names (``ResponseInfo``,
 ``ResultInfo``, ``ErrorEnvelope``) used by the hoisting pass.
 """
@@ -23,6 +27,7 @@ from clientgen.normalize.schemas import map_operation_schemas
 
 __all__ = [
     "ENVELOPE_ITEM_NAMES",
+    "has_envelope_shape",
     "is_failure_envelope",
     "is_success_envelope",
     "mark_success_envelopes",
@@ -44,13 +49,20 @@ def _success_enum(schema: Any) -> list[Any] | None:
     return None
 
 
+def has_envelope_shape(properties: Any) -> bool:
+    """``success`` and ``result`` beside an ``errors`` or ``messages`` list: Cloudflare's envelope."""
+    if not isinstance(properties, dict) or not {"success", "result"} <= properties.keys():
+        return False
+    return any(isinstance(properties.get(key), dict) for key in ("errors", "messages"))
+
+
 def is_failure_envelope(schema: Any) -> bool:
     return _success_enum(schema) == [False]
 
 
 def is_success_envelope(schema: Any) -> bool:
     """A flattened success envelope: ``success: true`` beside a ``result``."""
-    return _success_enum(schema) == [True] and "result" in (schema.get("properties") or {})
+    return _success_enum(schema) == [True] and has_envelope_shape(schema.get("properties"))
 
 
 def _leaves(schema: dict[str, Any]) -> list[dict[str, Any]]:
@@ -115,7 +127,7 @@ def shape_failure_envelopes(doc: dict[str, Any], diags: Diagnostics) -> dict[str
 
 def _mark_success(schema: Any, pointer: str, diags: Diagnostics) -> Any:
     properties = schema.get("properties") if isinstance(schema, dict) else None
-    if not isinstance(properties, dict) or "result" not in properties:
+    if not isinstance(properties, dict) or not has_envelope_shape(properties):
         return schema
     success = properties.get("success")
     if not isinstance(success, dict) or success.get("type") != "boolean" or "enum" in success:
