@@ -93,7 +93,7 @@ def error_message(body: object) -> str | None:
         return f"{nested}: {body['error_description']}"
     title, detail = _text(body.get("title")), _text(body.get("detail"))
     if detail or (title and "type" in body):
-        return f"{title}: {detail}" if title and detail else detail or title
+        return f"{title.rstrip('.')}: {detail}" if title and detail else detail or title
     message = _text(body.get("message"))
     if message is None:
         return _text(nested)

@@ -97,6 +97,22 @@ class Auth:
         ordered = [*self.default, *(names for names in self.requirements if names not in self.default)]
         return [Alternative(tuple(self.scheme(name) for name in names)) for names in ordered if names]
 
+    @property
+    def exclusive(self) -> bool:
+        """Every two ways to authenticate conflict: the client takes exactly one kind."""
+        ways = self.alternatives
+        return len(ways) > 1 and all(
+            any(tuple(sorted((a.name, b.name))) in self.conflicts for a in first.schemes for b in second.schemes)
+            for index, first in enumerate(ways)
+            for second in ways[index + 1 :]
+        )
+
+    @property
+    def conflict_example(self) -> str:
+        """One conflicting pair, as the README names it: ``api_token and api_email``."""
+        first, second = self.conflicts[0]
+        return f"{self.scheme(first).described} and {self.scheme(second).described}"
+
     def scheme(self, name: str) -> AuthScheme:
         return next(scheme for scheme in self.schemes if scheme.name == name)
 
