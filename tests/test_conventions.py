@@ -299,8 +299,25 @@ def test_error_messages_in_each_shape(
     error = caught.value
     assert type(error).__name__ == error_class
     assert str(error) == summary
-    assert error.body == body
+    assert error.response.json() == body
     assert error.errors == []  # GitHub's errors list is not an envelope's {code, message} list
+
+
+def test_a_declared_error_body_is_parsed_into_its_model(package: ModuleType, live: LiveServer) -> None:
+    live.handler = lambda _: json_reply({"code": 7, "message": "bad value"}, status=409)
+    with package.Client(base_url=live.url) as client, pytest.raises(package.ConflictError) as caught:
+        client.public.list()
+    body = caught.value.body
+    assert type(body).__module__.startswith(f"{PACKAGE}.types")
+    assert (body.code, body.message) == (7, "bad value")
+
+
+def test_an_error_body_that_breaks_its_schema_stays_decoded_json(package: ModuleType, live: LiveServer) -> None:
+    live.handler = lambda _: json_reply({"code": "not a number", "message": "odd"}, status=400)
+    with package.Client(base_url=live.url) as client, pytest.raises(package.BadRequestError) as caught:
+        client.public.list()
+    assert caught.value.body == {"code": "not a number", "message": "odd"}
+    assert str(caught.value) == "400 Bad Request: [not a number] odd"
 
 
 def test_base_exception_is_named_after_the_package(package: ModuleType) -> None:

@@ -45,7 +45,14 @@ from cloudflare_client._exceptions import (
     ClientConfigurationError,
     request_id_of,
 )
-from cloudflare_client._response import AsyncStreamedResponse, RawResponse, StreamedResponse, body_error, read_response
+from cloudflare_client._response import (
+    AsyncStreamedResponse,
+    ErrorParsers,
+    RawResponse,
+    StreamedResponse,
+    body_error,
+    read_response,
+)
 from cloudflare_client._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
 
 if TYPE_CHECKING:
@@ -232,6 +239,7 @@ class Request:
     __slots__ = (
         "body",
         "content",
+        "errors",
         "extra_body",
         "extra_headers",
         "extra_query",
@@ -261,6 +269,7 @@ class Request:
         max_retries: int | NotGiven = NOT_GIVEN,
         retry_non_idempotent: bool | NotGiven = NOT_GIVEN,
         security: Security | None = None,
+        errors: ErrorParsers | None = None,
     ) -> None:
         self.method = method
         self.path = path
@@ -275,6 +284,7 @@ class Request:
         self.max_retries = max_retries
         self.retry_non_idempotent = retry_non_idempotent
         self.security = security  # None: the API's usual requirement (DEFAULT_SECURITY)
+        self.errors = errors  # the declared error bodies' parse functions, by status
 
 
 def _json_default(value: object) -> object:
@@ -524,10 +534,12 @@ class SyncAPIClient:
         mode = self._mode
         response, attempts = self._send(request, stream=mode == "stream")
         if mode == "parsed":
-            return read_response(response, parse, unwrap=unwrap, attempts=attempts)
+            return read_response(response, parse, unwrap=unwrap, attempts=attempts, errors=request.errors)
         if mode == "raw":
             if not response.is_success:
-                read_response(response, parse, unwrap=unwrap, attempts=attempts)  # raises the status error
+                read_response(
+                    response, parse, unwrap=unwrap, attempts=attempts, errors=request.errors
+                )  # raises the status error
             return cast("T", RawResponse(response, parse, unwrap=unwrap, attempts=attempts))
         if not response.is_success:
             try:
@@ -536,7 +548,9 @@ class SyncAPIClient:
                 raise body_error(error, response, attempts) from error
             finally:
                 response.close()
-            read_response(response, parse, unwrap=unwrap, attempts=attempts)  # raises the status error
+            read_response(
+                response, parse, unwrap=unwrap, attempts=attempts, errors=request.errors
+            )  # raises the status error
         return cast("T", StreamedResponse(response, parse, unwrap=unwrap, attempts=attempts))
 
     def _send(self, request: Request, *, stream: bool) -> tuple[httpx.Response, int]:
@@ -595,10 +609,12 @@ class AsyncAPIClient:
         mode = self._mode
         response, attempts = await self._send(request, stream=mode == "stream")
         if mode == "parsed":
-            return read_response(response, parse, unwrap=unwrap, attempts=attempts)
+            return read_response(response, parse, unwrap=unwrap, attempts=attempts, errors=request.errors)
         if mode == "raw":
             if not response.is_success:
-                read_response(response, parse, unwrap=unwrap, attempts=attempts)  # raises the status error
+                read_response(
+                    response, parse, unwrap=unwrap, attempts=attempts, errors=request.errors
+                )  # raises the status error
             return cast("T", RawResponse(response, parse, unwrap=unwrap, attempts=attempts))
         if not response.is_success:
             try:
@@ -607,7 +623,9 @@ class AsyncAPIClient:
                 raise body_error(error, response, attempts) from error
             finally:
                 await response.aclose()
-            read_response(response, parse, unwrap=unwrap, attempts=attempts)  # raises the status error
+            read_response(
+                response, parse, unwrap=unwrap, attempts=attempts, errors=request.errors
+            )  # raises the status error
         return cast("T", AsyncStreamedResponse(response, parse, unwrap=unwrap, attempts=attempts))
 
     async def _send(self, request: Request, *, stream: bool) -> tuple[httpx.Response, int]:

@@ -193,7 +193,11 @@ class APIResponseValidationError(APIError):
 
 
 class APIStatusError(APIError):
-    """The API answered with an error status or an unsuccessful envelope."""
+    """The API answered with an error status or an unsuccessful envelope.
+
+    ``body`` is the error body: the model the API description declares for this status when it
+    validates, else the decoded JSON (or the text, when it is not JSON).
+    """
 
     def __init__(  # noqa: PLR0913 - a plain record of the answer
         self,
@@ -203,12 +207,14 @@ class APIStatusError(APIError):
         errors: list[ErrorDetail],
         messages: list[ErrorDetail],
         attempts: int = 1,
+        decoded: object = None,
     ) -> None:
         self.response = response
         self.status_code = response.status_code
         self.body = body
         self.errors = errors
         self.messages = messages
+        self._decoded = body if decoded is None else decoded  # the JSON the message is read from
         super().__init__(
             self._summary(), request=response.request, request_id=request_id_of(response.headers), attempts=attempts
         )
@@ -219,7 +225,7 @@ class APIStatusError(APIError):
             detail = " ".join(str(self.errors[0]).split())[:EXCERPT_CHARS]
             if len(self.errors) > 1:
                 detail += f" (+{len(self.errors) - 1} more)"
-        elif (message := error_message(self.body)) is not None:
+        elif (message := error_message(self._decoded)) is not None:
             detail = " ".join(message.split())[:EXCERPT_CHARS]
         elif isinstance(self.body, str) and self.body.strip():
             detail = "non-envelope body: " + " ".join(self.body.split())[:EXCERPT_CHARS]

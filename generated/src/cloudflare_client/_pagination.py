@@ -97,6 +97,7 @@ def _with_query(request: Request, changes: Mapping[str, object]) -> Request:
         max_retries=request.max_retries,
         retry_non_idempotent=request.retry_non_idempotent,
         security=request.security,
+        errors=request.errors,
     )
 
 

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AsyncStreamedResponse",
+    "ErrorParsers",
     "AsyncStreamedResponseManager",
     "RawResponse",
     "StreamedResponse",
@@ -58,6 +59,8 @@ __all__ = [
 
 T = TypeVar("T")
 P = ParamSpec("P")
+# status (404) or range ("4XX", "default") -> the declared error body's parse function
+ErrorParsers = Mapping[int | str, Callable[[Any], object]]
 EXCERPT_CHARS = 200
 # Some operation of this API answers in an envelope: ``success: false`` in a 2xx body is an error.
 ENVELOPES: Final = True
@@ -115,7 +118,25 @@ def _envelope(body: object) -> Mapping[str, object]:
     return body if listed and "message" not in body else {}
 
 
-def status_error(response: httpx.Response, body: object, attempts: int = 1) -> APIStatusError:
+def _error_body(response: httpx.Response, body: object, errors: ErrorParsers | None) -> object:
+    """The declared model of this status's error body (exact status, then ``4XX``, then ``default``) when it fits."""
+    status = response.status_code
+    parse = (
+        None
+        if errors is None or response.is_success
+        else (errors.get(status) or errors.get(f"{status // 100}XX") or errors.get("default"))
+    )
+    if parse is None or isinstance(body, _NotJSON):
+        return body
+    try:
+        return parse(body)
+    except ValueError:  # not what the description says: keep the decoded JSON rather than hide the error
+        return body
+
+
+def status_error(
+    response: httpx.Response, body: object, attempts: int = 1, errors: ErrorParsers | None = None
+) -> APIStatusError:
     """The typed error for an error status (or a 2xx envelope with ``success: false``)."""
     envelope = _envelope(body)
     if response.is_success:
@@ -126,7 +147,8 @@ def status_error(response: httpx.Response, body: object, attempts: int = 1) -> A
         error_class = _STATUS_ERRORS.get(response.status_code, APIStatusError)
     return error_class(
         response=response,
-        body=body,
+        body=_error_body(response, body, errors),
+        decoded=body,
         errors=_details(envelope.get("errors")),
         messages=_details(envelope.get("messages")),
         attempts=attempts,
@@ -137,7 +159,14 @@ def _excerpt(text: str) -> str:
     return " ".join(text.split())[:EXCERPT_CHARS]
 
 
-def read_response(response: httpx.Response, parse: Callable[[Any], T], *, unwrap: bool, attempts: int = 1) -> T:
+def read_response(
+    response: httpx.Response,
+    parse: Callable[[Any], T],
+    *,
+    unwrap: bool,
+    attempts: int = 1,
+    errors: ErrorParsers | None = None,
+) -> T:
     """The operation's value from a read response, or the typed error it deserves.
 
     The envelope is checked by hand (``success``, ``result``): only the result goes through
@@ -148,7 +177,7 @@ def read_response(response: httpx.Response, parse: Callable[[Any], T], *, unwrap
         return parse(response)  # a text or binary download: no JSON to judge
     body = _decode(response)
     if not response.is_success:
-        raise status_error(response, body, attempts)
+        raise status_error(response, body, attempts, errors)
     if (unwrap or ENVELOPES) and isinstance(body, dict) and body.get("success") is False:
         raise status_error(response, body, attempts)
     if isinstance(body, _NotJSON) and (unwrap or response.content):

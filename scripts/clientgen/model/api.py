@@ -152,6 +152,17 @@ class Operation:
     pagination: Pagination | None = None
     download: str | None = None  # "text" or "binary": a success body that is not JSON
     request_security: tuple[tuple[str, ...], ...] | None = None  # set when it differs from the API's default
+    # declared JSON error bodies by status key ("404", "4XX", "default"); not Cloudflare's failure envelope,
+    # whose items the runtime reads into ``errors``/``messages`` already
+    error_types: tuple[tuple[str, TypeExpr], ...] = ()
+
+    @property
+    def error_functions(self) -> list[tuple[str, ParseFunction]]:
+        """(status literal, parse function) per declared error body: ``404`` or ``'4XX'`` (the runtime's keys)."""
+        return [
+            (status if status.isdigit() else repr(status), ParseFunction(self.name, f"error_{status.lower()}", expr))
+            for status, expr in self.error_types
+        ]
 
     @property
     def return_annotation(self) -> str:
@@ -184,7 +195,7 @@ class Operation:
     def parse_functions(self) -> list[ParseFunction]:
         """The module-level functions this operation's methods call: for the result, or for page items."""
         function = self.result_function if self.pagination is None else self.pagination.parse_function(self.name)
-        return [] if function is None else [function]
+        return ([] if function is None else [function]) + [function for _, function in self.error_functions]
 
     def types(self) -> list[TypeExpr]:
         found = [param.type for param in self.parameters]
@@ -192,6 +203,7 @@ class Operation:
             found.extend(self.body.types())
         if self.result is not None:
             found.append(self.result)
+        found.extend(expr for _, expr in self.error_types)
         return found
 
     @property

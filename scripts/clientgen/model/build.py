@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -12,7 +13,7 @@ from clientgen.model.auth import build_auth, operation_requirements
 from clientgen.model.bodies import build_body
 from clientgen.model.types import TypeExpr, type_of
 from clientgen.names import ClassName, PythonIdentifier, singular
-from clientgen.normalize.envelopes import is_success_envelope
+from clientgen.normalize.envelopes import is_failure_envelope, is_success_envelope
 from clientgen.normalize.media import json_media
 from clientgen.normalize.schemas import iter_operations, op_pointer, routes, success_content
 from clientgen.routes import SCOPE_ORDER, Route
@@ -136,6 +137,28 @@ def _result(op: dict[str, Any], models: Models, *, envelopes: bool = True) -> tu
     return type_of(schema, models), False
 
 
+_ERROR_STATUS = re.compile(r"[1-5][0-9][0-9]|[1-5]XX|default")
+
+
+def _error_types(op: dict[str, Any], models: Models, components: dict[str, Any]) -> tuple[tuple[str, TypeExpr], ...]:
+    """The declared JSON body of each error response, typed; untyped ones and failure envelopes left out."""
+    found: list[tuple[str, TypeExpr]] = []
+    for status, response in sorted((op.get("responses") or {}).items()):
+        if not _ERROR_STATUS.fullmatch(str(status)) or str(status).startswith(("1", "2", "3")):
+            continue
+        content = response.get("content") if isinstance(response, dict) else None
+        media = json_media(content)
+        schema = (content or {}).get(media or "", {}).get("schema") if media is not None else None
+        if not isinstance(schema, dict):
+            continue
+        if is_failure_envelope(components.get(str(schema.get("$ref", "")).rsplit("/", 1)[-1], schema)):
+            continue
+        expr = type_of(schema, models)
+        if expr.model_class is not None:  # a model: validated; plain JSON stays as decoded
+            found.append((str(status), expr))
+    return tuple(found)
+
+
 def _operation(  # noqa: PLR0913, PLR0917 - one operation, its route and what it is typed against
     path: str,
     method: str,
@@ -179,6 +202,7 @@ def _operation(  # noqa: PLR0913, PLR0917 - one operation, its route and what it
         level=route.level,
         pagination=_pagination(op, method, models, components or {}) if envelopes else None,
         download=download,
+        error_types=_error_types(op, models, components or {}),
     )
 
 

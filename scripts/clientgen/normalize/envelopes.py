@@ -10,9 +10,11 @@ does: ``success: false``, at least one ``{code, message}`` error, ``result`` nul
 345 operations in 2024-08) as ``success: true``, so the client unwraps its ``result`` like
 every other envelope (a ``false`` one is raised as an error at run time).
 
-An envelope is recognised by its shape, not assumed: ``success`` beside ``result`` *and*
-Cloudflare's ``errors`` or ``messages`` list (:func:`has_envelope_shape`).  Another API's
-``{success, result}`` object is an ordinary model: not marked, not unwrapped.
+Envelopes are a detected convention, not an assumption: a plain-boolean ``{success, result}``
+is marked only in a document that uses the envelope elsewhere: a response with ``success``,
+``result`` *and* an ``errors`` or ``messages`` list (:func:`has_envelope_shape`), or one whose
+``success`` is already ``true`` or ``false`` only.  Another API's ``{success, result}`` object
+is an ordinary model: not marked, not unwrapped.
 
 The predicates here also give envelope parts their role names (``ResponseInfo``,
 ``ResultInfo``, ``ErrorEnvelope``) used by the hoisting pass.
@@ -62,7 +64,7 @@ def is_failure_envelope(schema: Any) -> bool:
 
 def is_success_envelope(schema: Any) -> bool:
     """A flattened success envelope: ``success: true`` beside a ``result``."""
-    return _success_enum(schema) == [True] and has_envelope_shape(schema.get("properties"))
+    return _success_enum(schema) == [True] and "result" in (schema.get("properties") or {})
 
 
 def _leaves(schema: dict[str, Any]) -> list[dict[str, Any]]:
@@ -127,7 +129,7 @@ def shape_failure_envelopes(doc: dict[str, Any], diags: Diagnostics) -> dict[str
 
 def _mark_success(schema: Any, pointer: str, diags: Diagnostics) -> Any:
     properties = schema.get("properties") if isinstance(schema, dict) else None
-    if not isinstance(properties, dict) or not has_envelope_shape(properties):
+    if not isinstance(properties, dict) or "result" not in properties:
         return schema
     success = properties.get("success")
     if not isinstance(success, dict) or success.get("type") != "boolean" or "enum" in success:
@@ -140,6 +142,22 @@ def _mark_success(schema: Any, pointer: str, diags: Diagnostics) -> Any:
     return {**schema, "properties": {**properties, "success": {**success, "enum": [True]}}}
 
 
+def _uses_envelopes(doc: dict[str, Any]) -> bool:
+    found: list[str] = []
+
+    def look(schema: dict[str, Any], pointer: str) -> dict[str, Any]:
+        if "/responses/" in pointer and (
+            has_envelope_shape(schema.get("properties")) or _success_enum(schema) in ([True], [False])
+        ):
+            found.append(pointer)
+        return schema
+
+    map_operation_schemas(doc, look)
+    return bool(found)
+
+
 def mark_success_envelopes(doc: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
+    if not _uses_envelopes(doc):
+        return doc
     map_operation_schemas(doc, lambda schema, at: _mark_success(schema, at, diags) if "/responses/2" in at else schema)
     return doc
