@@ -65,6 +65,7 @@ SPEC: dict[str, Any] = {
             "queryKey": {"type": "apiKey", "in": "query", "name": "api_key"},
             "session": {"type": "apiKey", "in": "cookie", "name": "session_id"},
             "oidc": {"type": "openIdConnect", "openIdConnectUrl": "https://api.example.invalid/.well-known/openid"},
+            "machine": {"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": "/oauth/token", "scopes": {}}}},
         }
     },
     "paths": {
@@ -74,6 +75,7 @@ SPEC: dict[str, Any] = {
         "/either": _get("either-get", [{"bearerAuth": []}, {"queryKey": []}]),
         "/cookie": _get("cookie-get", [{"session": []}]),
         "/oidc": _get("oidc-get", [{"oidc": []}]),
+        "/machine": _get("machine-get", [{"machine": []}]),
         "/vendor": _get("vendor-get", [], media="application/vnd.github.v3+json"),
         "/wrapped": {
             "get": {
@@ -358,3 +360,83 @@ def test_no_cloudflare_word_in_a_package_for_another_api(generated: tuple[Module
         for match in CLOUDFLARE_WORDS.finditer(path.read_text(encoding="utf-8"))
     ]
     assert found == []
+
+
+# --- OAuth2 client credentials -----------------------------------------------------------
+
+
+class TokenServer:
+    """The token URL and one operation: counts tokens handed out, answers 401 to those listed as revoked."""
+
+    def __init__(self, expires_in: int = 3600) -> None:
+        self.expires_in = expires_in
+        self.issued = 0
+        self.revoked: set[str] = set()
+
+    def __call__(self, request: RecordedRequest) -> Reply:
+        if request.url_path == "/oauth/token":
+            self.issued += 1
+            return json_reply(
+                {"access_token": f"tok-{self.issued}", "token_type": "bearer", "expires_in": self.expires_in}
+            )
+        if request.headers.get("authorization", "").removeprefix("Bearer ") in self.revoked:
+            return json_reply({"message": "token revoked"}, status=401)
+        return json_reply({"id": 1})
+
+
+def _token_requests(server: LiveServer) -> list[RecordedRequest]:
+    return [request for request in server.requests if request.url_path == "/oauth/token"]
+
+
+def test_client_credentials_token_is_fetched_once_and_sent(package: ModuleType, live: LiveServer) -> None:
+    live.handler = TokenServer()
+    with package.Client(base_url=live.url, machine_client_id="app", machine_client_secret=SECRET) as client:
+        client.machine.list()
+        client.machine.list()
+    (token_request,) = _token_requests(live)
+    assert token_request.method == "POST"
+    assert token_request.body == b"grant_type=client_credentials"
+    assert token_request.headers["authorization"] == _basic("app", SECRET)
+    assert token_request.headers["content-type"] == "application/x-www-form-urlencoded"
+    calls = [request for request in live.requests if request.url_path == "/machine"]
+    assert [request.headers["authorization"] for request in calls] == ["Bearer tok-1", "Bearer tok-1"]
+
+
+def test_client_credentials_token_is_renewed_before_it_expires(package: ModuleType, live: LiveServer) -> None:
+    live.handler = TokenServer(expires_in=30)  # inside the renewal margin: never reused
+    with package.Client(base_url=live.url, machine_client_id="app", machine_client_secret=SECRET) as client:
+        client.machine.list()
+        client.machine.list()
+    calls = [request.headers["authorization"] for request in live.requests if request.url_path == "/machine"]
+    assert (len(_token_requests(live)), calls) == (2, ["Bearer tok-1", "Bearer tok-2"])
+
+
+def test_client_credentials_token_is_renewed_once_on_401(package: ModuleType, live: LiveServer) -> None:
+    tokens = TokenServer()
+    tokens.revoked = {"tok-1"}
+    live.handler = tokens
+
+    async def call() -> None:
+        async with package.AsyncClient(base_url=live.url, machine_client_id="app", machine_client_secret=SECRET) as c:
+            assert (await c.machine.list()).id == 1
+
+    asyncio.run(call())
+    calls = [request.headers["authorization"] for request in live.requests if request.url_path == "/machine"]
+    assert calls == ["Bearer tok-1", "Bearer tok-2"]
+    tokens.revoked = {"tok-3", "tok-4"}  # the second client fetches these two
+    with (
+        package.Client(base_url=live.url, machine_client_id="app", machine_client_secret=SECRET) as client,
+        pytest.raises(package.AuthenticationError),
+    ):
+        client.machine.list()  # a renewed token refused too: raised, not renewed again
+    assert len(_token_requests(live)) == 4  # two per client
+
+
+def test_a_token_url_without_a_token_is_an_error(package: ModuleType, live: LiveServer) -> None:
+    live.handler = lambda _: json_reply({"error": "invalid_client", "error_description": "unknown app"}, 401)
+    with (
+        package.Client(base_url=live.url, machine_client_id="app", machine_client_secret=SECRET) as client,
+        pytest.raises(package.AuthenticationError, match="invalid_client: unknown app"),
+    ):
+        client.machine.list()
+    assert [request.url_path for request in live.requests] == ["/oauth/token"]

@@ -11,14 +11,16 @@ Every operation needs credentials: a client without any is refused at constructi
 from __future__ import annotations
 
 import base64
+import json
+import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import Final
+
+import httpx
 
 from cloudflare_client._exceptions import ClientConfigurationError
-
-if TYPE_CHECKING:
-    import httpx
 
 __all__ = [
     "CREDENTIALS_REQUIRED",
@@ -29,6 +31,7 @@ __all__ = [
     "AuthParts",
     "Credentials",
     "Security",
+    "TokenSource",
     "redacted_url",
     "resolve_credentials",
 ]
@@ -40,9 +43,9 @@ Security = tuple[tuple[str, ...], ...]  # alternatives, each the schemes needed 
 class Scheme:
     """How one security scheme is sent."""
 
-    kind: str  # basic, bearer, api_key
+    kind: str  # basic, bearer, api_key, client_credentials (an OAuth2 token fetched with an id and a secret)
     location: str  # header, query, cookie
-    wire_name: str
+    wire_name: str  # client_credentials: the token URL
     arguments: tuple[str, ...]  # the client's arguments (basic: username, password)
 
 
@@ -99,12 +102,77 @@ SENSITIVE_HEADERS: Final[frozenset[str]] = frozenset(
 SENSITIVE_QUERY: Final[frozenset[str]] = frozenset({})
 
 
+# An OAuth2 token is renewed this long before it expires; one without ``expires_in`` lives this long.
+TOKEN_MARGIN_SECONDS: Final = 60.0
+TOKEN_DEFAULT_LIFETIME: Final = 3600.0
+
+
+class TokenSource:
+    """An OAuth2 client-credentials token: fetched from the token URL on first use, cached, renewed.
+
+    Renewed :data:`TOKEN_MARGIN_SECONDS` before it expires, and once when the API answers 401
+    (:meth:`discard`).  Shared by every ``with_options`` copy of a client; thread-safe.
+    """
+
+    __slots__ = ("_client_id", "_client_secret", "_expires_at", "_lock", "_token", "token_url")
+
+    def __init__(self, token_url: str, client_id: str, client_secret: str) -> None:
+        self.token_url = token_url
+        self._client_id = client_id
+        self._client_secret = client_secret
+        self._token: str | None = None
+        self._expires_at = 0.0
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"TokenSource({self.token_url!r}: <redacted>)"
+
+    def current(self) -> str | None:
+        """The cached token while it has more than the margin left; ``None`` when one must be fetched."""
+        with self._lock:
+            if self._token is not None and time.monotonic() < self._expires_at - TOKEN_MARGIN_SECONDS:
+                return self._token
+            return None
+
+    def discard(self) -> None:
+        with self._lock:
+            self._token = None
+
+    def request(self, base_url: str) -> httpx.Request:
+        """``POST`` ``grant_type=client_credentials`` to the token URL, the id and secret as HTTP basic (RFC 6749 2.3.1)."""
+        url = self.token_url if "://" in self.token_url else base_url + "/" + self.token_url.lstrip("/")
+        pair = base64.b64encode(f"{self._client_id}:{self._client_secret}".encode()).decode("ascii")
+        headers = {
+            "Authorization": f"Basic {pair}",
+            "Accept": "application/json",
+            "Content-Type": "application/x-www-form-urlencoded",
+        }
+        return httpx.Request("POST", url, headers=headers, content=b"grant_type=client_credentials")
+
+    def accept(self, response: httpx.Response) -> str | None:
+        """Cache the token of a successful answer and return it; ``None`` when the answer holds none."""
+        try:
+            answer = json.loads(response.content) if response.is_success else None
+        except ValueError:
+            answer = None
+        token = answer.get("access_token") if isinstance(answer, dict) else None
+        if not isinstance(token, str) or not token:
+            return None
+        lifetime = answer.get("expires_in") if isinstance(answer, dict) else None
+        seconds = float(lifetime) if isinstance(lifetime, int | float) and not isinstance(lifetime, bool) else None
+        with self._lock:
+            self._token = token
+            self._expires_at = time.monotonic() + (TOKEN_DEFAULT_LIFETIME if seconds is None else seconds)
+        return token
+
+
 @dataclass(frozen=True, slots=True)
 class AuthParts:
-    """What one requirement adds to a request."""
+    """What one requirement adds to a request (``token``: an OAuth2 token to fetch and send as a bearer)."""
 
     headers: dict[str, str]
     query: dict[str, str]
+    token: TokenSource | None = None
 
 
 NO_AUTH: Final = AuthParts({}, {})
@@ -133,13 +201,18 @@ def _variables(security: Security) -> str:
     )
 
 
-def _parts(names: tuple[str, ...], values: Mapping[str, tuple[str, ...]]) -> AuthParts:
+def _parts(
+    names: tuple[str, ...], values: Mapping[str, tuple[str, ...]], tokens: Mapping[str, TokenSource]
+) -> AuthParts:
     headers: dict[str, str] = {}
     query: dict[str, str] = {}
     cookies: list[str] = []
+    token: TokenSource | None = None
     for name in names:
         scheme, given = SCHEMES[name], values[name]
-        if scheme.kind == "basic":
+        if scheme.kind == "client_credentials":
+            token = tokens[name]
+        elif scheme.kind == "basic":
             pair = base64.b64encode(f"{given[0]}:{given[1]}".encode()).decode("ascii")
             headers["Authorization"] = f"Basic {pair}"
         elif scheme.kind == "bearer":
@@ -152,17 +225,22 @@ def _parts(names: tuple[str, ...], values: Mapping[str, tuple[str, ...]]) -> Aut
             headers[scheme.wire_name] = given[0]
     if cookies:
         headers["Cookie"] = "; ".join(cookies)
-    return AuthParts(headers, query)
+    return AuthParts(headers, query, token)
 
 
 class Credentials:
     """The credentials a client holds (scheme -> its argument values), and what each requirement sends."""
 
-    __slots__ = ("_cache", "_values")
+    __slots__ = ("_cache", "_tokens", "_values")
 
     def __init__(self, values: Mapping[str, tuple[str, ...]]) -> None:
         self._values = dict(values)
         self._cache: dict[Security, AuthParts] = {}
+        self._tokens = {
+            name: TokenSource(SCHEMES[name].wire_name, *given)
+            for name, given in self._values.items()
+            if SCHEMES[name].kind == "client_credentials"
+        }
 
     def __repr__(self) -> str:
         return f"Credentials({', '.join(sorted(self._values))}: <redacted>)"
@@ -179,7 +257,7 @@ class Credentials:
             return NO_AUTH
         for names in security:
             if names and all(name in self._values for name in names):
-                return _parts(names, self._values)
+                return _parts(names, self._values, self._tokens)
         if () in security:
             return NO_AUTH
         msg = (

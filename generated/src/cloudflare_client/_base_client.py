@@ -37,10 +37,19 @@ from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar, cast
 
 import httpx
 
-from cloudflare_client._auth import DEFAULT_SECURITY, SENSITIVE_HEADERS, Credentials, Security, redacted_url
+from cloudflare_client._auth import (
+    DEFAULT_SECURITY,
+    SENSITIVE_HEADERS,
+    Credentials,
+    Security,
+    TokenSource,
+    redacted_url,
+)
 from cloudflare_client._exceptions import (
     REQUEST_ID_LABEL,
     APIConnectionError,
+    APIError,
+    APIResponseValidationError,
     APITimeoutError,
     ClientConfigurationError,
     request_id_of,
@@ -52,6 +61,7 @@ from cloudflare_client._response import (
     StreamedResponse,
     body_error,
     read_response,
+    status_error,
 )
 from cloudflare_client._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
 
@@ -147,6 +157,10 @@ def _timeout(value: TimeoutTypes) -> httpx.Timeout:
     return value if isinstance(value, httpx.Timeout) else httpx.Timeout(value)
 
 
+# headers, headers for a JSON body, query parameters, and the OAuth2 token to send (if any)
+Prepared = tuple[httpx.Headers, httpx.Headers, dict[str, str], TokenSource | None]
+
+
 class ClientOptions:
     """Everything a client decides once: base URL, headers (credentials included), timeout, retries.
 
@@ -184,7 +198,7 @@ class ClientOptions:
         self.base_url = base_url.rstrip("/")
         self.headers = headers
         self.credentials = credentials
-        self._prepared: dict[Security, tuple[httpx.Headers, httpx.Headers, dict[str, str]]] = {}
+        self._prepared: dict[Security, Prepared] = {}
         self.timeout = _timeout(timeout)
         self.timeout_extension = self.timeout.as_dict()
         self.max_retries = max_retries
@@ -212,8 +226,8 @@ class ClientOptions:
             ),
         )
 
-    def prepared(self, security: Security | None) -> tuple[httpx.Headers, httpx.Headers, dict[str, str]]:
-        """(headers, headers for a JSON body, query) with the credentials ``security`` asks for, built once.
+    def prepared(self, security: Security | None) -> Prepared:
+        """(headers, headers for a JSON body, query, OAuth2 token) with the credentials ``security`` asks for, built once.
 
         ``None`` is the API's usual requirement.  Raises before sending when the client lacks them.
         """
@@ -226,7 +240,7 @@ class ClientOptions:
                 headers.setdefault(name, value)  # default_headers may override a credential
             json_headers = headers.copy()
             json_headers["Content-Type"] = "application/json"
-            found = self._prepared[key] = (headers, json_headers, auth.query)
+            found = self._prepared[key] = (headers, json_headers, auth.query, auth.token)
         return found
 
 
@@ -317,7 +331,7 @@ def _content(request: Request) -> bytes | None:
 
 def _build(options: ClientOptions, request: Request) -> httpx.Request:
     url = options.base_url + request.path
-    plain_headers, json_headers, auth_query = options.prepared(request.security)
+    plain_headers, json_headers, auth_query, _ = options.prepared(request.security)
     if request.query or request.extra_query or auth_query:
         merged = {**(request.query or {}), **(request.extra_query or {}), **auth_query}
         params = {key: value for key, value in merged.items() if value is not None}
@@ -399,11 +413,13 @@ def _transport_error(error: httpx.RequestError, request: httpx.Request, attempts
 class _Call:
     """The per-call retry state shared by the sync and async loops."""
 
-    __slots__ = ("attempt", "content", "debug", "max_retries", "request", "retry_any", "started")
+    __slots__ = ("attempt", "content", "debug", "max_retries", "renewed", "request", "retry_any", "started", "token")
 
     def __init__(self, options: ClientOptions, request: Request) -> None:
         self.content = request.content
         self.request = _build(options, request)
+        self.token = options.prepared(request.security)[3]
+        self.renewed = False
         self.max_retries = options.max_retries if isinstance(request.max_retries, NotGiven) else request.max_retries
         if isinstance(self.max_retries, bool) or not isinstance(self.max_retries, int) or self.max_retries < 0:
             msg = f"max_retries must be an integer >= 0, not {self.max_retries!r}"
@@ -445,6 +461,29 @@ class _Call:
                 REQUEST_ID_LABEL,
                 request_id_of(response.headers) or "-",
             )
+
+    def authorize(self, token: str) -> None:
+        self.request.headers["Authorization"] = f"Bearer {token}"
+
+    def token_rejected(self, response: httpx.Response) -> bool:
+        """A 401 to an OAuth2 token not yet renewed: drop it, so that the next attempt fetches a new one."""
+        if self.token is None or self.renewed or response.status_code != 401:  # noqa: PLR2004
+            return False
+        self.renewed = True
+        self.token.discard()
+        logger.info("renewing the OAuth2 token after 401: %s %s", self.request.method, redacted_url(self.request.url))
+        return True
+
+    def token_error(self, response: httpx.Response) -> APIError:
+        """The token URL answered without a token."""
+        if response.is_success:
+            msg = f"the token URL's {response.status_code} answer holds no access_token"
+            return APIResponseValidationError(msg, response=response)
+        try:
+            body: object = response.json()
+        except ValueError:
+            body = response.text
+        return status_error(response, body)
 
     def finish(self) -> None:
         """Close what building the request opened (files given as paths)."""
@@ -553,10 +592,25 @@ class SyncAPIClient:
             )  # raises the status error
         return cast("T", StreamedResponse(response, parse, unwrap=unwrap, attempts=attempts))
 
+    def _authorize(self, call: _Call, token_source: TokenSource) -> None:
+        token = token_source.current()
+        if token is None:
+            token_request = token_source.request(self._options.base_url)
+            try:
+                answer = self._http.send(token_request)
+            except httpx.RequestError as error:
+                raise _transport_error(error, token_request, 1) from error
+            token = token_source.accept(answer)
+            if token is None:
+                raise call.token_error(answer)
+        call.authorize(token)
+
     def _send(self, request: Request, *, stream: bool) -> tuple[httpx.Response, int]:
         call = _Call(self._options, request)
         try:
             while True:
+                if call.token is not None:
+                    self._authorize(call, call.token)
                 call.sending()
                 try:
                     response = self._http.send(call.request, stream=stream)
@@ -569,6 +623,9 @@ class SyncAPIClient:
                 call.received(response)
                 if response.is_success:
                     return response, call.attempt
+                if call.token_rejected(response):
+                    response.close()
+                    continue
                 delay = call.status_delay(response)
                 if delay is None:
                     return response, call.attempt
@@ -628,10 +685,25 @@ class AsyncAPIClient:
             )  # raises the status error
         return cast("T", AsyncStreamedResponse(response, parse, unwrap=unwrap, attempts=attempts))
 
+    async def _authorize(self, call: _Call, token_source: TokenSource) -> None:
+        token = token_source.current()
+        if token is None:
+            token_request = token_source.request(self._options.base_url)
+            try:
+                answer = await self._http.send(token_request)
+            except httpx.RequestError as error:
+                raise _transport_error(error, token_request, 1) from error
+            token = token_source.accept(answer)
+            if token is None:
+                raise call.token_error(answer)
+        call.authorize(token)
+
     async def _send(self, request: Request, *, stream: bool) -> tuple[httpx.Response, int]:
         call = _Call(self._options, request)
         try:
             while True:
+                if call.token is not None:
+                    await self._authorize(call, call.token)
                 call.sending()
                 try:
                     response = await self._http.send(call.request, stream=stream)
@@ -644,6 +716,9 @@ class AsyncAPIClient:
                 call.received(response)
                 if response.is_success:
                     return response, call.attempt
+                if call.token_rejected(response):
+                    await response.aclose()
+                    continue
                 delay = call.status_delay(response)
                 if delay is None:
                     return response, call.attempt

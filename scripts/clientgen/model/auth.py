@@ -29,6 +29,10 @@ from clientgen.names import PythonIdentifier
 __all__ = ["Alternative", "Auth", "AuthScheme", "Requirements", "build_auth", "operation_requirements"]
 
 Requirements = tuple[tuple[str, ...], ...]  # alternatives, each the schemes it needs together
+# The client's own keyword arguments: a credential argument never takes one of these names.
+CLIENT_OPTIONS = frozenset(
+    {"self", "base_url", "timeout", "max_retries", "retry_non_idempotent", "default_headers", "http_client"}
+)
 FALLBACK_SCHEME = "api_token"
 
 
@@ -37,9 +41,9 @@ class AuthScheme:
     """One security scheme, as the client sends it."""
 
     name: str  # the key in components.securitySchemes (spec text: rendered through pystr only)
-    kind: str  # basic, bearer (also OAuth2 and OpenID Connect access tokens), api_key
+    kind: str  # basic, bearer (also OAuth2 and OpenID Connect access tokens), api_key, client_credentials
     location: str  # header, query, cookie
-    wire_name: str  # the header, query parameter or cookie carrying it
+    wire_name: str  # the header, query parameter or cookie carrying it; client_credentials: the token URL
     arguments: tuple[PythonIdentifier, ...]  # basic: (username, password); else one
     variables: tuple[str, ...]  # one environment variable per argument
 
@@ -53,6 +57,8 @@ class AuthScheme:
         """Where it travels, for the README: ``Authorization: Bearer``, or the header, query or cookie name."""
         if self.kind in {"basic", "bearer"}:
             return f"Authorization: {self.kind.title()}"
+        if self.kind == "client_credentials":
+            return "Authorization: Bearer"
         return self.wire_name
 
 
@@ -82,7 +88,9 @@ class Auth:
     @property
     def sensitive_headers(self) -> list[str]:
         """Lower-case names of every header a credential travels in: redacted in logs."""
-        names = {"authorization"} | {s.wire_name.lower() for s in self.schemes if s.location == "header"}
+        names = {"authorization"} | {
+            s.wire_name.lower() for s in self.schemes if s.location == "header" and s.kind == "api_key"
+        }
         if any(scheme.location == "cookie" for scheme in self.schemes):
             names.add("cookie")
         return sorted(names)
@@ -129,6 +137,10 @@ def _kind(definition: dict[str, Any]) -> tuple[str, str, str] | None:
         return {"basic": ("basic", "header", "Authorization"), "bearer": ("bearer", "header", "Authorization")}.get(
             scheme
         )
+    flows = definition.get("flows")
+    credentials_flow = flows.get("clientCredentials") if kind == "oauth2" and isinstance(flows, dict) else None
+    if isinstance(credentials_flow, dict) and isinstance(credentials_flow.get("tokenUrl"), str):
+        return "client_credentials", "header", str(credentials_flow["tokenUrl"])  # the token comes from here
     if kind in {"oauth2", "openIdConnect"}:
         return "bearer", "header", "Authorization"
     name, location = definition.get("name"), definition.get("in")
@@ -148,15 +160,21 @@ def _schemes(
             diags.warn(pointer, "security-scheme", f"security scheme {name!r} cannot be sent by the client; ignored")
             continue
         kinds[name] = found
-    several_basic = sum(kind == "basic" for kind, _, _ in kinds.values()) > 1
+    pairs = {"basic": ("username", "password"), "client_credentials": ("client_id", "client_secret")}
+    several = {kind: sum(found == kind for found, _, _ in kinds.values()) > 1 for kind in pairs}
     schemes: dict[str, AuthScheme] = {}
+    taken = set(CLIENT_OPTIONS)
     for name, (kind, location, wire_name) in kinds.items():
         base = PythonIdentifier.from_text(name, fallback="credential")
-        if kind == "basic":
-            words = ("username", "password")
-            arguments = tuple(PythonIdentifier(f"{base}_{word}" if several_basic else word) for word in words)
+        if kind in pairs:
+            words = pairs[kind]
+            prefixed = several[kind] or any(word in taken for word in words)
+            arguments = tuple(PythonIdentifier.bounded(f"{base}_{word}" if prefixed else word) for word in words)
         else:
             arguments = (base,)
+        while any(argument in taken for argument in arguments):  # two schemes whose names read the same
+            arguments = tuple(PythonIdentifier.bounded(f"{argument}_") for argument in arguments)
+        taken.update(arguments)
         variables = tuple(
             f"{config.environment_prefix}_{config.auth_environment.get(argument, argument.upper())}"
             for argument in arguments
