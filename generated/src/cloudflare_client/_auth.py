@@ -90,6 +90,8 @@ CONFLICTS: Final[frozenset[tuple[str, str]]] = frozenset(
     }
 )
 CREDENTIALS_REQUIRED: Final = True
+# A basic scheme's password may be empty (some APIs take a secret key as the user name alone).
+MAY_BE_EMPTY: Final[frozenset[str]] = frozenset({})
 # Where credentials travel: redacted in logs and reprs.
 SENSITIVE_HEADERS: Final[frozenset[str]] = frozenset(
     {
@@ -267,8 +269,13 @@ class Credentials:
         raise ClientConfigurationError(msg)
 
 
+def _given(values: Mapping[str, str], argument: str) -> bool:
+    value = values.get(argument)
+    return value is not None and (value != "" or argument in MAY_BE_EMPTY)
+
+
 def _gather(values: Mapping[str, str], source: str) -> dict[str, tuple[str, ...]] | None:
-    present = sorted(name for name, scheme in SCHEMES.items() if any(values.get(arg) for arg in scheme.arguments))
+    present = sorted(name for name, scheme in SCHEMES.items() if any(_given(values, arg) for arg in scheme.arguments))
     if not present:
         return None
     clashes = sorted(pair for pair in CONFLICTS if set(pair) <= set(present))
@@ -279,9 +286,9 @@ def _gather(values: Mapping[str, str], source: str) -> dict[str, tuple[str, ...]
     chosen: dict[str, tuple[str, ...]] = {}
     for name in present:
         arguments = SCHEMES[name].arguments
-        missing = [argument for argument in arguments if not values.get(argument)]
+        missing = [argument for argument in arguments if not _given(values, argument)]
         if missing:
-            given = next(argument for argument in arguments if values.get(argument))
+            given = next(argument for argument in arguments if _given(values, argument))
             msg = f"{source} give {given} without {missing[0]}: both are needed"
             raise ClientConfigurationError(msg)
         chosen[name] = tuple(values[argument] for argument in arguments)
@@ -296,13 +303,17 @@ def _gather(values: Mapping[str, str], source: str) -> dict[str, tuple[str, ...]
 
 def resolve_credentials(arguments: Mapping[str, str | None], environment: Mapping[str, str]) -> Credentials:
     """The credentials given as arguments, else in the environment; raises :class:`ClientConfigurationError`."""
-    empty = sorted(name for name, value in arguments.items() if value == "")
+    empty = sorted(name for name, value in arguments.items() if value == "" and name not in MAY_BE_EMPTY)
     if empty:  # typically os.environ.get("X", "") with X unset: say so rather than fall back silently
         msg = f"{', '.join(empty)} given but empty"
         raise ClientConfigurationError(msg)
     chosen = _gather({name: value for name, value in arguments.items() if value is not None}, "the arguments")
     if chosen is None:
-        ambient = {argument: environment.get(variable, "") for argument, variable in ENVIRONMENT_VARIABLES.items()}
+        ambient = {
+            argument: environment[variable]
+            for argument, variable in ENVIRONMENT_VARIABLES.items()
+            if variable in environment
+        }
         chosen = _gather(ambient, "the environment variables")
     if chosen is None:
         if CREDENTIALS_REQUIRED:
