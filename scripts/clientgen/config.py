@@ -63,6 +63,13 @@ class ServerVariable:
     default: str
     choices: tuple[str, ...] = ()  # the server variable's ``enum``
     description: str = ""
+_HEADER = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]+")
+_ENV_NAME = re.compile(r"[A-Z0-9_]+")
+# Response headers that carry a request id, most specific first; the description's own come before these.
+DEFAULT_REQUEST_ID_HEADERS = (
+    "x-request-id", "request-id", "x-github-request-id", "twilio-request-id", "x-amzn-requestid", "x-correlation-id",
+)  # fmt: skip
+ENVELOPE_MODES = ("detect", "none")
 
 
 @dataclass(frozen=True)
@@ -80,6 +87,13 @@ class GeneratorConfig:
     server_variables: tuple[ServerVariable, ...] = ()
     names_source: str = "auto"
     explicit: frozenset[str] = frozenset()  # the keys the config file set: never derived from the description
+
+    # [conventions]: what the description does not say, or says wrongly (see docs/conventions.md)
+    request_id_headers: tuple[str, ...] = DEFAULT_REQUEST_ID_HEADERS
+    envelope: str = "detect"  # "detect": unwrap where a response has the envelope's shape; "none": never
+    # [auth]: requirement alternatives applied to every operation instead of each one's own `security`
+    auth_requirements: tuple[tuple[str, ...], ...] | None = None
+    auth_environment: dict[str, str] = field(default_factory=dict)  # client argument -> variable, after the prefix
 
     def with_derived(self, derived: dict[str, Any]) -> GeneratorConfig:
         """The config with the ``derived`` values for every key the config file did not set."""
@@ -110,6 +124,54 @@ def _call_paths(path: Path) -> dict[str, tuple[PythonIdentifier, ...]]:
         except ValueError as error:
             raise SpecError(path, str(error), pointer=pointer) from None
     return overrides
+
+
+def _strings(path: Path, value: object, pointer: str, pattern: re.Pattern[str]) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) and pattern.fullmatch(item) for item in value):
+        raise SpecError(path, f"{value!r} is not a list of names", pointer=pointer)
+    return tuple(value)
+
+
+def _table(path: Path, data: dict[str, object], key: str) -> dict[str, Any]:
+    table = data.get(key, {})
+    if not isinstance(table, dict):
+        raise SpecError(path, f"[{key}] must be a table", pointer=f"/{key}")
+    return table
+
+
+def _conventions(path: Path, data: dict[str, object]) -> dict[str, Any]:
+    table = _table(path, data, "conventions")
+    values: dict[str, Any] = {}
+    if "request_id_headers" in table:
+        headers = _strings(path, table["request_id_headers"], "/conventions/request_id_headers", _HEADER)
+        values["request_id_headers"] = tuple(header.lower() for header in headers)
+    if "envelope" in table:
+        if table["envelope"] not in ENVELOPE_MODES:
+            msg = f"envelope = {table['envelope']!r}: one of {', '.join(ENVELOPE_MODES)}"
+            raise SpecError(path, msg, pointer="/conventions/envelope")
+        values["envelope"] = table["envelope"]
+    return values
+
+
+def _auth(path: Path, data: dict[str, object]) -> dict[str, Any]:
+    table = _table(path, data, "auth")
+    values: dict[str, Any] = {}
+    if "requirements" in table:
+        requirements = table["requirements"]
+        if not isinstance(requirements, list):
+            raise SpecError(path, "requirements must be a list of lists of scheme names", pointer="/auth/requirements")
+        values["auth_requirements"] = tuple(
+            _strings(path, names, f"/auth/requirements/{index}", re.compile(r"[^\s]+"))
+            for index, names in enumerate(requirements)
+        )
+    environment = table.get("environment", {})
+    if not isinstance(environment, dict):
+        raise SpecError(path, "[auth.environment] must be a table", pointer="/auth/environment")
+    for argument, variable in environment.items():
+        if not isinstance(variable, str) or not _ENV_NAME.fullmatch(variable):
+            raise SpecError(path, f"{variable!r} is not a variable name", pointer=f"/auth/environment/{argument}")
+    values["auth_environment"] = dict(sorted(environment.items()))
+    return values
 
 
 def _names_source(path: Path, data: dict[str, object]) -> str:
@@ -177,4 +239,6 @@ def load_config(path: Path | None, *, names_file: Path | None = None) -> Generat
         error_base_name=error_base_name,
         names_source=_names_source(where, data),
         explicit=frozenset(key for key in _IDENTITY_KEYS if key in package),
+        **_conventions(where, data),
+        **_auth(where, data),
     )

@@ -92,8 +92,11 @@ def _render_package(api: Api, root: Path, progress: Progress) -> None:
         "title": api.title,
         "resources": api.resources,
         "operations": api.operations,
-        "exceptions": _exception_names(),
-        "exports": sorted(["AsyncClient", "Client", "__version__", *_exception_names()]),
+        "api": api,
+        "auth": api.auth,
+        "error_base": api.error_base,
+        "exceptions": _exception_names(api.error_base),
+        "exports": sorted(["AsyncClient", "Client", "__version__", *_exception_names(api.error_base)]),
         "example": example,
         "example_arguments": example_arguments(example),
         "paged": paged,
@@ -117,10 +120,10 @@ def _render_package(api: Api, root: Path, progress: Progress) -> None:
     _write(root / "api.md", env.get_template("api.md.jinja").render({**context, "resources": api.all_resources()}))
 
 
-def _exception_names() -> list[str]:
+def _exception_names(base: str) -> list[str]:
     return sorted(
         ["APIConnectionError", "APIError", "APIResponseValidationError", "APIStatusError", "APITimeoutError",
-         "AuthenticationError", "BadRequestError", "ClientConfigurationError", "CloudflareError", "ConflictError",
+         "AuthenticationError", "BadRequestError", "ClientConfigurationError", base, "ConflictError",
          "ErrorDetail", "InternalServerError", "NotFoundError", "ParameterValidationError", "PermissionDeniedError",
          "RateLimitError", "UnprocessableEntityError", "UnsuccessfulResponseError"]
     )  # fmt: skip

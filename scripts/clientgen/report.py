@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from clientgen.diagnostics import Diagnostic, Diagnostics, Level, escape_pointer_token
 from clientgen.normalize.envelopes import is_success_envelope
+from clientgen.normalize.media import json_media
 from clientgen.normalize.schemas import op_pointer, success_response
 
 if TYPE_CHECKING:
@@ -78,12 +79,13 @@ def response_reason(op: dict[str, Any], operation: Operation) -> Reason | None:
         media = ", ".join(sorted(content))
         kind = "str" if operation.download == "text" else "bytes"
         return Reason(MEDIA_MAPPED, f"{media} response returned as {kind}", f"{where}/content")
-    media_object = content.get("application/json")
+    media = json_media(content) or "application/json"
+    media_object = content.get(media)
     schema = media_object.get("schema") if isinstance(media_object, dict) else None
-    media_pointer = f"{where}/content/application~1json"
+    media_pointer = f"{where}/content/{escape_pointer_token(media)}"
     if not isinstance(schema, dict):
         if media_object is None:
-            message = f"no application/json among the {code} response's media types ({', '.join(sorted(content))})"
+            message = f"no JSON media type among the {code} response's media types ({', '.join(sorted(content))})"
             return Reason(UNTYPED_BY_PIPELINE, message, f"{where}/content")
         return Reason(NO_RESPONSE_SCHEMA, f"the spec gives no schema for the {code} response", media_pointer)
     if not _TYPE_KEYWORDS & set(schema):

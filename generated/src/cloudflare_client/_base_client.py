@@ -37,8 +37,32 @@ from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar, cast
 
 import httpx
 
-from cloudflare_client._exceptions import APIConnectionError, APITimeoutError, ClientConfigurationError
-from cloudflare_client._response import AsyncStreamedResponse, RawResponse, StreamedResponse, body_error, read_response
+from cloudflare_client._auth import (
+    DEFAULT_SECURITY,
+    SENSITIVE_HEADERS,
+    Credentials,
+    Security,
+    TokenSource,
+    redacted_url,
+)
+from cloudflare_client._exceptions import (
+    REQUEST_ID_LABEL,
+    APIConnectionError,
+    APIError,
+    APIResponseValidationError,
+    APITimeoutError,
+    ClientConfigurationError,
+    request_id_of,
+)
+from cloudflare_client._response import (
+    AsyncStreamedResponse,
+    ErrorParsers,
+    RawResponse,
+    StreamedResponse,
+    body_error,
+    read_response,
+    status_error,
+)
 from cloudflare_client._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
 
 if TYPE_CHECKING:
@@ -74,7 +98,6 @@ INITIAL_RETRY_DELAY: Final = 0.5
 MAX_RETRY_DELAY: Final = 8.0
 MAX_RETRY_AFTER: Final = 60.0
 IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
-SENSITIVE_HEADERS: Final = frozenset({"authorization", "x-auth-key", "x-auth-user-service-key", "x-auth-email"})
 # The request provably never reached the server: safe to retry whatever the method.
 _NOT_SENT: Final = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 # Sending again cannot help.
@@ -134,6 +157,10 @@ def _timeout(value: TimeoutTypes) -> httpx.Timeout:
     return value if isinstance(value, httpx.Timeout) else httpx.Timeout(value)
 
 
+# headers, headers for a JSON body, query parameters, and the OAuth2 token to send (if any)
+Prepared = tuple[httpx.Headers, httpx.Headers, dict[str, str], TokenSource | None]
+
+
 class ClientOptions:
     """Everything a client decides once: base URL, headers (credentials included), timeout, retries.
 
@@ -141,9 +168,10 @@ class ClientOptions:
     """
 
     __slots__ = (
+        "_prepared",
         "base_url",
+        "credentials",
         "headers",
-        "json_headers",
         "max_retries",
         "retry_non_idempotent",
         "timeout",
@@ -155,6 +183,7 @@ class ClientOptions:
         *,
         base_url: str,
         headers: httpx.Headers,
+        credentials: Credentials,
         timeout: TimeoutTypes,
         max_retries: int,
         retry_non_idempotent: bool,
@@ -168,8 +197,8 @@ class ClientOptions:
             raise ClientConfigurationError(msg)
         self.base_url = base_url.rstrip("/")
         self.headers = headers
-        self.json_headers = headers.copy()
-        self.json_headers["Content-Type"] = "application/json"
+        self.credentials = credentials
+        self._prepared: dict[Security, Prepared] = {}
         self.timeout = _timeout(timeout)
         self.timeout_extension = self.timeout.as_dict()
         self.max_retries = max_retries
@@ -189,12 +218,30 @@ class ClientOptions:
         return ClientOptions(
             base_url=self.base_url if base_url is None else base_url,
             headers=headers,
+            credentials=self.credentials,
             timeout=self.timeout if isinstance(timeout, NotGiven) else timeout,
             max_retries=self.max_retries if isinstance(max_retries, NotGiven) else max_retries,
             retry_non_idempotent=(
                 self.retry_non_idempotent if isinstance(retry_non_idempotent, NotGiven) else retry_non_idempotent
             ),
         )
+
+    def prepared(self, security: Security | None) -> Prepared:
+        """(headers, headers for a JSON body, query, OAuth2 token) with the credentials ``security`` asks for, built once.
+
+        ``None`` is the API's usual requirement.  Raises before sending when the client lacks them.
+        """
+        key = DEFAULT_SECURITY if security is None else security
+        found = self._prepared.get(key)
+        if found is None:
+            auth = self.credentials.for_security(key)
+            headers = self.headers.copy()
+            for name, value in auth.headers.items():
+                headers.setdefault(name, value)  # default_headers may override a credential
+            json_headers = headers.copy()
+            json_headers["Content-Type"] = "application/json"
+            found = self._prepared[key] = (headers, json_headers, auth.query, auth.token)
+        return found
 
 
 class Request:
@@ -206,6 +253,7 @@ class Request:
     __slots__ = (
         "body",
         "content",
+        "errors",
         "extra_body",
         "extra_headers",
         "extra_query",
@@ -215,6 +263,7 @@ class Request:
         "path",
         "query",
         "retry_non_idempotent",
+        "security",
         "timeout",
     )
 
@@ -233,6 +282,8 @@ class Request:
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         retry_non_idempotent: bool | NotGiven = NOT_GIVEN,
+        security: Security | None = None,
+        errors: ErrorParsers | None = None,
     ) -> None:
         self.method = method
         self.path = path
@@ -246,6 +297,8 @@ class Request:
         self.timeout = timeout
         self.max_retries = max_retries
         self.retry_non_idempotent = retry_non_idempotent
+        self.security = security  # None: the API's usual requirement (DEFAULT_SECURITY)
+        self.errors = errors  # the declared error bodies' parse functions, by status
 
 
 def _json_default(value: object) -> object:
@@ -278,8 +331,9 @@ def _content(request: Request) -> bytes | None:
 
 def _build(options: ClientOptions, request: Request) -> httpx.Request:
     url = options.base_url + request.path
-    if request.query or request.extra_query:
-        merged = {**(request.query or {}), **(request.extra_query or {})}
+    plain_headers, json_headers, auth_query, _ = options.prepared(request.security)
+    if request.query or request.extra_query or auth_query:
+        merged = {**(request.query or {}), **(request.extra_query or {}), **auth_query}
         params = {key: value for key, value in merged.items() if value is not None}
         if params:
             url += "?" + str(httpx.QueryParams(cast("Any", params)))
@@ -287,12 +341,12 @@ def _build(options: ClientOptions, request: Request) -> httpx.Request:
         options.timeout_extension if isinstance(request.timeout, NotGiven) else _timeout(request.timeout).as_dict()
     )
     if request.content is not None:  # not JSON: the content object builds the request
-        headers = options.headers.copy()
+        headers = plain_headers.copy()
         headers.update(request.headers or {})
         headers.update(request.extra_headers or {})
         return request.content.build(request.method, url, headers, {"timeout": timeout}, request.extra_body)
     content = _content(request)
-    headers = options.headers if content is None else options.json_headers
+    headers = plain_headers if content is None else json_headers
     if request.headers or request.extra_headers:
         headers = headers.copy()
         headers.update(request.headers or {})
@@ -359,11 +413,13 @@ def _transport_error(error: httpx.RequestError, request: httpx.Request, attempts
 class _Call:
     """The per-call retry state shared by the sync and async loops."""
 
-    __slots__ = ("attempt", "content", "debug", "max_retries", "request", "retry_any", "started")
+    __slots__ = ("attempt", "content", "debug", "max_retries", "renewed", "request", "retry_any", "started", "token")
 
     def __init__(self, options: ClientOptions, request: Request) -> None:
         self.content = request.content
         self.request = _build(options, request)
+        self.token = options.prepared(request.security)[3]
+        self.renewed = False
         self.max_retries = options.max_retries if isinstance(request.max_retries, NotGiven) else request.max_retries
         if isinstance(self.max_retries, bool) or not isinstance(self.max_retries, int) or self.max_retries < 0:
             msg = f"max_retries must be an integer >= 0, not {self.max_retries!r}"
@@ -384,7 +440,7 @@ class _Call:
             logger.debug(
                 "%s %s (attempt %d of %d) headers=%s",
                 request.method,
-                request.url,
+                redacted_url(request.url),
                 self.attempt,
                 self.max_retries + 1,
                 _redacted(request.headers),
@@ -394,16 +450,40 @@ class _Call:
     def received(self, response: httpx.Response) -> None:
         if self.debug:
             logger.debug(
-                "%s %s -> %d %s in %.1f ms (attempt %d of %d, cf-ray %s)",
+                "%s %s -> %d %s in %.1f ms (attempt %d of %d, %s %s)",
                 self.request.method,
-                self.request.url,
+                redacted_url(self.request.url),
                 response.status_code,
                 response.reason_phrase,
                 (time.perf_counter() - self.started) * 1000,
                 self.attempt,
                 self.max_retries + 1,
-                response.headers.get("cf-ray", "-"),
+                REQUEST_ID_LABEL,
+                request_id_of(response.headers) or "-",
             )
+
+    def authorize(self, token: str) -> None:
+        self.request.headers["Authorization"] = f"Bearer {token}"
+
+    def token_rejected(self, response: httpx.Response) -> bool:
+        """A 401 to an OAuth2 token not yet renewed: drop it, so that the next attempt fetches a new one."""
+        if self.token is None or self.renewed or response.status_code != 401:  # noqa: PLR2004
+            return False
+        self.renewed = True
+        self.token.discard()
+        logger.info("renewing the OAuth2 token after 401: %s %s", self.request.method, redacted_url(self.request.url))
+        return True
+
+    def token_error(self, response: httpx.Response) -> APIError:
+        """The token URL answered without a token."""
+        if response.is_success:
+            msg = f"the token URL's {response.status_code} answer holds no access_token"
+            return APIResponseValidationError(msg, response=response)
+        try:
+            body: object = response.json()
+        except ValueError:
+            body = response.text
+        return status_error(response, body)
 
     def finish(self) -> None:
         """Close what building the request opened (files given as paths)."""
@@ -417,7 +497,7 @@ class _Call:
         logger.info(
             "not retrying %s %s: its body (a file object that cannot seek) cannot be sent again",
             self.request.method,
-            self.request.url,
+            redacted_url(self.request.url),
         )
         return True
 
@@ -430,7 +510,9 @@ class _Call:
         if delay is not None:
             self._log_retry(f"{type(error).__name__}: {error}", delay)
         elif self.debug:
-            logger.debug("%s %s failed: %s: %s", self.request.method, self.request.url, type(error).__name__, error)
+            logger.debug(
+                "%s %s failed: %s: %s", self.request.method, redacted_url(self.request.url), type(error).__name__, error
+            )
         return delay
 
     def status_delay(self, response: httpx.Response) -> float | None:
@@ -447,7 +529,7 @@ class _Call:
         logger.info(
             "retrying %s %s in %.2f s after %s (attempt %d of %d next)",
             self.request.method,
-            self.request.url,
+            redacted_url(self.request.url),
             delay,
             " ".join(reason.split()),
             self.attempt + 1,
@@ -491,10 +573,12 @@ class SyncAPIClient:
         mode = self._mode
         response, attempts = self._send(request, stream=mode == "stream")
         if mode == "parsed":
-            return read_response(response, parse, unwrap=unwrap, attempts=attempts)
+            return read_response(response, parse, unwrap=unwrap, attempts=attempts, errors=request.errors)
         if mode == "raw":
             if not response.is_success:
-                read_response(response, parse, unwrap=unwrap, attempts=attempts)  # raises the status error
+                read_response(
+                    response, parse, unwrap=unwrap, attempts=attempts, errors=request.errors
+                )  # raises the status error
             return cast("T", RawResponse(response, parse, unwrap=unwrap, attempts=attempts))
         if not response.is_success:
             try:
@@ -503,13 +587,30 @@ class SyncAPIClient:
                 raise body_error(error, response, attempts) from error
             finally:
                 response.close()
-            read_response(response, parse, unwrap=unwrap, attempts=attempts)  # raises the status error
+            read_response(
+                response, parse, unwrap=unwrap, attempts=attempts, errors=request.errors
+            )  # raises the status error
         return cast("T", StreamedResponse(response, parse, unwrap=unwrap, attempts=attempts))
+
+    def _authorize(self, call: _Call, token_source: TokenSource) -> None:
+        token = token_source.current()
+        if token is None:
+            token_request = token_source.request(self._options.base_url)
+            try:
+                answer = self._http.send(token_request)
+            except httpx.RequestError as error:
+                raise _transport_error(error, token_request, 1) from error
+            token = token_source.accept(answer)
+            if token is None:
+                raise call.token_error(answer)
+        call.authorize(token)
 
     def _send(self, request: Request, *, stream: bool) -> tuple[httpx.Response, int]:
         call = _Call(self._options, request)
         try:
             while True:
+                if call.token is not None:
+                    self._authorize(call, call.token)
                 call.sending()
                 try:
                     response = self._http.send(call.request, stream=stream)
@@ -522,6 +623,9 @@ class SyncAPIClient:
                 call.received(response)
                 if response.is_success:
                     return response, call.attempt
+                if call.token_rejected(response):
+                    response.close()
+                    continue
                 delay = call.status_delay(response)
                 if delay is None:
                     return response, call.attempt
@@ -562,10 +666,12 @@ class AsyncAPIClient:
         mode = self._mode
         response, attempts = await self._send(request, stream=mode == "stream")
         if mode == "parsed":
-            return read_response(response, parse, unwrap=unwrap, attempts=attempts)
+            return read_response(response, parse, unwrap=unwrap, attempts=attempts, errors=request.errors)
         if mode == "raw":
             if not response.is_success:
-                read_response(response, parse, unwrap=unwrap, attempts=attempts)  # raises the status error
+                read_response(
+                    response, parse, unwrap=unwrap, attempts=attempts, errors=request.errors
+                )  # raises the status error
             return cast("T", RawResponse(response, parse, unwrap=unwrap, attempts=attempts))
         if not response.is_success:
             try:
@@ -574,13 +680,30 @@ class AsyncAPIClient:
                 raise body_error(error, response, attempts) from error
             finally:
                 await response.aclose()
-            read_response(response, parse, unwrap=unwrap, attempts=attempts)  # raises the status error
+            read_response(
+                response, parse, unwrap=unwrap, attempts=attempts, errors=request.errors
+            )  # raises the status error
         return cast("T", AsyncStreamedResponse(response, parse, unwrap=unwrap, attempts=attempts))
+
+    async def _authorize(self, call: _Call, token_source: TokenSource) -> None:
+        token = token_source.current()
+        if token is None:
+            token_request = token_source.request(self._options.base_url)
+            try:
+                answer = await self._http.send(token_request)
+            except httpx.RequestError as error:
+                raise _transport_error(error, token_request, 1) from error
+            token = token_source.accept(answer)
+            if token is None:
+                raise call.token_error(answer)
+        call.authorize(token)
 
     async def _send(self, request: Request, *, stream: bool) -> tuple[httpx.Response, int]:
         call = _Call(self._options, request)
         try:
             while True:
+                if call.token is not None:
+                    await self._authorize(call, call.token)
                 call.sending()
                 try:
                     response = await self._http.send(call.request, stream=stream)
@@ -593,6 +716,9 @@ class AsyncAPIClient:
                 call.received(response)
                 if response.is_success:
                     return response, call.attempt
+                if call.token_rejected(response):
+                    await response.aclose()
+                    continue
                 delay = call.status_delay(response)
                 if delay is None:
                     return response, call.attempt

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Self
 
 import httpx
 
-from cloudflare_client._auth import auth_headers
+from cloudflare_client._auth import resolve_credentials
 from cloudflare_client._base_client import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
@@ -64,11 +64,12 @@ def _options(  # noqa: PLR0913 - every option is keyword-only
 ) -> ClientOptions:
     headers = httpx.Headers(http_headers)  # the http client's own defaults (Accept-Encoding, ...), then ours
     headers.update({"User-Agent": USER_AGENT, "Accept": "application/json"})
-    headers.update(auth_headers(credentials, os.environ))
+    resolved = resolve_credentials(credentials, os.environ)
     headers.update(default_headers or {})
     return ClientOptions(
         base_url=base_url or os.environ.get(BASE_URL_VARIABLE) or server_url,
         headers=headers,
+        credentials=resolved,
         timeout=timeout,
         max_retries=max_retries,
         retry_non_idempotent=retry_non_idempotent,
@@ -78,9 +79,10 @@ def _options(  # noqa: PLR0913 - every option is keyword-only
 class Client(SyncAPIClient):
     """Client for Cloudflare API.
 
-    Credentials: exactly one of ``api_token``, ``api_email`` + ``api_key`` or ``user_service_key``;
-    when none is passed they are read from ``CLOUDFLARE_API_TOKEN``, ``CLOUDFLARE_EMAIL`` +
-    ``CLOUDFLARE_API_KEY`` or ``CLOUDFLARE_API_USER_SERVICE_KEY``.
+    Credentials (exactly one kind), required:
+    ``api_token`` (else ``CLOUDFLARE_API_TOKEN``);
+    ``api_email + api_key`` (else ``CLOUDFLARE_EMAIL`` + ``CLOUDFLARE_API_KEY``);
+    ``user_service_key`` (else ``CLOUDFLARE_API_USER_SERVICE_KEY``).
 
     Options (each also per call, except ``base_url`` and ``default_headers``): ``timeout``
     (default: connect 5 s, read 60 s; else the given ``http_client``'s), ``max_retries``
@@ -203,9 +205,10 @@ class ClientWithStreamingResponse:
 class AsyncClient(AsyncAPIClient):
     """Asynchronous client for Cloudflare API.
 
-    Credentials: exactly one of ``api_token``, ``api_email`` + ``api_key`` or ``user_service_key``;
-    when none is passed they are read from ``CLOUDFLARE_API_TOKEN``, ``CLOUDFLARE_EMAIL`` +
-    ``CLOUDFLARE_API_KEY`` or ``CLOUDFLARE_API_USER_SERVICE_KEY``.
+    Credentials (exactly one kind), required:
+    ``api_token`` (else ``CLOUDFLARE_API_TOKEN``);
+    ``api_email + api_key`` (else ``CLOUDFLARE_EMAIL`` + ``CLOUDFLARE_API_KEY``);
+    ``user_service_key`` (else ``CLOUDFLARE_API_USER_SERVICE_KEY``).
 
     Options (each also per call, except ``base_url`` and ``default_headers``): ``timeout``
     (default: connect 5 s, read 60 s; else the given ``http_client``'s), ``max_retries``

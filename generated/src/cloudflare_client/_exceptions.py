@@ -22,8 +22,9 @@ CloudflareError
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
     import httpx
@@ -37,9 +38,9 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "ClientConfigurationError",
-    "CloudflareError",
     "ConflictError",
     "ErrorDetail",
+    "CloudflareError",
     "InternalServerError",
     "NotFoundError",
     "ParameterValidationError",
@@ -47,9 +48,60 @@ __all__ = [
     "RateLimitError",
     "UnprocessableEntityError",
     "UnsuccessfulResponseError",
+    "error_message",
+    "request_id_of",
 ]
 
 EXCERPT_CHARS = 200
+# Response headers naming the request (quote it to the API's support), first found wins.
+REQUEST_ID_HEADERS: Final = ("cf-ray",)
+REQUEST_ID_LABEL: Final = REQUEST_ID_HEADERS[0] if len(REQUEST_ID_HEADERS) == 1 else "request id"
+
+
+def request_id_of(headers: httpx.Headers) -> str | None:
+    """The request id a response carries, from the first of :data:`REQUEST_ID_HEADERS` present."""
+    for name in REQUEST_ID_HEADERS:
+        value: str | None = headers.get(name)
+        if value:
+            return value
+    return None
+
+
+def _coded(code: object, message: str) -> str:
+    return (
+        f"[{code}] {message}" if isinstance(code, int | str) and not isinstance(code, bool) and code != "" else message
+    )
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def error_message(body: object) -> str | None:
+    """The message of a non-envelope error body, in the shapes APIs use; ``None`` when there is none.
+
+    RFC 7807 problem details (``title``, ``detail``); Stripe's ``{error: {type, code, message}}``;
+    OAuth's ``{error, error_description}``; ``{code, message}`` (Twilio, GitHub, a declared
+    ``Error``), with GitHub's ``errors`` list counted, never read as an envelope's.
+    """
+    if not isinstance(body, Mapping):
+        return None
+    nested = body.get("error")
+    if isinstance(nested, Mapping) and _text(nested.get("message")):
+        return _coded(nested.get("code") or nested.get("type"), str(nested["message"]))
+    if _text(nested) and _text(body.get("error_description")):
+        return f"{nested}: {body['error_description']}"
+    title, detail = _text(body.get("title")), _text(body.get("detail"))
+    if detail or (title and "type" in body):
+        return f"{title.rstrip('.')}: {detail}" if title and detail else detail or title
+    message = _text(body.get("message"))
+    if message is None:
+        return _text(nested)
+    errors = body.get("errors")
+    more = (
+        f" ({len(errors)} error{'s' if len(errors) > 1 else ''} listed)" if isinstance(errors, list) and errors else ""
+    )
+    return _coded(body.get("code"), message) + more
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,9 +138,10 @@ class ParameterValidationError(CloudflareError, ValueError):
 class APIError(CloudflareError):
     """Something went wrong talking to the API.
 
-    Every API error carries the ``cf-ray`` id of the last response (``request_id``, ``None``
-    when no response came) and how many ``attempts`` were made (``retries`` = attempts - 1).
-    ``str(error)`` is one line: what went wrong, then ``(cf-ray …; N attempts)``.
+    Every API error carries the request id of the last response (``request_id``: the first of
+    the ``REQUEST_ID_HEADERS`` present, ``None`` when no response came) and how many
+    ``attempts`` were made (``retries`` = attempts - 1).  ``str(error)`` is one line: what went
+    wrong, then ``(cf-ray …; N attempts)``.
     """
 
     def __init__(
@@ -113,7 +166,7 @@ class APIError(CloudflareError):
     def __str__(self) -> str:
         notes = []
         if self.request_id:
-            notes.append(f"cf-ray {self.request_id}")
+            notes.append(f"{REQUEST_ID_LABEL} {self.request_id}")
         if self.attempts > 1:
             notes.append(f"{self.attempts} attempts")
         return f"{self.message} ({'; '.join(notes)})" if notes else self.message
@@ -132,7 +185,7 @@ class APIResponseValidationError(APIError):
 
     def __init__(self, message: str, *, response: httpx.Response, body: object = None, attempts: int = 1) -> None:
         super().__init__(
-            message, request=response.request, request_id=response.headers.get("cf-ray"), attempts=attempts
+            message, request=response.request, request_id=request_id_of(response.headers), attempts=attempts
         )
         self.response = response
         self.status_code = response.status_code
@@ -140,7 +193,11 @@ class APIResponseValidationError(APIError):
 
 
 class APIStatusError(APIError):
-    """The API answered with an error status or an unsuccessful envelope."""
+    """The API answered with an error status or an unsuccessful envelope.
+
+    ``body`` is the error body: the model the API description declares for this status when it
+    validates, else the decoded JSON (or the text, when it is not JSON).
+    """
 
     def __init__(  # noqa: PLR0913 - a plain record of the answer
         self,
@@ -150,14 +207,16 @@ class APIStatusError(APIError):
         errors: list[ErrorDetail],
         messages: list[ErrorDetail],
         attempts: int = 1,
+        decoded: object = None,
     ) -> None:
         self.response = response
         self.status_code = response.status_code
         self.body = body
         self.errors = errors
         self.messages = messages
+        self._decoded = body if decoded is None else decoded  # the JSON the message is read from
         super().__init__(
-            self._summary(), request=response.request, request_id=response.headers.get("cf-ray"), attempts=attempts
+            self._summary(), request=response.request, request_id=request_id_of(response.headers), attempts=attempts
         )
 
     def _summary(self) -> str:
@@ -166,6 +225,8 @@ class APIStatusError(APIError):
             detail = " ".join(str(self.errors[0]).split())[:EXCERPT_CHARS]
             if len(self.errors) > 1:
                 detail += f" (+{len(self.errors) - 1} more)"
+        elif (message := error_message(self._decoded)) is not None:
+            detail = " ".join(message.split())[:EXCERPT_CHARS]
         elif isinstance(self.body, str) and self.body.strip():
             detail = "non-envelope body: " + " ".join(self.body.split())[:EXCERPT_CHARS]
         else:

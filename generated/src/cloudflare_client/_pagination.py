@@ -9,7 +9,7 @@
   a page shorter than ``per_page``;
 * a server that does not move: ``result_info.page`` is not the page asked for, the same
   cursor comes back, or a page repeats the previous page's items (the official SDK loops
-  forever on such endpoints: cloudflare-python#2682);
+  forever on such endpoints, its issue 2682);
 * ``MAX_PAGES`` pages, as a last resort (logged).
 """
 
@@ -96,6 +96,8 @@ def _with_query(request: Request, changes: Mapping[str, object]) -> Request:
         timeout=request.timeout,
         max_retries=request.max_retries,
         retry_non_idempotent=request.retry_non_idempotent,
+        security=request.security,
+        errors=request.errors,
     )
 
 

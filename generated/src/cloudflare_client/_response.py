@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Final, Generic, ParamSpec, TypeVar, cast
 
 import httpx
 
+from cloudflare_client._auth import redacted_url
 from cloudflare_client._exceptions import (
     APIConnectionError,
     APIResponseValidationError,
@@ -35,6 +36,7 @@ from cloudflare_client._exceptions import (
     RateLimitError,
     UnprocessableEntityError,
     UnsuccessfulResponseError,
+    request_id_of,
 )
 
 if TYPE_CHECKING:
@@ -42,6 +44,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AsyncStreamedResponse",
+    "ErrorParsers",
     "AsyncStreamedResponseManager",
     "RawResponse",
     "StreamedResponse",
@@ -56,7 +59,11 @@ __all__ = [
 
 T = TypeVar("T")
 P = ParamSpec("P")
+# status (404) or range ("4XX", "default") -> the declared error body's parse function
+ErrorParsers = Mapping[int | str, Callable[[Any], object]]
 EXCERPT_CHARS = 200
+# Some operation of this API answers in an envelope: ``success: false`` in a 2xx body is an error.
+ENVELOPES: Final = True
 _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
     400: BadRequestError,
     401: AuthenticationError,
@@ -97,9 +104,41 @@ def _details(items: object) -> list[ErrorDetail]:
     return details
 
 
-def status_error(response: httpx.Response, body: object, attempts: int = 1) -> APIStatusError:
+def _envelope(body: object) -> Mapping[str, object]:
+    """The body when it is an envelope (``success``, or an ``errors`` list of messages and no message of its own).
+
+    GitHub's ``{message, errors: [{resource, field, code}]}`` is not one: its message is the message.
+    """
+    if not isinstance(body, Mapping):
+        return {}
+    if "success" in body:
+        return body
+    errors = body.get("errors")
+    listed = isinstance(errors, list) and all(isinstance(item, Mapping) and "message" in item for item in errors)
+    return body if listed and "message" not in body else {}
+
+
+def _error_body(response: httpx.Response, body: object, errors: ErrorParsers | None) -> object:
+    """The declared model of this status's error body (exact status, then ``4XX``, then ``default``) when it fits."""
+    status = response.status_code
+    parse = (
+        None
+        if errors is None or response.is_success
+        else (errors.get(status) or errors.get(f"{status // 100}XX") or errors.get("default"))
+    )
+    if parse is None or isinstance(body, _NotJSON):
+        return body
+    try:
+        return parse(body)
+    except ValueError:  # not what the description says: keep the decoded JSON rather than hide the error
+        return body
+
+
+def status_error(
+    response: httpx.Response, body: object, attempts: int = 1, errors: ErrorParsers | None = None
+) -> APIStatusError:
     """The typed error for an error status (or a 2xx envelope with ``success: false``)."""
-    envelope = body if isinstance(body, Mapping) else {}
+    envelope = _envelope(body)
     if response.is_success:
         error_class: type[APIStatusError] = UnsuccessfulResponseError
     elif response.status_code >= 500:  # noqa: PLR2004
@@ -108,7 +147,8 @@ def status_error(response: httpx.Response, body: object, attempts: int = 1) -> A
         error_class = _STATUS_ERRORS.get(response.status_code, APIStatusError)
     return error_class(
         response=response,
-        body=body,
+        body=_error_body(response, body, errors),
+        decoded=body,
         errors=_details(envelope.get("errors")),
         messages=_details(envelope.get("messages")),
         attempts=attempts,
@@ -119,7 +159,14 @@ def _excerpt(text: str) -> str:
     return " ".join(text.split())[:EXCERPT_CHARS]
 
 
-def read_response(response: httpx.Response, parse: Callable[[Any], T], *, unwrap: bool, attempts: int = 1) -> T:
+def read_response(
+    response: httpx.Response,
+    parse: Callable[[Any], T],
+    *,
+    unwrap: bool,
+    attempts: int = 1,
+    errors: ErrorParsers | None = None,
+) -> T:
     """The operation's value from a read response, or the typed error it deserves.
 
     The envelope is checked by hand (``success``, ``result``): only the result goes through
@@ -130,8 +177,8 @@ def read_response(response: httpx.Response, parse: Callable[[Any], T], *, unwrap
         return parse(response)  # a text or binary download: no JSON to judge
     body = _decode(response)
     if not response.is_success:
-        raise status_error(response, body, attempts)
-    if isinstance(body, dict) and body.get("success") is False:
+        raise status_error(response, body, attempts, errors)
+    if (unwrap or ENVELOPES) and isinstance(body, dict) and body.get("success") is False:
         raise status_error(response, body, attempts)
     if isinstance(body, _NotJSON) and (unwrap or response.content):
         content_type = response.headers.get("content-type") or "none"
@@ -155,7 +202,7 @@ def body_error(error: httpx.RequestError, response: httpx.Response, attempts: in
     """The connection broke while a streamed body was being read."""
     request = response.request
     msg = f"connection failed while reading the body: {request.method} {request.url.path}: {error}"
-    return APIConnectionError(msg, request=request, request_id=response.headers.get("cf-ray"), attempts=attempts)
+    return APIConnectionError(msg, request=request, request_id=request_id_of(response.headers), attempts=attempts)
 
 
 # --- raw and streamed responses ------------------------------------------------------
@@ -180,9 +227,8 @@ class _ResponseInfo:
 
     @property
     def request_id(self) -> str | None:
-        """The ``cf-ray`` header: quote it to Cloudflare support."""
-        ray: str | None = self.http_response.headers.get("cf-ray")
-        return ray
+        """The response's request id (``cf-ray``): quote it to the API's support."""
+        return request_id_of(self.http_response.headers)
 
     @property
     def url(self) -> httpx.URL:
@@ -197,7 +243,7 @@ class _ResponseInfo:
         return self.attempts - 1
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} [{self.status_code}] {self.method} {self.url}>"
+        return f"<{type(self).__name__} [{self.status_code}] {self.method} {redacted_url(self.url)}>"
 
 
 class RawResponse(_ResponseInfo, Generic[T]):

@@ -23,6 +23,7 @@ from typing import Any
 from clientgen.ingest.refgraph import cyclic_components
 from clientgen.model.api import Api, Operation
 from clientgen.normalize.envelopes import is_success_envelope
+from clientgen.normalize.media import json_media
 from clientgen.normalize.schemas import iter_operations, success_content
 
 __all__ = ["SURFACE_FORMAT", "Descriptor", "Surface", "api_surface", "field_table"]
@@ -188,7 +189,8 @@ def field_table(schema: Any, components: dict[str, Any], docs: list[str] | None 
 
 def _success_schema(op: dict[str, Any]) -> tuple[dict[str, Any] | None, str | None]:
     content = success_content(op)
-    schema = (content.get("application/json") or {}).get("schema")
+    media = json_media(content)
+    schema = (content.get(media) or {}).get("schema") if media is not None else None
     return (schema if isinstance(schema, dict) else None), (min(content) if content else None)
 
 

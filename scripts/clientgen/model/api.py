@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from clientgen.config import GeneratorConfig
+from clientgen.model.auth import Auth
 from clientgen.model.types import TypeExpr
 from clientgen.names import ClassName, PythonIdentifier
 
@@ -144,13 +145,25 @@ class Operation:
     result: TypeExpr | None  # None: the operation returns nothing typed
     unwrap_result: bool  # the success body is an envelope: return its ``result``
     deprecated: bool
-    security: tuple[tuple[str, ...], ...]
+    security: tuple[tuple[str, ...], ...]  # requirement alternatives the client can send (model/auth.py)
     resource_path: tuple[PythonIdentifier, ...]
     scope: str | None = None  # accounts, zones, ...: the path's scope prefix
     level: str = "collection"  # item, collection, singleton, action (see routes.py)
     pagination: Pagination | None = None
     download: str | None = None  # "text" or "binary": a success body that is not JSON
     fixed_query: tuple[tuple[str, str], ...] = ()  # (name, value) the path key held literally: always sent
+    request_security: tuple[tuple[str, ...], ...] | None = None  # set when it differs from the API's default
+    # declared JSON error bodies by status key ("404", "4XX", "default"); not Cloudflare's failure envelope,
+    # whose items the runtime reads into ``errors``/``messages`` already
+    error_types: tuple[tuple[str, TypeExpr], ...] = ()
+
+    @property
+    def error_functions(self) -> list[tuple[str, ParseFunction]]:
+        """(status literal, parse function) per declared error body: ``404`` or ``'4XX'`` (the runtime's keys)."""
+        return [
+            (status if status.isdigit() else repr(status), ParseFunction(self.name, f"error_{status.lower()}", expr))
+            for status, expr in self.error_types
+        ]
 
     @property
     def return_annotation(self) -> str:
@@ -183,7 +196,7 @@ class Operation:
     def parse_functions(self) -> list[ParseFunction]:
         """The module-level functions this operation's methods call: for the result, or for page items."""
         function = self.result_function if self.pagination is None else self.pagination.parse_function(self.name)
-        return [] if function is None else [function]
+        return ([] if function is None else [function]) + [function for _, function in self.error_functions]
 
     def types(self) -> list[TypeExpr]:
         found = [param.type for param in self.parameters]
@@ -191,6 +204,7 @@ class Operation:
             found.extend(self.body.types())
         if self.result is not None:
             found.append(self.result)
+        found.extend(expr for _, expr in self.error_types)
         return found
 
     @property
@@ -263,6 +277,10 @@ class Api:
     description: str
     resources: list[Resource]
     security_schemes: dict[str, dict[str, str]]
+    auth: Auth
+    error_base: ClassName  # the base exception (CloudflareError for cloudflare_client)
+    request_id_headers: tuple[str, ...]  # lower-case, first found names the request
+    envelopes: bool  # some operation unwraps the envelope: a 2xx ``success: false`` is an error
 
     @property
     def operations(self) -> list[Operation]:

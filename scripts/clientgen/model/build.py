@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -9,10 +10,12 @@ from clientgen.config import GeneratorConfig
 from clientgen.diagnostics import Diagnostics
 from clientgen.ingest.oddpaths import FIXED_QUERY
 from clientgen.model.api import Api, Check, Operation, Pagination, Parameter, Resource
+from clientgen.model.auth import build_auth, operation_requirements
 from clientgen.model.bodies import build_body
 from clientgen.model.types import TypeExpr, type_of
 from clientgen.names import ClassName, PythonIdentifier, singular, split_words
-from clientgen.normalize.envelopes import is_success_envelope
+from clientgen.normalize.envelopes import is_failure_envelope, is_success_envelope
+from clientgen.normalize.media import json_media
 from clientgen.normalize.schemas import iter_operations, op_pointer, routes, success_content
 from clientgen.routes import SCOPE_ORDER, Route
 
@@ -87,7 +90,9 @@ def _parameters(
 
 
 def _success_schema(op: dict[str, Any]) -> dict[str, Any] | None:
-    schema = (success_content(op).get("application/json") or {}).get("schema")
+    content = success_content(op)
+    media = json_media(content)
+    schema = (content.get(media) or {}).get("schema") if media is not None else None
     return schema if isinstance(schema, dict) else None
 
 
@@ -118,16 +123,16 @@ _TEXT_MEDIA = ("text/", "application/javascript", "application/x-ndjson", "appli
 def _download(op: dict[str, Any]) -> str | None:
     """``text`` or ``binary`` when the success response has a body but no JSON media type."""
     content = success_content(op)
-    if not content or any(media.split(";")[0].strip().endswith(("/json", "+json")) for media in content):
+    if not content or json_media(content) is not None:
         return None
     return "text" if all(media.startswith(_TEXT_MEDIA) for media in content) else "binary"
 
 
-def _result(op: dict[str, Any], models: Models) -> tuple[TypeExpr | None, bool]:
+def _result(op: dict[str, Any], models: Models, *, envelopes: bool = True) -> tuple[TypeExpr | None, bool]:
     schema = _success_schema(op)
     if schema is None:
         return None, False
-    if is_success_envelope(schema):
+    if envelopes and is_success_envelope(schema):
         result = type_of(schema["properties"]["result"], models)
         return (None if result.annotation == "None" else result), True
     return type_of(schema, models), False
@@ -141,6 +146,28 @@ def _fixed_query(op: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     return tuple(sorted((str(name), str(value)) for name, value in fixed.items()))
 
 
+_ERROR_STATUS = re.compile(r"[1-5][0-9][0-9]|[1-5]XX|default")
+
+
+def _error_types(op: dict[str, Any], models: Models, components: dict[str, Any]) -> tuple[tuple[str, TypeExpr], ...]:
+    """The declared JSON body of each error response, typed; untyped ones and failure envelopes left out."""
+    found: list[tuple[str, TypeExpr]] = []
+    for status, response in sorted((op.get("responses") or {}).items()):
+        if not _ERROR_STATUS.fullmatch(str(status)) or str(status).startswith(("1", "2", "3")):
+            continue
+        content = response.get("content") if isinstance(response, dict) else None
+        media = json_media(content)
+        schema = (content or {}).get(media or "", {}).get("schema") if media is not None else None
+        if not isinstance(schema, dict):
+            continue
+        if is_failure_envelope(components.get(str(schema.get("$ref", "")).rsplit("/", 1)[-1], schema)):
+            continue
+        expr = type_of(schema, models)
+        if expr.model_class is not None:  # a model: validated; plain JSON stays as decoded
+            found.append((str(status), expr))
+    return tuple(found)
+
+
 def _operation(  # noqa: PLR0913, PLR0917 - one operation, its route and what it is typed against
     path: str,
     method: str,
@@ -149,12 +176,13 @@ def _operation(  # noqa: PLR0913, PLR0917 - one operation, its route and what it
     models: Models,
     diags: Diagnostics,
     components: dict[str, Any] | None = None,
-    package: str = "cloudflare_client",
+    config: GeneratorConfig | None = None,
 ) -> Operation:
     pointer = op_pointer(path, method)
     parameters = _parameters(op, path, models, pointer, diags)
     taken = set(RESERVED_ARGUMENTS) | {param.name for param in parameters}
-    result, unwrap = _result(op, models)
+    envelopes = config is None or config.envelope == "detect"
+    result, unwrap = _result(op, models, envelopes=envelopes)
     download = _download(op)
     if download is not None:
         result, unwrap = TypeExpr("str" if download == "text" else "bytes"), False
@@ -169,7 +197,7 @@ def _operation(  # noqa: PLR0913, PLR0917 - one operation, its route and what it
             op,
             models=models,
             components=components or {},
-            package=package,
+            package=config.import_name if config is not None else "cloudflare_client",
             taken=taken,
             pointer=pointer,
             diags=diags,
@@ -181,9 +209,10 @@ def _operation(  # noqa: PLR0913, PLR0917 - one operation, its route and what it
         resource_path=_resource_path(route.nouns),
         scope=route.scope,
         level=route.level,
-        pagination=_pagination(op, method, models, components or {}),
+        pagination=_pagination(op, method, models, components or {}) if envelopes else None,
         fixed_query=_fixed_query(op),
         download=download,
+        error_types=_error_types(op, models, components or {}),
     )
 
 
@@ -293,6 +322,24 @@ def _read_by_operation_id(route: Route, op: dict[str, Any]) -> Route:
     return Route((*route.nouns, route.verb), _OPERATION_VERBS[words[0]], route.scope, "collection")
 
 
+def _request_id_headers(doc: dict[str, Any], config: GeneratorConfig) -> tuple[str, ...]:
+    """Request-id headers the description declares on responses, then the configured list."""
+    declared = {
+        str(name).lower()
+        for _, _, op in iter_operations(doc)
+        for response in (op.get("responses") or {}).values()
+        if isinstance(response, dict) and isinstance(response.get("headers"), dict)
+        for name in response["headers"]
+        if "request-id" in str(name).lower() or "request_id" in str(name).lower()
+    }
+    return tuple(dict.fromkeys([*sorted(declared), *config.request_id_headers]))
+
+
+def _error_base(config: GeneratorConfig) -> ClassName:
+    """``[package] error_base_name``, else from the description's title (:mod:`clientgen.identity`)."""
+    return config.error_base_name
+
+
 def build_api(doc: dict[str, Any], models: Models, config: GeneratorConfig, diags: Diagnostics) -> Api:
     table = routes(doc)
     if _verb_phrase_ids(doc):
@@ -300,13 +347,19 @@ def build_api(doc: dict[str, Any], models: Models, config: GeneratorConfig, diag
             (path, method): _read_by_operation_id(table[path, method], op) for path, method, op in iter_operations(doc)
         }
     components = doc.get("components", {}).get("schemas", {})
+    raw = list(iter_operations(doc))
+    auth, security = build_auth([operation_requirements(op, doc, config) for _, _, op in raw], doc, config, diags)
     operations = [
         _overridden(
-            _operation(path, method, op, table[path, method], models, diags, components, config.import_name),
+            replace(
+                _operation(path, method, op, table[path, method], models, diags, components, config),
+                security=requirements,
+                request_security=None if requirements == auth.default else requirements,
+            ),
             config,
             diags,
         )
-        for path, method, op in iter_operations(doc)
+        for (path, method, op), requirements in zip(raw, security, strict=True)
     ]
     unknown = sorted(set(config.call_paths) - {op.operation_id for op in operations})
     for operation_id in unknown:
@@ -318,4 +371,8 @@ def build_api(doc: dict[str, Any], models: Models, config: GeneratorConfig, diag
         description=str(info.get("description") or ""),
         resources=_tree(operations),
         security_schemes=doc.get("components", {}).get("securitySchemes") or {},
+        auth=auth,
+        error_base=_error_base(config),
+        request_id_headers=_request_id_headers(doc, config),
+        envelopes=any(op.unwrap_result for op in operations),
     )

@@ -10,6 +10,12 @@ does: ``success: false``, at least one ``{code, message}`` error, ``result`` nul
 345 operations in 2024-08) as ``success: true``, so the client unwraps its ``result`` like
 every other envelope (a ``false`` one is raised as an error at run time).
 
+Envelopes are a detected convention, not an assumption: a plain-boolean ``{success, result}``
+is marked only in a document that uses the envelope elsewhere: a response with ``success``,
+``result`` *and* an ``errors`` or ``messages`` list (:func:`has_envelope_shape`), or one whose
+``success`` is already ``true`` or ``false`` only.  Another API's ``{success, result}`` object
+is an ordinary model: not marked, not unwrapped.
+
 The predicates here also give envelope parts their role names (``ResponseInfo``,
 ``ResultInfo``, ``ErrorEnvelope``) used by the hoisting pass.
 """
@@ -23,6 +29,7 @@ from clientgen.normalize.schemas import map_operation_schemas
 
 __all__ = [
     "ENVELOPE_ITEM_NAMES",
+    "has_envelope_shape",
     "is_failure_envelope",
     "is_success_envelope",
     "mark_success_envelopes",
@@ -42,6 +49,13 @@ def _success_enum(schema: Any) -> list[Any] | None:
     if isinstance(success, dict) and isinstance(success.get("enum"), list):
         return list(success["enum"])
     return None
+
+
+def has_envelope_shape(properties: Any) -> bool:
+    """``success`` and ``result`` beside an ``errors`` or ``messages`` list: Cloudflare's envelope."""
+    if not isinstance(properties, dict) or not {"success", "result"} <= properties.keys():
+        return False
+    return any(isinstance(properties.get(key), dict) for key in ("errors", "messages"))
 
 
 def is_failure_envelope(schema: Any) -> bool:
@@ -128,6 +142,22 @@ def _mark_success(schema: Any, pointer: str, diags: Diagnostics) -> Any:
     return {**schema, "properties": {**properties, "success": {**success, "enum": [True]}}}
 
 
+def _uses_envelopes(doc: dict[str, Any]) -> bool:
+    found: list[str] = []
+
+    def look(schema: dict[str, Any], pointer: str) -> dict[str, Any]:
+        if "/responses/" in pointer and (
+            has_envelope_shape(schema.get("properties")) or _success_enum(schema) in ([True], [False])
+        ):
+            found.append(pointer)
+        return schema
+
+    map_operation_schemas(doc, look)
+    return bool(found)
+
+
 def mark_success_envelopes(doc: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
+    if not _uses_envelopes(doc):
+        return doc
     map_operation_schemas(doc, lambda schema, at: _mark_success(schema, at, diags) if "/responses/2" in at else schema)
     return doc

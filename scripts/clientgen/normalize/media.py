@@ -17,14 +17,23 @@ from typing import Any
 from clientgen.diagnostics import Diagnostics, escape_pointer_token
 from clientgen.normalize.schemas import iter_operations, op_pointer
 
-__all__ = ["normalize_media"]
+__all__ = ["is_json_media", "json_media", "normalize_media"]
 
 _ANY_JSON_OBJECT = {"type": "object", "description": "The source declares no schema: any JSON object."}
 
 
-def _is_json(media: str) -> bool:
+def is_json_media(media: str) -> bool:
+    """``application/json`` or any ``+json`` type (``application/vnd.github.v3+json``, ``application/problem+json``)."""
     base = media.split(";", 1)[0].strip().lower()
     return base == "application/json" or base.endswith("+json")
+
+
+def json_media(content: Any) -> str | None:
+    """The JSON media key of a ``content`` object: ``application/json`` first, else the first ``+json`` one, sorted."""
+    if not isinstance(content, dict):
+        return None
+    found = sorted((media.split(";", 1)[0].strip().lower() != "application/json", media) for media in content)
+    return next((media for _, media in found if is_json_media(media)), None)
 
 
 def _upper_status_keys(op: dict[str, Any], pointer: str, diags: Diagnostics) -> None:
@@ -52,7 +61,7 @@ def _fill_request_schema(op: dict[str, Any], pointer: str, diags: Diagnostics) -
         return
     content = dict(body.get("content") or {})
     for media, media_object in content.items():
-        if _is_json(media) and isinstance(media_object, dict) and "schema" not in media_object:
+        if is_json_media(media) and isinstance(media_object, dict) and "schema" not in media_object:
             content[media] = {**media_object, "schema": dict(_ANY_JSON_OBJECT)}
             diags.add(
                 f"{pointer}/requestBody/content/{escape_pointer_token(media)}",

@@ -1,0 +1,91 @@
+"""Packages generated from other real APIs (``corpus/peers``) authenticate and report errors their way.
+
+Twilio: HTTP basic auth (account SID + auth token) as ``username=``/``password=``, its
+``{code, message, more_info, status}`` errors and ``Twilio-Request-Id``; and not one
+Cloudflare word in the package.  Methods are found by operationId through ``api.json``, so the
+test does not depend on how call paths are named.  Skipped without the corpus.
+"""
+
+from __future__ import annotations
+
+import base64
+import importlib
+import json
+import re
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from clientgen.project import write_tree
+from live_server import LiveServer, json_reply
+from test_conventions import CLOUDFLARE_WORDS
+
+PACKAGE = "twilio_peer"
+ACCOUNT = "AC" + "0123456789abcdef" * 2
+TOKEN = "tw-auth-token"  # noqa: S105 - a dummy credential for a local server
+
+
+@pytest.fixture(scope="module")
+def twilio(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ModuleType, Path]]:
+    spec = corpus / "corpus" / "peers" / "twilio" / "twilio_api_v2010.json"
+    if not spec.is_file():
+        pytest.skip(f"{spec} is not in the corpus")
+    root = tmp_path_factory.mktemp("twilio")
+    config = f'[package]\nimport_name = "{PACKAGE}"\ndistribution = "twilio-peer"\nenvironment_prefix = "TWILIO"\n'
+    (root / "config.toml").write_text(config + 'base_url = "https://api.twilio.com"\n', encoding="utf-8")
+    write_tree(spec, root / "config.toml", root / "out")
+    sys.path.insert(0, str(root / "out" / "src"))
+    try:
+        yield importlib.import_module(PACKAGE), root / "out"
+    finally:
+        sys.path.remove(str(root / "out" / "src"))
+        for name in [name for name in sys.modules if name.split(".")[0] == PACKAGE]:
+            del sys.modules[name]
+
+
+def _method(client: object, out: Path, operation_id: str) -> Callable[..., Any]:
+    operations = json.loads((out / "api.json").read_text(encoding="utf-8"))["operations"]
+    (call_path,) = [path for path, entry in operations.items() if entry["operationId"] == operation_id]
+    target: Any = client
+    for part in call_path.split(".")[1:]:
+        target = getattr(target, part)
+    return target  # type: ignore[no-any-return]
+
+
+def test_twilio_basic_auth_bytes_and_error_shape(
+    twilio: tuple[ModuleType, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package, out = twilio
+    for variable in ("TWILIO_USERNAME", "TWILIO_PASSWORD"):
+        monkeypatch.delenv(variable, raising=False)
+    error = {"code": 20404, "message": "The requested resource was not found", "more_info": "https://x", "status": 404}
+    with LiveServer() as server:
+        server.enqueue(json_reply({"currency": "USD", "balance": "1.00"}))
+        server.enqueue(json_reply(error, status=404, headers={"Twilio-Request-Id": "RQ42"}))
+        with package.Client(base_url=server.url, username=ACCOUNT, password=TOKEN) as client:
+            fetch_balance = _method(client, out, "FetchBalance")
+            assert fetch_balance(account_sid=ACCOUNT).currency == "USD"
+            with pytest.raises(package.NotFoundError) as caught:
+                fetch_balance(account_sid=ACCOUNT)
+        expected = "Basic " + base64.b64encode(f"{ACCOUNT}:{TOKEN}".encode()).decode()
+        assert [request.headers["authorization"] for request in server.requests] == [expected, expected]
+        assert server.requests[0].url_path == f"/2010-04-01/Accounts/{ACCOUNT}/Balance.json"
+    assert str(caught.value) == "404 Not Found: [20404] The requested resource was not found (request id RQ42)"
+    with pytest.raises(package.ClientConfigurationError, match="TWILIO_USERNAME"):
+        package.Client(base_url="http://127.0.0.1:9")  # every Twilio operation needs credentials
+
+
+def test_twilio_package_has_no_cloudflare_word(twilio: tuple[ModuleType, Path]) -> None:
+    out = twilio[1]
+    found = [
+        f"{path.relative_to(out)}: {match.group(0)}"
+        for path in sorted(out.rglob("*"))
+        if path.is_file() and path.suffix in {".py", ".md", ".toml", ".json"}
+        for match in CLOUDFLARE_WORDS.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+    assert re.search(r"class TwilioPeerError\(Exception\)", (out / "src" / PACKAGE / "_exceptions.py").read_text())
