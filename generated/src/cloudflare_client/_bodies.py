@@ -42,6 +42,7 @@ from typing import IO, TYPE_CHECKING, Any, Final
 import httpx
 
 from cloudflare_client._base_client import JSON_ENCODER as _ENCODER
+from cloudflare_client._serialization import scalar_text
 from cloudflare_client._types import BinaryContent, FileContent, FileTypes, NdjsonContent
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ def _field_text(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, datetime | date):
-        return value.isoformat()
+        return scalar_text(value)
     if isinstance(value, int | float):
         return str(value)
     return _ENCODER.encode(value)  # objects, arrays, models: JSON text

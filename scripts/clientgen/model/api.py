@@ -62,11 +62,21 @@ class Check:
 class Parameter:
     wire_name: str
     name: PythonIdentifier
-    location: str  # path, query, header
+    location: str  # path, query, header, cookie
     required: bool
     type: TypeExpr
     description: str
     checks: tuple[Check, ...] = ()
+    style: str = ""  # OpenAPI style, defaults filled in (see model/wire.py); "" for the location's default
+    explode: bool = False
+    allow_reserved: bool = False
+
+    @property
+    def style_literal(self) -> str | None:
+        """``Style(...)`` for a query parameter not sent as ``form``, exploded; ``None`` for the default."""
+        if self.location != "query" or (self.style in {"", "form"} and self.explode and not self.allow_reserved):
+            return None
+        return f"Style({self.style or 'form'!r}, explode={self.explode}, allow_reserved={self.allow_reserved})"
 
 
 @dataclass(frozen=True)
@@ -104,6 +114,11 @@ class Body:
     def encoder(self) -> str | None:
         """The ``_bodies`` function that encodes this body; ``None`` for JSON."""
         return BODY_ENCODERS.get(self.kind)
+
+    @property
+    def content_type(self) -> str | None:
+        """A JSON body's ``Content-Type`` when it is not ``application/json`` (``application/merge-patch+json``)."""
+        return None if self.kind != "json" or self.media_type == "application/json" else self.media_type
 
     def part(self, part: str) -> tuple[FormField, ...]:
         return tuple(field for field in self.fields if field.part == part)
@@ -150,6 +165,11 @@ class Operation:
     level: str = "collection"  # item, collection, singleton, action (see routes.py)
     pagination: Pagination | None = None
     download: str | None = None  # "text" or "binary": a success body that is not JSON
+    accept: str | None = None  # the Accept header, None for the client's application/json (model/wire.py)
+
+    def styled_query(self) -> tuple[Parameter, ...]:
+        """The query parameters whose style is not the default (``form``, exploded)."""
+        return tuple(param for param in self.located("query") if param.style_literal is not None)
 
     @property
     def return_annotation(self) -> str:
@@ -246,6 +266,12 @@ class Resource:
         """The model classes the annotations name: imported under ``TYPE_CHECKING`` only, sorted."""
         models = {imported for op in self.operations for expr in op.types() for imported in expr.models}
         return _grouped(frozenset(models))
+
+    def serialization_imports(self) -> list[str]:
+        """The ``_serialization`` names the operations use: ``Style`` for styled queries, ``header_text``."""
+        names = {"Style" for op in self.operations if op.styled_query()}
+        names |= {"header_text" for op in self.operations if op.located("header")}
+        return sorted(names)
 
     def body_encoders(self) -> list[str]:
         """The ``_bodies`` functions the operations call, sorted."""

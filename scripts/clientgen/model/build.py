@@ -10,6 +10,7 @@ from clientgen.diagnostics import Diagnostics
 from clientgen.model.api import Api, Check, Operation, Pagination, Parameter, Resource
 from clientgen.model.bodies import build_body
 from clientgen.model.types import TypeExpr, type_of
+from clientgen.model.wire import DEFAULT_STYLES, accept_header, parameter_style
 from clientgen.names import ClassName, PythonIdentifier, singular
 from clientgen.normalize.envelopes import is_success_envelope
 from clientgen.normalize.schemas import iter_operations, op_pointer, routes, success_content
@@ -30,7 +31,7 @@ CLIENT_MEMBERS = frozenset(
      "with_streaming_response"}
 )  # fmt: skip
 RESOURCE_MEMBERS = frozenset({"with_raw_response", "with_streaming_response"})
-_LOCATIONS = ("path", "query", "header")
+_LOCATIONS = ("path", "query", "header", "cookie")
 _STRING_CHECKS = {"maxLength": "max_length", "minLength": "min_length", "pattern": "pattern"}
 _NUMBER_CHECKS = {"minimum": "minimum", "maximum": "maximum"}
 
@@ -40,6 +41,13 @@ Models = dict[str, tuple[str, str]]
 def _checks(schema: dict[str, Any]) -> tuple[Check, ...]:
     table = _STRING_CHECKS if schema.get("type") == "string" else _NUMBER_CHECKS
     return tuple(Check(keyword, repr(schema[key])) for key, keyword in table.items() if key in schema)
+
+
+def _style_checks(style: str, explode: bool) -> tuple[Check, ...]:
+    """A path parameter's style, given to ``path_param`` when it is not the default (``simple``, not exploded)."""
+    default_style, default_explode, _ = DEFAULT_STYLES["path"]
+    checks = () if style == default_style else (Check("style", repr(style)),)
+    return checks if explode == default_explode else (*checks, Check("explode", repr(explode)))
 
 
 def _parameters(
@@ -64,6 +72,7 @@ def _parameters(
             name = PythonIdentifier(f"{name}_{location}" if f"{name}_{location}" not in used else f"{name}_")
         used.add(name)
         schema = param.get("schema") or {}
+        style, explode, allow_reserved = parameter_style(param, location, f"{pointer}/parameters/{index}", diags)
         params.append(
             Parameter(
                 wire_name=wire,
@@ -72,7 +81,10 @@ def _parameters(
                 required=bool(param.get("required")) or location == "path",
                 type=type_of(schema, models),  # path schemas are never nullable: see normalize/constraints.py
                 description=str(param.get("description") or schema.get("description") or ""),
-                checks=_checks(schema) if location == "path" else (),
+                checks=(*_checks(schema), *_style_checks(style, explode)) if location == "path" else (),
+                style=style,
+                explode=explode,
+                allow_reserved=allow_reserved,
             )
         )
 
@@ -174,6 +186,7 @@ def _operation(  # noqa: PLR0913, PLR0917 - one operation, its route and what it
         level=route.level,
         pagination=_pagination(op, method, models, components or {}),
         download=download,
+        accept=accept_header(op),
     )
 
 
