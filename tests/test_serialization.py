@@ -16,7 +16,7 @@ import pytest
 from cloudflare_client._serialization import (
     Style,
     cookie_header,
-    form_body,
+    encode_form,
     header_text,
     path_text,
     query_string,
@@ -123,17 +123,17 @@ def test_form_body_stripe_conventions() -> None:
         "skipped": None,
     }
     encoding = {"expand": Style("deepObject"), "metadata": Style("deepObject")}
-    assert form_body(body, encoding) == (
+    assert encode_form(body, encoding) == (
         b"amount=2000&capture=false&description=a+b%26c&metadata[order]=6735&metadata[nested][k]=v"
         b"&expand[0]=customer&expand[1]=invoice"
     )
 
 
 def test_form_body_flat_arrays_repeat_or_join() -> None:
-    assert form_body({"MediaUrl": ["u1", "u2"]}) == b"MediaUrl=u1&MediaUrl=u2"
-    assert form_body({"tags": ["a", "b"]}, {"tags": Style("form", explode=False)}) == b"tags=a,b"
+    assert encode_form({"MediaUrl": ["u1", "u2"]}) == b"MediaUrl=u1&MediaUrl=u2"
+    assert encode_form({"tags": ["a", "b"]}, {"tags": Style("form", explode=False)}) == b"tags=a,b"
 
 
 def test_form_body_refuses_a_non_object() -> None:
     with pytest.raises(TypeError, match="form body must be an object"):
-        form_body(["a"])  # type: ignore[arg-type]
+        encode_form(["a"])  # type: ignore[arg-type]

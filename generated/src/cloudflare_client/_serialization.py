@@ -36,7 +36,7 @@ __all__ = [
     "RESERVED",
     "Style",
     "cookie_header",
-    "form_body",
+    "encode_form",
     "header_text",
     "path_text",
     "query_string",
@@ -201,17 +201,22 @@ def _form_text(value: object) -> str:
     return quote_plus(scalar_text(value), safe="")
 
 
-def form_body(body: Mapping[str, object], encoding: Mapping[str, Style] | None = None) -> bytes:
-    """An ``application/x-www-form-urlencoded`` body from an object (a mapping or a model)."""
+def encode_form(
+    body: object, encoding: Mapping[str, Style] | None = None, extra: Mapping[str, object] | None = None
+) -> bytes:
+    """An ``application/x-www-form-urlencoded`` body from an object (a mapping or a model); ``extra`` fields win."""
     shaped = _shape(body)
     if not isinstance(shaped, Mapping):
         msg = f"a form body must be an object (a mapping or a model), not {type(body).__name__}"
         raise TypeError(msg)
     parts: list[str] = []
-    for name, value in _entries(shaped):
+    fields: dict[object, object] = dict(shaped)
+    fields.update(extra or {})
+    for name, value in _entries(fields):
         style = (encoding or {}).get(name, DEFAULT_QUERY_STYLE)
         value = _shape(value)
-        if isinstance(value, Mapping) or (_is_array(value) and style.style == "deepObject"):
+        nested = _is_array(value) and any(isinstance(_shape(item), Mapping) for item in value)  # type: ignore[attr-defined]
+        if isinstance(value, Mapping) or (_is_array(value) and (style.style == "deepObject" or nested)):
             pairs: list[tuple[str, object]] = []
             _deep(name, value, pairs)
             parts.extend(f"{quote(key, safe='[]')}={_form_text(item)}" for key, item in pairs)

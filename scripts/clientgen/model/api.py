@@ -98,7 +98,13 @@ class FormField:
 
 
 # How the runtime (``_bodies``) encodes each kind of body; JSON bodies go through ``Request(body=...)``.
-BODY_ENCODERS = {"multipart": "multipart_body", "binary": "binary_body", "text": "text_body", "ndjson": "ndjson_body"}
+BODY_ENCODERS = {
+    "multipart": "multipart_body",
+    "form": "form_body",
+    "binary": "binary_body",
+    "text": "text_body",
+    "ndjson": "ndjson_body",
+}
 
 
 @dataclass(frozen=True)
@@ -107,8 +113,17 @@ class Body:
     type: TypeExpr
     required: bool
     default_empty_object: bool  # a required JSON object with no declared schema: send {} unless given
-    kind: str = "json"  # json, multipart, binary, text, ndjson (see build.body_kind)
+    kind: str = "json"  # json, multipart, form, binary, text, ndjson (see build.body_kind)
     fields: tuple[FormField, ...] = ()  # multipart only
+    encoding: tuple[tuple[str, str, bool], ...] = ()  # form only: (property, style, explode) from ``encoding``
+
+    @property
+    def encoding_literal(self) -> str | None:
+        """``{"metadata": Style("deepObject", explode=True)}`` for the runtime's form encoder; ``None`` if none."""
+        if not self.encoding:
+            return None
+        entries = ", ".join(f"{name!r}: Style({style!r}, explode={explode})" for name, style, explode in self.encoding)
+        return "{" + entries + "}"
 
     @property
     def encoder(self) -> str | None:
@@ -269,7 +284,7 @@ class Resource:
 
     def serialization_imports(self) -> list[str]:
         """The ``_serialization`` names the operations use: ``Style`` for styled queries, ``header_text``."""
-        names = {"Style" for op in self.operations if op.styled_query()}
+        names = {"Style" for op in self.operations if op.styled_query() or (op.body and op.body.encoding)}
         names |= {"header_text" for op in self.operations if op.located("header")}
         return sorted(names)
 

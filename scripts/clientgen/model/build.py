@@ -22,8 +22,8 @@ __all__ = ["build_api"]
 # name would shadow them); a spec parameter with one of these names is renamed.
 RESERVED_ARGUMENTS = frozenset(
     {"self", "body", "extra_headers", "extra_query", "extra_body", "timeout", "max_retries", "retry_non_idempotent",
-     "fill_path", "path_param", "ignore", "passthrough", "binary_body", "multipart_body", "ndjson_body",
-     "text_body"}
+     "fill_path", "path_param", "ignore", "passthrough", "binary_body", "multipart_body", "ndjson_body", "form_body",
+     "header_text", "text_body"}
 )  # fmt: skip
 # Members of the generated Client / resource classes: a resource or method of that name would hide them.
 CLIENT_MEMBERS = frozenset(
