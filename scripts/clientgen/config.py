@@ -10,7 +10,7 @@ from pathlib import Path
 from clientgen.diagnostics import SpecError
 from clientgen.names import PythonIdentifier
 
-__all__ = ["GeneratorConfig", "load_config"]
+__all__ = ["PAGINATION_STYLES", "GeneratorConfig", "load_config"]
 
 _DISTRIBUTION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _VERSION = re.compile(r"\d+(\.\d+)*([abc]|rc)?\d*(\.post\d+)?(\.dev\d+)?")
@@ -26,6 +26,8 @@ class GeneratorConfig:
     environment_prefix: str
     # operationId -> call path below the client ("pages.projects.deployments.rollback"), from names.toml
     call_paths: dict[str, tuple[PythonIdentifier, ...]] = field(default_factory=dict)
+    # operationId -> pagination style ("none" turns paging off), from [pagination] (model/pagination.py)
+    pagination: dict[str, str] = field(default_factory=dict)
 
 
 def _call_paths(path: Path) -> dict[str, tuple[PythonIdentifier, ...]]:
@@ -46,6 +48,23 @@ def _call_paths(path: Path) -> dict[str, tuple[PythonIdentifier, ...]]:
         except ValueError as error:
             raise SpecError(path, str(error), pointer=pointer) from None
     return overrides
+
+
+# The styles of model/pagination.py, and "none".
+PAGINATION_STYLES = ("none", "page", "cursor", "has_more", "next_cursor", "next_url", "link", "offset")
+
+
+def _pagination(path: Path, table: object) -> dict[str, str]:
+    """``[pagination]`` operationId = a style or ``"none"``."""
+    if not isinstance(table, dict):
+        raise SpecError(path, "[pagination] must be a table", pointer="/pagination")
+    for operation_id, style in table.items():
+        if style not in PAGINATION_STYLES:
+            allowed = ", ".join(PAGINATION_STYLES)
+            raise SpecError(
+                path, f"pagination style {style!r} is not one of {allowed}", pointer=f"/pagination/{operation_id}"
+            )
+    return {str(operation_id): str(style) for operation_id, style in sorted(table.items())}
 
 
 def load_config(path: Path) -> GeneratorConfig:
@@ -84,4 +103,5 @@ def load_config(path: Path) -> GeneratorConfig:
         base_url=values["base_url"].rstrip("/"),
         environment_prefix=values["environment_prefix"],
         call_paths=_call_paths(path.with_name("names.toml")),
+        pagination=_pagination(path, data.get("pagination", {})),
     )

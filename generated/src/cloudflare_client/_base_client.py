@@ -333,7 +333,8 @@ def _own_headers(request: Request) -> dict[str, str]:
 
 
 def _build(options: ClientOptions, request: Request) -> httpx.Request:
-    url = options.base_url + request.path
+    # an absolute URL is a next page named by the server, already checked to be on base_url's origin
+    url = request.path if request.path.startswith(("https://", "http://")) else options.base_url + request.path
     if request.query or request.extra_query:
         query = query_string({**(request.query or {}), **(request.extra_query or {})}, request.styles)
         if query:

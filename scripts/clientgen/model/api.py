@@ -146,11 +146,44 @@ class Body:
 class Pagination:
     """How to walk a list operation's pages (see the runtime's ``_pagination`` for the stop rules)."""
 
-    style: str  # "page" (page/per_page numbers) or "cursor"
-    item: TypeExpr  # one element of ``result``
+    style: str  # page, cursor (Cloudflare), has_more, next_cursor, next_url, link, offset (model/pagination.py)
+    item: TypeExpr  # one element of the list
     page_param: str | None = None  # wire names of the query parameters
     per_page_param: str | None = None
     cursor_param: str | None = None
+    items_field: str | None = "result"  # the body field holding the items; None: the body is the list
+    cursor_field: str | None = None  # the body field giving the next cursor, the next URL, or has_more
+    offset_param: str | None = None
+    limit_param: str | None = None
+    total_field: str | None = None
+    reason: str = ""  # why this style was detected (report.json)
+
+    @property
+    def walk_literal(self) -> str:
+        """``PageWalk(...)`` for the runtime: the style and the non-default field names (Python literals)."""
+        defaults = {
+            "page_param": "page",
+            "per_page_param": "per_page",
+            "cursor_param": "cursor",
+            "items_field": "result",
+        }
+        values = {
+            "items_field": self.items_field,
+            "page_param": self.page_param,
+            "per_page_param": self.per_page_param,
+            "cursor_param": self.cursor_param,
+            "cursor_field": self.cursor_field,
+            "offset_param": self.offset_param,
+            "limit_param": self.limit_param,
+            "total_field": self.total_field,
+        }
+        arguments = [repr(self.style)]
+        for name, value in values.items():
+            if name == "items_field" and value is None:
+                arguments.append("items_field=None")
+            elif value is not None and value != defaults.get(name):
+                arguments.append(f"{name}={value!r}")
+        return f"PageWalk({', '.join(arguments)})"
 
     def parse_function(self, operation_name: PythonIdentifier) -> ParseFunction | None:
         """The module-level function validating one item; ``None`` when items are untyped JSON."""
@@ -225,6 +258,8 @@ class Operation:
             found.extend(self.body.types())
         if self.result is not None:
             found.append(self.result)
+        if self.pagination is not None:  # the method returns a page of items
+            found.append(self.pagination.item)
         return found
 
     @property

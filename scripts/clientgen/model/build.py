@@ -7,8 +7,9 @@ from typing import Any
 
 from clientgen.config import GeneratorConfig
 from clientgen.diagnostics import Diagnostics
-from clientgen.model.api import Api, Check, Operation, Pagination, Parameter, Resource
+from clientgen.model.api import Api, Check, Operation, Parameter, Resource
 from clientgen.model.bodies import build_body
+from clientgen.model.pagination import detect_pagination
 from clientgen.model.types import TypeExpr, type_of
 from clientgen.model.wire import DEFAULT_STYLES, accept_header, parameter_style
 from clientgen.names import ClassName, PythonIdentifier, singular
@@ -102,27 +103,6 @@ def _success_schema(op: dict[str, Any]) -> dict[str, Any] | None:
     return schema if isinstance(schema, dict) else None
 
 
-def _pagination(op: dict[str, Any], method: str, models: Models, components: dict[str, Any]) -> Pagination | None:
-    """A GET whose envelope has ``result_info`` and a list ``result``, and that takes a page or cursor."""
-    schema = _success_schema(op)
-    if method != "get" or schema is None or not is_success_envelope(schema):
-        return None
-    info, result = schema["properties"].get("result_info"), schema["properties"]["result"]
-    if not isinstance(info, dict) or not isinstance(result, dict) or result.get("type") != "array":
-        return None
-    query = {str(p.get("name")) for p in op.get("parameters") or [] if isinstance(p, dict) and p.get("in") == "query"}
-    info = components.get(str(info.get("$ref", "")).rsplit("/", 1)[-1], info)
-    fields = set((info.get("properties") or {}).keys())
-    item = type_of(result.get("items"), models)
-    if "cursor" in query and fields & {"cursor", "cursors"}:
-        return Pagination(
-            "cursor", item, per_page_param="per_page" if "per_page" in query else None, cursor_param="cursor"
-        )
-    if "page" in query:
-        return Pagination("page", item, page_param="page", per_page_param="per_page" if "per_page" in query else None)
-    return None
-
-
 _TEXT_MEDIA = ("text/", "application/javascript", "application/x-ndjson", "application/xml")
 
 
@@ -153,6 +133,7 @@ def _operation(  # noqa: PLR0913, PLR0917 - one operation, its route and what it
     diags: Diagnostics,
     components: dict[str, Any] | None = None,
     package: str = "cloudflare_client",
+    pagination_override: str | None = None,
 ) -> Operation:
     pointer = op_pointer(path, method)
     parameters = _parameters(op, path, models, pointer, diags)
@@ -184,7 +165,7 @@ def _operation(  # noqa: PLR0913, PLR0917 - one operation, its route and what it
         resource_path=_resource_path(route.nouns),
         scope=route.scope,
         level=route.level,
-        pagination=_pagination(op, method, models, components or {}),
+        pagination=detect_pagination(op, method, models, components or {}, pagination_override),
         download=download,
         accept=accept_header(op),
     )
@@ -275,7 +256,17 @@ def build_api(doc: dict[str, Any], models: Models, config: GeneratorConfig, diag
     components = doc.get("components", {}).get("schemas", {})
     operations = [
         _overridden(
-            _operation(path, method, op, table[path, method], models, diags, components, config.import_name),
+            _operation(
+                path,
+                method,
+                op,
+                table[path, method],
+                models,
+                diags,
+                components,
+                config.import_name,
+                config.pagination.get(str(op.get("operationId"))),
+            ),
             config,
             diags,
         )
