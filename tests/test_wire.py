@@ -58,6 +58,18 @@ CHARGE_FORM = {
         "media_url": STRINGS,
     },
 }
+DNS_RECORD = {
+    "type": "object",
+    "required": ["ttl"],
+    "properties": {
+        "ttl": {"type": "number"},
+        "weight": {"type": "number"},
+        "priority": {"type": "integer"},
+        "expires_on": {"type": "string", "format": "date-time"},
+        "day": {"type": "string", "format": "date"},
+        "nested": {"type": "object", "properties": {"ratio": {"type": "number"}}},
+    },
+}
 SPEC = {
     "openapi": "3.0.3",
     "info": {"title": "Wire API", "version": "1"},
@@ -104,6 +116,13 @@ SPEC = {
                 "operationId": "patchThing",
                 "parameters": [{"in": "path", "name": "id", "required": True, "schema": {"type": "string"}}],
                 "requestBody": {"content": {"application/merge-patch+json": {"schema": THING}}},
+                "responses": OK,
+            }
+        },
+        "/dns_records": {
+            "post": {
+                "operationId": "createRecord",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": DNS_RECORD}}},
                 "responses": OK,
             }
         },
@@ -241,3 +260,20 @@ def test_async_client_sends_the_same_bytes(wire: ModuleType, live: LiveServer) -
     (request,) = live.requests
     assert request.path == "/search?created[gte]=1"
     assert request.headers["cookie"] == "session=s"
+
+
+def test_numbers_stay_integers_and_dates_are_iso_8601(wire: ModuleType, live: LiveServer) -> None:
+    record_type = importlib.import_module("wire_client.types.dns_records").DnsRecordCreateParams
+    moment = datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
+    record = record_type(
+        ttl=3600, weight=0.5, priority=10, expires_on=moment, day=date(2024, 1, 2), nested={"ratio": 2}
+    )
+    with wire.Client(api_token=TOKEN, base_url=live.url) as client:
+        client.dns_records.create(body=record)
+        client.dns_records.create(body={"ttl": 300, "expires_on": moment})
+    first, second = live.requests
+    assert first.body == (
+        b'{"day":"2024-01-02","expires_on":"2024-01-02T03:04:05Z","nested":{"ratio":2},'
+        b'"priority":10,"ttl":3600,"weight":0.5}'
+    )
+    assert second.body == b'{"ttl":300,"expires_on":"2024-01-02T03:04:05Z"}'

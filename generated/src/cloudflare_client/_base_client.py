@@ -39,7 +39,7 @@ import httpx
 
 from cloudflare_client._exceptions import APIConnectionError, APITimeoutError, ClientConfigurationError
 from cloudflare_client._response import AsyncStreamedResponse, RawResponse, StreamedResponse, body_error, read_response
-from cloudflare_client._serialization import cookie_header, query_string, scalar_text
+from cloudflare_client._serialization import cookie_header, model_json, query_string, scalar_text
 from cloudflare_client._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
 
 if TYPE_CHECKING:
@@ -291,9 +291,8 @@ class Request:
 
 
 def _json_default(value: object) -> object:
-    dump = getattr(value, "model_dump", None)
-    if callable(dump):  # a pydantic model given as (part of) a body
-        return dump(mode="json", by_alias=True, exclude_unset=True)
+    if callable(getattr(value, "model_dump", None)):  # a pydantic model given as (part of) a body
+        return model_json(value)
     if isinstance(value, datetime | date):
         return scalar_text(value)  # ISO 8601, UTC as Z
     msg = f"{type(value).__name__} is not JSON serializable"

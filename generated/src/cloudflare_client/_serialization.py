@@ -7,7 +7,8 @@ where it differs from the location's default); this module turns values into tex
 * **Scalars**: booleans ``true``/``false``; ``datetime`` in ISO 8601 with a ``T``, UTC written as
   ``Z`` (``2024-01-02T03:04:05Z``; pydantic writes the same), other offsets as ``+hh:mm``, a naive
   datetime without offset; ``date`` as ``2024-01-02``; ``int`` as an integer (never ``3600.0``);
-  enums by value; pydantic models as their JSON dump (an object).
+  enums by value; pydantic models as their JSON dump (an object), with the floats pydantic made
+  of integers given to ``number`` fields written as integers again (:func:`whole_numbers`).
 * **Path** (``simple`` default, ``label``, ``matrix``), **query** (``form`` default,
   ``spaceDelimited``, ``pipeDelimited``, ``deepObject``), **header** (``simple``) and **cookie**
   (``form``) follow the table of the OpenAPI 3.0.3 "Style Examples": every value is
@@ -38,14 +39,17 @@ __all__ = [
     "cookie_header",
     "encode_form",
     "header_text",
+    "model_json",
     "path_text",
     "query_string",
     "scalar_text",
+    "whole_numbers",
 ]
 
 # RFC 3986 reserved characters: kept as they are in a query value with ``allowReserved``.
 RESERVED: Final = ":/?#[]@!$&'()*+,;="
 _ZERO: Final = timedelta(0)
+_EXACT_INTEGERS: Final = 2**53  # beyond this a float is not an exact integer anyway
 
 
 class Style(NamedTuple):
@@ -78,11 +82,27 @@ def scalar_text(value: object) -> str:
     return str(value)
 
 
-def _shape(value: object) -> object:
-    """A pydantic model as its JSON dump (wire names, unset fields left out); anything else as it is."""
+def whole_numbers(value: object) -> object:
+    """A model's JSON dump with integral floats as integers, nested values included.
+
+    pydantic turns an ``int`` given to a ``number`` (``float``) field into a float: without this,
+    ``ttl=3600`` would go out as ``3600.0``.  Only what a model dumped passes here: a float given
+    in a plain dict is sent as given.
+    """
+    if isinstance(value, float) and value.is_integer() and abs(value) <= _EXACT_INTEGERS:
+        return int(value)
+    if isinstance(value, dict):
+        return {key: whole_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [whole_numbers(item) for item in value]
+    return value
+
+
+def model_json(value: object) -> object:
+    """A pydantic model as JSON-ready data (wire names, unset fields left out, ``3600`` not ``3600.0``), else as is."""
     dump = getattr(value, "model_dump", None)
     if callable(dump):
-        return dump(mode="json", by_alias=True, exclude_unset=True)
+        return whole_numbers(dump(mode="json", by_alias=True, exclude_unset=True))
     return value
 
 
@@ -100,7 +120,7 @@ def _encode(value: object, safe: str = "") -> str:
 
 def path_text(name: str, value: object, *, style: str = "simple", explode: bool = False) -> str:
     """A path parameter's segment text, percent-encoded (``/`` too): ``simple``, ``label`` or ``matrix``."""
-    value = _shape(value)
+    value = model_json(value)
     prefix = {"label": ".", "matrix": ";"}.get(style, "")
     if isinstance(value, Mapping):
         entries = _entries(value)
@@ -120,7 +140,7 @@ def path_text(name: str, value: object, *, style: str = "simple", explode: bool 
 
 def _deep(key: str, value: object, pairs: list[tuple[str, object]]) -> None:
     """``key[a][b]=v`` for objects, ``key[0]=v`` for arrays, recursively; ``None`` left out."""
-    value = _shape(value)
+    value = model_json(value)
     if isinstance(value, Mapping):
         for sub, item in _entries(value):
             _deep(f"{key}[{sub}]", item, pairs)
@@ -137,7 +157,7 @@ _DELIMITERS: Final = {"form": ",", "spaceDelimited": "%20", "pipeDelimited": "|"
 
 def _query_pairs(name: str, value: object, style: Style) -> list[str]:
     """``name=value`` texts for one query parameter, percent-encoded."""
-    value = _shape(value)
+    value = model_json(value)
     safe = RESERVED if style.allow_reserved else ""
     key = _encode(name)
     if style.style == "deepObject" and (isinstance(value, Mapping) or _is_array(value)):
@@ -170,7 +190,7 @@ def query_string(query: Mapping[str, object], styles: Mapping[str, Style] | None
 
 def header_text(value: object, *, explode: bool = False) -> str:
     """A header parameter's value (``simple`` style, not percent-encoded)."""
-    value = _shape(value)
+    value = model_json(value)
     if isinstance(value, Mapping):
         entries = _entries(value)
         if explode:
@@ -186,7 +206,7 @@ def cookie_header(cookies: Mapping[str, object]) -> str:
     pairs = []
     for name, value in cookies.items():
         if value is not None:
-            shaped = _shape(value)
+            shaped = model_json(value)
             if isinstance(shaped, Mapping):
                 text = ",".join(f"{_encode(key)},{_encode(item)}" for key, item in _entries(shaped))
             elif _is_array(shaped):
@@ -205,7 +225,7 @@ def encode_form(
     body: object, encoding: Mapping[str, Style] | None = None, extra: Mapping[str, object] | None = None
 ) -> bytes:
     """An ``application/x-www-form-urlencoded`` body from an object (a mapping or a model); ``extra`` fields win."""
-    shaped = _shape(body)
+    shaped = model_json(body)
     if not isinstance(shaped, Mapping):
         msg = f"a form body must be an object (a mapping or a model), not {type(body).__name__}"
         raise TypeError(msg)
@@ -214,8 +234,8 @@ def encode_form(
     fields.update(extra or {})
     for name, value in _entries(fields):
         style = (encoding or {}).get(name, DEFAULT_QUERY_STYLE)
-        value = _shape(value)
-        nested = _is_array(value) and any(isinstance(_shape(item), Mapping) for item in value)  # type: ignore[attr-defined]
+        value = model_json(value)
+        nested = _is_array(value) and any(isinstance(model_json(item), Mapping) for item in value)  # type: ignore[attr-defined]
         if isinstance(value, Mapping) or (_is_array(value) and (style.style == "deepObject" or nested)):
             pairs: list[tuple[str, object]] = []
             _deep(name, value, pairs)
