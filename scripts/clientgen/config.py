@@ -33,6 +33,7 @@ from clientgen.names import ClassName, PythonIdentifier
 __all__ = [
     "CONFIG_FILE_NAMES",
     "NAMES_SOURCES",
+    "PAGINATION_STYLES",
     "GeneratorConfig",
     "ServerVariable",
     "find_config",
@@ -63,6 +64,8 @@ class ServerVariable:
     default: str
     choices: tuple[str, ...] = ()  # the server variable's ``enum``
     description: str = ""
+
+
 _HEADER = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]+")
 _ENV_NAME = re.compile(r"[A-Z0-9_]+")
 # Response headers that carry a request id, most specific first; the description's own come before these.
@@ -94,6 +97,9 @@ class GeneratorConfig:
     # [auth]: requirement alternatives applied to every operation instead of each one's own `security`
     auth_requirements: tuple[tuple[str, ...], ...] | None = None
     auth_environment: dict[str, str] = field(default_factory=dict)  # client argument -> variable, after the prefix
+
+    # operationId -> pagination style ("none" turns paging off), from [pagination] (model/pagination.py)
+    pagination: dict[str, str] = field(default_factory=dict)
 
     def with_derived(self, derived: dict[str, Any]) -> GeneratorConfig:
         """The config with the ``derived`` values for every key the config file did not set."""
@@ -185,6 +191,23 @@ def _names_source(path: Path, data: dict[str, object]) -> str:
     return str(source)
 
 
+# The styles of model/pagination.py, and "none".
+PAGINATION_STYLES = ("none", "page", "cursor", "has_more", "next_cursor", "next_url", "link", "offset")
+
+
+def _pagination(path: Path, table: object) -> dict[str, str]:
+    """``[pagination]`` operationId = a style or ``"none"``."""
+    if not isinstance(table, dict):
+        raise SpecError(path, "[pagination] must be a table", pointer="/pagination")
+    for operation_id, style in table.items():
+        if style not in PAGINATION_STYLES:
+            allowed = ", ".join(PAGINATION_STYLES)
+            raise SpecError(
+                path, f"pagination style {style!r} is not one of {allowed}", pointer=f"/pagination/{operation_id}"
+            )
+    return {str(operation_id): str(style) for operation_id, style in sorted(table.items())}
+
+
 def load_config(path: Path | None, *, names_file: Path | None = None) -> GeneratorConfig:
     """The config at ``path`` (``None``: no config, everything from the description).
 
@@ -241,4 +264,5 @@ def load_config(path: Path | None, *, names_file: Path | None = None) -> Generat
         explicit=frozenset(key for key in _IDENTITY_KEYS if key in package),
         **_conventions(where, data),
         **_auth(where, data),
+        pagination=_pagination(where, data.get("pagination", {})),
     )

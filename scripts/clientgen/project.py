@@ -58,8 +58,8 @@ from clientgen.sanitize import model_view
 __all__ = ["REPORT_FILE", "BuildResult", "build", "write_tree"]
 
 RUNTIME_TEMPLATES = ("__init__.py", "_auth.py", "_base_client.py", "_bodies.py", "_client.py", "_exceptions.py",
-                     "_models.py", "_pagination.py", "_parsing.py",
-                     "_response.py", "_types.py", "_validation.py", "_version.py", "py.typed")  # fmt: skip
+                     "_models.py", "_pagination.py", "_parsing.py", "_response.py", "_serialization.py",
+                     "_types.py", "_validation.py", "_version.py", "py.typed")  # fmt: skip
 
 
 @dataclass

@@ -130,6 +130,11 @@ def _entry(op: dict[str, Any], operation: Operation, decisions: list[Diagnostic]
         "returns": operation.method_returns,
         "status": "untyped" if reason is not None and reason.code in UNTYPED_CODES else "typed",
         "reasons": [item.as_dict() for item in reasons],
+        **(
+            {"pagination": {"style": operation.pagination.style, "why": operation.pagination.reason}}
+            if operation.pagination is not None
+            else {}
+        ),
     }
 
 

@@ -63,12 +63,14 @@ from cloudflare_client._response import (
     read_response,
     status_error,
 )
+from cloudflare_client._serialization import cookie_header, model_json, query_string, scalar_text
 from cloudflare_client._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutTypes
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from cloudflare_client._bodies import RequestContent
+    from cloudflare_client._serialization import Style
 
 __all__ = [
     "DEFAULT_MAX_RETRIES",
@@ -247,23 +249,30 @@ class ClientOptions:
 class Request:
     """One call, as the generated method describes it (path already filled and encoded).
 
-    ``body`` is a JSON body; ``content`` any other (multipart, binary, text, NDJSON: see ``_bodies``).
+    ``body`` is a JSON body sent as ``media_type`` (``application/json`` when ``None``); ``content`` any
+    other (multipart, form, binary, text, NDJSON: see ``_bodies``).  ``styles`` holds the query
+    parameters whose style is not ``form``, exploded (see ``_serialization``); ``cookies`` the cookie
+    parameters; ``accept`` the ``Accept`` header when it is not the client's ``application/json``.
     """
 
     __slots__ = (
+        "accept",
         "body",
         "content",
+        "cookies",
         "errors",
         "extra_body",
         "extra_headers",
         "extra_query",
         "headers",
         "max_retries",
+        "media_type",
         "method",
         "path",
         "query",
         "retry_non_idempotent",
         "security",
+        "styles",
         "timeout",
     )
 
@@ -284,6 +293,10 @@ class Request:
         retry_non_idempotent: bool | NotGiven = NOT_GIVEN,
         security: Security | None = None,
         errors: ErrorParsers | None = None,
+        styles: Mapping[str, Style] | None = None,
+        cookies: Mapping[str, object] | None = None,
+        accept: str | None = None,
+        media_type: str | None = None,
     ) -> None:
         self.method = method
         self.path = path
@@ -299,14 +312,44 @@ class Request:
         self.retry_non_idempotent = retry_non_idempotent
         self.security = security  # None: the API's usual requirement (DEFAULT_SECURITY)
         self.errors = errors  # the declared error bodies' parse functions, by status
+        self.styles = styles
+        self.cookies = cookies
+        self.accept = accept
+        self.media_type = media_type
+
+    def with_query(self, changes: Mapping[str, object]) -> Request:
+        """The same call with some query parameters changed (the next page of a list)."""
+        return self.with_target(self.path, {**(self.query or {}), **changes})
+
+    def with_target(self, path: str, query: Mapping[str, object] | None) -> Request:
+        """The same call to another path and query (a next-page URL given by the server)."""
+        return Request(
+            self.method,
+            path,
+            query=query,
+            headers=self.headers,
+            body=self.body,
+            content=self.content,
+            extra_headers=self.extra_headers,
+            extra_query=self.extra_query,
+            extra_body=self.extra_body,
+            timeout=self.timeout,
+            max_retries=self.max_retries,
+            retry_non_idempotent=self.retry_non_idempotent,
+            styles=self.styles,
+            cookies=self.cookies,
+            accept=self.accept,
+            media_type=self.media_type,
+            security=self.security,
+            errors=self.errors,
+        )
 
 
 def _json_default(value: object) -> object:
-    dump = getattr(value, "model_dump", None)
-    if callable(dump):  # a pydantic model given as (part of) a body
-        return dump(mode="json", by_alias=True, exclude_unset=True)
+    if callable(getattr(value, "model_dump", None)):  # a pydantic model given as (part of) a body
+        return model_json(value)
     if isinstance(value, datetime | date):
-        return value.isoformat()
+        return scalar_text(value)  # ISO 8601, UTC as Z
     msg = f"{type(value).__name__} is not JSON serializable"
     raise TypeError(msg)
 
@@ -329,28 +372,41 @@ def _content(request: Request) -> bytes | None:
     return JSON_ENCODER.encode(body).encode()
 
 
+def _own_headers(request: Request) -> dict[str, str]:
+    """The headers this call adds to the client's: Accept, Content-Type of a JSON body, cookies, parameters."""
+    own: dict[str, str] = {}
+    if request.accept is not None:
+        own["Accept"] = request.accept
+    if request.media_type is not None and not isinstance(request.body, NotGiven):
+        own["Content-Type"] = request.media_type
+    if request.cookies and (cookie := cookie_header(request.cookies)):
+        own["Cookie"] = cookie
+    own.update(request.headers or {})
+    own.update(request.extra_headers or {})
+    return own
+
+
 def _build(options: ClientOptions, request: Request) -> httpx.Request:
-    url = options.base_url + request.path
+    # an absolute URL is a next page named by the server, already checked to be on base_url's origin
+    url = request.path if request.path.startswith(("https://", "http://")) else options.base_url + request.path
     plain_headers, json_headers, auth_query, _ = options.prepared(request.security)
     if request.query or request.extra_query or auth_query:
         merged = {**(request.query or {}), **(request.extra_query or {}), **auth_query}
-        params = {key: value for key, value in merged.items() if value is not None}
-        if params:
-            url += "?" + str(httpx.QueryParams(cast("Any", params)))
+        query = query_string(merged, request.styles)
+        if query:
+            url += ("&" if "?" in request.path else "?") + query
     timeout = (
         options.timeout_extension if isinstance(request.timeout, NotGiven) else _timeout(request.timeout).as_dict()
     )
     if request.content is not None:  # not JSON: the content object builds the request
         headers = plain_headers.copy()
-        headers.update(request.headers or {})
-        headers.update(request.extra_headers or {})
+        headers.update(_own_headers(request))
         return request.content.build(request.method, url, headers, {"timeout": timeout}, request.extra_body)
     content = _content(request)
     headers = plain_headers if content is None else json_headers
-    if request.headers or request.extra_headers:
+    if request.headers or request.extra_headers or request.accept or request.cookies or request.media_type:
         headers = headers.copy()
-        headers.update(request.headers or {})
-        headers.update(request.extra_headers or {})
+        headers.update(_own_headers(request))
     return httpx.Request(request.method, url, headers=headers, content=content, extensions={"timeout": timeout})
 
 

@@ -2,13 +2,27 @@
 """Pages of list operations, and iteration over every item that always ends.
 
 ``client.x.list(...)`` returns the first page; iterating it (``for item in page``, or
-``async for`` on the async client) walks every page.  The walk stops at the first of:
+``async for`` on the async client) walks every page.  How the next page is asked for is the
+operation's :class:`PageWalk`, detected from the API description:
 
-* an empty page;
+* ``page`` / ``cursor``: Cloudflare's ``result_info`` (page numbers, or its ``cursor``);
+* ``has_more``: while the body says ``has_more: true``, ask for the page ``starting_after`` the last
+  item's ``id`` (Stripe);
+* ``next_cursor``: a body field (``next_cursor``, ``next_page_token``) sent back as a query parameter;
+* ``next_url``: the next page's URL in a body field (Twilio's ``next_page_uri``);
+* ``link``: the ``Link: <...>; rel="next"`` response header (GitHub);
+* ``offset``: ``offset`` advanced by the items received, until the body's total is covered.
+
+A next-page URL given by the server (``next_url``, ``link``) is followed only on the client's own
+origin (scheme, host and port of ``base_url``): the client's credentials never go elsewhere.
+
+The walk stops at the first of:
+
+* an empty page, or the style's own end (no next cursor, URL or link; ``has_more: false``);
 * page numbers: ``total_pages`` reached, or ``total_count`` items covered, or (neither given)
   a page shorter than ``per_page``;
 * a server that does not move: ``result_info.page`` is not the page asked for, the same
-  cursor comes back, or a page repeats the previous page's items (the official SDK loops
+  cursor or URL comes back, or a page repeats the previous page's items (the official SDK loops
   forever on such endpoints, its issue 2682);
 * ``MAX_PAGES`` pages, as a last resort (logged).
 """
@@ -16,42 +30,49 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from cloudflare_client._base_client import Request
+import httpx
+
+from cloudflare_client._response import read_response
 
 if TYPE_CHECKING:
-    from cloudflare_client._base_client import AsyncAPIClient, SyncAPIClient
+    from cloudflare_client._base_client import AsyncAPIClient, Request, SyncAPIClient
 
-__all__ = ["AsyncPage", "PageWalk", "SyncPage", "async_pager", "next_query", "sync_pager"]
+__all__ = ["AsyncPage", "PageWalk", "SyncPage", "async_pager", "next_link", "next_query", "sync_pager"]
 
 T = TypeVar("T")
 MAX_PAGES = 10_000
 _log = logging.getLogger("cloudflare_client")
+_LINK = re.compile(r"<([^>]*)>\s*((?:;\s*[^;,]*)*)")
+_NEXT_REL = re.compile(r"""rel\s*=\s*(?:"([^"]*)"|([^\s;,"]+))""", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
 class PageWalk:
-    """How an operation pages: by number (``page``/``per_page``) or by ``cursor``."""
+    """How an operation pages (see the module docstring); names are the wire names of fields and parameters."""
 
-    style: Literal["page", "cursor"]
+    style: str
+    items_field: str | None = "result"  # None: the body is the list
     page_param: str = "page"
     per_page_param: str = "per_page"
     cursor_param: str = "cursor"
+    cursor_field: str | None = None  # has_more, next_cursor, next_url: the body field to read
+    offset_param: str = "offset"
+    limit_param: str = "limit"
+    total_field: str = "total"
 
 
 def _number(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def next_query(
-    walk: PageWalk, asked: Mapping[str, object], items: list[Any], info: Mapping[str, Any]
+def _cloudflare_next(
+    walk: PageWalk, asked: Mapping[str, object], info: Mapping[str, Any], count: int
 ) -> dict[str, object] | None:
-    """The query parameters of the next page, or None when this page is the last."""
-    if not items:
-        return None
     if walk.style == "cursor":
         cursors = info.get("cursors")
         cursor = info.get("cursor") or (cursors.get("after") if isinstance(cursors, Mapping) else None)
@@ -69,45 +90,111 @@ def next_query(
     elif total_count is not None and per_page:
         last = page * per_page >= total_count
     else:
-        last = per_page is not None and len(items) < per_page
+        last = per_page is not None and count < per_page
     return None if last else {walk.page_param: page + 1}
 
 
-def _read(body: Any) -> tuple[list[Any], Mapping[str, Any]]:
-    result = body.get("result") if isinstance(body, Mapping) else None
-    if not isinstance(result, list):
-        msg = "a list operation's 'result' is not a list"
+def next_query(
+    walk: PageWalk, asked: Mapping[str, object], items: list[Any], info: Mapping[str, Any]
+) -> dict[str, object] | None:
+    """The query parameters of the next page, or None when this page is the last (the query-driven styles)."""
+    if not items:
+        return None
+    if walk.style in {"page", "cursor"}:
+        return _cloudflare_next(walk, asked, info, len(items))
+    if walk.style == "has_more":
+        last = items[-1]
+        cursor = last.get("id") if isinstance(last, Mapping) else None
+        if info.get(walk.cursor_field or "has_more") is not True or not isinstance(cursor, str | int) or cursor == "":
+            return None
+        return None if str(cursor) == str(asked.get(walk.cursor_param)) else {walk.cursor_param: cursor}
+    if walk.style == "next_cursor":
+        cursor = info.get(walk.cursor_field or "next_cursor")
+        if (
+            not isinstance(cursor, str | int)
+            or isinstance(cursor, bool)
+            or cursor in {"", asked.get(walk.cursor_param)}
+        ):
+            return None
+        return {walk.cursor_param: cursor}
+    if walk.style == "offset":
+        offset = _number(asked.get(walk.offset_param)) or 0
+        total = _number(info.get(walk.total_field))
+        following = offset + len(items)
+        return None if total is None or following >= total else {walk.offset_param: following}
+    return None
+
+
+def next_link(header: str | None) -> str | None:
+    """The ``rel="next"`` URL of a ``Link`` header (RFC 8288), or None."""
+    for match in _LINK.finditer(header or ""):
+        for rel in _NEXT_REL.finditer(match.group(2)):
+            if "next" in (rel.group(1) or rel.group(2) or "").lower().split():
+                return match.group(1).strip()
+    return None
+
+
+def _same_origin(url: httpx.URL, base_url: str) -> bool:
+    base = httpx.URL(base_url)
+    return (url.scheme, url.host, url.port) == (base.scheme, base.host, base.port)
+
+
+def _next_url(
+    walk: PageWalk, items: list[Any], info: Mapping[str, Any], response: httpx.Response, base_url: str
+) -> str | None:
+    """The next page's absolute URL for the URL-driven styles (``next_url``, ``link``), or None."""
+    if not items:
+        return None
+    if walk.style == "link":
+        given: object = next_link(response.headers.get("link"))
+    else:
+        given = info.get(walk.cursor_field or "next_page_uri")
+    if not isinstance(given, str) or not given:
+        return None
+    url = response.request.url.join(given)
+    if not _same_origin(url, base_url):
+        _log.warning("pagination stopped: the next page %s is not on %s", url, base_url)
+        return None
+    return None if url == response.request.url else str(url)
+
+
+def _read(walk: PageWalk, body: Any) -> tuple[list[Any], Mapping[str, Any]]:
+    """The page's items and what tells the next page (Cloudflare's ``result_info``, else the body's other fields)."""
+    info: Mapping[str, Any] = {}
+    if walk.items_field is None:
+        items = body
+    else:
+        items = body.get(walk.items_field) if isinstance(body, Mapping) else None
+        info = body if isinstance(body, Mapping) else {}
+    if not isinstance(items, list):
+        msg = f"a list operation's {walk.items_field or 'body'!r} is not a list"
         raise ValueError(msg)  # becomes APIResponseValidationError
-    info = body.get("result_info")
-    return result, info if isinstance(info, Mapping) else {}
-
-
-def _with_query(request: Request, changes: Mapping[str, object]) -> Request:
-    return Request(
-        request.method,
-        request.path,
-        query={**(request.query or {}), **changes},
-        headers=request.headers,
-        body=request.body,
-        content=request.content,
-        extra_headers=request.extra_headers,
-        extra_query=request.extra_query,
-        extra_body=request.extra_body,
-        timeout=request.timeout,
-        max_retries=request.max_retries,
-        retry_non_idempotent=request.retry_non_idempotent,
-        security=request.security,
-        errors=request.errors,
-    )
+    if walk.style in {"page", "cursor"}:
+        result_info = info.get("result_info")
+        info = result_info if isinstance(result_info, Mapping) else {}
+    return items, info
 
 
 class _Page(Generic[T]):
-    def __init__(self, body: Any, request: Request, walk: PageWalk, item: Callable[[Any], T]) -> None:
-        self._raw, self.result_info = _read(body)
+    def __init__(
+        self,
+        body: Any,
+        response: httpx.Response,
+        request: Request,
+        walk: PageWalk,
+        item: Callable[[Any], T],
+        base_url: str,
+    ) -> None:
+        self._raw, self.result_info = _read(walk, body)
         self.items: list[T] = [item(value) for value in self._raw]
         self._request, self._walk, self._item = request, walk, item
         asked = {**(request.query or {}), **(request.extra_query or {})}
-        self._next = next_query(walk, asked, self._raw, self.result_info)
+        query = next_query(walk, asked, self._raw, self.result_info)
+        self._next: Request | None = None
+        if query is not None:
+            self._next = request.with_query(query)
+        elif (url := _next_url(walk, self._raw, self.result_info, response, base_url)) is not None:
+            self._next = request.with_target(url, None)
 
     def has_next_page(self) -> bool:
         return self._next is not None
@@ -130,16 +217,22 @@ class SyncPage(_Page[T]):
     """One page (``items``, ``result_info``); iterate it for every item of every page."""
 
     def __init__(
-        self, body: Any, request: Request, walk: PageWalk, item: Callable[[Any], T], client: SyncAPIClient
+        self,
+        body: Any,
+        response: httpx.Response,
+        request: Request,
+        walk: PageWalk,
+        item: Callable[[Any], T],
+        client: SyncAPIClient,
     ) -> None:
-        super().__init__(body, request, walk, item)
+        super().__init__(body, response, request, walk, item, client.base_url)
         self._client = client
 
     def get_next_page(self) -> SyncPage[T]:
         if self._next is None:
             msg = "this is the last page"
             raise StopIteration(msg)
-        request = _with_query(self._request, self._next)
+        request = self._next
         return self._client.request(request, sync_pager(self._client, request, self._walk, self._item), unwrap=False)
 
     def iter_pages(self) -> Iterator[SyncPage[T]]:
@@ -161,16 +254,22 @@ class AsyncPage(_Page[T]):
     """One page; ``async for`` over it walks every item of every page."""
 
     def __init__(
-        self, body: Any, request: Request, walk: PageWalk, item: Callable[[Any], T], client: AsyncAPIClient
+        self,
+        body: Any,
+        response: httpx.Response,
+        request: Request,
+        walk: PageWalk,
+        item: Callable[[Any], T],
+        client: AsyncAPIClient,
     ) -> None:
-        super().__init__(body, request, walk, item)
+        super().__init__(body, response, request, walk, item, client.base_url)
         self._client = client
 
     async def get_next_page(self) -> AsyncPage[T]:
         if self._next is None:
             msg = "this is the last page"
             raise StopAsyncIteration(msg)
-        request = _with_query(self._request, self._next)
+        request = self._next
         return await self._client.request(
             request, async_pager(self._client, request, self._walk, self._item), unwrap=False
         )
@@ -191,16 +290,29 @@ class AsyncPage(_Page[T]):
                 yield item
 
 
+class _Pager(Generic[T]):
+    """The parse function of a list call: reads the whole response (a ``Link`` header may name the next page)."""
+
+    reads_response = True
+
+    def __init__(self, build: Callable[[Any, httpx.Response], T]) -> None:
+        self._build = build
+
+    def __call__(self, response: httpx.Response) -> T:
+        # the body is judged as every response is (status, envelope, JSON); only then does the page see it
+        return read_response(response, lambda body: self._build(body, response), unwrap=False)
+
+
 def sync_pager(
     client: SyncAPIClient, request: Request, walk: PageWalk, item: Callable[[Any], T]
 ) -> Callable[[Any], SyncPage[T]]:
-    """The parse function of a list call: the envelope becomes a page that can fetch the next one."""
+    """The parse function of a list call: the body becomes a page that can fetch the next one."""
     parsed = client._view("parsed")  # noqa: SLF001 - later pages are always parsed, whatever view asked first
-    return lambda body: SyncPage(body, request, walk, item, parsed)
+    return _Pager(lambda body, response: SyncPage(body, response, request, walk, item, parsed))
 
 
 def async_pager(
     client: AsyncAPIClient, request: Request, walk: PageWalk, item: Callable[[Any], T]
 ) -> Callable[[Any], AsyncPage[T]]:
     parsed = client._view("parsed")  # noqa: SLF001 - later pages are always parsed, whatever view asked first
-    return lambda body: AsyncPage(body, request, walk, item, parsed)
+    return _Pager(lambda body, response: AsyncPage(body, response, request, walk, item, parsed))

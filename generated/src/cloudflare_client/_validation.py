@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from functools import cache
-from urllib.parse import quote
 
 from cloudflare_client._exceptions import ParameterValidationError
+from cloudflare_client._serialization import path_text
 
 __all__ = ["fill_path", "path_param"]
 
@@ -35,7 +35,7 @@ def _compiled(pattern: str) -> re.Pattern[str]:
 
 def path_param(  # noqa: PLR0913 - one keyword per constraint the spec can state
     name: str,
-    value: str | int,
+    value: object,
     *,
     max_length: int | None = None,
     min_length: int | None = None,
@@ -43,12 +43,17 @@ def path_param(  # noqa: PLR0913 - one keyword per constraint the spec can state
     minimum: float | None = None,
     maximum: float | None = None,
     integer: bool = False,
+    style: str = "simple",
+    explode: bool = False,
 ) -> str:
     """Validate a path parameter and percent-encode it (``/`` included) for its URL segment.
 
     ``integer``: the schema says integer, so an ``int`` is accepted (a digit string too);
-    otherwise only a ``str`` is.
+    otherwise only a ``str`` is.  ``style``/``explode``: the OpenAPI path style (``simple``,
+    ``label``, ``matrix``); arrays and objects are serialized by it (``_serialization``).
     """
+    if isinstance(value, list | tuple | Mapping):
+        return path_text(name, value, style=style, explode=explode)
     if isinstance(value, int) and not isinstance(value, bool):
         if not integer:
             raise ParameterValidationError(name, "type: string", value)
@@ -56,7 +61,7 @@ def path_param(  # noqa: PLR0913 - one keyword per constraint the spec can state
             raise ParameterValidationError(name, f"minimum {minimum}", value)
         if maximum is not None and value > maximum:
             raise ParameterValidationError(name, f"maximum {maximum}", value)
-        return str(value)
+        return path_text(name, value, style=style, explode=explode)
     if not isinstance(value, str):
         raise ParameterValidationError(name, "type: integer" if integer else "type: string", value)
     if not value:
@@ -70,7 +75,7 @@ def path_param(  # noqa: PLR0913 - one keyword per constraint the spec can state
     # JSON Schema patterns are unanchored: search, not match
     if pattern is not None and _compiled(pattern).search(value) is None:
         raise ParameterValidationError(name, f"pattern {pattern}", value)
-    return quote(value, safe="")
+    return path_text(name, value, style=style, explode=explode)
 
 
 def fill_path(template: str, values: Mapping[str, str]) -> str:

@@ -63,11 +63,21 @@ class Check:
 class Parameter:
     wire_name: str
     name: PythonIdentifier
-    location: str  # path, query, header
+    location: str  # path, query, header, cookie
     required: bool
     type: TypeExpr
     description: str
     checks: tuple[Check, ...] = ()
+    style: str = ""  # OpenAPI style, defaults filled in (see model/wire.py); "" for the location's default
+    explode: bool = False
+    allow_reserved: bool = False
+
+    @property
+    def style_literal(self) -> str | None:
+        """``Style(...)`` for a query parameter not sent as ``form``, exploded; ``None`` for the default."""
+        if self.location != "query" or (self.style in {"", "form"} and self.explode and not self.allow_reserved):
+            return None
+        return f"Style({self.style or 'form'!r}, explode={self.explode}, allow_reserved={self.allow_reserved})"
 
 
 @dataclass(frozen=True)
@@ -89,7 +99,13 @@ class FormField:
 
 
 # How the runtime (``_bodies``) encodes each kind of body; JSON bodies go through ``Request(body=...)``.
-BODY_ENCODERS = {"multipart": "multipart_body", "binary": "binary_body", "text": "text_body", "ndjson": "ndjson_body"}
+BODY_ENCODERS = {
+    "multipart": "multipart_body",
+    "form": "form_body",
+    "binary": "binary_body",
+    "text": "text_body",
+    "ndjson": "ndjson_body",
+}
 
 
 @dataclass(frozen=True)
@@ -98,13 +114,27 @@ class Body:
     type: TypeExpr
     required: bool
     default_empty_object: bool  # a required JSON object with no declared schema: send {} unless given
-    kind: str = "json"  # json, multipart, binary, text, ndjson (see build.body_kind)
+    kind: str = "json"  # json, multipart, form, binary, text, ndjson (see build.body_kind)
     fields: tuple[FormField, ...] = ()  # multipart only
+    encoding: tuple[tuple[str, str, bool], ...] = ()  # form only: (property, style, explode) from ``encoding``
+
+    @property
+    def encoding_literal(self) -> str | None:
+        """``{"metadata": Style("deepObject", explode=True)}`` for the runtime's form encoder; ``None`` if none."""
+        if not self.encoding:
+            return None
+        entries = ", ".join(f"{name!r}: Style({style!r}, explode={explode})" for name, style, explode in self.encoding)
+        return "{" + entries + "}"
 
     @property
     def encoder(self) -> str | None:
         """The ``_bodies`` function that encodes this body; ``None`` for JSON."""
         return BODY_ENCODERS.get(self.kind)
+
+    @property
+    def content_type(self) -> str | None:
+        """A JSON body's ``Content-Type`` when it is not ``application/json`` (``application/merge-patch+json``)."""
+        return None if self.kind != "json" or self.media_type == "application/json" else self.media_type
 
     def part(self, part: str) -> tuple[FormField, ...]:
         return tuple(field for field in self.fields if field.part == part)
@@ -117,11 +147,44 @@ class Body:
 class Pagination:
     """How to walk a list operation's pages (see the runtime's ``_pagination`` for the stop rules)."""
 
-    style: str  # "page" (page/per_page numbers) or "cursor"
-    item: TypeExpr  # one element of ``result``
+    style: str  # page, cursor (Cloudflare), has_more, next_cursor, next_url, link, offset (model/pagination.py)
+    item: TypeExpr  # one element of the list
     page_param: str | None = None  # wire names of the query parameters
     per_page_param: str | None = None
     cursor_param: str | None = None
+    items_field: str | None = "result"  # the body field holding the items; None: the body is the list
+    cursor_field: str | None = None  # the body field giving the next cursor, the next URL, or has_more
+    offset_param: str | None = None
+    limit_param: str | None = None
+    total_field: str | None = None
+    reason: str = ""  # why this style was detected (report.json)
+
+    @property
+    def walk_literal(self) -> str:
+        """``PageWalk(...)`` for the runtime: the style and the non-default field names (Python literals)."""
+        defaults = {
+            "page_param": "page",
+            "per_page_param": "per_page",
+            "cursor_param": "cursor",
+            "items_field": "result",
+        }
+        values = {
+            "items_field": self.items_field,
+            "page_param": self.page_param,
+            "per_page_param": self.per_page_param,
+            "cursor_param": self.cursor_param,
+            "cursor_field": self.cursor_field,
+            "offset_param": self.offset_param,
+            "limit_param": self.limit_param,
+            "total_field": self.total_field,
+        }
+        arguments = [repr(self.style)]
+        for name, value in values.items():
+            if name == "items_field" and value is None:
+                arguments.append("items_field=None")
+            elif value is not None and value != defaults.get(name):
+                arguments.append(f"{name}={value!r}")
+        return f"PageWalk({', '.join(arguments)})"
 
     def parse_function(self, operation_name: PythonIdentifier) -> ParseFunction | None:
         """The module-level function validating one item; ``None`` when items are untyped JSON."""
@@ -156,6 +219,7 @@ class Operation:
     # declared JSON error bodies by status key ("404", "4XX", "default"); not Cloudflare's failure envelope,
     # whose items the runtime reads into ``errors``/``messages`` already
     error_types: tuple[tuple[str, TypeExpr], ...] = ()
+    accept: str | None = None  # the Accept header, None for the client's application/json (model/wire.py)
 
     @property
     def error_functions(self) -> list[tuple[str, ParseFunction]]:
@@ -164,6 +228,10 @@ class Operation:
             (status if status.isdigit() else repr(status), ParseFunction(self.name, f"error_{status.lower()}", expr))
             for status, expr in self.error_types
         ]
+
+    def styled_query(self) -> tuple[Parameter, ...]:
+        """The query parameters whose style is not the default (``form``, exploded)."""
+        return tuple(param for param in self.located("query") if param.style_literal is not None)
 
     @property
     def return_annotation(self) -> str:
@@ -205,6 +273,8 @@ class Operation:
         if self.result is not None:
             found.append(self.result)
         found.extend(expr for _, expr in self.error_types)
+        if self.pagination is not None:  # the method returns a page of items
+            found.append(self.pagination.item)
         return found
 
     @property
@@ -261,6 +331,12 @@ class Resource:
         """The model classes the annotations name: imported under ``TYPE_CHECKING`` only, sorted."""
         models = {imported for op in self.operations for expr in op.types() for imported in expr.models}
         return _grouped(frozenset(models))
+
+    def serialization_imports(self) -> list[str]:
+        """The ``_serialization`` names the operations use: ``Style`` for styled queries, ``header_text``."""
+        names = {"Style" for op in self.operations if op.styled_query() or (op.body and op.body.encoding)}
+        names |= {"header_text" for op in self.operations if op.located("header")}
+        return sorted(names)
 
     def body_encoders(self) -> list[str]:
         """The ``_bodies`` functions the operations call, sorted."""

@@ -8,10 +8,12 @@ Decisions (each recorded in the report with the operation's pointer):
   ``multipart/form-data``, ``application/javascript`` and ``text/javascript``: multipart, the
   only one that carries ES modules and the ``metadata`` part.
 * **Kinds** (:func:`body_kind`): ``json`` (``application/json``, ``*+json``), ``multipart``
-  (``multipart/form-data``), ``ndjson`` (``application/x-ndjson``, ``application/jsonl``),
+  (``multipart/form-data``), ``form`` (``application/x-www-form-urlencoded``: typed like a JSON
+  body, the request model or a dict, encoded by the runtime's ``_serialization.form_body`` with
+  the media object's ``encoding`` styles), ``ndjson`` (``application/x-ndjson``, ``application/jsonl``),
   ``text`` (``text/*``, JavaScript, XML; ``text/plain`` is also what the normalizer makes of the
   bogus keys ``undefined`` and ``string``), and ``binary`` for everything else
-  (``application/octet-stream``, images, ``application/x-www-form-urlencoded``: bytes as given).
+  (``application/octet-stream``, images: bytes as given).
 * **Multipart parts** (:func:`part_of`): a property named ``<...>`` (the Workers
   ``<any part name>``) becomes ``parts``, a mapping of part names to files; ``format: binary``
   (or an array of it, or ``contentMediaType``) is a file part; an object or array is a JSON text
@@ -35,7 +37,8 @@ from clientgen.names import PythonIdentifier
 
 __all__ = ["KIND_PREFERENCE", "body_kind", "build_body", "part_of"]
 
-KIND_PREFERENCE = ("json", "multipart", "ndjson", "binary", "text")
+KIND_PREFERENCE = ("json", "multipart", "form", "ndjson", "binary", "text")
+_FORM_MEDIA = "application/x-www-form-urlencoded"
 _TEXT_MEDIA = ("application/javascript", "application/ecmascript", "application/xml", "application/x-javascript")
 _NDJSON_MEDIA = ("application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines")
 _FILE_WORDS = re.compile(r"\b(files?|upload|uploaded|bytes?)\b", re.IGNORECASE)
@@ -51,6 +54,8 @@ def body_kind(media_type: str) -> str:
         return "json"
     if base == "multipart/form-data":
         return "multipart"
+    if base == _FORM_MEDIA:
+        return "form"
     if base in _NDJSON_MEDIA:
         return "ndjson"
     if base.startswith("text/") or base in _TEXT_MEDIA or base.endswith("+xml"):
@@ -158,6 +163,35 @@ def _form_fields(  # noqa: PLR0913 - one form and what it is typed against
     return tuple(fields)
 
 
+def _form_body(  # noqa: PLR0913, PLR0917 - one form body and what it is typed against
+    media_type: str,
+    media_object: Any,
+    schema: dict[str, Any],
+    required: bool,
+    models: Models,
+    pointer: str,
+    diags: Diagnostics,
+) -> Body:
+    """A urlencoded form: the request model (or a dict); ``encoding`` styles kept per property, sorted."""
+    encoding = media_object.get("encoding") if isinstance(media_object, dict) else None
+    styles: list[tuple[str, str, bool]] = []
+    for name, entry in sorted((encoding if isinstance(encoding, dict) else {}).items()):
+        if isinstance(entry, dict) and ("style" in entry or "explode" in entry):
+            style = str(entry.get("style") or "form")
+            explode = entry.get("explode")
+            styles.append((str(name), style, explode if isinstance(explode, bool) else style == "form"))
+    model = type_of(schema, models)
+    if model.model_class is not None:  # the request model, or a plain dict of the same fields
+        model = TypeExpr(
+            f"{model.annotation} | Dict[str, Any]",
+            model.imports | {("typing", "Dict"), ("typing", "Any")},
+            models=model.models,
+        )
+    declared = ", ".join(f"{name}: {style}{'' if explode else ', not exploded'}" for name, style, explode in styles)
+    diags.add(pointer, "body-kind", f"{media_type} body typed {model.annotation}; encoding {declared or 'form'}")
+    return Body(media_type, model, required, default_empty_object=False, kind="form", encoding=tuple(styles))
+
+
 _KIND_TYPES = {"binary": "BinaryContent", "ndjson": "NdjsonContent"}
 
 
@@ -201,6 +235,8 @@ def build_body(  # noqa: PLR0913 - one operation's body and what it is typed aga
             diags=diags,
         )
         return Body(media_type, type_of(schema, models), required, default_empty_object=False, kind=kind, fields=fields)
+    if kind == "form":
+        return _form_body(media_type, media_object, schema, required, models, media_pointer, diags)
     expr = TypeExpr("str") if kind == "text" else _package_type(package, _KIND_TYPES[kind])
     diags.add(media_pointer, "body-kind", f"{media_type} body sent as {kind}: argument typed {expr.annotation}")
     return Body(media_type, expr, required, default_empty_object=False, kind=kind)

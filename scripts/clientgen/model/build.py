@@ -9,10 +9,12 @@ from typing import Any
 from clientgen.config import GeneratorConfig
 from clientgen.diagnostics import Diagnostics
 from clientgen.ingest.oddpaths import FIXED_QUERY
-from clientgen.model.api import Api, Check, Operation, Pagination, Parameter, Resource
+from clientgen.model.api import Api, Check, Operation, Parameter, Resource
 from clientgen.model.auth import build_auth, operation_requirements
 from clientgen.model.bodies import build_body
+from clientgen.model.pagination import detect_pagination
 from clientgen.model.types import TypeExpr, type_of
+from clientgen.model.wire import DEFAULT_STYLES, accept_header, parameter_style
 from clientgen.names import ClassName, PythonIdentifier, singular, split_words
 from clientgen.normalize.envelopes import is_failure_envelope, is_success_envelope
 from clientgen.normalize.media import json_media
@@ -25,8 +27,8 @@ __all__ = ["build_api"]
 # name would shadow them); a spec parameter with one of these names is renamed.
 RESERVED_ARGUMENTS = frozenset(
     {"self", "body", "extra_headers", "extra_query", "extra_body", "timeout", "max_retries", "retry_non_idempotent",
-     "fill_path", "path_param", "ignore", "passthrough", "binary_body", "multipart_body", "ndjson_body",
-     "text_body"}
+     "fill_path", "path_param", "ignore", "passthrough", "binary_body", "multipart_body", "ndjson_body", "form_body",
+     "header_text", "text_body"}
 )  # fmt: skip
 # Members of the generated Client / resource classes: a resource or method of that name would hide them.
 CLIENT_MEMBERS = frozenset(
@@ -34,7 +36,7 @@ CLIENT_MEMBERS = frozenset(
      "with_streaming_response"}
 )  # fmt: skip
 RESOURCE_MEMBERS = frozenset({"with_raw_response", "with_streaming_response"})
-_LOCATIONS = ("path", "query", "header")
+_LOCATIONS = ("path", "query", "header", "cookie")
 _STRING_CHECKS = {"maxLength": "max_length", "minLength": "min_length", "pattern": "pattern"}
 _NUMBER_CHECKS = {"minimum": "minimum", "maximum": "maximum"}
 
@@ -44,6 +46,13 @@ Models = dict[str, tuple[str, str]]
 def _checks(schema: dict[str, Any]) -> tuple[Check, ...]:
     table = _STRING_CHECKS if schema.get("type") == "string" else _NUMBER_CHECKS
     return tuple(Check(keyword, repr(schema[key])) for key, keyword in table.items() if key in schema)
+
+
+def _style_checks(style: str, explode: bool) -> tuple[Check, ...]:
+    """A path parameter's style, given to ``path_param`` when it is not the default (``simple``, not exploded)."""
+    default_style, default_explode, _ = DEFAULT_STYLES["path"]
+    checks = () if style == default_style else (Check("style", repr(style)),)
+    return checks if explode == default_explode else (*checks, Check("explode", repr(explode)))
 
 
 def _parameters(
@@ -68,6 +77,7 @@ def _parameters(
             name = PythonIdentifier(f"{name}_{location}" if f"{name}_{location}" not in used else f"{name}_")
         used.add(name)
         schema = param.get("schema") or {}
+        style, explode, allow_reserved = parameter_style(param, location, f"{pointer}/parameters/{index}", diags)
         params.append(
             Parameter(
                 wire_name=wire,
@@ -76,7 +86,10 @@ def _parameters(
                 required=bool(param.get("required")) or location == "path",
                 type=type_of(schema, models),  # path schemas are never nullable: see normalize/constraints.py
                 description=str(param.get("description") or schema.get("description") or ""),
-                checks=_checks(schema) if location == "path" else (),
+                checks=(*_checks(schema), *_style_checks(style, explode)) if location == "path" else (),
+                style=style,
+                explode=explode,
+                allow_reserved=allow_reserved,
             )
         )
 
@@ -94,27 +107,6 @@ def _success_schema(op: dict[str, Any]) -> dict[str, Any] | None:
     media = json_media(content)
     schema = (content.get(media) or {}).get("schema") if media is not None else None
     return schema if isinstance(schema, dict) else None
-
-
-def _pagination(op: dict[str, Any], method: str, models: Models, components: dict[str, Any]) -> Pagination | None:
-    """A GET whose envelope has ``result_info`` and a list ``result``, and that takes a page or cursor."""
-    schema = _success_schema(op)
-    if method != "get" or schema is None or not is_success_envelope(schema):
-        return None
-    info, result = schema["properties"].get("result_info"), schema["properties"]["result"]
-    if not isinstance(info, dict) or not isinstance(result, dict) or result.get("type") != "array":
-        return None
-    query = {str(p.get("name")) for p in op.get("parameters") or [] if isinstance(p, dict) and p.get("in") == "query"}
-    info = components.get(str(info.get("$ref", "")).rsplit("/", 1)[-1], info)
-    fields = set((info.get("properties") or {}).keys())
-    item = type_of(result.get("items"), models)
-    if "cursor" in query and fields & {"cursor", "cursors"}:
-        return Pagination(
-            "cursor", item, per_page_param="per_page" if "per_page" in query else None, cursor_param="cursor"
-        )
-    if "page" in query:
-        return Pagination("page", item, page_param="page", per_page_param="per_page" if "per_page" in query else None)
-    return None
 
 
 _TEXT_MEDIA = ("text/", "application/javascript", "application/x-ndjson", "application/xml")
@@ -209,10 +201,17 @@ def _operation(  # noqa: PLR0913, PLR0917 - one operation, its route and what it
         resource_path=_resource_path(route.nouns),
         scope=route.scope,
         level=route.level,
-        pagination=_pagination(op, method, models, components or {}) if envelopes else None,
+        pagination=detect_pagination(
+            op,
+            method,
+            models,
+            components or {},
+            config.pagination.get(str(op.get("operationId"))) if config is not None else None,
+        ),
         fixed_query=_fixed_query(op),
         download=download,
         error_types=_error_types(op, models, components or {}),
+        accept=accept_header(op),
     )
 
 
