@@ -35,6 +35,7 @@ from clientgen.generators.models import ModelIndex, emit_models, plan_modules
 from clientgen.generators.reexports import plan_reexports, write_reexports
 from clientgen.ingest import load_source
 from clientgen.ingest.bounds import deepest_pointer
+from clientgen.ingest.overlays import apply_overlays
 from clientgen.jsontext import dumps_sorted
 from clientgen.limits import MAX_TOOL_SECONDS
 from clientgen.model import Api, build_api
@@ -273,7 +274,7 @@ def build(  # noqa: PLR0913 - the spec, where to build, the generation to versio
     progress = progress or Progress(enabled=False)
     diags = Diagnostics()
     progress.stage("ingest", detail=spec.name)
-    source = load_source(spec)
+    source = apply_overlays(spec, load_source(spec), diags)
     memory = NameMemory(previous=read_names(previous))  # models keep the names they had in ``previous``
     try:
         normalized = normalize(

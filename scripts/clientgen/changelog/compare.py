@@ -17,6 +17,7 @@ from clientgen.changelog.version import choose_version
 from clientgen.config import GeneratorConfig
 from clientgen.diagnostics import Diagnostics, SpecError
 from clientgen.ingest import load_source
+from clientgen.ingest.overlays import apply_overlays
 from clientgen.model import build_api
 from clientgen.normalize import normalize
 
@@ -32,7 +33,7 @@ def document_surface(document: dict[str, Any], config: GeneratorConfig) -> Surfa
 
 def spec_surface(spec: Path, config: GeneratorConfig) -> Surface:
     """The API surface the client generated from ``spec`` (a file or folder) would have."""
-    source = load_source(spec)
+    source = apply_overlays(spec, load_source(spec), Diagnostics())
     try:
         return document_surface(source, config)
     except SpecError as error:  # the normalizer knows pointers, not files
