@@ -15,7 +15,7 @@ DIST ?= dist
 CLOUDFLARE_CORPUS ?= $(abspath ../shared)
 export CLOUDFLARE_CORPUS
 
-.PHONY: generate test check snapshot changelog bench bench-call bench-import bench-churn clean dist publish
+.PHONY: generate test check snapshot changelog bench bench-call bench-import bench-churn clean dist publish conformance
 
 $(STAMP): requirements.lock
 	$(PYTHON) -c 'import sys; sys.exit("Python >= 3.11 is required") if sys.version_info < (3, 11) else None'
@@ -71,6 +71,19 @@ bench-import: $(STAMP)
 ## bench-churn: files touched and names moved between consecutive Cloudflare versions, ours vs openapi-python-client
 bench-churn: $(STAMP)
 	$(BIN)/python benchmarks/bench_churn.py --baseline
+
+PRISM_DIR := tools/prism
+PRISM := $(PRISM_DIR)/node_modules/.bin/prism
+CONFORMANCE ?= .conformance
+
+# Prism, pinned by tools/prism/package-lock.json, installed into that folder (npm ci).
+$(PRISM): $(PRISM_DIR)/package-lock.json
+	cd $(PRISM_DIR) && npm ci --no-audit --no-fund
+	touch $@
+
+## conformance: every operation of SPEC called through the generated client against Prism; table in $(CONFORMANCE)/<spec>/
+conformance: $(STAMP) $(PRISM)
+	$(RUN) -m clientgen.conformance --spec $(SPEC) --prism $(PRISM) --work $(CONFORMANCE)/$(notdir $(basename $(SPEC)))
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache $(DIST)
