@@ -16,7 +16,7 @@ DIST ?= dist
 CLOUDFLARE_CORPUS ?= $(abspath ../shared)
 export CLOUDFLARE_CORPUS
 
-.PHONY: generate test check snapshot changelog bench bench-call bench-import bench-churn bench-review clean dist publish
+.PHONY: generate test check snapshot changelog bench bench-call bench-import bench-churn bench-review clean dist  publish conformance
 
 $(STAMP): requirements.lock
 	$(PYTHON) -c 'import sys; sys.exit("Python >= 3.11 is required") if sys.version_info < (3, 11) else None'
@@ -76,6 +76,19 @@ bench-churn: $(STAMP)
 ## bench-review: share of the review diff of one spec change (Cloudflare 06-17 -> 06-18, in a git repo) that is the API
 bench-review: $(STAMP)
 	$(BIN)/python benchmarks/bench_review.py
+
+PRISM_DIR := tools/prism
+PRISM := $(PRISM_DIR)/node_modules/.bin/prism
+CONFORMANCE ?= .conformance
+
+# Prism, pinned by tools/prism/package-lock.json, installed into that folder (npm ci).
+$(PRISM): $(PRISM_DIR)/package-lock.json
+	cd $(PRISM_DIR) && npm ci --no-audit --no-fund
+	touch $@
+
+## conformance: every operation of SPEC called through the generated client against Prism; table in $(CONFORMANCE)/<spec>/
+conformance: $(STAMP) $(PRISM)
+	$(RUN) -m clientgen.conformance --spec $(SPEC) --prism $(PRISM) --work $(CONFORMANCE)/$(notdir $(basename $(SPEC)))
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache $(DIST)

@@ -656,8 +656,8 @@ def test_invalid_success_body_raises_response_validation_error(
 ) -> None:
     server.enqueue(Reply(status=200, headers={"Content-Type": "application/json"}, body=body))
 
-    with pytest.raises(APIError) as caught:
-        rollback(client)
+    with pytest.raises(APIError) as caught:  # strict: by default a bad field is kept (test_lenient_responses.py)
+        rollback(client.with_options(strict_response_validation=True))
 
     error = caught.value
     assert type(error) is APIResponseValidationError

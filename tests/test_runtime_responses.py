@@ -56,14 +56,14 @@ def kind(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-def call(kind: str, server: LiveServer) -> Any:
+def call(kind: str, server: LiveServer, *, strict: bool = False) -> Any:
     """One rollback through a fresh sync or async client."""
     if kind == "sync":
-        with Client(api_token=BEARER, base_url=server.url) as client:
+        with Client(api_token=BEARER, base_url=server.url, strict_response_validation=strict) as client:
             return client.pages.projects.deployments.rollback(**ARGUMENTS)
 
     async def scenario() -> Any:
-        async with AsyncClient(api_token=BEARER, base_url=server.url) as client:
+        async with AsyncClient(api_token=BEARER, base_url=server.url, strict_response_validation=strict) as client:
             return await client.pages.projects.deployments.rollback(**ARGUMENTS)
 
     return asyncio.run(scenario())
@@ -102,17 +102,25 @@ BAD_BODIES = {
     "result-null": (body_reply(dumps(envelope(None))), "'result' is null"),
     "result-is-list": (body_reply(dumps(envelope([EXAMPLE_DEPLOYMENT]))), "Deployment"),
     "result-is-string": (body_reply(dumps(envelope("done"))), "Deployment"),
+}
+# A field of the wrong type is kept as received by default (tests/test_lenient_responses.py); a strict client raises.
+STRICT_BAD_BODIES = {
+    **BAD_BODIES,
     "wrong-field-type": (body_reply(dumps(envelope({**EXAMPLE_DEPLOYMENT, "stages": "all"}))), "stages"),
 }
 
 
-@pytest.mark.parametrize("case", list(BAD_BODIES))
-def test_untrustworthy_success_body_raises_a_typed_error(kind: str, server: LiveServer, case: str) -> None:
-    reply, mentions = BAD_BODIES[case]
+@pytest.mark.parametrize(
+    ("case", "strict"), [*((case, False) for case in BAD_BODIES), *((case, True) for case in STRICT_BAD_BODIES)]
+)
+def test_untrustworthy_success_body_raises_a_typed_error(
+    kind: str, server: LiveServer, case: str, strict: bool
+) -> None:
+    reply, mentions = STRICT_BAD_BODIES[case]
     server.enqueue(reply, success_reply())
 
     with pytest.raises(APIError) as caught:
-        call(kind, server)
+        call(kind, server, strict=strict)
 
     error = caught.value
     assert type(error) is APIResponseValidationError

@@ -36,6 +36,7 @@ from clientgen.generators.reexports import plan_reexports, write_reexports
 from clientgen.identity import complete_config
 from clientgen.ingest import load_source
 from clientgen.ingest.bounds import deepest_pointer
+from clientgen.ingest.overlays import apply_overlays
 from clientgen.jsontext import dumps_sorted
 from clientgen.layout import ATTRIBUTES, ATTRIBUTES_FILE, MANIFEST_FILE, NAMES_FILE, NORMALIZED_FILE, REPORT_FILE
 from clientgen.limits import MAX_TOOL_SECONDS
@@ -58,8 +59,8 @@ from clientgen.sanitize import model_view
 __all__ = ["REPORT_FILE", "BuildResult", "build", "write_tree"]
 
 RUNTIME_TEMPLATES = ("__init__.py", "_auth.py", "_base_client.py", "_bodies.py", "_client.py", "_exceptions.py",
-                     "_models.py", "_pagination.py", "_parsing.py", "_response.py", "_serialization.py",
-                     "_types.py", "_validation.py", "_version.py", "py.typed")  # fmt: skip
+                     "_lenient.py", "_models.py", "_pagination.py", "_parsing.py", "_response.py",
+                     "_serialization.py", "_types.py", "_validation.py", "_version.py", "py.typed")  # fmt: skip
 
 
 @dataclass
@@ -287,7 +288,7 @@ def build(  # noqa: PLR0913 - the spec, where to build, the generation to versio
     progress = progress or Progress(enabled=False)
     diags = Diagnostics()
     progress.stage("ingest", detail=spec.name)
-    source = load_source(spec)
+    source = apply_overlays(spec, load_source(spec), diags)
     config = complete_config(config, source, spec.name, diags)  # what the config does not set: from the description
     memory = NameMemory(previous=read_names(previous))  # models keep the names they had in ``previous``
     try:

@@ -54,6 +54,7 @@ from cloudflare_client._exceptions import (
     ClientConfigurationError,
     request_id_of,
 )
+from cloudflare_client._parsing import strictly
 from cloudflare_client._response import (
     AsyncStreamedResponse,
     ErrorParsers,
@@ -176,6 +177,7 @@ class ClientOptions:
         "headers",
         "max_retries",
         "retry_non_idempotent",
+        "strict_response_validation",
         "timeout",
         "timeout_extension",
     )
@@ -189,6 +191,7 @@ class ClientOptions:
         timeout: TimeoutTypes,
         max_retries: int,
         retry_non_idempotent: bool,
+        strict_response_validation: bool = False,
     ) -> None:
         url = httpx.URL(base_url)
         if url.scheme not in {"http", "https"} or not url.host or url.query or url.fragment:
@@ -205,6 +208,7 @@ class ClientOptions:
         self.timeout_extension = self.timeout.as_dict()
         self.max_retries = max_retries
         self.retry_non_idempotent = retry_non_idempotent
+        self.strict_response_validation = strict_response_validation
 
     def replace(  # noqa: PLR0913 - every option is keyword-only
         self,
@@ -214,6 +218,7 @@ class ClientOptions:
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         retry_non_idempotent: bool | NotGiven = NOT_GIVEN,
+        strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> ClientOptions:
         headers = self.headers.copy()
         headers.update(default_headers or {})
@@ -225,6 +230,11 @@ class ClientOptions:
             max_retries=self.max_retries if isinstance(max_retries, NotGiven) else max_retries,
             retry_non_idempotent=(
                 self.retry_non_idempotent if isinstance(retry_non_idempotent, NotGiven) else retry_non_idempotent
+            ),
+            strict_response_validation=(
+                self.strict_response_validation
+                if isinstance(strict_response_validation, NotGiven)
+                else strict_response_validation
             ),
         )
 
@@ -627,6 +637,7 @@ class SyncAPIClient:
 
     def request(self, request: Request, parse: Callable[[Any], T], *, unwrap: bool) -> T:
         mode = self._mode
+        parse = strictly(parse) if self._options.strict_response_validation else parse
         response, attempts = self._send(request, stream=mode == "stream")
         if mode == "parsed":
             return read_response(response, parse, unwrap=unwrap, attempts=attempts, errors=request.errors)
@@ -720,6 +731,7 @@ class AsyncAPIClient:
 
     async def request(self, request: Request, parse: Callable[[Any], T], *, unwrap: bool) -> T:
         mode = self._mode
+        parse = strictly(parse) if self._options.strict_response_validation else parse
         response, attempts = await self._send(request, stream=mode == "stream")
         if mode == "parsed":
             return read_response(response, parse, unwrap=unwrap, attempts=attempts, errors=request.errors)

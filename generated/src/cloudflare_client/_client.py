@@ -60,6 +60,7 @@ def _options(  # noqa: PLR0913 - every option is keyword-only
     timeout: TimeoutTypes,
     max_retries: int,
     retry_non_idempotent: bool,
+    strict_response_validation: bool,
     server_url: str = DEFAULT_BASE_URL,
 ) -> ClientOptions:
     headers = httpx.Headers(http_headers)  # the http client's own defaults (Accept-Encoding, ...), then ours
@@ -73,6 +74,7 @@ def _options(  # noqa: PLR0913 - every option is keyword-only
         timeout=timeout,
         max_retries=max_retries,
         retry_non_idempotent=retry_non_idempotent,
+        strict_response_validation=strict_response_validation,
     )
 
 
@@ -89,6 +91,10 @@ class Client(SyncAPIClient):
     (default 2) and ``retry_non_idempotent`` (default ``False``: POST and PATCH are retried
     only when the request never reached the server, or on 503 and 429 with ``Retry-After``).
     ``base_url`` defaults to ``CLOUDFLARE_BASE_URL``, then https://api.cloudflare.com/client/v4.
+    A response that does not match the API description still returns its value: fields that
+    validate typed, the others as received, logged at WARNING and listed by the model's
+    ``model_validation_errors()``; ``strict_response_validation=True`` (also through
+    ``with_options``) raises :class:`APIResponseValidationError` instead.
     A given ``http_client`` lends its transport, pool, auth and default headers; the
     client builds every request itself (its ``base_url`` and cookies are not used).
     """
@@ -104,6 +110,7 @@ class Client(SyncAPIClient):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_non_idempotent: bool = False,
+        strict_response_validation: bool = False,
         default_headers: Headers | None = None,
         http_client: httpx.Client | None = None,
     ) -> None:
@@ -125,6 +132,7 @@ class Client(SyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
             retry_non_idempotent=retry_non_idempotent,
+            strict_response_validation=strict_response_validation,
         )
         super().__init__(http_client, options)
 
@@ -136,6 +144,7 @@ class Client(SyncAPIClient):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         retry_non_idempotent: bool | NotGiven = NOT_GIVEN,
+        strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> Self:
         """A copy with these options changed, sharing this client's connection pool and credentials.
 
@@ -148,6 +157,7 @@ class Client(SyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
             retry_non_idempotent=retry_non_idempotent,
+            strict_response_validation=strict_response_validation,
         )
         clone = type(self).__new__(type(self))
         SyncAPIClient.__init__(clone, self._http, options)
@@ -215,6 +225,10 @@ class AsyncClient(AsyncAPIClient):
     (default 2) and ``retry_non_idempotent`` (default ``False``: POST and PATCH are retried
     only when the request never reached the server, or on 503 and 429 with ``Retry-After``).
     ``base_url`` defaults to ``CLOUDFLARE_BASE_URL``, then https://api.cloudflare.com/client/v4.
+    A response that does not match the API description still returns its value: fields that
+    validate typed, the others as received, logged at WARNING and listed by the model's
+    ``model_validation_errors()``; ``strict_response_validation=True`` (also through
+    ``with_options``) raises :class:`APIResponseValidationError` instead.
     A given ``http_client`` lends its transport, pool, auth and default headers; the
     client builds every request itself (its ``base_url`` and cookies are not used).
     """
@@ -230,6 +244,7 @@ class AsyncClient(AsyncAPIClient):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_non_idempotent: bool = False,
+        strict_response_validation: bool = False,
         default_headers: Headers | None = None,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
@@ -251,6 +266,7 @@ class AsyncClient(AsyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
             retry_non_idempotent=retry_non_idempotent,
+            strict_response_validation=strict_response_validation,
         )
         super().__init__(http_client, options)
 
@@ -262,6 +278,7 @@ class AsyncClient(AsyncAPIClient):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         retry_non_idempotent: bool | NotGiven = NOT_GIVEN,
+        strict_response_validation: bool | NotGiven = NOT_GIVEN,
     ) -> Self:
         """A copy with these options changed, sharing this client's connection pool and credentials.
 
@@ -274,6 +291,7 @@ class AsyncClient(AsyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
             retry_non_idempotent=retry_non_idempotent,
+            strict_response_validation=strict_response_validation,
         )
         clone = type(self).__new__(type(self))
         AsyncAPIClient.__init__(clone, self._http, options)

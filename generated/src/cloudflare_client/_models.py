@@ -8,10 +8,25 @@ for the models a call validates.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pydantic
+
+if TYPE_CHECKING:
+    from cloudflare_client._lenient import ValidationIssue
 
 __all__ = ["BaseModel"]
 
 
 class BaseModel(pydantic.BaseModel):
     model_config = pydantic.ConfigDict(defer_build=True)
+
+    def model_validation_errors(self) -> tuple[ValidationIssue, ...]:
+        """The fields of this response object kept as received because they do not match the API description.
+
+        Empty for a valid object.  (``model_`` is pydantic's own namespace: no API field can shadow it,
+        while a field named ``validation_errors`` exists.)
+        """
+        private = self.__pydantic_private__ or {}
+        issues: tuple[ValidationIssue, ...] = private.get("_validation_issues", ())
+        return issues

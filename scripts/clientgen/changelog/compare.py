@@ -17,6 +17,7 @@ from clientgen.config import GeneratorConfig
 from clientgen.diagnostics import Diagnostics, SpecError
 from clientgen.identity import complete_config
 from clientgen.ingest import load_source
+from clientgen.ingest.overlays import apply_overlays
 from clientgen.model import build_api
 from clientgen.normalize import normalize
 from clientgen.render import mdcode
@@ -34,7 +35,7 @@ def document_surface(document: dict[str, Any], config: GeneratorConfig, spec_nam
 
 def spec_surface(spec: Path, config: GeneratorConfig) -> Surface:
     """The API surface the client generated from ``spec`` (a file or folder) would have."""
-    source = load_source(spec)
+    source = apply_overlays(spec, load_source(spec), Diagnostics())
     try:
         return document_surface(source, config, spec.name)
     except SpecError as error:  # the normalizer knows pointers, not files

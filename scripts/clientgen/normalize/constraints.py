@@ -13,6 +13,8 @@ The source's intent is kept, in the keyword that makes generators enforce it:
   requirement is still enforced rather than silently lost;
 * a ``title`` is documentation, but generators name classes after it (distinct schemas
   titled "Self Hosted Application" collide): it becomes the description when there is none;
+* a schema with ``properties`` but no ``type`` is an object, or any JSON value where the
+  description's examples show it holding something else (:mod:`clientgen.normalize.typeless`);
 * a path parameter is never null: ``nullable`` is dropped from path parameter schemas.
 """
 
@@ -22,6 +24,7 @@ from typing import Any
 
 from clientgen.diagnostics import Diagnostics, escape_pointer_token
 from clientgen.normalize.schemas import iter_operations, map_operation_schemas, op_pointer, transform
+from clientgen.normalize.typeless import widen_typeless
 
 __all__ = ["repair_constraints"]
 
@@ -154,6 +157,7 @@ def _page_parameters(doc: dict[str, Any], diags: Diagnostics) -> None:
 
 
 def repair_constraints(doc: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
+    widen_typeless(doc, diags)
     _path_parameters(doc, diags)
     _page_parameters(doc, diags)
 

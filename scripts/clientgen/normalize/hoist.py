@@ -122,13 +122,16 @@ class _Hoister:
             for child in children:
                 child.parent = hint  # named relative to the nearest hoisted ancestor
             return rebuilt
+        # ``nullable`` belongs to the place, not the class: a component's own ``nullable`` is lost at every
+        # ``$ref`` to it (page_shield.scripts.get's ``result``), so it stays beside the reference
+        nullable = rebuilt.pop("nullable", None) is True
         key = _content_key(rebuilt)
         key = self.same_as_kept.get(key, key)  # the outer copy of a recursive schema is that schema
         for child in children:
             child.parent_key = key
         self.schemas.setdefault(key, rebuilt)
         self.hints.setdefault(key, []).append(hint)
-        return {"$ref": _PENDING + key}
+        return {"$ref": _PENDING + key, "nullable": True} if nullable else {"$ref": _PENDING + key}
 
 
 def _rename(node: Any, names: dict[str, str]) -> Any:
@@ -138,7 +141,8 @@ def _rename(node: Any, names: dict[str, str]) -> Any:
         return node
     ref = node.get("$ref")
     if isinstance(ref, str) and ref.startswith(_PENDING):
-        return {"$ref": _REF_PREFIX + escape_pointer_token(names[ref[len(_PENDING) :]])}
+        renamed = {"$ref": _REF_PREFIX + escape_pointer_token(names[ref[len(_PENDING) :]])}
+        return {**renamed, "nullable": True} if node.get("nullable") is True else renamed
     return {key: _rename(value, names) for key, value in node.items()}
 
 

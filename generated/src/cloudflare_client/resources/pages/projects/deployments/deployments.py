@@ -7,6 +7,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Dict
 
 from cloudflare_client._base_client import AsyncAPIClient, Request, SyncAPIClient
+from cloudflare_client._parsing import validate_model
 from cloudflare_client._response import (
     async_to_raw_response,
     async_to_streamed_response,
@@ -32,7 +33,7 @@ __all__ = [
 def _rollback_result(data: object) -> Deployment:
     from cloudflare_client.types.pages import Deployment  # noqa: PLC0415 - models load on the first call
 
-    return Deployment.model_validate(data)
+    return validate_model(Deployment, data)
 
 
 class DeploymentsResource:

@@ -1,0 +1,192 @@
+"""Call every operation of a generated client against a running Prism and judge each call."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from clientgen.conformance.limits import known_limit
+from clientgen.conformance.values import parameter_value, schema_value
+from clientgen.model import Operation
+
+__all__ = ["Outcome", "call_all"]
+
+_PRISM_ERRORS = "https://stoplight.io/prism/errors#"
+_REASON_CHARS = 240
+_BODY_BYTES = b"conformance"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    operation_id: str
+    call_path: str
+    accepted: bool  # Prism found nothing wrong with the request
+    returned: bool  # the method returned a value
+    reason: str  # why not, else ""
+    known_limit: str | None  # Prism's or the description's, when that explains it
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "operation_id": self.operation_id,
+            "call": self.call_path,
+            "request_accepted": self.accepted,
+            "response_returned": self.returned,
+            "reason": self.reason,
+            "known_limit": self.known_limit,
+        }
+
+
+def _short(text: object) -> str:
+    return " ".join(str(text).split())[:_REASON_CHARS]
+
+
+def _raw_operation(doc: dict[str, Any], operation: Operation) -> dict[str, Any]:
+    found: dict[str, Any] = doc["paths"][operation.path][operation.http_method]
+    return found
+
+
+def _json_body(raw: dict[str, Any], media: str, components: dict[str, Any]) -> Any:
+    content = (raw.get("requestBody") or {}).get("content", {}).get(media, {})
+    if "example" in content:
+        return content["example"]
+    for item in (content.get("examples") or {}).values():
+        if isinstance(item, dict) and "value" in item:
+            return item["value"]
+    return schema_value(content.get("schema", {}), components)
+
+
+def arguments(operation: Operation, doc: dict[str, Any]) -> dict[str, Any]:
+    """Keyword arguments from the description alone: required parameters and a body of required properties."""
+    raw = _raw_operation(doc, operation)
+    components = doc.get("components", {}).get("schemas", {})
+    by_wire = {(p.get("in"), p.get("name")): p for p in raw.get("parameters") or [] if isinstance(p, dict)}
+    kwargs: dict[str, Any] = {}
+    for parameter in operation.parameters:
+        if parameter.required:
+            kwargs[str(parameter.name)] = parameter_value(
+                by_wire.get((parameter.location, parameter.wire_name), {}), components
+            )
+    body = operation.body
+    if body is None:
+        return kwargs
+    if body.kind == "json":
+        kwargs["body"] = _json_body(raw, body.media_type, components)
+    elif body.kind == "multipart":
+        schema = (raw.get("requestBody") or {}).get("content", {}).get(body.media_type, {}).get("schema", {})
+        values = schema_value(schema, components) or {}
+        for field in body.fields:
+            if not field.required:
+                continue
+            if field.part == "files":
+                kwargs[str(field.name)] = _BODY_BYTES
+            elif field.part == "parts":
+                kwargs[str(field.name)] = {"part": _BODY_BYTES}
+            else:
+                kwargs[str(field.name)] = values.get(field.wire_name, "example") if isinstance(values, dict) else "x"
+    elif body.kind == "binary":
+        kwargs["body"] = _BODY_BYTES
+    elif body.kind == "ndjson":
+        kwargs["body"] = [{}]
+    else:
+        kwargs["body"] = "conformance"
+    return kwargs
+
+
+def _violations(headers: Any, where: str) -> str:
+    """Prism's ``sl-violations`` at ``where`` (``request`` or ``response``), joined."""
+    text = headers.get("sl-violations")
+    if not text:
+        return ""
+    try:
+        found = [item for item in json.loads(text) if (item.get("location") or [""])[0] == where]
+    except (ValueError, AttributeError, TypeError):
+        return _short(text) if where == "request" else ""
+    return _short("; ".join(f"{'.'.join(map(str, v.get('location', [])))}: {v.get('message')}" for v in found))
+
+
+def _prism_reason(body: object, headers: Any) -> str:
+    violations = _violations(headers, "request")
+    if violations:
+        return violations
+    if isinstance(body, dict) and str(body.get("type", "")).startswith(_PRISM_ERRORS):
+        details = body.get("validation") or []
+        text = "; ".join(f"{'.'.join(map(str, v.get('location', [])))}: {v.get('message')}" for v in details)
+        return _short(f"{body.get('title')}: {text or body.get('detail', '')}")
+    return ""
+
+
+def _call(client: Any, operation: Operation, kwargs: dict[str, Any], errors: Any) -> tuple[bool, bool, str]:
+    resource = client
+    for step in operation.resource_path:
+        resource = getattr(resource, str(step))
+    method = getattr(resource.with_raw_response, str(operation.name))
+    try:
+        raw = method(**kwargs)
+    except errors.APIStatusError as error:
+        reason = _prism_reason(error.body, error.response.headers)
+        accepted = not reason and error.status_code not in {400, 401, 403, 404, 405, 406, 415, 422}
+        return accepted, False, f"{error.status_code}: {reason or _short(error)}"
+    except errors.CloudflareError as error:
+        return False, False, _short(f"{type(error).__name__}: {error}")
+    except (TypeError, ValueError) as error:  # arguments the client refuses before sending
+        return False, False, _short(f"client refused the arguments: {type(error).__name__}: {error}")
+    violations = _violations(raw.headers, "request")
+    example = _violations(raw.headers, "response")
+    note = f"prism's answer violates the description: {example}" if example else ""
+    try:
+        raw.parse()
+    except errors.CloudflareError as error:
+        return not violations, False, _short(f"{type(error).__name__}: {error}; {note}")
+    return not violations, True, violations or note
+
+
+# One client per kind of credentials the generated client takes; Prism checks the operation's own security.
+_CREDENTIALS: dict[str, dict[str, str]] = {
+    "token": {"api_token": "conformance-token"},
+    "email": {"api_email": "user@example.com", "api_key": "conformance-key"},
+    "service": {"user_service_key": "v1.0-conformance"},
+}
+
+
+def _credentials_for(operation: Operation) -> str:
+    """The kind of credentials one of the operation's security requirements names (a token when any will do)."""
+    for requirement in operation.security:
+        names = set(requirement)
+        if not names or "api_token" in names:
+            return "token"
+    for requirement in operation.security:
+        if {"api_email", "api_key"} <= set(requirement):
+            return "email"
+        if "user_service_key" in requirement:
+            return "service"
+    return "token"
+
+
+def call_all(src: Path, package: str, operations: list[Operation], doc: dict[str, Any], base_url: str) -> list[Outcome]:
+    """Every operation called once through a fresh client of the generated ``package``."""
+    sys.path.insert(0, str(src))
+    module = importlib.import_module(package)
+    errors = importlib.import_module(f"{package}._exceptions")
+    components = doc.get("components", {}).get("schemas", {})
+    outcomes = []
+    options = {"base_url": base_url, "max_retries": 0, "timeout": 60.0}
+    clients = {kind: module.Client(**credentials, **options) for kind, credentials in _CREDENTIALS.items()}
+    try:
+        for operation in sorted(operations, key=lambda op: op.call_path):
+            raw = _raw_operation(doc, operation)
+            try:
+                kwargs = arguments(operation, doc)
+                client = clients[_credentials_for(operation)]
+                accepted, returned, reason = _call(client, operation, kwargs, errors)
+            except Exception as error:  # noqa: BLE001 - one operation's surprise is a row, not the end of the run
+                accepted, returned, reason = False, False, _short(f"harness: {type(error).__name__}: {error}")
+            limit = None if accepted and returned else known_limit(raw, components)
+            outcomes.append(Outcome(operation.operation_id, operation.call_path, accepted, returned, reason, limit))
+    finally:
+        for client in clients.values():
+            client.close()
+    return outcomes

@@ -1,0 +1,125 @@
+"""Argument values built from the description alone: examples first, then enums, defaults, formats, patterns.
+
+Bodies hold the required properties only (and the description's example when it has one): what
+a caller who read nothing but the description would send.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+__all__ = ["parameter_value", "schema_value"]
+
+_REF_PREFIX = "#/components/schemas/"
+_IDENTIFIER = "023e105f4ecef8ad9ca31a8372d0c353"
+_FORMATS: dict[str, object] = {
+    "date-time": "2024-01-01T00:00:00Z",
+    "date": "2024-01-01",
+    "time": "12:00:00",
+    "uuid": "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+    "email": "user@example.com",
+    "uri": "https://example.com",
+    "url": "https://example.com",
+    "hostname": "example.com",
+    "ipv4": "192.0.2.1",
+    "ipv6": "2001:db8::1",
+    "binary": "",
+    "byte": "",
+}
+_STRING_CANDIDATES = (_IDENTIFIER, "example", "example.com", "1", "a", "ab", "abc", "192.0.2.1", "2024-01-01")
+_MAX_DEPTH = 12
+
+
+def _resolve(schema: Any, components: dict[str, Any]) -> Any:
+    seen = 0
+    while isinstance(schema, dict) and isinstance(schema.get("$ref"), str) and seen < _MAX_DEPTH:
+        target = components.get(schema["$ref"].removeprefix(_REF_PREFIX), {})
+        schema = {**target, **{key: value for key, value in schema.items() if key != "$ref"}}
+        seen += 1
+    return schema
+
+
+def _example(schema: dict[str, Any]) -> tuple[bool, Any]:
+    if "example" in schema:
+        return True, schema["example"]
+    examples = schema.get("examples")
+    if isinstance(examples, list) and examples:
+        return True, examples[0]
+    return False, None
+
+
+def _string(schema: dict[str, Any]) -> str:
+    pattern, low, high = schema.get("pattern"), schema.get("minLength", 0), schema.get("maxLength")
+    candidates = [_FORMATS[schema["format"]]] if schema.get("format") in _FORMATS else []
+    candidates += list(_STRING_CANDIDATES)
+    for candidate in candidates:
+        text = str(candidate)
+        if len(text) < low or (isinstance(high, int) and len(text) > high):
+            continue
+        try:
+            if isinstance(pattern, str) and re.search(pattern, text) is None:
+                continue
+        except re.error:
+            pass
+        return text
+    return "a" * max(int(low), 1)
+
+
+def _number(schema: dict[str, Any], *, integer: bool) -> int | float:
+    low = schema.get("minimum", schema.get("exclusiveMinimum"))
+    value = low if isinstance(low, int | float) and not isinstance(low, bool) else 1
+    if schema.get("exclusiveMinimum") is True or (isinstance(schema.get("exclusiveMinimum"), int | float)):
+        value += 1
+    high = schema.get("maximum")
+    if isinstance(high, int | float) and not isinstance(high, bool) and value > high:
+        value = high
+    return int(value) if integer else value
+
+
+def schema_value(schema: Any, components: dict[str, Any], depth: int = 0) -> Any:
+    """A value the schema accepts, from the schema alone."""
+    schema = _resolve(schema, components)
+    if not isinstance(schema, dict) or depth > _MAX_DEPTH:
+        return None
+    found, example = _example(schema)
+    if found:
+        return example
+    if isinstance(schema.get("enum"), list) and schema["enum"]:
+        return schema["enum"][0]
+    if "default" in schema:
+        return schema["default"]
+    for key in ("oneOf", "anyOf"):
+        if isinstance(schema.get(key), list) and schema[key]:
+            return schema_value(schema[key][0], components, depth + 1)
+    kind = schema.get("type")
+    if kind == "string":
+        return _string(schema)
+    if kind in {"integer", "number"}:
+        return _number(schema, integer=kind == "integer")
+    if kind == "boolean":
+        return True
+    if kind == "array":
+        count = max(int(schema.get("minItems", 1)), 1)
+        return [schema_value(schema.get("items", {}), components, depth + 1) for _ in range(count)]
+    if kind == "object" or "properties" in schema:
+        properties = schema.get("properties") or {}
+        required = [name for name in schema.get("required") or [] if name in properties]
+        return {
+            name: schema_value(properties[name], components, depth + 1)
+            for name in required
+            if not _resolve(properties[name], components).get("readOnly")
+        }
+    return "example"
+
+
+def parameter_value(parameter: dict[str, Any], components: dict[str, Any]) -> Any:
+    """The value of a parameter object: its example, else one from its schema."""
+    if "example" in parameter:
+        return parameter["example"]
+    examples = parameter.get("examples")
+    if isinstance(examples, dict):
+        for item in examples.values():
+            if isinstance(item, dict) and "value" in item:
+                return item["value"]
+    return schema_value(parameter.get("schema", {}), components)

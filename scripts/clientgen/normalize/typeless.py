@@ -1,0 +1,186 @@
+"""Schemas without ``type``: ``properties`` alone constrains only objects.
+
+JSON Schema reads ``{properties: {...}}`` without ``type`` as "any JSON value; when it is an
+object, these properties".  Generators read it as an object, which refuses the description's
+own examples: Page Rules' action ``value`` is ``{"url": ..., "type": ...}`` for ``forward_url``
+and ``"on"`` for ``browser_check`` (``zones_actions.example``).  Widening every such schema
+would turn hundreds of real objects (``login_design``) into unions nobody can use, so the
+description decides: a typeless schema that one of the description's examples shows holding
+something other than an object (a schema's ``example``/``examples``, or a media type's, read
+down through properties, items and unions) becomes ``anyOf[object, string, number, boolean,
+array]``; every other typeless schema with properties is read as an object, as before (and
+``allOf`` flattening types its merge ``object``: a merged schema is always read as one).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from clientgen.diagnostics import Diagnostics, escape_pointer_token
+from clientgen.normalize.schemas import iter_operation_schemas, iter_operations, op_pointer
+
+__all__ = ["is_typeless_object", "widen_typeless"]
+
+_UNIONS = ("anyOf", "oneOf", "allOf")
+_JSON_KINDS: dict[str, tuple[type, ...]] = {
+    "object": (dict,), "array": (list,), "string": (str,), "integer": (int,), "number": (int, float),
+    "boolean": (bool,),
+}  # fmt: skip
+_OTHER_VALUES: tuple[dict[str, Any], ...] = (
+    {"type": "string"},
+    {"type": "number"},
+    {"type": "boolean"},
+    {"type": "array", "items": {}},
+)
+_OUTER_KEYS = frozenset({"description", "nullable", "example", "examples", "readOnly", "writeOnly", "deprecated"})
+
+
+def is_typeless_object(node: Any) -> bool:
+    """``properties`` without ``type`` (and not a union, which decides for itself)."""
+    return (
+        isinstance(node, dict)
+        and isinstance(node.get("properties"), dict)
+        and "type" not in node
+        and not any(key in node for key in _UNIONS)
+    )
+
+
+def _accepts(schema: Any, value: Any) -> bool:
+    """Whether ``schema``'s declared ``type`` admits ``value``'s JSON type (no declared type: unknown, False)."""
+    kind = schema.get("type") if isinstance(schema, dict) else None
+    expected = _JSON_KINDS.get(str(kind))
+    if expected is None:
+        return False
+    return isinstance(value, expected) and (bool in expected or not isinstance(value, bool))
+
+
+def _own_examples(holder: dict[str, Any]) -> Iterator[Any]:
+    if "example" in holder:
+        yield holder["example"]
+    examples = holder.get("examples")
+    if isinstance(examples, dict):  # a media type's named examples
+        yield from (item["value"] for item in examples.values() if isinstance(item, dict) and "value" in item)
+    elif isinstance(examples, list):  # a 3.1 schema's examples
+        yield from examples
+
+
+def _children(node: dict[str, Any]) -> Iterator[Any]:
+    properties = node.get("properties")
+    if isinstance(properties, dict):
+        yield from properties.values()
+    for key in _UNIONS:
+        if isinstance(node.get(key), list):
+            yield from node[key]
+    for key in ("items", "additionalProperties", "not"):
+        if isinstance(node.get(key), dict):
+            yield node[key]
+
+
+class _Holds:
+    """Whether a subtree holds a schema matching a test, memoized per shared dict (the walks skip the rest)."""
+
+    def __init__(self, test: Any) -> None:
+        self.test = test
+        self.memo: dict[int, bool] = {}
+
+    def __call__(self, node: Any) -> bool:
+        if not isinstance(node, dict):
+            return False
+        known = self.memo.get(id(node))
+        if known is None:
+            known = self.test(node) or any(self(child) for child in _children(node))
+            self.memo[id(node)] = known
+        return known
+
+
+def _key(node: object) -> str:
+    return json.dumps(node, sort_keys=True, separators=(",", ":"), default=str)
+
+
+class _Evidence:
+    """Content keys of typeless schemas an example shows holding a non-object."""
+
+    def __init__(self) -> None:
+        self.keys: set[str] = set()
+        self.seen: set[tuple[int, str]] = set()
+        self.relevant = _Holds(is_typeless_object)
+
+    def walk(self, node: Any, values: list[Any]) -> None:
+        if not self.relevant(node):
+            return
+        values = [*values, *_own_examples(node)]
+        marker = (id(node), _key(values))
+        if marker in self.seen:  # inlined components are shared dicts: each (schema, examples) once
+            return
+        self.seen.add(marker)
+        if is_typeless_object(node) and any(value is not None and not isinstance(value, dict) for value in values):
+            self.keys.add(_key(node))
+        properties = node.get("properties")
+        if isinstance(properties, dict):
+            for name, sub in properties.items():
+                self.walk(sub, [value[name] for value in values if isinstance(value, dict) and name in value])
+        if isinstance(node.get("items"), dict):
+            self.walk(node["items"], [item for value in values if isinstance(value, list) for item in value])
+        for key in _UNIONS:
+            members = node.get(key)
+            if isinstance(members, list):
+                for member in members:  # a value another member declares its type for is not this member's
+                    others = [other for other in members if other is not member]
+                    self.walk(member, [value for value in values if not any(_accepts(o, value) for o in others)])
+
+
+def _widened(node: dict[str, Any]) -> dict[str, Any]:
+    outer = {key: value for key, value in node.items() if key in _OUTER_KEYS}
+    inner = {key: value for key, value in node.items() if key not in _OUTER_KEYS}
+    return {**outer, "anyOf": [{**inner, "type": "object"}, *(dict(other) for other in _OTHER_VALUES)]}
+
+
+class _Rebuild:
+    def __init__(self, keys: set[str], diags: Diagnostics) -> None:
+        self.keys = keys
+        self.diags = diags
+        self.done: dict[int, Any] = {}  # shared dicts rebuilt once (and stay shared)
+        self.relevant = _Holds(lambda node: is_typeless_object(node) and _key(node) in keys)
+
+    def node(self, node: Any, pointer: str) -> Any:
+        if not self.relevant(node):
+            return node
+        if id(node) in self.done:
+            return self.done[id(node)]
+        rebuilt = dict(node)
+        if isinstance(node.get("properties"), dict):
+            rebuilt["properties"] = {
+                name: self.node(sub, f"{pointer}/properties/{escape_pointer_token(name)}")
+                for name, sub in node["properties"].items()
+            }
+        for key in _UNIONS:
+            if isinstance(node.get(key), list):
+                rebuilt[key] = [self.node(sub, f"{pointer}/{key}/{index}") for index, sub in enumerate(node[key])]
+        for key in ("items", "additionalProperties", "not"):
+            if isinstance(node.get(key), dict):
+                rebuilt[key] = self.node(node[key], f"{pointer}/{key}")
+        if is_typeless_object(node) and _key(node) in self.keys:
+            self.diags.add(pointer, "typeless-any", "no type, and an example holds a non-object: any JSON value")
+            rebuilt = _widened(rebuilt)
+        self.done[id(node)] = rebuilt
+        return rebuilt
+
+
+def widen_typeless(doc: dict[str, Any], diags: Diagnostics) -> None:
+    """Every typeless schema with properties an example shows holding a non-object becomes any JSON value."""
+    evidence = _Evidence()
+    operations = list(iter_operations(doc))
+    for _path, _method, op in operations:
+        for _pointer, container, key in iter_operation_schemas(op, ""):
+            evidence.walk(container[key], list(_own_examples(container)))
+    if not evidence.keys:
+        return
+    rebuild = _Rebuild(evidence.keys, diags)
+    for path, method, op in operations:
+        for pointer, container, key in list(iter_operation_schemas(op, op_pointer(path, method))):
+            container[key] = rebuild.node(container[key], pointer)
+    schemas = doc.get("components", {}).get("schemas", {})
+    for name in sorted(schemas):
+        schemas[name] = rebuild.node(schemas[name], f"/components/schemas/{escape_pointer_token(name)}")

@@ -1,0 +1,68 @@
+"""The conformance run's pieces: values built from the description alone, known limits, and (with Prism) the seed."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from clientgen.conformance.limits import known_limit
+from clientgen.conformance.values import parameter_value, schema_value
+
+REPO = Path(__file__).resolve().parents[1]
+PRISM = REPO / "tools" / "prism" / "node_modules" / ".bin" / "prism"
+TAG_PROPERTIES = {"name": {"type": "string"}, "id": {"type": "string", "readOnly": True}}
+COMPONENTS: dict[str, Any] = {"Tag": {"type": "object", "required": ["name", "id"], "properties": TAG_PROPERTIES}}
+
+
+@pytest.mark.parametrize(
+    ("schema", "expected"),
+    [
+        ({"type": "string", "example": "given"}, "given"),
+        ({"type": "string", "enum": ["b", "a"]}, "b"),
+        ({"type": "string", "format": "date-time"}, "2024-01-01T00:00:00Z"),
+        ({"type": "integer", "minimum": 5}, 5),
+        ({"type": "number", "maximum": 0.5}, 0.5),
+        ({"type": "array", "items": {"type": "boolean"}}, [True]),
+        ({"$ref": "#/components/schemas/Tag"}, {"name": "023e105f4ecef8ad9ca31a8372d0c353"}),  # required, not readOnly
+    ],
+)
+def test_values_come_from_the_description(schema: dict[str, Any], expected: object) -> None:
+    assert schema_value(schema, COMPONENTS) == expected
+
+
+def test_a_string_value_passes_the_pattern_and_lengths() -> None:
+    for schema in ({"type": "string", "pattern": "^[0-9a-f]{32}$"}, {"type": "string", "minLength": 4, "maxLength": 5}):
+        value = schema_value(schema, COMPONENTS)
+        assert re.search(schema.get("pattern", ""), value)
+        assert schema.get("minLength", 0) <= len(value) <= schema.get("maxLength", 99)
+
+
+def test_parameter_example_wins() -> None:
+    assert parameter_value({"name": "x", "example": 7, "schema": {"type": "integer"}}, COMPONENTS) == 7
+
+
+def test_known_limits_are_read_from_the_description() -> None:
+    pcap = {"responses": {"200": {"content": {"application/vnd.tcpdump.pcap": {}}}}}
+    anonymous = {"security": [{}], "responses": {}}
+    plain = {"responses": {"200": {"content": {"application/json": {}}}}}
+    assert "pcap" in str(known_limit(pcap, COMPONENTS))
+    assert "security" in str(known_limit(anonymous, COMPONENTS))
+    assert known_limit(plain, COMPONENTS) is None
+
+
+@pytest.mark.skipif(
+    not PRISM.exists(), reason="Prism not installed: make conformance installs it (npm ci in tools/prism)"
+)
+def test_the_seed_passes_under_prism(tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "clientgen.conformance", "--spec", str(REPO / "spec"), "--prism", str(PRISM)]
+    env = {"PYTHONPATH": str(REPO / "scripts"), "PATH": "/usr/bin:/bin:/usr/local/bin"}
+    subprocess.run([*command, "--work", str(tmp_path)], check=True, env=env, timeout=600, capture_output=True)
+    table = json.loads((tmp_path / "conformance.json").read_text(encoding="utf-8"))
+    assert table["summary"]["operations"] == 1
+    assert table["summary"]["both"] == 1
