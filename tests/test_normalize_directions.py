@@ -39,15 +39,42 @@ def _schemas(doc: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     return body, op["responses"]["200"]["content"]["application/json"]["schema"]
 
 
-def test_read_only_fields_are_not_required_in_requests_write_only_not_in_responses() -> None:
+def test_read_only_fields_leave_requests_write_only_fields_leave_responses() -> None:
     diags = Diagnostics()
     body, response = _schemas(apply_directions(_document(copy.deepcopy(RECORD), copy.deepcopy(RECORD)), diags))
     assert body["required"] == ["name", "password"]
-    assert "required" not in body["properties"]["meta"]  # nested too
-    assert set(body["properties"]) == set(RECORD["properties"])  # the fields stay, optional
+    assert set(body["properties"]) == {"name", "password", "meta"}
+    assert body["properties"]["meta"]["properties"] == {}  # nested too
+    assert "required" not in body["properties"]["meta"]
     assert response["required"] == ["id", "name"]
+    assert set(response["properties"]) == {"id", "name", "meta"}
     assert response["properties"]["meta"]["required"] == ["created_on"]
-    assert {item.code for item in diags.items} == {"one-way-required"}
+    assert {item.code for item in diags.items} == {"one-way-property"}
+
+
+def test_read_only_fields_leave_union_branches_and_array_items() -> None:
+    kinds = [copy.deepcopy(RECORD), {**copy.deepcopy(RECORD), "title": "other"}]
+    body_schema = {"type": "array", "items": {"oneOf": kinds}}
+    body, _ = _schemas(apply_directions(_document({"type": "object"}, body_schema), Diagnostics()))
+    for branch in body["items"]["oneOf"]:
+        assert "id" not in branch["properties"]
+        assert "created_on" not in branch["properties"]["meta"]["properties"]
+
+
+def test_a_union_root_requiring_read_only_fields_describes_the_stored_record() -> None:
+    branch = {
+        "type": "object",
+        "required": ["type"],
+        "properties": {"type": {"enum": ["A"]}, "id": {"type": "string"}, "created_on": {"readOnly": True}},
+    }
+    root = {"required": ["id", "type", "created_on"], "properties": {"id": {}, "created_on": {}}, "oneOf": [branch]}
+    diags = Diagnostics()
+    body, response = _schemas(apply_directions(_document(copy.deepcopy(root), copy.deepcopy(root)), diags))
+    assert body["required"] == ["type"]  # id: optional in the request
+    assert "properties" not in body
+    assert set(body["oneOf"][0]["properties"]) == {"type", "id"}
+    assert response["required"] == root["required"]  # the response is what the server stores
+    assert "record-union-required" in {item.code for item in diags.items}
 
 
 def test_schemas_without_one_way_fields_are_left_alone() -> None:
