@@ -128,3 +128,31 @@ def test_other_numbers_and_fractional_bounds_stay_numbers() -> None:
     for doc in (_listing({"type": "number", "minimum": 0.5}), _listing({"type": "number"}, name="ratio")):
         before = copy.deepcopy(doc)
         assert repair_constraints(doc, Diagnostics()) == before
+
+
+def _api(*responses: dict[str, Any]) -> dict[str, Any]:
+    paths = {
+        f"/r{index}": {"get": {"responses": {"200": {"content": {"application/json": {"schema": schema}}}}}}
+        for index, schema in enumerate(responses)
+    }
+    return {"openapi": "3.0.3", "paths": paths}
+
+
+def _schema_of(doc: dict[str, Any], index: int) -> Any:
+    return doc["paths"][f"/r{index}"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+
+
+def test_a_bare_result_reads_as_the_envelope_in_an_api_of_envelopes() -> None:
+    envelope = _envelope({"type": "boolean", "enum": [True]})
+    bare = {"type": "object", "properties": {"result": {"type": "object", "properties": {"id": {"type": "string"}}}}}
+    doc = mark_success_envelopes(_api(envelope, envelope, copy.deepcopy(bare)), Diagnostics())
+    assert is_success_envelope(_schema_of(doc, 2))
+    mixed = {"type": "object", "properties": {"result": {}, "name": {"type": "string"}}}  # not only envelope fields
+    assert not is_success_envelope(_schema_of(mark_success_envelopes(_api(envelope, mixed), Diagnostics()), 1))
+
+
+def test_a_bare_result_stays_as_it_is_where_envelopes_are_not_the_convention() -> None:
+    bare = {"type": "object", "properties": {"result": {"type": "string"}}}
+    plain = {"type": "object", "properties": {"result": {"type": "string"}, "name": {"type": "string"}}}
+    doc = mark_success_envelopes(_api(copy.deepcopy(bare), plain, plain), Diagnostics())
+    assert _schema_of(doc, 0) == bare

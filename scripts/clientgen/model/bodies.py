@@ -30,7 +30,7 @@ from typing import Any
 
 from clientgen.diagnostics import Diagnostics, escape_pointer_token
 from clientgen.model.api import Body, FormField
-from clientgen.model.types import TypeExpr, type_of
+from clientgen.model.types import Models, TypeExpr, type_of
 from clientgen.names import PythonIdentifier
 
 __all__ = ["KIND_PREFERENCE", "body_kind", "build_body", "part_of"]
@@ -42,7 +42,6 @@ _FILE_WORDS = re.compile(r"\b(files?|upload|uploaded|bytes?)\b", re.IGNORECASE)
 _ANY_PART = re.compile(r"<[^<>]*>")
 _REF_PREFIX = "#/components/schemas/"
 _MAX_REF_HOPS = 20
-Models = dict[str, tuple[str, str]]
 
 
 def body_kind(media_type: str) -> str:

@@ -9,7 +9,7 @@ from clientgen.config import GeneratorConfig
 from clientgen.diagnostics import Diagnostics
 from clientgen.model.api import Api, Check, Operation, Pagination, Parameter, Resource
 from clientgen.model.bodies import build_body
-from clientgen.model.types import TypeExpr, type_of
+from clientgen.model.types import Models, TypeExpr, type_of
 from clientgen.names import ClassName, PythonIdentifier, singular
 from clientgen.normalize.envelopes import is_success_envelope
 from clientgen.normalize.schemas import iter_operations, op_pointer, routes, success_content
@@ -33,8 +33,6 @@ RESOURCE_MEMBERS = frozenset({"with_raw_response", "with_streaming_response"})
 _LOCATIONS = ("path", "query", "header")
 _STRING_CHECKS = {"maxLength": "max_length", "minLength": "min_length", "pattern": "pattern"}
 _NUMBER_CHECKS = {"minimum": "minimum", "maximum": "maximum"}
-
-Models = dict[str, tuple[str, str]]
 
 
 def _checks(schema: dict[str, Any]) -> tuple[Check, ...]:
