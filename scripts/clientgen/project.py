@@ -51,8 +51,8 @@ __all__ = ["BuildResult", "build", "write_tree"]
 
 NORMALIZED_FILE = "openapi.normalized.json"
 REPORT_FILE = "report.json"
-RUNTIME_TEMPLATES = ("__init__.py", "_auth.py", "_base_client.py", "_bodies.py", "_client.py", "_exceptions.py",
-                     "_models.py", "_pagination.py", "_parsing.py",
+RUNTIME_TEMPLATES = ("__init__.py", "_arguments.py", "_auth.py", "_base_client.py", "_bodies.py", "_client.py",
+                     "_exceptions.py", "_models.py", "_pagination.py", "_parsing.py",
                      "_response.py", "_types.py", "_validation.py", "_version.py", "py.typed")  # fmt: skip
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from clientgen.config import GeneratorConfig
+from clientgen.model.keywords import KeywordField, KeywordShape
 from clientgen.model.types import TypeExpr
 from clientgen.names import ClassName, PythonIdentifier
 
@@ -17,6 +18,12 @@ def _grouped(imports: frozenset[tuple[str, str]]) -> list[tuple[str, list[str]]]
     for module, name in imports:
         by_module.setdefault(module, set()).add(name)
     return [(module, sorted(names)) for module, names in sorted(by_module.items())]
+
+
+def _import_lines(expr: TypeExpr | None) -> list[str]:
+    if expr is None:
+        return []
+    return [f"from {module} import {', '.join(names)}" for module, names in _grouped(expr.models)]
 
 
 @dataclass(frozen=True)
@@ -91,6 +98,12 @@ class FormField:
 BODY_ENCODERS = {"multipart": "multipart_body", "binary": "binary_body", "text": "text_body", "ndjson": "ndjson_body"}
 
 
+# What the overloads of a method with keyword arguments name beside the body's types (``body: X | Mapping[str, Any]``).
+_OVERLOAD_TYPES = TypeExpr(
+    "Mapping[str, Any]", frozenset({("typing", "overload"), ("typing", "Mapping"), ("typing", "Any")})
+)
+
+
 @dataclass(frozen=True)
 class Body:
     media_type: str
@@ -99,6 +112,7 @@ class Body:
     default_empty_object: bool  # a required JSON object with no declared schema: send {} unless given
     kind: str = "json"  # json, multipart, binary, text, ndjson (see build.body_kind)
     fields: tuple[FormField, ...] = ()  # multipart only
+    shapes: tuple[KeywordShape, ...] = ()  # an object body (or a union of them): its properties as keywords
 
     @property
     def encoder(self) -> str | None:
@@ -109,7 +123,25 @@ class Body:
         return tuple(field for field in self.fields if field.part == part)
 
     def types(self) -> list[TypeExpr]:
-        return [field.type for field in self.fields] if self.kind == "multipart" else [self.type]
+        if self.kind == "multipart":
+            return [field.type for field in self.fields]
+        if not self.shapes:
+            return [self.type]
+        return [self.type, _OVERLOAD_TYPES, *(expr for shape in self.shapes for expr in shape.types())]
+
+    @property
+    def keywords(self) -> list[KeywordField]:
+        """Every keyword argument of every shape, once each (by name), in the implementation's order."""
+        found: dict[str, KeywordField] = {}
+        for shape in self.shapes:
+            for keyword in shape.fields:
+                found.setdefault(keyword.name, keyword)
+        return sorted(found.values(), key=lambda keyword: keyword.name)
+
+    @property
+    def overloaded(self) -> bool:
+        """Whether the method has overloads: one per shape, and one for ``body=``."""
+        return bool(self.shapes)
 
 
 @dataclass(frozen=True)
@@ -190,6 +222,8 @@ class Operation:
             found.extend(self.body.types())
         if self.result is not None:
             found.append(self.result)
+        if self.pagination is not None:
+            found.append(self.pagination.item)
         return found
 
     @property
@@ -198,7 +232,20 @@ class Operation:
         names = [str(param.name) for param in self.parameters]
         if self.body is not None and self.body.kind == "multipart":
             return names + [str(field.name) for field in self.body.fields]
+        if self.body is not None and self.body.shapes:
+            return names + [str(field.name) for field in self.body.keywords] + ["body"]
         return names + (["body"] if self.body is not None else [])
+
+    @property
+    def return_imports(self) -> list[str]:
+        """``from <module> import <models>`` lines for the return type (page items for a paginated list)."""
+        expr = self.pagination.item if self.pagination is not None else self.result
+        return _import_lines(expr)
+
+    @property
+    def body_imports(self) -> list[str]:
+        """``from <module> import <models>`` lines for the whole-body type (``body=``)."""
+        return _import_lines(self.body.type if self.body is not None and self.body.kind == "json" else None)
 
     @property
     def body_media(self) -> str:
@@ -246,6 +293,10 @@ class Resource:
         """The model classes the annotations name: imported under ``TYPE_CHECKING`` only, sorted."""
         models = {imported for op in self.operations for expr in op.types() for imported in expr.models}
         return _grouped(frozenset(models))
+
+    def has_keywords(self) -> bool:
+        """Whether a method gathers keyword arguments into its body (``_arguments.body_fields``)."""
+        return any(op.body is not None and op.body.overloaded for op in self.operations)
 
     def body_encoders(self) -> list[str]:
         """The ``_bodies`` functions the operations call, sorted."""

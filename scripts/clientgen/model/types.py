@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["ANY", "Models", "TypeExpr", "type_of"]
+__all__ = ["ANY", "Models", "TypeExpr", "type_of", "union_of"]
 
 _REF_PREFIX = "#/components/schemas/"
 # Component name -> (module, name, is a class): a class validates itself (``Model.model_validate``); the other
@@ -69,6 +69,11 @@ def _union(members: list[TypeExpr]) -> TypeExpr:
         return members[0]
     models = frozenset().union(*(member.models for member in members))
     return TypeExpr(" | ".join(annotations), imports, models=models)
+
+
+def union_of(members: list[TypeExpr]) -> TypeExpr:
+    """``A | B | None``: members flattened, each once, ``None`` last; ``Any`` absorbs the rest."""
+    return _union(members)
 
 
 def _literal(values: list[Any]) -> TypeExpr | None:

@@ -12,6 +12,10 @@ A ``required`` list beside a union (``required: [id, type, name, content, create
 to the 20 DNS record kinds) that names a ``readOnly`` property of a branch describes the stored
 record, as the server returns it.  In a request body such a list keeps only the names some
 branch requires itself (``type``, ``name``, ``content``); the others (``id``) are optional there.
+A PATCH body changes what it names and leaves the rest: every top-level property is optional
+(also in each branch of a union body), except a single-value ``enum`` (``type: "A"``), which
+tells a union's branches apart.
+
 Each decision is reported with its pointer.
 """
 
@@ -98,6 +102,31 @@ def _strip(marker: str, direction: str, diags: Diagnostics) -> Any:
     return strip
 
 
+def _is_tag(schema: Any) -> bool:
+    """A single-value ``enum``: the property that tells a union's branches apart."""
+    return isinstance(schema, dict) and isinstance(schema.get("enum"), list) and len(schema["enum"]) == 1
+
+
+def _patch_optional(schema: dict[str, Any], pointer: str, diags: Diagnostics) -> dict[str, Any]:
+    branches = [branch for key in _UNIONS if isinstance(schema.get(key), list) for branch in schema[key]]
+    if branches:
+        key = next(key for key in _UNIONS if isinstance(schema.get(key), list))
+        rebuilt = [
+            _patch_optional(branch, f"{pointer}/{key}/{index}", diags) if isinstance(branch, dict) else branch
+            for index, branch in enumerate(schema[key])
+        ]
+        schema = {**schema, key: rebuilt}
+    required = _names(schema.get("required"))
+    declared = schema.get("properties")
+    properties: dict[str, Any] = declared if isinstance(declared, dict) else {}
+    kept = [name for name in required if _is_tag(properties.get(name))]
+    if len(kept) == len(required):
+        return schema
+    diags.add(pointer, "patch-optional", "a PATCH body: every property optional" + (" but the tag" if kept else ""))
+    rebuilt_schema = {key: value for key, value in schema.items() if key != "required"}
+    return {**rebuilt_schema, "required": kept} if kept else rebuilt_schema
+
+
 def apply_directions(doc: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
     record_roots = _record_union_root(diags)
     requests, responses = _strip("readOnly", "request", diags), _strip("writeOnly", "response", diags)
@@ -105,7 +134,8 @@ def apply_directions(doc: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
     def one_way(schema: dict[str, Any], pointer: str) -> dict[str, Any]:
         if "/requestBody/" in pointer:
             relaxed = transform(schema, record_roots, pointer)
-            return transform(relaxed, requests, pointer)  # type: ignore[no-any-return]
+            stripped: dict[str, Any] = transform(relaxed, requests, pointer)
+            return _patch_optional(stripped, pointer, diags) if "/patch/requestBody/" in pointer else stripped
         if "/responses/" in pointer:
             return transform(schema, responses, pointer)  # type: ignore[no-any-return]
         return schema
