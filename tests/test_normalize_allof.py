@@ -41,3 +41,22 @@ def test_generic_result_yields_to_the_concrete_result(placeholder: dict[str, Any
 )
 def test_a_union_with_content_is_not_a_placeholder(shape: dict[str, Any]) -> None:
     assert not is_placeholder(shape)
+
+
+def test_a_collection_envelopes_nullable_list_of_anything_yields_to_the_concrete_list() -> None:
+    generic = {"type": "array", "items": {}, "nullable": True}
+    concrete = {"type": "array", "items": {"type": "string"}}
+    assert is_placeholder(generic)
+    envelope = {"type": "object", "properties": {"result": generic}}
+    for branches in (
+        [envelope, {"properties": {"result": concrete}}],
+        [{"properties": {"result": concrete}}, envelope],
+    ):
+        diags = Diagnostics()
+        assert merge_schemas(branches, "/x", diags)["properties"]["result"] == concrete  # not nullable
+        assert not diags.items
+    explicit = {**concrete, "nullable": True}  # a list the description itself calls nullable stays so
+    assert (
+        merge_schemas([envelope, {"properties": {"result": explicit}}], "/x", Diagnostics())["properties"]["result"]
+        == explicit
+    )

@@ -39,15 +39,42 @@ def _schemas(doc: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     return body, op["responses"]["200"]["content"]["application/json"]["schema"]
 
 
-def test_read_only_fields_are_not_required_in_requests_write_only_not_in_responses() -> None:
+def test_read_only_fields_leave_requests_write_only_fields_leave_responses() -> None:
     diags = Diagnostics()
     body, response = _schemas(apply_directions(_document(copy.deepcopy(RECORD), copy.deepcopy(RECORD)), diags))
     assert body["required"] == ["name", "password"]
-    assert "required" not in body["properties"]["meta"]  # nested too
-    assert set(body["properties"]) == set(RECORD["properties"])  # the fields stay, optional
+    assert set(body["properties"]) == {"name", "password", "meta"}
+    assert body["properties"]["meta"]["properties"] == {}  # nested too
+    assert "required" not in body["properties"]["meta"]
     assert response["required"] == ["id", "name"]
+    assert set(response["properties"]) == {"id", "name", "meta"}
     assert response["properties"]["meta"]["required"] == ["created_on"]
-    assert {item.code for item in diags.items} == {"one-way-required"}
+    assert {item.code for item in diags.items} == {"one-way-property"}
+
+
+def test_read_only_fields_leave_union_branches_and_array_items() -> None:
+    kinds = [copy.deepcopy(RECORD), {**copy.deepcopy(RECORD), "title": "other"}]
+    body_schema = {"type": "array", "items": {"oneOf": kinds}}
+    body, _ = _schemas(apply_directions(_document({"type": "object"}, body_schema), Diagnostics()))
+    for branch in body["items"]["oneOf"]:
+        assert "id" not in branch["properties"]
+        assert "created_on" not in branch["properties"]["meta"]["properties"]
+
+
+def test_a_union_root_requiring_read_only_fields_describes_the_stored_record() -> None:
+    branch = {
+        "type": "object",
+        "required": ["type"],
+        "properties": {"type": {"enum": ["A"]}, "id": {"type": "string"}, "created_on": {"readOnly": True}},
+    }
+    root = {"required": ["id", "type", "created_on"], "properties": {"id": {}, "created_on": {}}, "oneOf": [branch]}
+    diags = Diagnostics()
+    body, response = _schemas(apply_directions(_document(copy.deepcopy(root), copy.deepcopy(root)), diags))
+    assert body["required"] == ["type"]  # id: optional in the request
+    assert "properties" not in body
+    assert set(body["oneOf"][0]["properties"]) == {"type", "id"}
+    assert response["required"] == root["required"]  # the response is what the server stores
+    assert "record-union-required" in {item.code for item in diags.items}
 
 
 def test_schemas_without_one_way_fields_are_left_alone() -> None:
@@ -101,3 +128,31 @@ def test_other_numbers_and_fractional_bounds_stay_numbers() -> None:
     for doc in (_listing({"type": "number", "minimum": 0.5}), _listing({"type": "number"}, name="ratio")):
         before = copy.deepcopy(doc)
         assert repair_constraints(doc, Diagnostics()) == before
+
+
+def _api(*responses: dict[str, Any]) -> dict[str, Any]:
+    paths = {
+        f"/r{index}": {"get": {"responses": {"200": {"content": {"application/json": {"schema": schema}}}}}}
+        for index, schema in enumerate(responses)
+    }
+    return {"openapi": "3.0.3", "paths": paths}
+
+
+def _schema_of(doc: dict[str, Any], index: int) -> Any:
+    return doc["paths"][f"/r{index}"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+
+
+def test_a_bare_result_reads_as_the_envelope_in_an_api_of_envelopes() -> None:
+    envelope = _envelope({"type": "boolean", "enum": [True]})
+    bare = {"type": "object", "properties": {"result": {"type": "object", "properties": {"id": {"type": "string"}}}}}
+    doc = mark_success_envelopes(_api(envelope, envelope, copy.deepcopy(bare)), Diagnostics())
+    assert is_success_envelope(_schema_of(doc, 2))
+    mixed = {"type": "object", "properties": {"result": {}, "name": {"type": "string"}}}  # not only envelope fields
+    assert not is_success_envelope(_schema_of(mark_success_envelopes(_api(envelope, mixed), Diagnostics()), 1))
+
+
+def test_a_bare_result_stays_as_it_is_where_envelopes_are_not_the_convention() -> None:
+    bare = {"type": "object", "properties": {"result": {"type": "string"}}}
+    plain = {"type": "object", "properties": {"result": {"type": "string"}, "name": {"type": "string"}}}
+    doc = mark_success_envelopes(_api(copy.deepcopy(bare), plain, plain), Diagnostics())
+    assert _schema_of(doc, 0) == bare

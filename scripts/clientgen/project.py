@@ -33,6 +33,7 @@ from clientgen.diagnostics import Diagnostics, Level, SpecError
 from clientgen.examples import PER_CALL_OPTIONS, example_arguments, first_call_example, paginated_example
 from clientgen.generators.models import ModelIndex, emit_models, plan_modules
 from clientgen.generators.reexports import plan_reexports, write_reexports
+from clientgen.generators.type_index import write_type_index
 from clientgen.identity import complete_config
 from clientgen.ingest import load_source
 from clientgen.ingest.bounds import deepest_pointer
@@ -41,6 +42,7 @@ from clientgen.jsontext import dumps_sorted
 from clientgen.layout import ATTRIBUTES, ATTRIBUTES_FILE, MANIFEST_FILE, NAMES_FILE, NORMALIZED_FILE, REPORT_FILE
 from clientgen.limits import MAX_TOOL_SECONDS
 from clientgen.model import Api, build_api
+from clientgen.model.types import type_of
 from clientgen.name_memory import NameMemory, Remembered, names_json, read_names
 from clientgen.normalize import normalize
 from clientgen.output_tree import (
@@ -58,9 +60,12 @@ from clientgen.sanitize import model_view
 
 __all__ = ["REPORT_FILE", "BuildResult", "build", "write_tree"]
 
-RUNTIME_TEMPLATES = ("__init__.py", "_auth.py", "_base_client.py", "_bodies.py", "_client.py", "_exceptions.py",
-                     "_lenient.py", "_models.py", "_pagination.py", "_parsing.py", "_response.py",
+RUNTIME_TEMPLATES = ("__init__.py", "_arguments.py", "_auth.py", "_base_client.py", "_bodies.py", "_client.py",
+                     "_exceptions.py", "_lenient.py", "_models.py", "_pagination.py", "_parsing.py", "_response.py",
                      "_serialization.py", "_types.py", "_validation.py", "_version.py", "py.typed")  # fmt: skip
+
+
+_BUILTINS = frozenset({"str", "int", "float", "bool"})
 
 
 @dataclass
@@ -260,8 +265,14 @@ def _compile_all(root: Path, progress: Progress) -> None:
         raise RuntimeError(msg)
 
 
-def _model_index(index: ModelIndex, package: str) -> dict[str, tuple[str, str]]:
-    return {name: (f"{package}.types.{ref.module}", ref.class_name) for name, ref in index.items()}
+def _model_index(index: ModelIndex, package: str, view: dict[str, Any]) -> dict[str, tuple[str, str, bool]]:
+    """Component -> (module, class, is a class); a plain component the generator inlined -> its builtin type."""
+    found = {name: (f"{package}.types.{ref.module}", ref.class_name, ref.is_class) for name, ref in index.items()}
+    for name, schema in sorted(view.get("components", {}).get("schemas", {}).items()):
+        plain = type_of(schema, {})
+        if name not in found and plain.annotation in _BUILTINS:
+            found[name] = ("", plain.annotation, False)
+    return found
 
 
 def _named_models(
@@ -318,11 +329,12 @@ def build(  # noqa: PLR0913 - the spec, where to build, the generation to versio
         raise SpecError(spec, message, pointer=error.pointer or "/components/schemas") from None
     aliases = plan_reexports(index, remembered)
     write_reexports(types_dir, index, aliases, header)
+    write_type_index(types_dir, index, header=header, package=config.import_name)
     _write(root / NAMES_FILE, names_json(_named_models(index, memory.keys, aliases)))
     first_party = config.import_name
     with _in_background(lambda: _format([types_dir], first_party=first_party)):  # the models are final: format now
         progress.stage("build", detail="resources and operations")
-        api = build_api(normalized, _model_index(index, config.import_name), config, diags)
+        api = build_api(normalized, _model_index(index, config.import_name, view), config, diags)
         write_release(api, normalized, previous, root)  # api.json, CHANGELOG.md; sets the package version
         _render_package(api, root, progress)
         report = build_report(api, normalized, diags, models=len(set(index.values())))

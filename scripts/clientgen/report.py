@@ -24,7 +24,7 @@ from clientgen.normalize.schemas import op_pointer, success_response
 if TYPE_CHECKING:
     from clientgen.model import Api, Operation
 
-__all__ = ["UNTYPED_CODES", "Reason", "build_report", "response_reason"]
+__all__ = ["UNTYPED_CODES", "Reason", "build_report", "response_reason", "unwrap_reason"]
 
 # The spec gives nothing to type the response with.
 NO_SUCCESS_RESPONSE = "no-success-response"
@@ -47,6 +47,8 @@ UNTYPED_CODES = frozenset(
 # Typed, but not as a JSON model.
 RESULT_NULL = "result-null"
 MEDIA_MAPPED = "media-mapped"
+# In an API whose methods return the envelope's ``result``, one that returns its whole 2xx body.
+NOT_UNWRAPPED = "not-unwrapped"
 # Normalizer decisions inside an operation that change what its method accepts or returns.
 _DEGRADING_DECISIONS = frozenset({"default-dropped", "names-override", "schemaless-body"})
 _TYPE_KEYWORDS = frozenset(
@@ -106,6 +108,33 @@ def response_reason(op: dict[str, Any], operation: Operation) -> Reason | None:
     return None
 
 
+def _envelope_api(api: Api) -> bool:
+    """Whether most methods with a JSON result return an envelope's ``result`` (the API's convention)."""
+    json_results = [op for op in api.operations if op.download is None and (op.result is not None or op.unwrap_result)]
+    return 2 * sum(op.unwrap_result for op in json_results) > len(json_results)
+
+
+def unwrap_reason(op: dict[str, Any], operation: Operation) -> Reason | None:
+    """Why a method of an envelope API returns its whole 2xx body instead of ``result``; ``None`` if it does not."""
+    if operation.unwrap_result or operation.download is not None or operation.result is None:
+        return None
+    success = success_response(op)
+    if success is None:
+        return None
+    code, response = success
+    schema = ((response.get("content") or {}).get("application/json") or {}).get("schema")
+    pointer = f"{op_pointer(operation.path, operation.http_method)}/responses/{escape_pointer_token(code)}"
+    properties = sorted((schema.get("properties") or {}) if isinstance(schema, dict) else {})
+    if "result" not in properties:
+        why = "declares no result" if properties else "is not an object with properties"
+    elif "success" in properties:
+        why = "declares a success that is not always true"
+    else:
+        why = f"declares fields beside the envelope's ({', '.join(properties)})"
+    message = f"the {code} response {why}: the method returns the whole body, not an envelope's result"
+    return Reason(NOT_UNWRAPPED, message, pointer)
+
+
 def _by_operation(diags: Diagnostics) -> dict[str, list[Diagnostic]]:
     """Diagnostics grouped by the operation they are inside (``/paths/<path>/<method>``)."""
     grouped: dict[str, list[Diagnostic]] = {}
@@ -117,11 +146,16 @@ def _by_operation(diags: Diagnostics) -> dict[str, list[Diagnostic]]:
     return grouped
 
 
-def _entry(op: dict[str, Any], operation: Operation, decisions: list[Diagnostic]) -> dict[str, Any]:
+def _entry(
+    op: dict[str, Any], operation: Operation, decisions: list[Diagnostic], *, envelope_api: bool
+) -> dict[str, Any]:
     reason = response_reason(op, operation)
-    reasons = ([reason] if reason is not None else []) + [
-        Reason(item.code, item.message, item.pointer) for item in decisions
-    ]
+    unwrap = unwrap_reason(op, operation) if envelope_api and reason is None else None
+    reasons = (
+        ([reason] if reason is not None else [])
+        + ([unwrap] if unwrap is not None else [])
+        + [Reason(item.code, item.message, item.pointer) for item in decisions]
+    )
     return {
         "operationId": operation.operation_id,
         "method": operation.http_method.upper(),
@@ -142,16 +176,21 @@ def build_report(api: Api, doc: dict[str, Any], diags: Diagnostics, *, models: i
     """The whole report: operations (sorted by path and method), diagnostics, and a summary of both."""
     decisions = _by_operation(diags)
     paths = doc.get("paths") or {}
+    envelope_api = _envelope_api(api)
     operations = sorted(
         (
             _entry(
                 paths[operation.path][operation.http_method],
                 operation,
                 decisions.get(op_pointer(operation.path, operation.http_method), []),
+                envelope_api=envelope_api,
             )
             for operation in api.operations
         ),
         key=lambda entry: (entry["path"], entry["method"]),
+    )
+    not_unwrapped = sum(
+        1 for entry in operations if any(reason["code"] == NOT_UNWRAPPED for reason in entry["reasons"])
     )
     untyped = Counter(
         entry["reasons"][0]["code"] for entry in operations if entry["status"] == "untyped"
@@ -164,6 +203,7 @@ def build_report(api: Api, doc: dict[str, Any], diags: Diagnostics, *, models: i
             "typed": len(operations) - sum(untyped.values()),
             "untyped": sum(untyped.values()),
             "untyped_reasons": dict(sorted(untyped.items())),
+            "not_unwrapped": not_unwrapped,
             "models": models,
             "warnings": diags.count(Level.WARNING),
             "decisions": diags.count(Level.INFO),

@@ -61,9 +61,14 @@ DMCG_OPTIONS = (
     "--disable-timestamp",  # deterministic output
     "--no-allow-remote-refs",  # never fetch; the normalized document has no external refs anyway
     "--collapse-root-models",  # constrained primitives are inlined where the generator can
+    # and where it cannot, a type alias, never a RootModel: a user passes and reads plain values (`list[str]`,
+    # `3600` for an `Annotated[float, Field(ge=30)]`), a union of models is the union itself
+    "--use-type-alias",
     # email/uri stay plain str: EmailStr needs email-validator and rejects addresses the API returns,
     # AnyUrl rewrites values ("https://a.b" -> "https://a.b/"); the format stays in the normalized document
+    # ipv4/ipv6 stay str too: a caller writes and reads addresses as text (`content="198.51.100.4"`)
     "--type-mappings", "email=string", "idn-email=string", "uri=string", "uri-reference=string",
+    "ipv4=string", "ipv6=string",
     "--no-formatters",  # the whole package is formatted once, with ruff, at the end
 )
 # fmt: on
@@ -75,6 +80,7 @@ class ModelRef:
 
     module: str
     class_name: str
+    is_class: bool = True  # False: a type alias (of a plain type or a union), validated with a TypeAdapter
 
 
 ModelIndex = dict[str, ModelRef]
@@ -392,5 +398,9 @@ def _read_index(metadata: list[Path], plan: dict[str, str]) -> ModelIndex:
     for name, module in plan.items():
         entry = by_component.get(f"{module}.{name}")
         if entry is not None:
-            index[name] = ModelRef(module=str(entry["module"]), class_name=str(entry["class_name"]))
+            fields = entry.get("fields") or []
+            is_alias = len(fields) == 1 and not fields[0].get("name")  # the generator's root: one nameless field
+            index[name] = ModelRef(
+                module=str(entry["module"]), class_name=str(entry["class_name"]), is_class=not is_alias
+            )
     return index

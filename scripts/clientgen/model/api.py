@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from clientgen.config import GeneratorConfig
 from clientgen.model.auth import Auth
+from clientgen.model.keywords import KeywordField, KeywordShape
 from clientgen.model.types import TypeExpr
 from clientgen.names import ClassName, PythonIdentifier
 
@@ -18,6 +19,12 @@ def _grouped(imports: frozenset[tuple[str, str]]) -> list[tuple[str, list[str]]]
     for module, name in imports:
         by_module.setdefault(module, set()).add(name)
     return [(module, sorted(names)) for module, names in sorted(by_module.items())]
+
+
+def _import_lines(expr: TypeExpr | None) -> list[str]:
+    if expr is None:
+        return []
+    return [f"from {module} import {', '.join(names)}" for module, names in _grouped(expr.models)]
 
 
 @dataclass(frozen=True)
@@ -108,6 +115,12 @@ BODY_ENCODERS = {
 }
 
 
+# What the overloads of a method with keyword arguments name beside the body's types (``body: X | Mapping[str, Any]``).
+_OVERLOAD_TYPES = TypeExpr(
+    "Mapping[str, Any]", frozenset({("typing", "overload"), ("typing", "Mapping"), ("typing", "Any")})
+)
+
+
 @dataclass(frozen=True)
 class Body:
     media_type: str
@@ -117,6 +130,8 @@ class Body:
     kind: str = "json"  # json, multipart, form, binary, text, ndjson (see build.body_kind)
     fields: tuple[FormField, ...] = ()  # multipart only
     encoding: tuple[tuple[str, str, bool], ...] = ()  # form only: (property, style, explode) from ``encoding``
+
+    shapes: tuple[KeywordShape, ...] = ()  # an object body (or a union of them): its properties as keywords
 
     @property
     def encoding_literal(self) -> str | None:
@@ -140,7 +155,25 @@ class Body:
         return tuple(field for field in self.fields if field.part == part)
 
     def types(self) -> list[TypeExpr]:
-        return [field.type for field in self.fields] if self.kind == "multipart" else [self.type]
+        if self.kind == "multipart":
+            return [field.type for field in self.fields]
+        if not self.shapes:
+            return [self.type]
+        return [self.type, _OVERLOAD_TYPES, *(expr for shape in self.shapes for expr in shape.types())]
+
+    @property
+    def keywords(self) -> list[KeywordField]:
+        """Every keyword argument of every shape, once each (by name), in the implementation's order."""
+        found: dict[str, KeywordField] = {}
+        for shape in self.shapes:
+            for keyword in shape.fields:
+                found.setdefault(keyword.name, keyword)
+        return sorted(found.values(), key=lambda keyword: keyword.name)
+
+    @property
+    def overloaded(self) -> bool:
+        """Whether the method has overloads: one per shape, and one for ``body=``."""
+        return bool(self.shapes)
 
 
 @dataclass(frozen=True)
@@ -283,7 +316,20 @@ class Operation:
         names = [str(param.name) for param in self.parameters]
         if self.body is not None and self.body.kind == "multipart":
             return names + [str(field.name) for field in self.body.fields]
+        if self.body is not None and self.body.shapes:
+            return names + [str(field.name) for field in self.body.keywords] + ["body"]
         return names + (["body"] if self.body is not None else [])
+
+    @property
+    def return_imports(self) -> list[str]:
+        """``from <module> import <models>`` lines for the return type (page items for a paginated list)."""
+        expr = self.pagination.item if self.pagination is not None else self.result
+        return _import_lines(expr)
+
+    @property
+    def body_imports(self) -> list[str]:
+        """``from <module> import <models>`` lines for the whole-body type (``body=``)."""
+        return _import_lines(self.body.type if self.body is not None and self.body.kind == "json" else None)
 
     @property
     def body_media(self) -> str:
@@ -337,6 +383,10 @@ class Resource:
         names = {"Style" for op in self.operations if op.styled_query() or (op.body and op.body.encoding)}
         names |= {"header_text" for op in self.operations if op.located("header")}
         return sorted(names)
+
+    def has_keywords(self) -> bool:
+        """Whether a method gathers keyword arguments into its body (``_arguments.body_fields``)."""
+        return any(op.body is not None and op.body.overloaded for op in self.operations)
 
     def body_encoders(self) -> list[str]:
         """The ``_bodies`` functions the operations call, sorted."""

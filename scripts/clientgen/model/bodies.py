@@ -32,7 +32,8 @@ from typing import Any
 
 from clientgen.diagnostics import Diagnostics, escape_pointer_token
 from clientgen.model.api import Body, FormField
-from clientgen.model.types import TypeExpr, type_of
+from clientgen.model.keywords import keyword_shapes
+from clientgen.model.types import Models, TypeExpr, type_of
 from clientgen.names import PythonIdentifier
 
 __all__ = ["KIND_PREFERENCE", "body_kind", "build_body", "part_of"]
@@ -45,7 +46,6 @@ _FILE_WORDS = re.compile(r"\b(files?|upload|uploaded|bytes?)\b", re.IGNORECASE)
 _ANY_PART = re.compile(r"<[^<>]*>")
 _REF_PREFIX = "#/components/schemas/"
 _MAX_REF_HOPS = 20
-Models = dict[str, tuple[str, str]]
 
 
 def body_kind(media_type: str) -> str:
@@ -223,7 +223,8 @@ def build_body(  # noqa: PLR0913 - one operation's body and what it is typed aga
     media_pointer = f"{here}/content/{escape_pointer_token(media_type)}"
     if kind == "json":
         is_open_object = schema.get("type") == "object" and not schema.get("required")
-        return Body(media_type, type_of(schema, models), required, required and is_open_object)
+        shapes = keyword_shapes(schema, components=components, models=models, taken=taken)
+        return Body(media_type, type_of(schema, models), required, required and is_open_object, shapes=shapes)
     if kind == "multipart":
         fields = _form_fields(
             schema,

@@ -13,7 +13,7 @@ from clientgen.model.api import Api, Check, Operation, Parameter, Resource
 from clientgen.model.auth import build_auth, operation_requirements
 from clientgen.model.bodies import build_body
 from clientgen.model.pagination import detect_pagination
-from clientgen.model.types import TypeExpr, type_of
+from clientgen.model.types import Models, TypeExpr, type_of
 from clientgen.model.wire import DEFAULT_STYLES, accept_header, parameter_style
 from clientgen.names import ClassName, PythonIdentifier, singular, split_words
 from clientgen.normalize.envelopes import is_failure_envelope, is_success_envelope
@@ -39,8 +39,6 @@ RESOURCE_MEMBERS = frozenset({"with_raw_response", "with_streaming_response"})
 _LOCATIONS = ("path", "query", "header", "cookie")
 _STRING_CHECKS = {"maxLength": "max_length", "minLength": "min_length", "pattern": "pattern"}
 _NUMBER_CHECKS = {"minimum": "minimum", "maximum": "maximum"}
-
-Models = dict[str, tuple[str, str]]
 
 
 def _checks(schema: dict[str, Any]) -> tuple[Check, ...]:

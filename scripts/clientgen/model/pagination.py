@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from clientgen.model.api import Pagination
-from clientgen.model.types import type_of
+from clientgen.model.types import Models, type_of
 from clientgen.normalize.envelopes import is_success_envelope
 from clientgen.normalize.schemas import success_response
 
@@ -40,7 +40,6 @@ _CURSOR_FIELDS = ("next_cursor", "next_page_token", "nextPageToken", "next_token
 _CURSOR_PARAMS = ("cursor", "page_token", "pageToken", "next_token", "after", "starting_after", "nextCursor")
 _URL_FIELDS = ("next_page_uri", "next_page_url", "next_url", "next")
 _TOTAL_FIELDS = ("total", "total_count", "totalCount", "count", "total_results")
-Models = dict[str, tuple[str, str]]
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,17 @@ first call, so touching a resource loads no model module.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["ANY", "TypeExpr", "type_of"]
+__all__ = ["ANY", "Models", "TypeExpr", "type_of", "union_of"]
 
 _REF_PREFIX = "#/components/schemas/"
+# Component name -> (module, name, is a class): a class validates itself (``Model.model_validate``); the other
+# names are type aliases of plain types (``list[str]``, ``Annotated[float, Field(ge=30)]``, unions of models).
+# An empty module: a component the generator inlined everywhere (a plain ``str``); the name is its annotation.
+Models = Mapping[str, tuple[str, str, bool]]
 _SCALARS = {"integer": "int", "number": "float", "boolean": "bool"}
 _STRING_FORMATS = {"date-time": ("datetime", ("datetime", "datetime")), "date": ("date", ("datetime", "date"))}
 
@@ -66,6 +71,11 @@ def _union(members: list[TypeExpr]) -> TypeExpr:
     return TypeExpr(" | ".join(annotations), imports, models=models)
 
 
+def union_of(members: list[TypeExpr]) -> TypeExpr:
+    """``A | B | None``: members flattened, each once, ``None`` last; ``Any`` absorbs the rest."""
+    return _union(members)
+
+
 def _literal(values: list[Any]) -> TypeExpr | None:
     if not values or not all(isinstance(value, str | int | bool) or value is None for value in values):
         return None
@@ -76,22 +86,26 @@ def _literal(values: list[Any]) -> TypeExpr | None:
     return TypeExpr(f"Literal[{members}]", frozenset({("typing", "Literal")}))
 
 
-def type_of(schema: Any, models: dict[str, tuple[str, str]]) -> TypeExpr:
-    """``models`` maps component name -> (module, class name)."""
+def type_of(schema: Any, models: Models) -> TypeExpr:
+    """``models`` maps component name -> (module, name, is a class)."""
     if not isinstance(schema, dict):
         return ANY
     expr = _base_type(schema, models)
     return expr.nullable() if schema.get("nullable") is True else expr
 
 
-def _base_type(schema: dict[str, Any], models: dict[str, tuple[str, str]]) -> TypeExpr:
+def _base_type(schema: dict[str, Any], models: Models) -> TypeExpr:
     ref = schema.get("$ref")
     if isinstance(ref, str):
         target = models.get(ref.removeprefix(_REF_PREFIX))
         if target is None:
             return ANY
-        module, class_name = target
-        return TypeExpr(class_name, model_class=class_name, models=frozenset({(module, class_name)}))
+        module, class_name, is_class = target
+        if not module:
+            return TypeExpr(class_name)
+        return TypeExpr(
+            class_name, model_class=class_name if is_class else None, models=frozenset({(module, class_name)})
+        )
     for key in ("anyOf", "oneOf"):
         if isinstance(schema.get(key), list):
             return _union([type_of(member, models) for member in schema[key]])

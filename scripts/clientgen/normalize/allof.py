@@ -6,7 +6,9 @@ base + override).  Both generators handle that badly (class inheritance with cla
 
 * properties are united; the same property in two branches is merged recursively;
 * the envelope's generic ``result: anyOf[object, array, string]`` yields to the concrete
-  ``result`` of a sibling branch (it is a placeholder, not a constraint);
+  ``result`` of a sibling branch (it is a placeholder, not a constraint); so does a list's
+  generic ``result: {type: array, items: {}, nullable: true}``: its ``nullable`` is no
+  promise of the concrete list (which would otherwise type every list result ``... | None``);
 * bounds take the stricter value (``allOf`` is an intersection); ``required`` is united;
 * for documentation and other keys the later branch wins, and keys written beside the
   ``allOf`` win over every branch: that is how the spec overrides descriptions;
@@ -35,6 +37,8 @@ def is_placeholder(schema: Any) -> bool:
     """``anyOf``/``oneOf`` of bare types (``object``, ``array`` of anything, ``string``): a slot, not a shape."""
     if not isinstance(schema, dict):
         return False
+    if schema.get("type") == "array" and schema.get("items") == {} and set(schema) <= {*_BARE_KEYS, "description"}:
+        return True  # an array of anything: the list slot of a collection envelope
     variants = schema.get("anyOf") or schema.get("oneOf")
     if not isinstance(variants, list) or set(schema) - {"anyOf", "oneOf", "description", "nullable"}:
         return False
@@ -44,6 +48,8 @@ def is_placeholder(schema: Any) -> bool:
 
 
 def _placeholder_types(schema: dict[str, Any]) -> set[str]:
+    if "type" in schema:
+        return {str(schema["type"])}
     return {variant["type"] for variant in schema.get("anyOf") or schema.get("oneOf") or []}
 
 

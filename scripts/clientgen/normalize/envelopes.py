@@ -8,7 +8,11 @@ flattened); :func:`shape_failure_envelopes` then makes the failure envelope say 
 does: ``success: false``, at least one ``{code, message}`` error, ``result`` nullable.
 :func:`mark_success_envelopes` reads a 2xx ``{success: boolean, result}`` (radar, AI, zones:
 345 operations in 2024-08) as ``success: true``, so the client unwraps its ``result`` like
-every other envelope (a ``false`` one is raised as an error at run time).
+every other envelope (a ``false`` one is raised as an error at run time).  In an API whose
+2xx bodies are mostly success envelopes (the convention, detected from the description), a 2xx
+body that declares only envelope fields and ``result`` but no ``success`` (``DELETE
+/zones/{zone_id}/dns_records/{id}``: ``{result: {id}}``) is read as that envelope too, so every
+delete returns its ``result`` like the other methods.
 
 Envelopes are a detected convention, not an assumption: a plain-boolean ``{success, result}``
 is marked only in a document that uses the envelope elsewhere: a response with ``success``,
@@ -156,8 +160,46 @@ def _uses_envelopes(doc: dict[str, Any]) -> bool:
     return bool(found)
 
 
+_ENVELOPE_FIELDS = frozenset({"result", "result_info", "errors", "messages"})
+_TRUE = {"type": "boolean", "enum": [True], "description": "Whether the API call was successful"}
+
+
+def _is_bare_result(schema: Any) -> bool:
+    """``{result, ...}`` with envelope fields only and no ``success``."""
+    properties = schema.get("properties") if isinstance(schema, dict) else None
+    return isinstance(properties, dict) and "result" in properties and set(properties) <= _ENVELOPE_FIELDS
+
+
+def _envelope_convention(doc: dict[str, Any]) -> bool:
+    """Whether most 2xx JSON bodies with a ``result`` are success envelopes (after reading plain booleans)."""
+    found: list[bool] = []
+
+    def count(schema: dict[str, Any], pointer: str) -> dict[str, Any]:
+        if "/responses/2" in pointer and "result" in (schema.get("properties") or {}):
+            found.append(is_success_envelope(schema))
+        return schema
+
+    map_operation_schemas(doc, count)
+    return bool(found) and 2 * sum(found) > len(found)
+
+
+def _mark_bare_result(schema: Any, pointer: str, diags: Diagnostics) -> Any:
+    if not _is_bare_result(schema):
+        return schema
+    diags.add(
+        f"{pointer}/properties",
+        "success-envelope",
+        "a 2xx body with the API's envelope fields but no success: read as the API's success envelope",
+    )
+    return {**schema, "properties": {**schema["properties"], "success": dict(_TRUE)}}
+
+
 def mark_success_envelopes(doc: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
     if not _uses_envelopes(doc):
         return doc
     map_operation_schemas(doc, lambda schema, at: _mark_success(schema, at, diags) if "/responses/2" in at else schema)
+    if _envelope_convention(doc):
+        map_operation_schemas(
+            doc, lambda schema, at: _mark_bare_result(schema, at, diags) if "/responses/2" in at else schema
+        )
     return doc

@@ -71,6 +71,8 @@ class DeploymentsResource:
 
         ``POST /accounts/{account_identifier}/pages/projects/{project_name}/deployments/{deployment_identifier}/rollback`` (operationId ``pages-deployment-rollback-deployment``)
 
+        Returns: ``Deployment`` (``from cloudflare_client.types.pages import Deployment``).
+
         Args:
             account_identifier: Identifier
             project_name: Name of the project.
@@ -150,6 +152,8 @@ class AsyncDeploymentsResource:
         rollback to succesful builds on production.
 
         ``POST /accounts/{account_identifier}/pages/projects/{project_name}/deployments/{deployment_identifier}/rollback`` (operationId ``pages-deployment-rollback-deployment``)
+
+        Returns: ``Deployment`` (``from cloudflare_client.types.pages import Deployment``).
 
         Args:
             account_identifier: Identifier

@@ -1,0 +1,164 @@
+"""Keyword arguments for object bodies: each top-level property of the body is an argument of the method.
+
+Decided from the body's schema, whatever its media type (the method sends what the body
+description says; the arguments only collect it):
+
+* **One shape** (an object with properties): one keyword argument per property, required when
+  the schema requires it, typed from the property's schema (a nested object is its request model).
+* **A tagged union of object shapes** (Cloudflare's 20 DNS record kinds: each requires ``type``
+  with its own single value): one ``typing.overload`` per shape, each with that shape's
+  properties only, so ``type="A"`` selects the A record's arguments and mypy checks them; the
+  implementation takes every property of every shape.  A union without such a tag cannot be
+  told apart by its arguments (mypy would reject overloads that never match): its shapes are
+  merged into one signature, a property required only where every shape requires it and typed
+  as the union of its types.
+* **PATCH**: every property optional but a union's discriminator, in the model too (the
+  normalizer's ``directions`` pass), so the arguments follow the model's ``required``.
+* A property whose Python name is taken (a path or query parameter, a reserved argument such as
+  ``body`` or ``timeout``) gets the suffix ``_body``; its docstring line names the wire field.
+* ``body=`` stays for a whole model or raw JSON; keywords given beside ``body=`` are sent on top of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from clientgen.model.types import Models, TypeExpr, type_of, union_of
+from clientgen.names import PythonIdentifier
+
+__all__ = ["KeywordField", "KeywordShape", "keyword_shapes"]
+
+_REF_PREFIX = "#/components/schemas/"
+_MAX_REF_HOPS = 20
+# Past this many arguments a signature stops being readable; such bodies are sent with ``body=`` only.
+MAX_KEYWORDS = 60
+
+
+@dataclass(frozen=True)
+class KeywordField:
+    """One top-level property of an object body, as a keyword argument."""
+
+    wire_name: str
+    name: PythonIdentifier
+    required: bool
+    type: TypeExpr
+    description: str
+
+    @property
+    def help(self) -> str:
+        """The argument's docstring line: the description, and the wire name when the argument is renamed."""
+        text = self.description or self.wire_name
+        return text if self.name == self.wire_name else f"{text} (the body's {self.wire_name!r} field)"
+
+
+@dataclass(frozen=True)
+class KeywordShape:
+    """One shape of the body (the only one, or one member of a union): its model and its properties."""
+
+    model: TypeExpr
+    fields: tuple[KeywordField, ...]
+
+    def types(self) -> list[TypeExpr]:
+        return [self.model, *(field.type for field in self.fields)]
+
+
+def _resolve(schema: Any, components: dict[str, Any]) -> dict[str, Any]:
+    for _ in range(_MAX_REF_HOPS):
+        if not isinstance(schema, dict):
+            return {}
+        ref = schema.get("$ref")
+        if not isinstance(ref, str) or not ref.startswith(_REF_PREFIX):
+            return schema
+        schema = components.get(ref.removeprefix(_REF_PREFIX))
+    return {}
+
+
+def _object_members(schema: dict[str, Any], components: dict[str, Any]) -> list[Any] | None:
+    """The schemas of the body's shapes (refs kept, for their model types); ``None`` when not all are objects."""
+    resolved = _resolve(schema, components)
+    members = resolved.get("oneOf") or resolved.get("anyOf")
+    raw_members = members if isinstance(members, list) and members else [schema]
+    for member in raw_members:
+        properties = _resolve(member, components).get("properties")
+        if not isinstance(properties, dict) or not properties:
+            return None
+    return raw_members
+
+
+def keyword_shapes(
+    schema: dict[str, Any],
+    *,
+    components: dict[str, Any],
+    models: Models,
+    taken: set[str],
+) -> tuple[KeywordShape, ...]:
+    """The body's shapes with their keyword arguments; empty when the body is not made of objects.
+
+    ``taken`` holds the method's other argument names; the body's names are added to it.
+    """
+    members = _object_members(schema, components)
+    if members is None:
+        return ()
+    resolved = [_resolve(member, components) for member in members]
+    wire_names = sorted({str(wire) for member in resolved for wire in member["properties"]})
+    if len(wire_names) > MAX_KEYWORDS:
+        return ()
+    names: dict[str, PythonIdentifier] = {}
+    for wire in wire_names:
+        name = PythonIdentifier.from_text(wire)
+        while name in taken:
+            name = PythonIdentifier.bounded(f"{name}_body" if f"{name}_body" not in taken else f"{name}_")
+        taken.add(name)
+        names[wire] = name
+    shapes: list[KeywordShape] = []
+    for member, body in zip(members, resolved, strict=True):
+        required = {str(name) for name in body.get("required") or []}
+        fields = [
+            KeywordField(
+                wire_name=str(wire),
+                name=names[str(wire)],
+                required=str(wire) in required,
+                type=type_of(raw, models),
+                description=str(_resolve(raw, components).get("description") or ""),
+            )
+            for wire, raw in body["properties"].items()
+        ]
+        fields.sort(key=lambda field: (not field.required, field.name))  # required first, then by name
+        shapes.append(KeywordShape(model=type_of(member, models), fields=tuple(fields)))
+    return tuple(shapes) if len(shapes) == 1 or _is_tagged(shapes) else (_merged(shapes, type_of(schema, models)),)
+
+
+def _tag_values(shape: KeywordShape) -> dict[str, str]:
+    """Wire name -> the one literal value of each required single-value ``Literal`` field."""
+    return {
+        field.wire_name: field.type.annotation
+        for field in shape.fields
+        if field.required and field.type.annotation.startswith("Literal[") and "," not in field.type.annotation
+    }
+
+
+def _is_tagged(shapes: list[KeywordShape]) -> bool:
+    """Whether one field, required in every shape, has a different single literal value in each."""
+    tags = [_tag_values(shape) for shape in shapes]
+    common = set.intersection(*(set(tag) for tag in tags))
+    return any(len({tag[wire] for tag in tags}) == len(shapes) for wire in common)
+
+
+def _merged(shapes: list[KeywordShape], model: TypeExpr) -> KeywordShape:
+    by_name: dict[str, list[KeywordField]] = {}
+    for shape in shapes:
+        for field in shape.fields:
+            by_name.setdefault(field.name, []).append(field)
+    fields = [
+        KeywordField(
+            wire_name=found[0].wire_name,
+            name=found[0].name,
+            required=len(found) == len(shapes) and all(field.required for field in found),
+            type=union_of([field.type for field in found]),
+            description=found[0].description,
+        )
+        for found in by_name.values()
+    ]
+    fields.sort(key=lambda field: (not field.required, field.name))
+    return KeywordShape(model=model, fields=tuple(fields))

@@ -1,0 +1,228 @@
+"""Keyword arguments for object bodies, request models without read-only fields, plain types: written as a user would.
+
+A small API with Cloudflare's shapes (a tagged union of record kinds whose stored form has read-only
+``created_on``/``proxiable`` and a union-level ``required`` naming them, a PATCH of it, a body property
+named like a path parameter, a nested object) is generated once; a user script is type-checked with
+``mypy --strict`` and run against a live server that records the JSON it received.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from clientgen.project import write_tree
+from live_server import LiveServer, RecordedRequest, Reply, json_reply
+
+ROOT = Path(__file__).resolve().parents[1]
+MYPY = [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--no-error-summary"]
+
+
+def _record(kind: str, content: dict[str, Any], extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    properties = {
+        "type": {"type": "string", "enum": [kind]},
+        "name": {"type": "string", "maxLength": 255, "description": "DNS record name."},
+        "content": content,
+        "ttl": {
+            "anyOf": [{"type": "number", "minimum": 30, "maximum": 86400}, {"type": "number", "enum": [1]}],
+            "default": 1,
+        },
+        "tags": {"type": "array", "items": {"type": "string", "maxLength": 20}, "default": []},
+        "id": {"type": "string", "maxLength": 32},
+        "created_on": {"type": "string", "format": "date-time", "readOnly": True},
+        "proxiable": {"type": "boolean", "readOnly": True},
+        **(extra or {}),
+    }
+    return {
+        "type": "object",
+        "title": f"{kind} Record",
+        "required": ["type", "name", "content"],
+        "properties": properties,
+    }
+
+
+RECORD = {
+    "type": "object",
+    "required": ["id", "type", "name", "content", "created_on", "proxiable"],
+    "oneOf": [
+        _record("A", {"type": "string", "format": "ipv4"}),
+        _record("MX", {"type": "string"}, {"priority": {"type": "integer", "minimum": 0}}),
+    ],
+}
+SETTINGS = {
+    "type": "object",
+    "required": ["nested"],
+    "properties": {
+        "zone_id": {"type": "string", "description": "Another zone."},
+        "nested": {
+            "type": "object",
+            "required": ["a"],
+            "properties": {
+                "a": {"type": "string"},
+                "b": {"type": "integer"},
+                "stamp": {"type": "string", "readOnly": True},
+            },
+        },
+        "names": {"type": "array", "items": {"type": "string", "pattern": "^[a-z]+$"}},
+    },
+}
+
+
+def _ok(result: dict[str, Any]) -> dict[str, Any]:
+    envelope = {
+        "type": "object",
+        "required": ["success", "errors", "messages", "result"],
+        "properties": {
+            "success": {"type": "boolean", "enum": [True]},
+            "errors": {"type": "array", "items": {}},
+            "messages": {"type": "array", "items": {}},
+            "result": result,
+        },
+    }
+    return {"200": {"description": "ok", "content": {"application/json": {"schema": envelope}}}}
+
+
+def _path(name: str) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+def _json(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+BARE_ID = {"type": "object", "properties": {"result": {"type": "object", "properties": {"id": {"type": "string"}}}}}
+SPEC = {
+    "openapi": "3.0.3",
+    "info": {"title": "Keywords API", "version": "1"},
+    "paths": {
+        "/zones/{zone_id}/records": {
+            "post": {
+                "operationId": "records-create",
+                "parameters": [_path("zone_id")],
+                "requestBody": _json(RECORD),
+                "responses": _ok(RECORD),
+            }
+        },
+        "/zones/{zone_id}/records/{record_id}": {
+            "patch": {
+                "operationId": "records-edit",
+                "parameters": [_path("zone_id"), _path("record_id")],
+                "requestBody": _json(RECORD),
+                "responses": _ok(RECORD),
+            },
+            "delete": {
+                "operationId": "records-delete",
+                "parameters": [_path("zone_id"), _path("record_id")],
+                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": BARE_ID}}}},
+            },
+        },
+        "/zones/{zone_id}/settings": {
+            "put": {
+                "operationId": "settings-update",
+                "parameters": [_path("zone_id")],
+                "requestBody": _json(SETTINGS),
+                "responses": _ok(SETTINGS),
+            }
+        },
+    },
+}
+
+STORED = {
+    "id": "r1",
+    "name": "stored.example",
+    "content": "198.51.100.9",
+    "created_on": "2024-01-01T00:00:00Z",
+    "proxiable": True,
+    "ttl": 1,
+    "tags": [],
+}
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("keywords")
+    (root / "spec.json").write_text(json.dumps(SPEC), encoding="utf-8")
+    (root / "config.toml").write_text('[package]\nimport_name = "keywords_client"\ndistribution = "keywords"\n')
+    write_tree(root / "spec.json", root / "config.toml", root / "out")
+    return root / "out"
+
+
+def _answer(request: RecordedRequest) -> Reply:
+    if request.method == "DELETE":
+        return json_reply({"result": {"id": "r1"}, "success": True, "errors": [], "messages": []})
+    body = request.json()
+    assert isinstance(body, dict)
+    result = {**STORED, **body} if "/records" in request.path else body
+    return json_reply({"result": result, "success": True, "errors": [], "messages": []})
+
+
+def _mypy(tree: Path, script: Path) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "MYPYPATH": str(tree / "src")}
+    return subprocess.run(
+        [*MYPY, "--cache-dir", str(script.parent / ".mypy_cache"), str(script)],
+        capture_output=True, text=True, check=False, env=environment, timeout=600,
+    )  # fmt: skip
+
+
+SCRIPT = ROOT / "tests" / "user_scripts" / "keywords_records.py"
+
+
+def test_the_user_script_type_checks_without_casts(tree: Path, tmp_path: Path) -> None:
+    text = SCRIPT.read_text(encoding="utf-8")
+    for crutch in ("cast(", "type: ignore", "model_construct", "Any"):
+        assert crutch not in text, crutch
+    script = tmp_path / SCRIPT.name
+    script.write_text(text, encoding="utf-8")
+    result = _mypy(tree, script)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("call", "complaint"),
+    [
+        ('type="A", name="a", content="198.51.100.4", priority=5', "priority"),  # an MX field on an A record
+        ('type="A", name="a"', "content"),  # a required field missing
+        ('type="A", name="a", content="198.51.100.4", created_on="x"', "created_on"),  # read-only: not an argument
+    ],
+)
+def test_mypy_narrows_on_the_record_kind(tree: Path, tmp_path: Path, call: str, complaint: str) -> None:
+    script = tmp_path / "wrong.py"
+    script.write_text(
+        f'from keywords_client import Client\n\nClient(api_token="t").records.create(zone_id="z", {call})\n',
+        encoding="utf-8",
+    )
+    result = _mypy(tree, script)
+    assert result.returncode != 0
+    assert "No overload variant" in result.stdout, result.stdout
+    assert complaint in result.stdout or "Possible overload variants" in result.stdout
+
+
+def test_the_user_script_sends_what_it_says(tree: Path) -> None:
+    with LiveServer() as server:
+        server.handler = _answer
+        environment = {**os.environ, "PYTHONPATH": str(tree / "src")}
+        result = subprocess.run(
+            [sys.executable, str(SCRIPT), server.url],
+            capture_output=True, text=True, check=False, env=environment, timeout=120,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        sent = [(request.method, request.url_path, request.body and request.json()) for request in server.requests]
+    assert sent == [
+        ("POST", "/zones/z/records", {"type": "A", "name": "example.com", "content": "198.51.100.4", "ttl": 3600}),
+        ("POST", "/zones/z/records", {"type": "A", "name": "m.example.com", "content": "198.51.100.5"}),
+        (
+            "POST",
+            "/zones/z/records",
+            {"type": "MX", "name": "example.com", "content": "mx.example", "priority": 10},
+        ),
+        ("PATCH", "/zones/z/records/r1", {"type": "A", "ttl": 1}),
+        ("DELETE", "/zones/z/records/r1", b""),
+        ("PUT", "/zones/z/settings", {"nested": {"a": "x"}, "names": ["ab"], "zone_id": "other"}),
+    ]
+    assert result.stdout.split() == ["example.com", "198.51.100.4", "r1", "r1", "x"]
