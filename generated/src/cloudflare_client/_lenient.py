@@ -5,7 +5,7 @@ The API sends what its own examples show, and those do not always match its sche
 string where an array is declared, a value outside a pattern, an enum value added later).
 Validation runs as usual; only when it fails does :func:`salvage` rebuild the value field by
 field: every field that validates is typed, every other one is kept exactly as received
-(a value that is not even of the declared kind, ``null`` or a string for a model, still raises)
+(a value that is not even of the declared kind, a string for a model, still raises; ``null`` is ``None``)
 (never dropped), and each mismatch is logged once per declared type and field at WARNING and
 readable from the model (:meth:`BaseModel.validation_errors`).  The happy path costs nothing.
 
@@ -47,12 +47,16 @@ UNUSABLE: Any = object()
 def salvage(declared: Any, data: object) -> Any:
     """``data`` as ``declared`` as far as it validates, the rest as received; mismatches logged.
 
-    :data:`UNUSABLE` when ``data`` itself is not of the declared kind (a string or ``null`` for a
-    model, an object for a list): no value of the declared type can hold it, the caller raises.
+    :data:`UNUSABLE` when ``data`` itself is not of the declared kind (a string for a model, an
+    object for a list): no value of the declared type can hold it, the caller raises.  ``null``
+    is returned as ``None`` (logged): the call succeeded and there is nothing to keep.
     """
     issues: list[ValidationIssue] = []
     value = _salvage(declared, data, issues)
-    if any(not issue.path for issue in issues):
+    if data is None:  # a null result (a successful action that returns nothing): nothing to lose, no error
+        issues = [ValidationIssue("", "null where the description promises a value", None)]
+        value = None
+    elif any(not issue.path for issue in issues):
         return UNUSABLE
     where = _type_name(declared)
     for issue in issues:

@@ -39,6 +39,7 @@ def _read_only_in_one_of(schema: Any, components: dict[str, Any], depth: int = 0
                 return True
     properties = schema.get("properties")
     children = list(properties.values()) if isinstance(properties, dict) else []
+    children += [schema["items"]] if isinstance(schema.get("items"), dict) else []
     return any(_read_only_in_one_of(child, components, depth + 1) for child in children)
 
 
