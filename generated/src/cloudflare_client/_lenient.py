@@ -108,14 +108,19 @@ def _salvage(declared: Any, data: object, issues: list[ValidationIssue]) -> Any:
         return _adapter(declared).validate_python(data)
     except pydantic.ValidationError as error:
         reason = _message(error)
+    if isinstance(declared, type) and issubclass(declared, pydantic.RootModel):  # a union component
+        inner: list[ValidationIssue] = []
+        value = _salvage(declared.model_fields["root"].rebuild_annotation(), data, inner)
+        issues.extend(inner)
+        return value if any(not issue.path for issue in inner) else declared.model_construct(root=value)
     if isinstance(declared, type) and issubclass(declared, pydantic.BaseModel) and isinstance(data, dict):
         return _model(declared, data, issues)
     origin, arguments = typing.get_origin(declared), typing.get_args(declared)
     if origin is typing.Annotated:  # the constraint failed (pattern, bounds) or something inside the type
-        inner: list[ValidationIssue] = []
-        value = _salvage(arguments[0], data, inner)
-        issues.extend(inner or [ValidationIssue("", reason, data)])
-        return value if inner else data
+        found: list[ValidationIssue] = []
+        value = _salvage(arguments[0], data, found)
+        issues.extend(found or [ValidationIssue("", reason, data)])
+        return value if found else data
     if origin in {typing.Union, types.UnionType}:
         return _union(arguments, data, issues, reason)
     if origin is list and isinstance(data, list) and arguments:
