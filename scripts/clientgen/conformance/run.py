@@ -160,18 +160,24 @@ def _security_headers(operation: Operation, schemes: dict[str, Any]) -> dict[str
     return headers
 
 
-def call_all(src: Path, package: str, operations: list[Operation], doc: dict[str, Any], base_url: str) -> list[Outcome]:
-    """Every operation called once through a fresh client of the generated ``package``."""
+def call_all(  # noqa: PLR0913 - the client, what to call, the two descriptions and where
+    src: Path, package: str, operations: list[Operation], *, doc: dict[str, Any], source: dict[str, Any], base_url: str
+) -> list[Outcome]:
+    """Every operation called once through a fresh client of the generated ``package``.
+
+    Arguments come from ``doc`` (the normalized description the client was generated from); known
+    limits are read from ``source``, the description Prism serves.
+    """
     sys.path.insert(0, str(src))
     module = importlib.import_module(package)
     errors = importlib.import_module(f"{package}._exceptions")
-    components = doc.get("components", {}).get("schemas", {})
     schemes = doc.get("components", {}).get("securitySchemes") or {}
+    source_components = source.get("components", {}).get("schemas", {})
+    source_bodies = source.get("components", {}).get("requestBodies", {})
     outcomes = []
     client = module.Client(api_token="conformance-token", base_url=base_url, max_retries=0, timeout=60.0)  # noqa: S106
     try:
         for operation in sorted(operations, key=lambda op: op.call_path):
-            raw = _raw_operation(doc, operation)
             try:
                 kwargs = arguments(operation, doc)
                 headers = _security_headers(operation, schemes)
@@ -180,7 +186,8 @@ def call_all(src: Path, package: str, operations: list[Operation], doc: dict[str
                 accepted, returned, reason = _call(client, operation, kwargs, errors)
             except Exception as error:  # noqa: BLE001 - one operation's surprise is a row, not the end of the run
                 accepted, returned, reason = False, False, _short(f"harness: {type(error).__name__}: {error}")
-            limit = None if accepted and returned else known_limit(raw, components)
+            served = source.get("paths", {}).get(operation.path, {}).get(operation.http_method, {})
+            limit = None if accepted and returned else known_limit(served, source_components, source_bodies)
             outcomes.append(Outcome(operation.operation_id, operation.call_path, accepted, returned, reason, limit))
     finally:
         client.close()
