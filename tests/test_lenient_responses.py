@@ -221,3 +221,21 @@ def test_async_client_is_lenient_too(lenient: ModuleType) -> None:
 def test_nullable_result_through_all_of_is_none(lenient: ModuleType) -> None:
     with LiveServer(handler=_ok(None)) as server, _client(lenient, server, strict_response_validation=True) as client:
         assert client.scripts.get(account_id="a", script_id="s") is None
+
+
+def test_a_null_result_is_none_by_default_and_an_error_when_strict(lenient: ModuleType) -> None:
+    errors = importlib.import_module(f"{PACKAGE}._exceptions")
+    with LiveServer(handler=_ok(None)) as server, _client(lenient, server) as client:
+        assert client.things.get(account_id="a", thing_id="t") is None
+        with pytest.raises(errors.APIResponseValidationError):
+            client.with_options(strict_response_validation=True).things.get(account_id="a", thing_id="t")
+
+
+def test_a_result_of_another_kind_still_raises(lenient: ModuleType) -> None:
+    errors = importlib.import_module(f"{PACKAGE}._exceptions")
+    with (
+        LiveServer(handler=_ok("done")) as server,
+        _client(lenient, server) as client,
+        pytest.raises(errors.APIResponseValidationError),
+    ):
+        client.things.get(account_id="a", thing_id="t")

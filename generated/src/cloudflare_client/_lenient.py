@@ -5,7 +5,7 @@ The API sends what its own examples show, and those do not always match its sche
 string where an array is declared, a value outside a pattern, an enum value added later).
 Validation runs as usual; only when it fails does :func:`salvage` rebuild the value field by
 field: every field that validates is typed, every other one is kept exactly as received
-(a value that is not even of the declared kind, ``null`` or a string for a model, still raises)
+(a value that is not even of the declared kind, a string for a model, still raises; ``null`` is ``None``)
 (never dropped), and each mismatch is logged once per declared type and field at WARNING and
 readable from the model (:meth:`BaseModel.validation_errors`).  The happy path costs nothing.
 
@@ -47,12 +47,16 @@ UNUSABLE: Any = object()
 def salvage(declared: Any, data: object) -> Any:
     """``data`` as ``declared`` as far as it validates, the rest as received; mismatches logged.
 
-    :data:`UNUSABLE` when ``data`` itself is not of the declared kind (a string or ``null`` for a
-    model, an object for a list): no value of the declared type can hold it, the caller raises.
+    :data:`UNUSABLE` when ``data`` itself is not of the declared kind (a string for a model, an
+    object for a list): no value of the declared type can hold it, the caller raises.  ``null``
+    is returned as ``None`` (logged): the call succeeded and there is nothing to keep.
     """
     issues: list[ValidationIssue] = []
     value = _salvage(declared, data, issues)
-    if any(not issue.path for issue in issues):
+    if data is None:  # a null result (a successful action that returns nothing): nothing to lose, no error
+        issues = [ValidationIssue("", "null where the description promises a value", None)]
+        value = None
+    elif any(not issue.path for issue in issues):
         return UNUSABLE
     where = _type_name(declared)
     for issue in issues:
@@ -104,14 +108,19 @@ def _salvage(declared: Any, data: object, issues: list[ValidationIssue]) -> Any:
         return _adapter(declared).validate_python(data)
     except pydantic.ValidationError as error:
         reason = _message(error)
+    if isinstance(declared, type) and issubclass(declared, pydantic.RootModel):  # a union component
+        inner: list[ValidationIssue] = []
+        value = _salvage(declared.model_fields["root"].rebuild_annotation(), data, inner)
+        issues.extend(inner)
+        return value if any(not issue.path for issue in inner) else declared.model_construct(root=value)
     if isinstance(declared, type) and issubclass(declared, pydantic.BaseModel) and isinstance(data, dict):
         return _model(declared, data, issues)
     origin, arguments = typing.get_origin(declared), typing.get_args(declared)
     if origin is typing.Annotated:  # the constraint failed (pattern, bounds) or something inside the type
-        inner: list[ValidationIssue] = []
-        value = _salvage(arguments[0], data, inner)
-        issues.extend(inner or [ValidationIssue("", reason, data)])
-        return value if inner else data
+        found: list[ValidationIssue] = []
+        value = _salvage(arguments[0], data, found)
+        issues.extend(found or [ValidationIssue("", reason, data)])
+        return value if found else data
     if origin in {typing.Union, types.UnionType}:
         return _union(arguments, data, issues, reason)
     if origin is list and isinstance(data, list) and arguments:

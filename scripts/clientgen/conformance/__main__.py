@@ -86,7 +86,14 @@ def main(argv: list[str] | None = None) -> int:
     normalized = json.loads((work / "client" / "openapi.normalized.json").read_text(encoding="utf-8"))
     with running_prism(args.prism, work / "prism-spec.json", work / "prism.log") as base_url:
         loaded = time.monotonic()
-        outcomes = call_all(work / "client" / "src", PACKAGE, list(result.api.operations), normalized, base_url)
+        outcomes = call_all(
+            work / "client" / "src",
+            PACKAGE,
+            list(result.api.operations),
+            doc=normalized,
+            source=source,
+            base_url=base_url,
+        )
     called = time.monotonic()
     summary = counts(outcomes)
     (work / "conformance.json").write_text(

@@ -113,13 +113,29 @@ def schema_value(schema: Any, components: dict[str, Any], depth: int = 0) -> Any
     return "example"
 
 
+def _fits(value: object, schema: Any) -> bool:
+    """Whether a string example keeps its schema's own length and pattern (some do not)."""
+    if not isinstance(value, str) or not isinstance(schema, dict):
+        return True
+    low, high, pattern = schema.get("minLength", 0), schema.get("maxLength"), schema.get("pattern")
+    if len(value) < low or (isinstance(high, int) and len(value) > high):
+        return False
+    try:
+        return not isinstance(pattern, str) or re.search(pattern, value) is not None
+    except re.error:
+        return True
+
+
 def parameter_value(parameter: dict[str, Any], components: dict[str, Any]) -> Any:
-    """The value of a parameter object: its example, else one from its schema."""
-    if "example" in parameter:
-        return parameter["example"]
+    """The value of a parameter object: its example when it fits its schema, else one from the schema."""
+    schema = _resolve(parameter.get("schema", {}), components)
+    candidates = [parameter["example"]] if "example" in parameter else []
     examples = parameter.get("examples")
     if isinstance(examples, dict):
-        for item in examples.values():
-            if isinstance(item, dict) and "value" in item:
-                return item["value"]
-    return schema_value(parameter.get("schema", {}), components)
+        candidates += [item["value"] for item in examples.values() if isinstance(item, dict) and "value" in item]
+    for candidate in candidates:
+        if _fits(candidate, schema):
+            return candidate
+    if isinstance(schema, dict) and "example" in schema and not _fits(schema["example"], schema):
+        schema = {key: value for key, value in schema.items() if key != "example"}
+    return schema_value(schema, components)
