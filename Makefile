@@ -52,9 +52,9 @@ check: $(STAMP)
 	$(BIN)/mypy --strict scripts/clientgen
 	$(BIN)/mypy --strict --cache-dir .mypy_cache/generated $(OUT)/src
 
-## test: check, then the whole test suite
+## test: check, then the whole test suite (ends with what was skipped and why, and the slowest tests)
 test: check
-	$(RUN) -m pytest -q -rs tests
+	$(RUN) -m pytest -q -rs --durations=15 tests
 
 ## dist: sdist + wheel of $(OUT) into $(DIST)/ (reproducible), twine check, install into a fresh venv and call it
 dist: $(STAMP)
