@@ -54,7 +54,7 @@ check: $(STAMP)
 
 ## test: check, then the whole test suite (ends with what was skipped and why, and the slowest tests)
 test: check
-	$(RUN) -m pytest -q -rs --durations=15 tests
+	$(RUN) -m pytest -q -rfEs --durations=15 tests
 
 ## dist: sdist + wheel of $(OUT) into $(DIST)/ (reproducible), twine check, install into a fresh venv and call it
 dist: $(STAMP)
