@@ -1,5 +1,7 @@
-# The two commands a newcomer types: `make generate` and `make test`.
+# The two commands a newcomer types: `make generate` and `make test`; `make` alone lists the targets.
 # Everything else (virtualenv, pinned tools) is bootstrapped on first use.
+
+.DEFAULT_GOAL := help
 
 PYTHON ?= python3
 VENV := .venv
@@ -16,10 +18,16 @@ DIST ?= dist
 CLOUDFLARE_CORPUS ?= $(abspath ../shared)
 export CLOUDFLARE_CORPUS
 
-.PHONY: generate test check snapshot changelog bench bench-call bench-import bench-churn bench-review clean dist  publish conformance
+.PHONY: help generate test check snapshot changelog bench bench-call bench-import bench-churn bench-review clean dist publish conformance
+
+## help: list the targets (what `make` alone does)
+help:
+	@echo "clientgen: a typed Python client package from an OpenAPI description. Targets (make <target>):"
+	@sed -n 's/^## \([a-z-]*\): \(.*\)/\1|\2/p' $(firstword $(MAKEFILE_LIST)) | awk -F'|' '{ printf "  %-14s %s\n", $$1, $$2 }'
 
 $(STAMP): requirements.lock
 	$(PYTHON) -c 'import sys; sys.exit("Python >= 3.11 is required") if sys.version_info < (3, 11) else None'
+	@echo "bootstrap (once, about 1-2 minutes): installing requirements.lock into $(VENV)/: datamodel-code-generator and ruff to generate, mypy, pytest and openapi-python-client to test, build and twine to release"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	rm -f $(VENV)/.installed-*
@@ -45,9 +53,9 @@ check: $(STAMP)
 	$(BIN)/mypy --strict scripts/clientgen
 	$(BIN)/mypy --strict --cache-dir .mypy_cache/generated $(OUT)/src
 
-## test: check, then the whole test suite
+## test: check, then the whole test suite (ends with what was skipped and why, and the slowest tests)
 test: check
-	$(RUN) -m pytest -q tests
+	$(RUN) -m pytest -q -rfEs --durations=15 tests
 
 ## dist: sdist + wheel of $(OUT) into $(DIST)/ (reproducible), twine check, install into a fresh venv and call it
 dist: $(STAMP)

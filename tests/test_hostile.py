@@ -35,6 +35,7 @@ from typing import Any
 import pytest
 
 from clientgen.layout import NORMALIZED_FILE, REPORT_FILE
+from clientgen.output_tree import LEGACY_MARKER
 from clientgen.project import write_tree
 from live_server import LiveServer, RecordedRequest, Reply, json_reply
 
@@ -153,9 +154,9 @@ def snapshot(root: Path) -> dict[str, bytes]:
 
 
 def fake_previous_output(out: Path) -> dict[str, bytes]:
-    """An output folder as a previous run leaves it (a report.json marks it as clientgen's)."""
+    """An output folder as a previous run leaves it (a top-level report.json, as before the manifest, marks it)."""
     (out / "src" / "pkg").mkdir(parents=True)
-    (out / REPORT_FILE).write_text('{"previous": true}\n', encoding="utf-8")
+    (out / LEGACY_MARKER).write_text('{"previous": true}\n', encoding="utf-8")
     (out / "src" / "pkg" / "__init__.py").write_text("PREVIOUS = True\n", encoding="utf-8")
     return snapshot(out)
 

@@ -293,3 +293,35 @@ def test_bad_manifest_is_one_line_naming_it(tmp_path: Path) -> None:
         write_tree(spec, config, out)
     assert str(raised.value).startswith(f"{out / MANIFEST_FILE}#/files/0: refusing manifest entry")
     assert "\n" not in str(raised.value)
+
+
+def test_a_failure_while_moving_files_in_rolls_everything_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = _config(tmp_path / "config")
+    first, second = _spec(tmp_path / "specs", "first", ["zones", "dns"]), _spec(tmp_path / "specs", "second", ["ips"])
+    out = tmp_path / "client"
+    write_tree(first, config, out)
+    _place(out, {"MY_NOTES.md": "mine\n"})
+    before = {path.relative_to(out).as_posix(): path.read_bytes() for path in out.rglob("*") if path.is_file()}
+    real_replace = Path.replace
+    moves: list[Path] = []
+
+    def failing_replace(self: Path, target: str | os.PathLike[str]) -> Path:
+        if ".generated-" in f"{self}{target}":  # a move of the commit, not one inside the build
+            moves.append(self)
+            if len(moves) == 7:
+                message = "No space left on device"
+                raise OSError(message)
+        return real_replace(self, target)
+
+    monkeypatch.setattr(Path, "replace", failing_replace)
+    with pytest.raises(OSError, match="No space left"):
+        write_tree(second, config, out)
+    moves.clear()
+    with pytest.raises(OSError, match="No space left"):
+        write_tree(second, config, tmp_path / "new")
+    monkeypatch.undo()
+    assert len(moves) == 7  # the failure came in the middle of the moves
+    after = {path.relative_to(out).as_posix(): path.read_bytes() for path in out.rglob("*") if path.is_file()}
+    assert after == before
+    assert not (tmp_path / "new").exists()  # a new output folder is not left behind, empty or not
+    assert [entry.name for entry in tmp_path.iterdir() if entry.name.startswith(".generated-")] == []

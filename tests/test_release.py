@@ -25,6 +25,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from clientgen.release.wheelhouse import installed_closure
+
 REPO = Path(__file__).resolve().parents[1]
 GENERATED = REPO / "generated"
 SPEC, CONFIG = REPO / "spec", REPO / "spec" / "config.toml"
@@ -34,7 +36,7 @@ CREDENTIALS = {"TWINE_USERNAME": "uploader", "TWINE_PASSWORD": "not-checked"}
 
 def _tree(tmp_path: Path) -> Path:
     out = tmp_path / "generated"
-    shutil.copytree(GENERATED, out, ignore=shutil.ignore_patterns("__pycache__", ".*", "*.egg-info"))
+    shutil.copytree(GENERATED, out, ignore=shutil.ignore_patterns("__pycache__", ".*_cache", "*.egg-info"))
     return out
 
 
@@ -92,8 +94,10 @@ def index(tmp_path: Path) -> Iterator[tuple[str, Path]]:
 
 def test_dist_builds_reproducibly_checks_and_smoke_tests_the_wheel(tmp_path: Path) -> None:
     out = _tree(tmp_path)
-    first = release(tmp_path, "dist", out)
+    offline = {"PIP_INDEX_URL": "http://127.0.0.1:9/simple", "PIP_RETRIES": "0"}  # nothing listens there
+    first = release(tmp_path, "dist", out, **offline)  # the smoke test installs from this virtualenv's packages
     assert first.returncode == 0, first.stderr
+    assert "needs the network" not in first.stdout
     assert "twine check --strict: passed" in first.stdout
     assert "smoke test passed: cloudflare_client 0.1.0" in first.stdout
     built = digests(tmp_path / "dist")
@@ -114,6 +118,13 @@ def test_dist_builds_reproducibly_checks_and_smoke_tests_the_wheel(tmp_path: Pat
         members = sdist.getmembers()
     assert {(member.uid, member.gid, member.uname, member.gname) for member in members} == {(0, 0, "", "")}
     assert [member.name for member in members] == sorted(member.name for member in members)
+
+
+def test_what_the_virtualenv_lacks_is_named_for_the_network() -> None:
+    found, missing = installed_closure(["httpx==0.28.1", "no-such-distribution-here>=1", "pydantic<1"])
+    assert {distribution.metadata["Name"].lower() for distribution in found} >= {"httpx", "httpcore", "anyio", "h11"}
+    assert missing[0] == "no-such-distribution-here>=1"
+    assert missing[1].startswith("pydantic<1 (installed: 2.")
 
 
 def test_smoke_script_refuses_a_package_that_is_not_installed(tmp_path: Path) -> None:

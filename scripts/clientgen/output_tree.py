@@ -159,8 +159,10 @@ def plan_move(  # noqa: PLR0913 - the two trees and what is known about the prev
         if target.resolve() in kept:
             raise SpecError(out, f"refusing to replace the output folder: it holds {target}; choose another --out")
         displaced.append(name)
+    if not out.exists():
+        created.add("")  # the output folder itself: removed again if the moves fail
     removed = sorted(set(displaced) - new)
-    ordered = sorted(created, key=lambda folder: (folder.count("/"), folder))
+    ordered = sorted(created, key=lambda folder: (folder.count("/") + bool(folder), folder))
     return Plan(out, tuple(displaced), tuple(placed), tuple(ordered), tuple(removed))
 
 

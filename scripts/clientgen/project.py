@@ -375,7 +375,6 @@ def write_tree(  # noqa: PLR0913 - the spec, config and output, then keyword-onl
     config = load_config(config_path)
     out = out.resolve()
     recover(out)  # a run killed in the middle of moving files in: put the previous generation back first
-    owned, legacy = previous_files(out, config.import_name, force=force)  # refuses a folder that is not ours
     created = [parent for parent in out.parents if not parent.exists()]  # removed again if the build fails
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".generated-", dir=out.parent))
@@ -387,6 +386,8 @@ def write_tree(  # noqa: PLR0913 - the spec, config and output, then keyword-onl
         if strict:
             _refuse_warnings(spec, result.diagnostics)
         write_manifest(tree)
+        # After the build, so that bad input is reported first, as the spec's error.
+        owned, legacy = previous_files(out, config.import_name, force=force)  # refuses a folder that is not ours
         keep = [Path(spec), *([Path(config_path)] if config_path else [])]
         plan = plan_move(out, tree, owned, legacy=legacy, force=force, keep=keep)
         progress.stage("swap", detail=f"{len(plan.placed)} files into {out}")

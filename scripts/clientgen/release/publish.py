@@ -47,7 +47,7 @@ def make_dist(sources: Sources, say: Callable[[str], None]) -> Distribution:
     check_distribution(distribution)
     say("twine check --strict: passed")
     if sources.smoke:
-        say(smoke_test(distribution, sources.constraints))
+        say(smoke_test(distribution, sources.constraints, say))
     return distribution
 
 

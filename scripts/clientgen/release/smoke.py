@@ -2,22 +2,27 @@
 
 The virtualenv sees nothing of ours (no ``--system-site-packages``, no ``PYTHONPATH``, a
 temporary working folder), so the import can only come from the wheel.  It is created
-without pip; our pip installs into it (``pip --python``).  The wheel's dependencies
-(httpx, pydantic) come from the configured index, pinned to the versions in
-``requirements.lock`` (``--constraint``) so the smoke test runs what our tests ran; CI has
-PyPI, and pip's cache makes a second run quick.
+without pip; our pip installs into it (``pip --python``).  The wheel's dependencies (httpx,
+pydantic) come from this virtualenv, packed into wheels (:mod:`clientgen.release.wheelhouse`)
+and installed with ``--no-index``: offline, and exactly the versions our tests ran with.  Only
+when this virtualenv lacks one does pip go to the configured index, pinned to
+``requirements.lock`` (``--constraint``), and the output says so in one line.
 """
 
 from __future__ import annotations
 
+import email.parser
 import os
 import subprocess
 import sys
 import tempfile
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from clientgen.release import ReleaseError
 from clientgen.release.build import Distribution
+from clientgen.release.wheelhouse import installed_closure, pack_wheels
 
 __all__ = ["smoke_test"]
 
@@ -47,7 +52,17 @@ def _run(command: list[str], what: str, env: dict[str, str], cwd: Path) -> str:
     return result.stdout.strip()
 
 
-def smoke_test(distribution: Distribution, constraints: Path | None) -> str:
+def _requirements(wheel: Path) -> list[str]:
+    """The ``Requires-Dist`` of a built wheel."""
+    with zipfile.ZipFile(wheel) as archive:
+        name = next(item for item in archive.namelist() if item.endswith(".dist-info/METADATA"))
+        message = email.parser.Parser().parsestr(archive.read(name).decode("utf-8"), headersonly=True)
+    return message.get_all("Requires-Dist") or []
+
+
+def smoke_test(
+    distribution: Distribution, constraints: Path | None, say: Callable[[str], None] = lambda _line: None
+) -> str:
     """Fresh virtualenv, ``pip install`` the wheel, import it and call one method; returns the script's line."""
     env = {name: value for name, value in os.environ.items() if name not in _LEAKY_VARIABLES}
     env["PYTHONNOUSERSITE"] = "1"
@@ -59,10 +74,17 @@ def smoke_test(distribution: Distribution, constraints: Path | None) -> str:
         # Our pip installs into it (--python): seeding pip into every fresh virtualenv takes ~10 s.
         install = [sys.executable, "-m", "pip", "--python", python, "install", "--quiet", "--no-input"]
         install += ["--disable-pip-version-check"]
+        found, missing = installed_closure(_requirements(distribution.wheel))
+        if missing:
+            say(f"the smoke test needs the network: this virtualenv lacks {', '.join(missing)} (pip's index)")
+        else:
+            install += ["--no-index", "--find-links", str(folder / "wheels")]
+            pack_wheels(found, folder / "wheels")
         if constraints is not None:
             install += ["--constraint", str(constraints.resolve())]
         install.append(str(distribution.wheel.resolve()))
-        _run(install, f"installing {distribution.wheel.name} into a fresh virtualenv", env, folder)
+        where = "from the index" if missing else "offline, dependencies from this virtualenv"
+        _run(install, f"installing {distribution.wheel.name} into a fresh virtualenv ({where})", env, folder)
         project = distribution.project
         command = [python, "-I", str(SMOKE_SCRIPT), project.import_name, project.version]
         return _run(command, f"the smoke test of the installed {distribution.wheel.name}", env, folder)
