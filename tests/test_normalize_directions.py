@@ -89,10 +89,26 @@ def _envelope(success: dict[str, Any]) -> dict[str, Any]:
     return {"type": "object", "properties": {"success": success, "result": {"type": "object"}}}
 
 
+def _with_failure_envelope(doc: dict[str, Any]) -> dict[str, Any]:
+    """The document also answers 4XX with Cloudflare's failure envelope: it uses the envelope convention."""
+    failure = {"type": "object", "properties": {"success": {"type": "boolean", "enum": [False]}, "errors": {}}}
+    doc["paths"]["/records"]["post"]["responses"]["4XX"] = {"content": {"application/json": {"schema": failure}}}
+    return doc
+
+
 def test_a_plain_boolean_success_in_a_2xx_envelope_reads_as_true() -> None:
-    doc = mark_success_envelopes(_document(_envelope({"type": "boolean", "example": True})), diags := Diagnostics())
+    document = _with_failure_envelope(_document(_envelope({"type": "boolean", "example": True})))
+    doc = mark_success_envelopes(document, diags := Diagnostics())
     assert is_success_envelope(_response(doc))
     assert [item.code for item in diags.items] == ["success-envelope"]
+
+
+def test_a_success_result_object_is_no_envelope_in_a_document_without_envelopes() -> None:
+    schema = _envelope({"type": "boolean", "example": True})
+    doc = mark_success_envelopes(_document(copy.deepcopy(schema)), diags := Diagnostics())
+    assert _response(doc) == schema
+    assert not is_success_envelope(_response(doc))
+    assert not diags.items
 
 
 def test_explicit_success_values_and_non_envelopes_are_left_alone() -> None:

@@ -183,10 +183,18 @@ def _schemes(
     return schemes
 
 
+def configured_requirements(document: dict[str, Any], config: GeneratorConfig) -> Requirements | None:
+    """``[auth] requirements`` when the document defines a scheme they name (not a config meant for another API)."""
+    defined = (document.get("components") or {}).get("securitySchemes") or {}
+    names = {name for names in config.auth_requirements or () for name in names}
+    return config.auth_requirements if isinstance(defined, dict) and names & defined.keys() else None
+
+
 def operation_requirements(op: dict[str, Any], document: dict[str, Any], config: GeneratorConfig) -> Requirements:
     """The operation's requirement alternatives as declared (config, else its own, else the document's)."""
-    if config.auth_requirements is not None:
-        return config.auth_requirements
+    configured = configured_requirements(document, config)
+    if configured is not None:
+        return configured
     security = op["security"] if "security" in op else document.get("security") or []
     if not isinstance(security, list):
         return ()
@@ -213,7 +221,7 @@ def build_auth(
     """The API's auth tables, and each operation's requirements with unusable alternatives dropped."""
     definitions = (document.get("components") or {}).get("securitySchemes") or {}
     used = {name for requirements in declared for names in requirements for name in names}
-    if not used and config.auth_requirements is None:
+    if not used and configured_requirements(document, config) is None:
         # A description that names no scheme at all (many leave auth out): an optional bearer token,
         # so the client can still authenticate; nothing is sent without one.
         diags.add("/", "security-fallback", f"no security scheme is used: optional bearer token {FALLBACK_SCHEME!r}")
