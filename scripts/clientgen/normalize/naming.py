@@ -100,7 +100,9 @@ def operation_hint(route: Route, op: dict[str, Any], where: str, schema: dict[st
             error = ("error",)
             candidates = (*(noun + error for noun in nouns), op_words + error)
             return Hint("envelope", candidates=candidates, kind="response", route_words=nouns)
-        return Hint("envelope", candidates=(*nouns, op_words + ("result",)), kind="result", route_words=nouns)
+        # the resource, then the resource and verb (``FilterCreateResult``), the operationId's words last
+        by_verb = tuple(_join(noun, (*verb, "result")) for noun in nouns)
+        return Hint("envelope", candidates=(*nouns, *by_verb, op_words + ("result",)), kind="result", route_words=nouns)
     if where.startswith("/requestBody"):
         return Hint(
             "root", candidates=tuple(n + verb + ("params",) for n in nouns) + (op_words + ("params",),), kind="body"
