@@ -84,9 +84,11 @@ class _Inliner:
             self.diags.add(pointer, "recursive-ref", f"recursive reference to {ref} kept as a component")
             return {"$ref": ref}
         target = self._expand(ref, pointer, stack)
-        if self.mark_components and isinstance(target, dict) and ref.startswith("#/components/schemas/"):
+        # an alias (a component that is only a $ref) keeps its target's key: the innermost component is the schema
+        marking = self.mark_components and isinstance(target, dict) and COMPONENT_MARKER not in target
+        if marking and ref.startswith("#/components/schemas/"):
             key = ref.removeprefix("#/components/schemas/").replace("~1", "/").replace("~0", "~")
-            target = {**target, COMPONENT_MARKER: key}  # an alias is named by the key it is used under
+            target = {**target, COMPONENT_MARKER: key}
         siblings = {key: value for key, value in node.items() if key != "$ref"}
         if siblings and isinstance(target, dict):
             # OpenAPI 3.1 allows siblings beside $ref (descriptions); the sibling wins, like an allOf override.
