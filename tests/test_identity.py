@@ -31,11 +31,11 @@ def _identity(document: dict[str, Any], config: Path | None = None, name: str = 
 @pytest.mark.parametrize(
     ("title", "words"),
     [
-        ("Cloudflare API", ["cloudflare"]),
-        ("Stripe API", ["stripe"]),
-        ("Twilio - Api", ["twilio"]),
-        ("My Test API", ["my", "test"]),
-        ("GitHub v3 REST API", ["git", "hub"]),
+        ("Cloudflare API", ["Cloudflare"]),
+        ("Stripe API", ["Stripe"]),
+        ("Twilio - Api", ["Twilio"]),
+        ("My Test API", ["My", "Test"]),
+        ("GitHub v3 REST API", ["GitHub"]),
         ("API", ["api"]),
     ],
 )

@@ -15,6 +15,7 @@ Cloudflare's description gives exactly the names the seed's config sets.
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -43,9 +44,11 @@ _CLIENT_OPTIONS = frozenset({
 
 
 def package_words(title: str, fallback: str = "") -> list[str]:
-    """The words that name the API: the title's, without generic words and version numbers."""
+    """The words that name the API: the title's, as written (``GitHub`` stays one word), without generic words."""
     for text in (title, fallback):
-        words = [w for w in split_words(text) if w not in _GENERIC_WORDS and not _VERSION_WORD.fullmatch(w)]
+        ascii_text = unicodedata.normalize("NFKC", text).encode("ascii", "ignore").decode()
+        tokens = [token for token in re.split(r"[^A-Za-z0-9]+", ascii_text) if token]
+        words = [w for w in tokens if w.lower() not in _GENERIC_WORDS and not _VERSION_WORD.fullmatch(w.lower())]
         if words:
             return words[:_MAX_PACKAGE_WORDS]
     return ["api"]
@@ -106,14 +109,14 @@ def complete_config(
     title = _title(document, spec_name, diags)
     explicit_import = config.import_name if "import_name" in config.explicit else None
     words = package_words(title, Path(spec_name).stem)
-    import_name = explicit_import or PythonIdentifier.from_text(" ".join([*words, "client"]))
+    import_name = explicit_import or PythonIdentifier.from_text("_".join(word.lower() for word in [*words, "client"]))
     prefix = import_name.upper().removesuffix("_CLIENT").lstrip("_") or "API"
     derived: dict[str, Any] = {
         "title": title,
         "import_name": import_name,
         "distribution": import_name.replace("_", "-").strip("-"),
         "environment_prefix": prefix if prefix[0].isalpha() else f"API_{prefix}",
-        "error_base_name": ClassName.from_words([*words, "error"]),
+        "error_base_name": ClassName.from_words([*words, "Error"]),  # as written: ``GitHubError``
         **_servers(document, diags),
     }
     if "base_url" in config.explicit:  # a configured base URL replaces the servers, variables included
