@@ -106,7 +106,7 @@ def complete_config(
     config: GeneratorConfig, document: dict[str, Any], spec_name: str, diags: Diagnostics
 ) -> GeneratorConfig:
     """``config`` with every identity value it does not set taken from the description."""
-    title = _title(document, spec_name, diags)
+    title = config.title if "title" in config.explicit else _title(document, spec_name, diags)
     explicit_import = config.import_name if "import_name" in config.explicit else None
     words = package_words(title, Path(spec_name).stem)
     import_name = explicit_import or PythonIdentifier.from_text("_".join(word.lower() for word in [*words, "client"]))
@@ -117,9 +117,7 @@ def complete_config(
         "distribution": import_name.replace("_", "-").strip("-"),
         "environment_prefix": prefix if prefix[0].isalpha() else f"API_{prefix}",
         "error_base_name": ClassName.from_words([*words, "Error"]),  # as written: ``GitHubError``
-        **_servers(document, diags),
     }
-    if "base_url" in config.explicit:  # a configured base URL replaces the servers, variables included
-        derived.pop("base_url_template")
-        derived.pop("server_variables")
+    if "base_url" not in config.explicit:  # a configured base URL replaces the servers (no warning about them)
+        derived.update(_servers(document, diags))
     return config.with_derived(derived)
