@@ -7,7 +7,8 @@
   case without ``_CLIENT`` (``STRIPE``);
 * ``base_url`` is the first server's URL, each ``{variable}`` at its default; the variables
   become client options.  No usable absolute server: ``http://localhost`` (plus a relative
-  server's path) and a warning, the user passes ``base_url=``.
+  server's path), noted in the report (not a warning: many descriptions name no server), the
+  user passes ``base_url=``.
 
 Cloudflare's description gives exactly the names the seed's config sets.
 """
@@ -71,7 +72,7 @@ def _servers(document: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
     url = server.get("url")
     if not isinstance(url, str) or not url.strip():
         message = f"the description names no server: the client's default base URL is {_FALLBACK_HOST}"
-        diags.warn("/servers", "identity", message)
+        diags.add("/servers", "identity", message)
         return {"base_url": _FALLBACK_HOST, "base_url_template": "", "server_variables": ()}
     declared = server.get("variables")
     declared = declared if isinstance(declared, dict) else {}
@@ -82,7 +83,7 @@ def _servers(document: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
         spec: dict[str, Any] = declared[wire] if isinstance(declared.get(wire), dict) else {}
         default = spec.get("default")
         if not isinstance(default, str) or not _SAFE_DEFAULT.fullmatch(default):
-            diags.warn("/servers/0/url", "identity", f"server variable {wire!r} has no usable default: URL not used")
+            diags.add("/servers/0/url", "identity", f"server variable {wire!r} has no usable default: URL not used")
             return {"base_url": _FALLBACK_HOST, "base_url_template": "", "server_variables": ()}
         name = PythonIdentifier.from_text(wire)
         while name in taken:
@@ -96,7 +97,7 @@ def _servers(document: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
     if not _ABSOLUTE_URL.fullmatch(resolved):
         relative = resolved if resolved.startswith("/") and _ABSOLUTE_URL.fullmatch(_FALLBACK_HOST + resolved) else ""
         message = f"the first server's URL is not absolute: the client's default base URL is {_FALLBACK_HOST}"
-        diags.warn("/servers/0/url", "identity", message + relative)
+        diags.add("/servers/0/url", "identity", message + relative)
         return {"base_url": _FALLBACK_HOST + relative, "base_url_template": "", "server_variables": ()}
     template = url.rstrip("/") if variables else ""
     return {"base_url": resolved, "base_url_template": template, "server_variables": tuple(variables)}
