@@ -483,7 +483,8 @@ def check_inherited_parameters(generated: Generated) -> None:
 
 
 def check_tree(generated: Generated) -> None:
-    node = generated.model("Tree")  # the recursive component ``Node``, named from its use (``/tree``), not its key
+    # the recursive component ``Node``: this document's keys are words, so it is named by its key (naming_source)
+    node = generated.model("Node")
     payload = {"name": "a", "children": [{"name": "b", "children": [{"name": "c", "children": []}]}]}
     parsed = node.model_validate(payload)
     assert parsed.children[0].children[0].name == "c"

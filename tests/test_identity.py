@@ -31,11 +31,11 @@ def _identity(document: dict[str, Any], config: Path | None = None, name: str = 
 @pytest.mark.parametrize(
     ("title", "words"),
     [
-        ("Cloudflare API", ["cloudflare"]),
-        ("Stripe API", ["stripe"]),
-        ("Twilio - Api", ["twilio"]),
-        ("My Test API", ["my", "test"]),
-        ("GitHub v3 REST API", ["git", "hub"]),
+        ("Cloudflare API", ["Cloudflare"]),
+        ("Stripe API", ["Stripe"]),
+        ("Twilio - Api", ["Twilio"]),
+        ("My Test API", ["My", "Test"]),
+        ("GitHub v3 REST API", ["GitHub"]),
         ("API", ["api"]),
     ],
 )
@@ -89,14 +89,15 @@ def test_server_variables_with_defaults_become_client_options() -> None:
         [{"url": 'https://x"""/{v}', "variables": {"v": {"default": "'''"}}}],
     ],
 )
-def test_no_usable_server_is_a_warning_and_localhost(servers: Any) -> None:
+def test_no_usable_server_is_noted_and_localhost(servers: Any) -> None:
     top: dict[str, Any] = {"info": {"title": "Example", "version": "1"}}
     if servers is not None:
         top["servers"] = servers
     config, diags = _identity(_document(**top))
     assert config.base_url.startswith("http://localhost")
     assert config.server_variables == ()
-    assert any(item.code == "identity" and item.level is Level.WARNING for item in diags.items)
+    # noted in the report, not a warning: many descriptions name no server, and --strict must not refuse them
+    assert any(item.code == "identity" and item.level is Level.INFO for item in diags.items)
 
 
 def test_a_document_without_info_is_named_from_its_file() -> None:

@@ -157,3 +157,14 @@ def test_peers_are_named_from_their_keys(name: str) -> None:
 def test_cloudflare_is_named_from_content(name: str) -> None:
     document = json.loads((_corpus() / "cloudflare" / name).read_text())
     assert choose_names_source(document)[0] == "content"
+
+
+@pytest.mark.parametrize(
+    "alias", [{"$ref": "#/components/schemas/issue-simple"}, {"allOf": [{"$ref": "#/components/schemas/issue-simple"}]}]
+)
+def test_an_alias_is_named_by_its_target(alias: dict[str, Any]) -> None:
+    document = github_like()
+    document["components"]["schemas"]["a"] = alias  # shorter than the target's name: it would win a tie
+    document["paths"]["/repos/{owner}/{repo}/issues"]["get"]["responses"] = _array_of("a")
+    assert "IssueSimple" in _names(document)
+    assert "A" not in _names(document)

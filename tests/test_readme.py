@@ -114,7 +114,10 @@ def _paged_answer(request: RecordedRequest) -> Reply:
 
 def test_readme_of_a_paged_api_iterates_pages(tmp_path: Path, environment: LiveServer) -> None:
     (tmp_path / "spec.json").write_text(json.dumps(PAGED_SPEC), encoding="utf-8")
-    config = '[package]\nimport_name = "readme_paged"\ndistribution = "readme-paged"\n'  # env prefix CLOUDFLARE
+    # the environment fixture sets CLOUDFLARE_*; unset, the prefix would follow the import name (README_PAGED)
+    config = (
+        '[package]\nimport_name = "readme_paged"\ndistribution = "readme-paged"\nenvironment_prefix = "CLOUDFLARE"\n'
+    )
     (tmp_path / "config.toml").write_text(config, encoding="utf-8")
     out = tmp_path / "out"
     write_tree(tmp_path / "spec.json", tmp_path / "config.toml", out)

@@ -7,7 +7,8 @@
   case without ``_CLIENT`` (``STRIPE``);
 * ``base_url`` is the first server's URL, each ``{variable}`` at its default; the variables
   become client options.  No usable absolute server: ``http://localhost`` (plus a relative
-  server's path) and a warning, the user passes ``base_url=``.
+  server's path), noted in the report (not a warning: many descriptions name no server), the
+  user passes ``base_url=``.
 
 Cloudflare's description gives exactly the names the seed's config sets.
 """
@@ -15,6 +16,7 @@ Cloudflare's description gives exactly the names the seed's config sets.
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -43,9 +45,11 @@ _CLIENT_OPTIONS = frozenset({
 
 
 def package_words(title: str, fallback: str = "") -> list[str]:
-    """The words that name the API: the title's, without generic words and version numbers."""
+    """The words that name the API: the title's, as written (``GitHub`` stays one word), without generic words."""
     for text in (title, fallback):
-        words = [w for w in split_words(text) if w not in _GENERIC_WORDS and not _VERSION_WORD.fullmatch(w)]
+        ascii_text = unicodedata.normalize("NFKC", text).encode("ascii", "ignore").decode()
+        tokens = [token for token in re.split(r"[^A-Za-z0-9]+", ascii_text) if token]
+        words = [w for w in tokens if w.lower() not in _GENERIC_WORDS and not _VERSION_WORD.fullmatch(w.lower())]
         if words:
             return words[:_MAX_PACKAGE_WORDS]
     return ["api"]
@@ -68,7 +72,7 @@ def _servers(document: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
     url = server.get("url")
     if not isinstance(url, str) or not url.strip():
         message = f"the description names no server: the client's default base URL is {_FALLBACK_HOST}"
-        diags.warn("/servers", "identity", message)
+        diags.add("/servers", "identity", message)
         return {"base_url": _FALLBACK_HOST, "base_url_template": "", "server_variables": ()}
     declared = server.get("variables")
     declared = declared if isinstance(declared, dict) else {}
@@ -79,7 +83,7 @@ def _servers(document: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
         spec: dict[str, Any] = declared[wire] if isinstance(declared.get(wire), dict) else {}
         default = spec.get("default")
         if not isinstance(default, str) or not _SAFE_DEFAULT.fullmatch(default):
-            diags.warn("/servers/0/url", "identity", f"server variable {wire!r} has no usable default: URL not used")
+            diags.add("/servers/0/url", "identity", f"server variable {wire!r} has no usable default: URL not used")
             return {"base_url": _FALLBACK_HOST, "base_url_template": "", "server_variables": ()}
         name = PythonIdentifier.from_text(wire)
         while name in taken:
@@ -93,7 +97,7 @@ def _servers(document: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
     if not _ABSOLUTE_URL.fullmatch(resolved):
         relative = resolved if resolved.startswith("/") and _ABSOLUTE_URL.fullmatch(_FALLBACK_HOST + resolved) else ""
         message = f"the first server's URL is not absolute: the client's default base URL is {_FALLBACK_HOST}"
-        diags.warn("/servers/0/url", "identity", message + relative)
+        diags.add("/servers/0/url", "identity", message + relative)
         return {"base_url": _FALLBACK_HOST + relative, "base_url_template": "", "server_variables": ()}
     template = url.rstrip("/") if variables else ""
     return {"base_url": resolved, "base_url_template": template, "server_variables": tuple(variables)}
@@ -103,20 +107,18 @@ def complete_config(
     config: GeneratorConfig, document: dict[str, Any], spec_name: str, diags: Diagnostics
 ) -> GeneratorConfig:
     """``config`` with every identity value it does not set taken from the description."""
-    title = _title(document, spec_name, diags)
+    title = config.title if "title" in config.explicit else _title(document, spec_name, diags)
     explicit_import = config.import_name if "import_name" in config.explicit else None
     words = package_words(title, Path(spec_name).stem)
-    import_name = explicit_import or PythonIdentifier.from_text(" ".join([*words, "client"]))
+    import_name = explicit_import or PythonIdentifier.from_text("_".join(word.lower() for word in [*words, "client"]))
     prefix = import_name.upper().removesuffix("_CLIENT").lstrip("_") or "API"
     derived: dict[str, Any] = {
         "title": title,
         "import_name": import_name,
         "distribution": import_name.replace("_", "-").strip("-"),
         "environment_prefix": prefix if prefix[0].isalpha() else f"API_{prefix}",
-        "error_base_name": ClassName.from_words([*words, "error"]),
-        **_servers(document, diags),
+        "error_base_name": ClassName.from_words([*words, "Error"]),  # as written: ``GitHubError``
     }
-    if "base_url" in config.explicit:  # a configured base URL replaces the servers, variables included
-        derived.pop("base_url_template")
-        derived.pop("server_variables")
+    if "base_url" not in config.explicit:  # a configured base URL replaces the servers (no warning about them)
+        derived.update(_servers(document, diags))
     return config.with_derived(derived)

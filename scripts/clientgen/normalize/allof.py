@@ -21,10 +21,13 @@ from functools import reduce
 from typing import Any
 
 from clientgen.diagnostics import Diagnostics, escape_pointer_token
-from clientgen.normalize.naming_source import strip_marker
+from clientgen.normalize.naming_source import MARKERS, strip_marker
 from clientgen.normalize.schemas import map_operation_schemas, transform
 
 __all__ = ["flatten_all_of", "is_placeholder", "merge_schemas"]
+
+# What may stand beside a single ``allOf`` branch of an alias (documentation and naming markers).
+_ALIAS_KEYS = frozenset({"description", "title", *MARKERS})
 
 _LOWER_BOUNDS = frozenset({"minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties"})
 _UPPER_BOUNDS = frozenset({"maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties"})
@@ -133,8 +136,11 @@ def _flatten_node(diags: Diagnostics) -> Any:
         if not isinstance(branches, list):
             return node
         siblings = {key: value for key, value in node.items() if key != "allOf"}
-        # a branch's component key names the branch, not the merged schema (which keeps the node's own)
-        parts = [strip_marker(branch)[0] for branch in branches if isinstance(branch, dict)]
+        parts = [branch for branch in branches if isinstance(branch, dict)]
+        if len(parts) == 1 and not set(siblings) - _ALIAS_KEYS:  # ``allOf: [$ref]`` alone: an alias, the branch's key
+            siblings = {key: value for key, value in siblings.items() if key not in MARKERS}
+        else:  # a branch's component key names the branch, not the merged schema (which keeps the node's own)
+            parts = [strip_marker(branch)[0] for branch in parts]
         return merge_schemas([*parts, siblings], pointer, diags)
 
     return flatten

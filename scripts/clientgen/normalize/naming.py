@@ -100,7 +100,9 @@ def operation_hint(route: Route, op: dict[str, Any], where: str, schema: dict[st
             error = ("error",)
             candidates = (*(noun + error for noun in nouns), op_words + error)
             return Hint("envelope", candidates=candidates, kind="response", route_words=nouns)
-        return Hint("envelope", candidates=(*nouns, op_words + ("result",)), kind="result", route_words=nouns)
+        # the resource, then the resource and verb (``FilterCreateResult``), the operationId's words last
+        by_verb = tuple(_join(noun, (*verb, "result")) for noun in nouns)
+        return Hint("envelope", candidates=(*nouns, *by_verb, op_words + ("result",)), kind="result", route_words=nouns)
     if where.startswith("/requestBody"):
         return Hint(
             "root", candidates=tuple(n + verb + ("params",) for n in nouns) + (op_words + ("params",),), kind="body"
@@ -401,15 +403,17 @@ def variant_labels(variants: list[Any], content_keys: list[str]) -> list[str]:
     In order: the value of a discriminator (a property that has one allowed value in each
     variant that has it), a title, the one property of a single-property object, a short
     description (``"Azure AD"``), the first property no sibling has, the type of a primitive;
-    a variant whose label another sibling shares takes ``variant`` + its content hash.  Never
-    the variant's position: a variant added before it renames nothing.
+    a variant without one, or whose label another sibling shares, takes the word example of a
+    property whose examples tell every variant apart (``type`` example ``"self_hosted"``), else
+    ``variant`` + its content hash.  Never the variant's position: a variant added before it
+    renames nothing.
     """
     discriminators = sorted(
         {name for variant in variants for name, schema in _properties(variant).items() if _single_value(schema)},
         key=lambda name: (-sum(_single_value(_properties(v).get(name)) is not None for v in variants), name),
     )
     labels: list[str] = []
-    for index, variant in enumerate(variants):
+    for variant in variants:
         properties = _properties(variant)
         others = {name for other in variants if other is not variant for name in _properties(other)}
         values = [value for name in discriminators if (value := _single_value(properties.get(name))) is not None]
@@ -428,8 +432,27 @@ def variant_labels(variants: list[Any], content_keys: list[str]) -> list[str]:
             label = " ".join(str(variant.get(key, "")) for key in ("type", "format"))
         else:
             label = ""
-        labels.append(label if split_words(label) else f"variant {content_keys[index][:_HASH_CHARS]}")
+        labels.append(label)
+    examples = _example_labels(variants)
     for index, label in enumerate(labels):
-        if [split_words(other) for other in labels].count(split_words(label)) > 1:
-            labels[index] = f"variant {content_keys[index][:_HASH_CHARS]}"
+        if not split_words(label) or [split_words(other) for other in labels].count(split_words(label)) > 1:
+            # before a hash: the example of a property every variant has, where the examples tell all apart
+            labels[index] = examples[index] or f"variant {content_keys[index][:_HASH_CHARS]}"
     return labels
+
+
+def _example_labels(variants: list[Any]) -> list[str]:
+    """Per variant, the short example of the first property whose examples differ in every variant, else ``""``."""
+    shared = set.intersection(*(set(_properties(variant)) for variant in variants)) if variants else set()
+    for name in sorted(shared):
+        examples = [_short_example(_properties(variant)[name]) for variant in variants]
+        if all(examples) and len({tuple(split_words(example)) for example in examples}) == len(variants):
+            return examples
+    return [""] * len(variants)
+
+
+def _short_example(schema: Any) -> str:
+    example = schema.get("example") if isinstance(schema, dict) else None
+    if not isinstance(example, str) or not example.replace("_", "").replace("-", "").isalpha():
+        return ""  # words only: an id or a number is not a name
+    return example if 0 < len(split_words(example)) <= _LABEL_WORDS else ""

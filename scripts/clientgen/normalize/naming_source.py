@@ -30,6 +30,7 @@ from clientgen.names import split_words
 
 __all__ = [
     "COMPONENT_MARKER",
+    "MARKERS",
     "MAX_NOISE_SHARE",
     "TITLE_MARKER",
     "choose_names_source",
@@ -41,7 +42,7 @@ __all__ = [
 
 COMPONENT_MARKER = "x-clientgen-component"
 TITLE_MARKER = "x-clientgen-title"  # a later pass turns titles into descriptions: the title, kept for naming
-_MARKERS = frozenset({COMPONENT_MARKER, TITLE_MARKER})
+MARKERS = frozenset({COMPONENT_MARKER, TITLE_MARKER})
 MAX_NOISE_SHARE = 0.2
 _ROLE_WORDS = frozenset({"response", "responses", "collection", "single", "components", "schemas", "common", "body",
                          "request"})  # fmt: skip
@@ -116,8 +117,8 @@ def component_candidates(key: str, title: object = None) -> tuple[Words, ...]:
 
 def strip_marker(node: dict[str, Any]) -> tuple[dict[str, Any], str | None, str | None]:
     """``node`` without the markers, and the component key and title they carried."""
-    if not _MARKERS & node.keys():
+    if not MARKERS & node.keys():
         return node, None, None
     key, title = node.get(COMPONENT_MARKER), node.get(TITLE_MARKER)
-    stripped = {name: value for name, value in node.items() if name not in _MARKERS}
+    stripped = {name: value for name, value in node.items() if name not in MARKERS}
     return stripped, (str(key) if key is not None else None), (str(title) if title is not None else None)

@@ -96,8 +96,10 @@ class _Inliner:
             self.diags.add(pointer, "recursive-ref", f"recursive reference to {ref} kept as a component")
             return {"$ref": ref}
         target = self._expand(ref, pointer, stack)
-        if self.mark_components and isinstance(target, dict) and key is not None:
-            target = {**target, COMPONENT_MARKER: key}  # an alias is named by the key it is used under
+        # an alias (a component that is only a $ref) keeps its target's key: the innermost component is the schema
+        marking = self.mark_components and isinstance(target, dict) and COMPONENT_MARKER not in target
+        if marking and key is not None:
+            target = {**target, COMPONENT_MARKER: key}
         siblings = {key: value for key, value in node.items() if key != "$ref"}
         if siblings and isinstance(target, dict):
             # OpenAPI 3.1 allows siblings beside $ref (descriptions); the sibling wins, like an allOf override.
