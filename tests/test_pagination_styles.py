@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from clientgen.layout import REPORT_FILE
 from clientgen.project import write_tree
 from live_server import LiveServer, RecordedRequest, Reply, json_reply
 
@@ -229,7 +230,7 @@ def test_endless_fresh_pages_stop_at_the_limit(styles: ModuleType, monkeypatch: 
 
 def test_report_names_each_style_and_why(styles: ModuleType) -> None:
     out = Path(str(styles.__file__)).parents[2]
-    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    report = json.loads((out / REPORT_FILE).read_text(encoding="utf-8"))
     found = {entry["operationId"]: entry.get("pagination") for entry in report["operations"]}
     assert {operation: detected and detected["style"] for operation, detected in found.items()} == {
         "listCharges": "has_more",

@@ -5,7 +5,7 @@
 ``async for`` on the async client) walks every page.  How the next page is asked for is the
 operation's :class:`PageWalk`, detected from the API description:
 
-* ``page`` / ``cursor``: Cloudflare's ``result_info`` (page numbers, or its ``cursor``);
+* ``page`` / ``cursor``: an envelope's ``result_info`` (page numbers, or its ``cursor``);
 * ``has_more``: while the body says ``has_more: true``, ask for the page ``starting_after`` the last
   item's ``id`` (Stripe);
 * ``next_cursor``: a body field (``next_cursor``, ``next_page_token``) sent back as a query parameter;
@@ -70,7 +70,7 @@ def _number(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _cloudflare_next(
+def _result_info_next(
     walk: PageWalk, asked: Mapping[str, object], info: Mapping[str, Any], count: int
 ) -> dict[str, object] | None:
     if walk.style == "cursor":
@@ -101,7 +101,7 @@ def next_query(
     if not items:
         return None
     if walk.style in {"page", "cursor"}:
-        return _cloudflare_next(walk, asked, info, len(items))
+        return _result_info_next(walk, asked, info, len(items))
     if walk.style == "has_more":
         last = items[-1]
         cursor = last.get("id") if isinstance(last, Mapping) else None
@@ -159,7 +159,7 @@ def _next_url(
 
 
 def _read(walk: PageWalk, body: Any) -> tuple[list[Any], Mapping[str, Any]]:
-    """The page's items and what tells the next page (Cloudflare's ``result_info``, else the body's other fields)."""
+    """The page's items and what tells the next page (an envelope's ``result_info``, else the body's other fields)."""
     info: Mapping[str, Any] = {}
     if walk.items_field is None:
         items = body
