@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -175,8 +176,8 @@ SCRIPT = ROOT / "tests" / "user_scripts" / "keywords_records.py"
 
 def test_the_user_script_type_checks_without_casts(tree: Path, tmp_path: Path) -> None:
     text = SCRIPT.read_text(encoding="utf-8")
-    for crutch in ("cast(", "type: ignore", "model_construct", "Any"):
-        assert crutch not in text, crutch
+    for crutch in (r"\bcast\(", r"type: ignore", r"model_construct", r"\bAny\b"):
+        assert not re.search(crutch, text), crutch
     script = tmp_path / SCRIPT.name
     script.write_text(text, encoding="utf-8")
     result = _mypy(tree, script)
