@@ -243,3 +243,44 @@ def test_async(cloudflare: Generated) -> None:
     out, sent = _run(cloudflare, "cf_async.py", answer)
     assert sent[-1] == ("POST", "/zones/z1/dns_records", {"type": "TXT", "name": "example.com", "content": "v=1"})
     assert out.split() == ["2", "example.com"]
+
+
+# Bodies whose description contradicts the model the generator must write for it (not this feature's to fix):
+# listed so that a fix shows up here, and any new failure fails the test.
+KNOWN_MISMATCHES = {
+    # the union of rule kinds is discriminated on `action`, which the description's example rule leaves out
+    "POST /accounts/{account_id}/rulesets",
+    "PUT /accounts/{account_id}/rulesets/phases/{ruleset_phase}/entrypoint",
+    "PUT /accounts/{account_id}/rulesets/{ruleset_id}",
+    "POST /zones/{zone_id}/rulesets",
+    "PUT /zones/{zone_id}/rulesets/phases/{ruleset_phase}/entrypoint",
+    "PUT /zones/{zone_id}/rulesets/{ruleset_id}",
+    # `configurations` is both an array and an anyOf of objects in the normalized description
+    "POST /zones/{zone_identifier}/firewall/lockdowns",
+    "PUT /zones/{zone_identifier}/firewall/lockdowns/{id}",
+    # an action's `value` example is a string where the description types it an object
+    "POST /zones/{zone_id}/pagerules",
+    "PUT /zones/{zone_id}/pagerules/{pagerule_id}",
+    "PATCH /zones/{zone_id}/pagerules/{pagerule_id}",
+    # the Zaraz tool example lacks `blockingTriggers`, which the description requires
+    "PUT /zones/{zone_id}/settings/zaraz/config",
+}
+
+
+def test_request_bodies_from_the_descriptions_examples_validate_and_serialize_back(cloudflare: Generated) -> None:
+    """Every JSON body (objects, unions, arrays of them) built from the examples round-trips through its request type.
+
+    The request types have no read-only fields, so a body without them validates (with them, the model
+    would keep them as extra fields: ``extra="allow"``).
+    """
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tests" / "example_bodies.py"),
+         str(cloudflare.tree / "openapi.normalized.json"), "cloudflare_client"],
+        capture_output=True, text=True, check=False, timeout=600,
+        env={**os.environ, "PYTHONPATH": str(cloudflare.tree / "src")},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    outcome = json.loads(result.stdout)
+    assert outcome["checked"] > 400
+    failed = {failure.split(":", 1)[0] for failure in outcome["failures"]}
+    assert failed == KNOWN_MISMATCHES, "\n".join(outcome["failures"])
