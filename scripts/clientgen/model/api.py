@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from clientgen.config import GeneratorConfig
 from clientgen.model.keywords import KeywordField, KeywordShape
+from clientgen.model.typed_dicts import TypedDicts
 from clientgen.model.types import TypeExpr
 from clientgen.names import ClassName, PythonIdentifier
 
@@ -313,6 +314,7 @@ class Api:
     description: str
     resources: list[Resource]
     security_schemes: dict[str, dict[str, str]]
+    typed_dicts: TypedDicts | None = None  # the TypedDicts the keyword arguments name (``<package>.dicts``)
 
     @property
     def operations(self) -> list[Operation]:

@@ -9,6 +9,7 @@ from clientgen.config import GeneratorConfig
 from clientgen.diagnostics import Diagnostics
 from clientgen.model.api import Api, Check, Operation, Pagination, Parameter, Resource
 from clientgen.model.bodies import build_body
+from clientgen.model.typed_dicts import TypedDicts
 from clientgen.model.types import Models, TypeExpr, type_of
 from clientgen.names import ClassName, PythonIdentifier, singular
 from clientgen.normalize.envelopes import is_success_envelope
@@ -139,6 +140,7 @@ def _operation(  # noqa: PLR0913, PLR0917 - one operation, its route and what it
     diags: Diagnostics,
     components: dict[str, Any] | None = None,
     package: str = "cloudflare_client",
+    dicts: TypedDicts | None = None,
 ) -> Operation:
     pointer = op_pointer(path, method)
     parameters = _parameters(op, path, models, pointer, diags)
@@ -162,6 +164,7 @@ def _operation(  # noqa: PLR0913, PLR0917 - one operation, its route and what it
             taken=taken,
             pointer=pointer,
             diags=diags,
+            dicts=dicts,
         ),
         result=result,
         unwrap_result=unwrap,
@@ -258,9 +261,10 @@ def _renamed(op: Operation, name: PythonIdentifier) -> Operation:
 def build_api(doc: dict[str, Any], models: Models, config: GeneratorConfig, diags: Diagnostics) -> Api:
     table = routes(doc)
     components = doc.get("components", {}).get("schemas", {})
+    dicts = TypedDicts(models, components, config.import_name)
     operations = [
         _overridden(
-            _operation(path, method, op, table[path, method], models, diags, components, config.import_name),
+            _operation(path, method, op, table[path, method], models, diags, components, config.import_name, dicts),
             config,
             diags,
         )
@@ -276,4 +280,5 @@ def build_api(doc: dict[str, Any], models: Models, config: GeneratorConfig, diag
         description=str(info.get("description") or ""),
         resources=_tree(operations),
         security_schemes=doc.get("components", {}).get("securitySchemes") or {},
+        typed_dicts=dicts,
     )
