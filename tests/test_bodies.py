@@ -459,7 +459,7 @@ def _arguments(method: Any) -> list[str]:
 
 def test_media_type_choices_are_reported(bodies: ModuleType, generated: tuple[ModuleType, Path]) -> None:
     client = bodies.Client(api_token=TOKEN)
-    assert _arguments(client.choices.create) == ["account_id", "body"]  # JSON preferred over multipart
+    assert _arguments(client.choices.create) == ["account_id", "x", "body"]  # JSON preferred over multipart
     assert _arguments(client.workers.update) == ["account_id", "parts", "metadata", "message"]  # multipart over JS
     assert _arguments(client.notes.create) == ["account_id", "body"]
     report = json.loads((generated[1] / REPORT_FILE).read_text(encoding="utf-8"))

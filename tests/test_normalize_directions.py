@@ -172,3 +172,18 @@ def test_a_bare_result_stays_as_it_is_where_envelopes_are_not_the_convention() -
     plain = {"type": "object", "properties": {"result": {"type": "string"}, "name": {"type": "string"}}}
     doc = mark_success_envelopes(_api(copy.deepcopy(bare), plain, plain), Diagnostics())
     assert _schema_of(doc, 0) == bare
+
+
+def test_a_patch_body_has_every_property_optional_but_the_tag() -> None:
+    kinds = [
+        {"type": "object", "required": ["type", "name"], "properties": {"type": {"enum": [kind]}, "name": {}}}
+        for kind in ("A", "MX")
+    ]
+    plain = {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}}
+    for schema, required in (({"oneOf": kinds}, ["type"]), (plain, None)):
+        op = {"requestBody": {"content": {"application/json": {"schema": copy.deepcopy(schema)}}}, "responses": {}}
+        doc = apply_directions({"openapi": "3.0.3", "paths": {"/r": {"patch": op}}}, diags := Diagnostics())
+        body = doc["paths"]["/r"]["patch"]["requestBody"]["content"]["application/json"]["schema"]
+        for branch in body.get("oneOf", [body]):
+            assert branch.get("required") == required
+        assert "patch-optional" in {item.code for item in diags.items}

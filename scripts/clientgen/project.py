@@ -121,6 +121,11 @@ def _render_package(api: Api, root: Path, progress: Progress) -> None:
         _write(module_file.parent / "__init__.py", header)
         rendered += len(resource.operations)
         progress.stage("render", rendered, total, "operations")
+    if api.typed_dicts is not None and (view := api.typed_dicts.module_view())[0]:
+        shapes, imports = view
+        _write(
+            package_dir / "dicts.py", env.get_template("package/dicts.py.jinja").render(shapes=shapes, imports=imports)
+        )
     _write(root / "pyproject.toml", env.get_template("pyproject.toml.jinja").render(context))
     _write(root / "README.md", env.get_template("README.md.jinja").render(context))
     _write(root / "api.md", env.get_template("api.md.jinja").render({**context, "resources": api.all_resources()}))

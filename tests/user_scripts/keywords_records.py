@@ -20,3 +20,5 @@ settings = client.settings.update(
     zone_id="z", nested=SettingUpdateParamsNested(a="x"), zone_id_body="other", names=["ab"]
 )
 print(settings.nested.a)
+again = client.settings.update(zone_id="z", nested={"a": "y", "b": 2})
+print(again.nested.a)

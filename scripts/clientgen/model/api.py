@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from clientgen.config import GeneratorConfig
 from clientgen.model.auth import Auth
 from clientgen.model.keywords import KeywordField, KeywordShape
+from clientgen.model.typed_dicts import TypedDicts
 from clientgen.model.types import TypeExpr
 from clientgen.names import ClassName, PythonIdentifier
 
@@ -407,6 +408,7 @@ class Api:
     error_base: ClassName  # the base exception (CloudflareError for cloudflare_client)
     request_id_headers: tuple[str, ...]  # lower-case, first found names the request
     envelopes: bool  # some operation unwraps the envelope: a 2xx ``success: false`` is an error
+    typed_dicts: TypedDicts | None = None  # the TypedDicts the keyword arguments name (``<package>.dicts``)
 
     @property
     def operations(self) -> list[Operation]:

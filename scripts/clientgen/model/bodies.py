@@ -33,6 +33,7 @@ from typing import Any
 from clientgen.diagnostics import Diagnostics, escape_pointer_token
 from clientgen.model.api import Body, FormField
 from clientgen.model.keywords import keyword_shapes
+from clientgen.model.typed_dicts import TypedDicts
 from clientgen.model.types import Models, TypeExpr, type_of
 from clientgen.names import PythonIdentifier
 
@@ -204,6 +205,7 @@ def build_body(  # noqa: PLR0913 - one operation's body and what it is typed aga
     taken: set[str],
     pointer: str,
     diags: Diagnostics,
+    dicts: TypedDicts | None = None,
 ) -> Body | None:
     """The body the method sends; ``taken`` holds the argument names already used (form fields add theirs)."""
     body = op.get("requestBody")
@@ -223,7 +225,7 @@ def build_body(  # noqa: PLR0913 - one operation's body and what it is typed aga
     media_pointer = f"{here}/content/{escape_pointer_token(media_type)}"
     if kind == "json":
         is_open_object = schema.get("type") == "object" and not schema.get("required")
-        shapes = keyword_shapes(schema, components=components, models=models, taken=taken)
+        shapes = keyword_shapes(schema, components=components, models=models, taken=taken, dicts=dicts)
         return Body(media_type, type_of(schema, models), required, required and is_open_object, shapes=shapes)
     if kind == "multipart":
         fields = _form_fields(

@@ -13,6 +13,7 @@ from clientgen.model.api import Api, Check, Operation, Parameter, Resource
 from clientgen.model.auth import build_auth, operation_requirements
 from clientgen.model.bodies import build_body
 from clientgen.model.pagination import detect_pagination
+from clientgen.model.typed_dicts import TypedDicts
 from clientgen.model.types import Models, TypeExpr, type_of
 from clientgen.model.wire import DEFAULT_STYLES, accept_header, parameter_style
 from clientgen.names import ClassName, PythonIdentifier, singular, split_words
@@ -167,6 +168,7 @@ def _operation(  # noqa: PLR0913, PLR0917 - one operation, its route and what it
     diags: Diagnostics,
     components: dict[str, Any] | None = None,
     config: GeneratorConfig | None = None,
+    dicts: TypedDicts | None = None,
 ) -> Operation:
     pointer = op_pointer(path, method)
     parameters = _parameters(op, path, models, pointer, diags)
@@ -191,6 +193,7 @@ def _operation(  # noqa: PLR0913, PLR0917 - one operation, its route and what it
             taken=taken,
             pointer=pointer,
             diags=diags,
+            dicts=dicts,
         ),
         result=result,
         unwrap_result=unwrap,
@@ -344,12 +347,13 @@ def build_api(doc: dict[str, Any], models: Models, config: GeneratorConfig, diag
             (path, method): _read_by_operation_id(table[path, method], op) for path, method, op in iter_operations(doc)
         }
     components = doc.get("components", {}).get("schemas", {})
+    dicts = TypedDicts(models, components, config.import_name)
     raw = list(iter_operations(doc))
     auth, security = build_auth([operation_requirements(op, doc, config) for _, _, op in raw], doc, config, diags)
     operations = [
         _overridden(
             replace(
-                _operation(path, method, op, table[path, method], models, diags, components, config),
+                _operation(path, method, op, table[path, method], models, diags, components, config, dicts),
                 security=requirements,
                 request_security=None if requirements == auth.default else requirements,
             ),
@@ -372,4 +376,5 @@ def build_api(doc: dict[str, Any], models: Models, config: GeneratorConfig, diag
         error_base=_error_base(config),
         request_id_headers=_request_id_headers(doc, config),
         envelopes=any(op.unwrap_result for op in operations),
+        typed_dicts=dicts,
     )

@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from clientgen.model.typed_dicts import TypedDicts
 from clientgen.model.types import Models, TypeExpr, type_of, union_of
 from clientgen.names import PythonIdentifier
 
@@ -92,10 +93,12 @@ def keyword_shapes(
     components: dict[str, Any],
     models: Models,
     taken: set[str],
+    dicts: TypedDicts | None = None,
 ) -> tuple[KeywordShape, ...]:
     """The body's shapes with their keyword arguments; empty when the body is not made of objects.
 
-    ``taken`` holds the method's other argument names; the body's names are added to it.
+    ``taken`` holds the method's other argument names; the body's names are added to it.  With ``dicts``,
+    an argument that takes a model also takes a TypedDict of its shape.
     """
     members = _object_members(schema, components)
     if members is None:
@@ -119,7 +122,7 @@ def keyword_shapes(
                 wire_name=str(wire),
                 name=names[str(wire)],
                 required=str(wire) in required,
-                type=type_of(raw, models),
+                type=type_of(raw, models) if dicts is None else dicts.type_of(raw),
                 description=str(_resolve(raw, components).get("description") or ""),
             )
             for wire, raw in body["properties"].items()

@@ -53,7 +53,7 @@ def __getattr__(name: str) -> Any:
     if module is None:
         msg = f"module {__name__!r} has no attribute {name!r}"
         raise AttributeError(msg)
-    value = getattr(import_module(f"{__name__}.{module}"), name)
+    value = getattr(import_module(f"cloudflare_client.types.{module}"), name)
     globals()[name] = value
     return value
 
