@@ -58,6 +58,7 @@ def _type_name(schema: dict[str, Any]) -> str:
     return "any"
 
 
+_RECURSIVE_DEPTH = 2
 _CYCLIC_CACHE: list[tuple[dict[str, Any], frozenset[str]]] = []  # the last components seen: one per generation
 
 
@@ -72,8 +73,8 @@ class _Flattener:
 
     def __init__(self, components: dict[str, Any]) -> None:
         self.components = components
-        # Past one recursive model, another is not followed: mutually recursive models (Stripe's dozens)
-        # would otherwise be walked in exponentially many orders; a self-recursive one stops as before.
+        # At most two recursive models deep (a recursive model and its item or part, then a repeat stops):
+        # mutually recursive models (Stripe's dozens) would otherwise be walked in exponentially many orders.
         self.cyclic = _cyclic_models(components)
         self.docs: list[str] = []  # every description met: a change to one is a documentation change
 
@@ -83,7 +84,7 @@ class _Flattener:
             return {}, seen
         while isinstance(schema.get("$ref"), str) and schema["$ref"].startswith(_REF_PREFIX):
             name = schema["$ref"][len(_REF_PREFIX) :]
-            if name in seen or (name in self.cyclic and not self.cyclic.isdisjoint(seen)):
+            if name in seen or (name in self.cyclic and len(self.cyclic.intersection(seen)) >= _RECURSIVE_DEPTH):
                 return None
             seen = (*seen, name)
             extra = {key: value for key, value in schema.items() if key != "$ref"}

@@ -21,12 +21,11 @@ from urllib.parse import parse_qsl
 from clientgen.diagnostics import SpecError
 
 from .refs import to_pointer
-from .structure import METHODS, template_names
+from .structure import METHODS, SKIPPED, template_names
 
 __all__ = ["FIXED_QUERY", "SKIPPED", "repair_odd_paths"]
 
 FIXED_QUERY = "x-clientgen-fixed-query"
-SKIPPED = "x-clientgen-skipped"
 
 
 def _split(path: str) -> tuple[str, list[tuple[str, str]]]:

@@ -24,7 +24,9 @@ from clientgen.diagnostics import SpecError
 
 from .refs import clone, resolve_fragment, to_pointer
 
-__all__ = ["METHODS", "check_info", "check_path_template", "check_paths", "template_names"]
+__all__ = ["METHODS", "SKIPPED", "check_info", "check_path_template", "check_paths", "template_names"]
+
+SKIPPED = "x-clientgen-skipped"  # [{pointer, reason}]: operations left out, reported by the normalizer
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _LOCATIONS = frozenset({"path", "query", "header", "cookie"})
@@ -124,31 +126,66 @@ def _operations(item: dict[str, Any]) -> Iterator[tuple[str, Any]]:
 
 
 def check_paths(file: Path | str, document: dict[str, Any]) -> None:
-    """Check every path and operation; merge path-item parameters into the operations (in place)."""
+    """Check every path and operation; merge path-item parameters into the operations (in place).
+
+    A path or operation that fails a check is taken out of the document and listed under
+    ``x-clientgen-skipped`` (pointer, the one-line reason): one bad operation never sinks the API;
+    the normalizer reports it, ``--strict`` fails on it.
+    """
     needs_responses = str(document.get("openapi", "")).startswith("3.0")
-    for path, item in document["paths"].items():
+    skipped: list[dict[str, str]] = list(document.get(SKIPPED) or [])
+    for path, item in list(document["paths"].items()):
         item_pointer = to_pointer(["paths", path])
-        template_names(file, path, item_pointer)
-        if not isinstance(item, dict):
-            raise SpecError(file, "a path item must be an object", pointer=item_pointer)
-        shared = dict(_parameters(file, document, item.get("parameters"), item_pointer + "/parameters"))
-        for method, operation in _operations(item):
-            pointer = f"{item_pointer}/{method}"
-            if not isinstance(operation, dict):
-                raise SpecError(file, "an operation must be an object", pointer=pointer)
-            _check_responses(file, operation, pointer, required=needs_responses)
-            own: dict[tuple[str, str], Any] = {}
-            for key, parameter in _parameters(file, document, operation.get("parameters"), pointer + "/parameters"):
-                if key in own:
-                    message = f"parameter {key[0]!r} (in: {key[1]}) is declared twice: remove one"
-                    raise SpecError(file, message, pointer=pointer + "/parameters")
-                own[key] = parameter
-            inherited = [clone(parameter) for key, parameter in shared.items() if key not in own]
-            if inherited:
-                operation["parameters"] = inherited + list(operation.get("parameters") or [])
-            declared = [name for name, location in {**shared, **own} if location == "path"]
-            check_path_template(file, path, declared, pointer + "/parameters")
+        try:
+            shared = _check_path_item(file, document, path, item)
+        except SpecError as error:
+            del document["paths"][path]
+            skipped.append({"pointer": error.pointer or item_pointer, "reason": error.message})
+            continue
+        for method, operation in list(_operations(item)):
+            try:
+                _check_operation(file, document, (path, method, operation), shared, needs_responses=needs_responses)
+            except SpecError as error:
+                del item[method]
+                skipped.append({"pointer": error.pointer or f"{item_pointer}/{method}", "reason": error.message})
         item.pop("parameters", None)
+    if skipped:
+        document[SKIPPED] = skipped
+
+
+def _check_path_item(file: Path | str, document: dict[str, Any], path: str, item: Any) -> dict[tuple[str, str], Any]:
+    """The path key is a template and the item an object: its shared parameters, by (name, in)."""
+    item_pointer = to_pointer(["paths", path])
+    template_names(file, path, item_pointer)
+    if not isinstance(item, dict):
+        raise SpecError(file, "a path item must be an object", pointer=item_pointer)
+    return dict(_parameters(file, document, item.get("parameters"), item_pointer + "/parameters"))
+
+
+def _check_operation(
+    file: Path | str,
+    document: dict[str, Any],
+    where: tuple[str, str, Any],
+    shared: dict[tuple[str, str], Any],
+    *,
+    needs_responses: bool,
+) -> None:
+    path, method, operation = where
+    pointer = to_pointer(["paths", path, method])
+    if not isinstance(operation, dict):
+        raise SpecError(file, "an operation must be an object", pointer=pointer)
+    _check_responses(file, operation, pointer, required=needs_responses)
+    own: dict[tuple[str, str], Any] = {}
+    for key, parameter in _parameters(file, document, operation.get("parameters"), pointer + "/parameters"):
+        if key in own:
+            message = f"parameter {key[0]!r} (in: {key[1]}) is declared twice: remove one"
+            raise SpecError(file, message, pointer=pointer + "/parameters")
+        own[key] = parameter
+    declared = [name for name, location in {**shared, **own} if location == "path"]
+    check_path_template(file, path, declared, pointer + "/parameters")
+    inherited = [clone(parameter) for key, parameter in shared.items() if key not in own]
+    if inherited:
+        operation["parameters"] = inherited + list(operation.get("parameters") or [])
 
 
 def _check_responses(file: Path | str, operation: dict[str, Any], pointer: str, *, required: bool) -> None:

@@ -33,6 +33,7 @@ from clientgen.normalize.schemas import iter_operation_schemas, iter_operations,
 __all__ = ["hoist_objects"]
 
 _REF_PREFIX = "#/components/schemas/"
+_HASH_ROUNDS = 3
 _PENDING = "#pending/"
 
 
@@ -154,16 +155,22 @@ def _kept_components(doc: dict[str, Any], original_keys: dict[str, str]) -> dict
     schemas = doc.get("components", {}).get("schemas", {})
     refs = {_REF_PREFIX + escape_pointer_token(key): key for key in schemas}
 
-    def anonymous(node: Any) -> Any:  # content without the keys: a renamed key must not change the pending key
+    def anonymous(node: Any, hashes: dict[str, str]) -> Any:  # a reference stands for its target's hash, not its key
         if isinstance(node, list):
-            return [anonymous(item) for item in node]
+            return [anonymous(item, hashes) for item in node]
         if not isinstance(node, dict):
             return node
         return {
-            key: "component" if key == "$ref" and value in refs else anonymous(value) for key, value in node.items()
+            key: hashes[refs[value]] if key == "$ref" and value in refs else anonymous(value, hashes)
+            for key, value in node.items()
         }
 
-    pending = {key: f"component-{_content_key(anonymous(schemas[key]))}" for key in sorted(schemas)}
+    # Content hashes that include what a component refers to, refined a few rounds (references go round
+    # cycles): a renamed key changes nothing; a changed component changes those that refer to it.
+    hashes = dict.fromkeys(schemas, "component")
+    for _ in range(_HASH_ROUNDS):
+        hashes = {key: _content_key(anonymous(schemas[key], hashes)) for key in sorted(schemas)}
+    pending = {key: f"component-{hashes[key]}" for key in sorted(schemas)}
     for key in sorted(schemas):  # equal content under two keys: the key decides (only ever for this tie)
         if list(pending.values()).count(pending[key]) > 1:
             pending[key] = f"{pending[key]}-{_content_key({'key': key})}"
