@@ -13,6 +13,7 @@ from clientgen.model.api import Api, Check, Operation, Parameter, Resource
 from clientgen.model.auth import build_auth, operation_requirements
 from clientgen.model.bodies import build_body
 from clientgen.model.pagination import detect_pagination
+from clientgen.model.streaming import event_stream_type
 from clientgen.model.types import Models, TypeExpr, type_of
 from clientgen.model.wire import DEFAULT_STYLES, accept_header, parameter_style
 from clientgen.names import ClassName, PythonIdentifier, singular, split_words
@@ -176,6 +177,20 @@ def _operation(  # noqa: PLR0913, PLR0917 - one operation, its route and what it
     download = _download(op)
     if download is not None:
         result, unwrap = TypeExpr("str" if download == "text" else "bytes"), False
+    body = build_body(
+        op,
+        models=models,
+        components=components or {},
+        package=config.import_name if config is not None else "cloudflare_client",
+        taken=taken,
+        pointer=pointer,
+        diags=diags,
+    )
+    arguments = {str(param.name): "parameter" for param in parameters}
+    if body is not None and body.overloaded:  # body keywords: a ``stream: bool`` among them is the switch
+        arguments |= {str(field.name): field.type.annotation for field in body.keywords}
+    elif body is not None and body.kind == "multipart":
+        arguments |= {str(field.name): "form field" for field in body.fields}
     return Operation(
         operation_id=str(op.get("operationId") or f"{method} {path}"),
         http_method=method,
@@ -183,15 +198,7 @@ def _operation(  # noqa: PLR0913, PLR0917 - one operation, its route and what it
         name=PythonIdentifier.from_text(route.verb, shadow_builtins=True),
         description=str(op.get("description") or op.get("summary") or ""),
         parameters=parameters,
-        body=build_body(
-            op,
-            models=models,
-            components=components or {},
-            package=config.import_name if config is not None else "cloudflare_client",
-            taken=taken,
-            pointer=pointer,
-            diags=diags,
-        ),
+        body=body,
         result=result,
         unwrap_result=unwrap,
         deprecated=bool(op.get("deprecated")),
@@ -210,6 +217,7 @@ def _operation(  # noqa: PLR0913, PLR0917 - one operation, its route and what it
         download=download,
         error_types=_error_types(op, models, components or {}),
         accept=accept_header(op),
+        event_stream=event_stream_type(op, models, pointer=pointer, arguments=arguments, diags=diags),
     )
 
 
