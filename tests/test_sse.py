@@ -288,3 +288,12 @@ def test_stream_overloads_type_check(generated: tuple[ModuleType, Path], tmp_pat
     result = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
     errors = [line.split(": error: ")[1] for line in result.stdout.splitlines() if ": error: " in line]
     assert errors == ['"Stream[Event[Llama]]" has no attribute "data"  [attr-defined]'], result.stdout
+
+
+def test_the_decoder_follows_the_event_stream_rules(streams: ModuleType) -> None:
+    decoder = streams.EventDecoder()
+    lines = ["id: a\0b", "retry: 1x", "event: lonely", "", "data", "data:  two spaces", "id: 9", "retry: 30", ""]
+    dispatched = [event for event in map(decoder.line, lines) if event is not None]
+    # an id with NUL and a non-numeric retry are ignored; an event without data is not dispatched;
+    # a field without a colon has an empty value; only one leading space is removed
+    assert dispatched == [("message", "\n two spaces", "9", 30)]
