@@ -297,3 +297,9 @@ def test_the_decoder_follows_the_event_stream_rules(streams: ModuleType) -> None
     # an id with NUL and a non-numeric retry are ignored; an event without data is not dispatched;
     # a field without a colon has an empty value; only one leading space is removed
     assert dispatched == [("message", "\n two spaces", "9", 30)]
+
+
+def test_api_md_lists_the_stream_keyword(generated: tuple[ModuleType, Path]) -> None:
+    api_md = (generated[1] / "api.md").read_text(encoding="utf-8")
+    assert "with `stream=True`: `Stream[Event[Llama]]`" in api_md
+    assert "`client.ai.run.cf.raw.create(account_id, body, stream)`" in api_md

@@ -355,10 +355,12 @@ class Operation:
         """The method's own keyword arguments, in signature order (``extra_*`` and call options left out)."""
         names = [str(param.name) for param in self.parameters]
         if self.body is not None and self.body.kind == "multipart":
-            return names + [str(field.name) for field in self.body.fields]
-        if self.body is not None and self.body.shapes:
-            return names + [str(field.name) for field in self.body.keywords] + ["body"]
-        return names + (["body"] if self.body is not None else [])
+            names += [str(field.name) for field in self.body.fields]
+        elif self.body is not None and self.body.shapes:
+            names += [str(field.name) for field in self.body.keywords] + ["body"]
+        elif self.body is not None:
+            names.append("body")
+        return names + (["stream"] if self.event_stream is not None and not self.stream_in_body else [])
 
     @property
     def return_imports(self) -> list[str]:
