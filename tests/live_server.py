@@ -37,7 +37,7 @@ __all__ = [
     "json_reply",
 ]
 
-Abort = Literal["close", "reset", "truncate", "reset-mid-body"]
+Abort = Literal["close", "reset", "truncate", "reset-mid-body", "disconnect"]
 
 
 class CaseInsensitiveHeaders(Mapping[str, str]):
@@ -128,6 +128,10 @@ class Reply:
     without a response, ``"reset"`` sends a TCP RST, ``"truncate"`` announces the full
     ``Content-Length`` but sends half of the body, then closes; ``"reset-mid-body"`` does
     the same but ends with a TCP RST.
+
+    ``chunks`` replaces ``body`` by a chunked body whose chunks are written (and flushed) one by one,
+    ``chunk_pause`` seconds apart, so that the client reads them separately; ``"disconnect"`` then
+    closes the connection without the last chunk (a server gone mid-stream).
     """
 
     status: int = 200
@@ -135,6 +139,8 @@ class Reply:
     body: bytes = b""
     delay: float = 0.0
     abort: Abort | None = None
+    chunks: tuple[bytes, ...] = ()
+    chunk_pause: float = 0.0
 
 
 def json_reply(payload: object, status: int = 200, headers: Mapping[str, str] | None = None) -> Reply:
@@ -204,6 +210,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         self.send_response(reply.status)
+        if reply.chunks:
+            self._send_chunks(reply)
+            return
         names = {name.lower() for name in reply.headers}
         for name, value in reply.headers.items():
             self.send_header(name, value)
@@ -221,6 +230,23 @@ class _RequestHandler(BaseHTTPRequestHandler):
             self.wfile.write(reply.body)
         if reply.headers.get("Connection", "").lower() == "close":
             self.close_connection = True
+
+    def _send_chunks(self, reply: Reply) -> None:
+        for name, value in reply.headers.items():
+            self.send_header(name, value)
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        self.wfile.flush()
+        for chunk in reply.chunks:
+            if self.server.live.stopping.wait(reply.chunk_pause):
+                break
+            self.wfile.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+            self.wfile.flush()
+        if reply.abort == "disconnect":
+            self.close_connection = True
+            return
+        self.wfile.write(b"0\r\n\r\n")
+        self.wfile.flush()
 
     def _reset(self) -> None:
         linger = struct.pack("ii", 1, 0)

@@ -62,7 +62,8 @@ __all__ = ["REPORT_FILE", "BuildResult", "build", "write_tree"]
 
 RUNTIME_TEMPLATES = ("__init__.py", "_arguments.py", "_auth.py", "_base_client.py", "_bodies.py", "_client.py",
                      "_exceptions.py", "_lenient.py", "_models.py", "_pagination.py", "_parsing.py", "_response.py",
-                     "_serialization.py", "_types.py", "_validation.py", "_version.py", "py.typed")  # fmt: skip
+                     "_serialization.py", "_streaming.py", "_types.py", "_validation.py", "_version.py",
+                     "py.typed")  # fmt: skip
 
 
 _BUILTINS = frozenset({"str", "int", "float", "bool"})

@@ -72,6 +72,7 @@ if TYPE_CHECKING:
 
     from cloudflare_client._bodies import RequestContent
     from cloudflare_client._serialization import Style
+    from cloudflare_client._streaming import AsyncStream, Event, Stream
 
 __all__ = [
     "DEFAULT_MAX_RETRIES",
@@ -659,6 +660,23 @@ class SyncAPIClient:
             )  # raises the status error
         return cast("T", StreamedResponse(response, parse, unwrap=unwrap, attempts=attempts))
 
+    def events(self, request: Request, parse: Callable[[Any], T]) -> Stream[Event[T]]:
+        """``stream=True``: ask for ``text/event-stream`` and answer with the events as they arrive (``_streaming``)."""
+        from cloudflare_client._streaming import EVENT_STREAM, event_stream  # noqa: PLC0415 - only streaming calls load it
+
+        parse = strictly(parse) if self._options.strict_response_validation else parse
+        request.accept = EVENT_STREAM
+        response, attempts = self._send(request, stream=True)
+        if not response.is_success:
+            try:
+                response.read()
+            except httpx.RequestError as error:
+                raise body_error(error, response, attempts) from error
+            finally:
+                response.close()
+            read_response(response, parse, unwrap=False, attempts=attempts, errors=request.errors)  # raises
+        return event_stream(response, parse)
+
     def _authorize(self, call: _Call, token_source: TokenSource) -> None:
         token = token_source.current()
         if token is None:
@@ -752,6 +770,23 @@ class AsyncAPIClient:
                 response, parse, unwrap=unwrap, attempts=attempts, errors=request.errors
             )  # raises the status error
         return cast("T", AsyncStreamedResponse(response, parse, unwrap=unwrap, attempts=attempts))
+
+    async def events(self, request: Request, parse: Callable[[Any], T]) -> AsyncStream[Event[T]]:
+        """``stream=True``: ask for ``text/event-stream`` and answer with the events as they arrive (``_streaming``)."""
+        from cloudflare_client._streaming import EVENT_STREAM, async_event_stream  # noqa: PLC0415 - only streaming calls load it
+
+        parse = strictly(parse) if self._options.strict_response_validation else parse
+        request.accept = EVENT_STREAM
+        response, attempts = await self._send(request, stream=True)
+        if not response.is_success:
+            try:
+                await response.aread()
+            except httpx.RequestError as error:
+                raise body_error(error, response, attempts) from error
+            finally:
+                await response.aclose()
+            read_response(response, parse, unwrap=False, attempts=attempts, errors=request.errors)  # raises
+        return async_event_stream(response, parse)
 
     async def _authorize(self, call: _Call, token_source: TokenSource) -> None:
         token = token_source.current()

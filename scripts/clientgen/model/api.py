@@ -254,6 +254,7 @@ class Operation:
     # whose items the runtime reads into ``errors``/``messages`` already
     error_types: tuple[tuple[str, TypeExpr], ...] = ()
     accept: str | None = None  # the Accept header, None for the client's application/json (model/wire.py)
+    event_stream: TypeExpr | None = None  # each event's data with stream=True; None: no stream (model/streaming.py)
 
     @property
     def error_functions(self) -> list[tuple[str, ParseFunction]]:
@@ -295,10 +296,47 @@ class Operation:
         function = self.result_function
         return "passthrough" if function is None else function.name
 
+    @property
+    def event_function(self) -> ParseFunction | None:
+        """The module-level function validating each streamed event's data; ``None`` when untyped or no stream."""
+        if self.event_stream is None or self.event_stream.annotation == "Any":
+            return None
+        return ParseFunction(self.name, "event", self.event_stream)
+
+    @property
+    def event_parser(self) -> str:
+        """The expression that turns each event's decoded data into its type."""
+        function = self.event_function
+        return "passthrough" if function is None else function.name
+
+    @property
+    def stream_in_body(self) -> bool:
+        """Whether ``stream`` is a keyword of the body (Workers AI's ``stream: true``): then it is sent as well."""
+        body = self.body
+        return body is not None and body.overloaded and any(field.name == "stream" for field in body.keywords)
+
+    def stream_variants(self) -> list[tuple[str, str]]:
+        """(``stream`` annotation and default, what the overload returns) for the ``stream=`` overloads.
+
+        One entry with an empty annotation when the operation does not stream (its overloads are only the body's).
+        """
+        if self.event_stream is None:
+            return [("", "plain")]
+        off = "Literal[False] | NotGiven = NOT_GIVEN" if self.stream_in_body else "Literal[False] = False"
+        return [(off, "plain"), ("Literal[True]", "stream"), ("bool", "either")]
+
+    def stream_annotation(self, kind: str) -> str:
+        """``Stream[Event[Chunk]]`` (``AsyncStream`` for ``kind`` "async"): what ``stream=True`` returns."""
+        data = "Any" if self.event_stream is None else self.event_stream.annotation
+        return f"{'AsyncStream' if kind == 'async' else 'Stream'}[Event[{data}]]"
+
     def parse_functions(self) -> list[ParseFunction]:
-        """The module-level functions this operation's methods call: for the result, or for page items."""
+        """The module-level functions this operation's methods call: for the result, page items, events, errors."""
         function = self.result_function if self.pagination is None else self.pagination.parse_function(self.name)
-        return ([] if function is None else [function]) + [function for _, function in self.error_functions]
+        found = [] if function is None else [function]
+        if self.event_function is not None:
+            found.append(self.event_function)
+        return found + [function for _, function in self.error_functions]
 
     def types(self) -> list[TypeExpr]:
         found = [param.type for param in self.parameters]
@@ -307,6 +345,8 @@ class Operation:
         if self.result is not None:
             found.append(self.result)
         found.extend(expr for _, expr in self.error_types)
+        if self.event_stream is not None:
+            found.append(self.event_stream)
         if self.pagination is not None:  # the method returns a page of items
             found.append(self.pagination.item)
         return found
@@ -316,10 +356,12 @@ class Operation:
         """The method's own keyword arguments, in signature order (``extra_*`` and call options left out)."""
         names = [str(param.name) for param in self.parameters]
         if self.body is not None and self.body.kind == "multipart":
-            return names + [str(field.name) for field in self.body.fields]
-        if self.body is not None and self.body.shapes:
-            return names + [str(field.name) for field in self.body.keywords] + ["body"]
-        return names + (["body"] if self.body is not None else [])
+            names += [str(field.name) for field in self.body.fields]
+        elif self.body is not None and self.body.shapes:
+            names += [str(field.name) for field in self.body.keywords] + ["body"]
+        elif self.body is not None:
+            names.append("body")
+        return names + (["stream"] if self.event_stream is not None and not self.stream_in_body else [])
 
     @property
     def return_imports(self) -> list[str]:
@@ -372,6 +414,8 @@ class Resource:
         found = {imported for op in self.operations for expr in op.types() for imported in expr.imports}
         if self.children or self.model_imports():
             found.add(("typing", "TYPE_CHECKING"))
+        if self.has_event_streams():  # the stream=True overloads
+            found |= {("typing", "Literal"), ("typing", "overload")}
         return _grouped(frozenset(found))
 
     def model_imports(self) -> list[tuple[str, list[str]]]:
@@ -384,6 +428,10 @@ class Resource:
         names = {"Style" for op in self.operations if op.styled_query() or (op.body and op.body.encoding)}
         names |= {"header_text" for op in self.operations if op.located("header")}
         return sorted(names)
+
+    def has_event_streams(self) -> bool:
+        """Whether a method offers ``stream=True`` (``_streaming``)."""
+        return any(op.event_stream is not None for op in self.operations)
 
     def has_keywords(self) -> bool:
         """Whether a method gathers keyword arguments into its body (``_arguments.body_fields``)."""

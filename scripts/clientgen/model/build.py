@@ -14,6 +14,7 @@ from clientgen.model.auth import build_auth, operation_requirements
 from clientgen.model.bodies import build_body
 from clientgen.model.pagination import detect_pagination
 from clientgen.model.typed_dicts import TypedDicts
+from clientgen.model.streaming import event_stream_type
 from clientgen.model.types import Models, TypeExpr, type_of
 from clientgen.model.wire import DEFAULT_STYLES, accept_header, parameter_style
 from clientgen.names import ClassName, PythonIdentifier, singular, split_words
@@ -178,6 +179,21 @@ def _operation(  # noqa: PLR0913, PLR0917 - one operation, its route and what it
     download = _download(op)
     if download is not None:
         result, unwrap = TypeExpr("str" if download == "text" else "bytes"), False
+    body = build_body(
+        op,
+        models=models,
+        components=components or {},
+        package=config.import_name if config is not None else "cloudflare_client",
+        taken=taken,
+        pointer=pointer,
+        diags=diags,
+        dicts=dicts,
+    )
+    arguments = {str(param.name): "parameter" for param in parameters}
+    if body is not None and body.overloaded:  # body keywords: a ``stream: bool`` among them is the switch
+        arguments |= {str(field.name): field.type.annotation for field in body.keywords}
+    elif body is not None and body.kind == "multipart":
+        arguments |= {str(field.name): "form field" for field in body.fields}
     return Operation(
         operation_id=str(op.get("operationId") or f"{method} {path}"),
         http_method=method,
@@ -195,6 +211,7 @@ def _operation(  # noqa: PLR0913, PLR0917 - one operation, its route and what it
             diags=diags,
             dicts=dicts,
         ),
+        body=body,
         result=result,
         unwrap_result=unwrap,
         deprecated=bool(op.get("deprecated")),
@@ -213,6 +230,7 @@ def _operation(  # noqa: PLR0913, PLR0917 - one operation, its route and what it
         download=download,
         error_types=_error_types(op, models, components or {}),
         accept=accept_header(op),
+        event_stream=event_stream_type(op, models, pointer=pointer, arguments=arguments, diags=diags),
     )
 
 
