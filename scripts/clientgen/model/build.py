@@ -13,8 +13,8 @@ from clientgen.model.api import Api, Check, Operation, Parameter, Resource
 from clientgen.model.auth import build_auth, operation_requirements
 from clientgen.model.bodies import build_body
 from clientgen.model.pagination import detect_pagination
-from clientgen.model.typed_dicts import TypedDicts
 from clientgen.model.streaming import event_stream_type
+from clientgen.model.typed_dicts import TypedDicts
 from clientgen.model.types import Models, TypeExpr, type_of
 from clientgen.model.wire import DEFAULT_STYLES, accept_header, parameter_style
 from clientgen.names import ClassName, PythonIdentifier, singular, split_words
@@ -201,16 +201,6 @@ def _operation(  # noqa: PLR0913, PLR0917 - one operation, its route and what it
         name=PythonIdentifier.from_text(route.verb, shadow_builtins=True),
         description=str(op.get("description") or op.get("summary") or ""),
         parameters=parameters,
-        body=build_body(
-            op,
-            models=models,
-            components=components or {},
-            package=config.import_name if config is not None else "cloudflare_client",
-            taken=taken,
-            pointer=pointer,
-            diags=diags,
-            dicts=dicts,
-        ),
         body=body,
         result=result,
         unwrap_result=unwrap,
