@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 import yaml
 
+from clientgen.layout import SURFACE_FILE
 from clientgen.project import write_tree
 from live_server import LiveServer, json_reply
 from test_conventions import CLOUDFLARE_WORDS
@@ -49,7 +50,7 @@ def twilio(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[t
 
 
 def _method(client: object, out: Path, operation_id: str) -> Callable[..., Any]:
-    operations = json.loads((out / "api.json").read_text(encoding="utf-8"))["operations"]
+    operations = json.loads((out / SURFACE_FILE).read_text(encoding="utf-8"))["operations"]
     (call_path,) = [path for path, entry in operations.items() if entry["operationId"] == operation_id]
     target: Any = client
     for part in call_path.split(".")[1:]:

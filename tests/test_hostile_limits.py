@@ -18,6 +18,7 @@ import pytest
 from clientgen import limits
 from clientgen.diagnostics import SpecError
 from clientgen.ingest import load_source
+from clientgen.layout import NAMES_FILE
 from clientgen.project import write_tree
 from test_hostile import REPO, Sandbox, forget_package, generate_case, import_package, one_line_error, run_cli
 
@@ -153,7 +154,7 @@ def test_entangled_recursion_generates_one_model_per_component(sandbox: Sandbox)
     text = json.dumps(document({"$ref": "#/components/schemas/C0"}, extra={"components": {"schemas": schemas}}))
     result = run_cli(write(sandbox, "entangled.json", text), sandbox.config("hostile_limits"), sandbox.out)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert len(json.loads((sandbox.out / "names.json").read_text(encoding="utf-8"))["models"]) == count
+    assert len(json.loads((sandbox.out / NAMES_FILE).read_text(encoding="utf-8"))["models"]) == count
 
 
 def test_a_fifty_megabyte_word_is_refused(sandbox: Sandbox) -> None:

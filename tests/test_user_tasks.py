@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from clientgen.layout import NORMALIZED_FILE
 from clientgen.project import write_tree
 from live_server import LiveServer, RecordedRequest, Reply, json_reply
 
@@ -76,7 +77,7 @@ def _string(schema: dict[str, Any]) -> str:
 def cloudflare(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Generated:
     tree = tmp_path_factory.mktemp("cloudflare-2024-08-06") / "out"
     write_tree(corpus / SPEC, ROOT / "spec" / "config.toml", tree)
-    return Generated(tree, json.loads((tree / "openapi.normalized.json").read_text(encoding="utf-8")))
+    return Generated(tree, json.loads((tree / NORMALIZED_FILE).read_text(encoding="utf-8")))
 
 
 def test_every_task_type_checks_without_crutches(cloudflare: Generated, tmp_path: Path) -> None:
@@ -275,7 +276,7 @@ def test_request_bodies_from_the_descriptions_examples_validate_and_serialize_ba
     """
     result = subprocess.run(
         [sys.executable, str(ROOT / "tests" / "example_bodies.py"),
-         str(cloudflare.tree / "openapi.normalized.json"), "cloudflare_client"],
+         str(cloudflare.tree / NORMALIZED_FILE), "cloudflare_client"],
         capture_output=True, text=True, check=False, timeout=600,
         env={**os.environ, "PYTHONPATH": str(cloudflare.tree / "src")},
     )  # fmt: skip

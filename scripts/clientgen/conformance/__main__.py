@@ -14,16 +14,17 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from clientgen.config import find_config
 from clientgen.conformance.prism import running_prism
 from clientgen.conformance.run import Outcome, call_all
 from clientgen.diagnostics import Diagnostics, SpecError
 from clientgen.ingest import load_source
 from clientgen.ingest.overlays import apply_overlays
+from clientgen.layout import NORMALIZED_FILE
+from clientgen.model import Api
 from clientgen.project import write_tree
 
 __all__ = ["main"]
-
-PACKAGE = "conformance_client"
 
 
 def counts(outcomes: list[Outcome]) -> dict[str, int]:
@@ -59,6 +60,13 @@ def _markdown(outcomes: list[Outcome], summary: dict[str, int]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _credentials(api: Api) -> dict[str, str]:
+    """A value for every client argument of the API's usual way to authenticate (Prism checks presence only)."""
+    ways = api.auth.alternatives
+    arguments = [argument for scheme in ways[0].schemes for argument in scheme.arguments] if ways else []
+    return {str(argument): "conformance" for argument in arguments}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="clientgen.conformance", description=__doc__)
     parser.add_argument("--spec", type=Path, required=True)
@@ -74,25 +82,23 @@ def main(argv: list[str] | None = None) -> int:
         source = apply_overlays(args.spec, load_source(args.spec), Diagnostics())
         mock_spec = {key: value for key, value in source.items() if key != "servers"}
         (work / "prism-spec.json").write_text(json.dumps(mock_spec), encoding="utf-8")
-        config = work / "config.toml"
-        config.write_text(
-            f'[package]\nimport_name = "{PACKAGE}"\ndistribution = "conformance-client"\n', encoding="utf-8"
-        )
-        result = write_tree(args.spec, config, work / "client")
+        # the spec's own config (its credentials and conventions), as `make generate` would read it
+        result = write_tree(args.spec, find_config(args.spec), work / "client", force=True)
     except SpecError as error:
         print(error, file=sys.stderr)  # noqa: T201 - the command's output
         return 1
     generated = time.monotonic()
-    normalized = json.loads((work / "client" / "openapi.normalized.json").read_text(encoding="utf-8"))
+    normalized = json.loads((work / "client" / NORMALIZED_FILE).read_text(encoding="utf-8"))
     with running_prism(args.prism, work / "prism-spec.json", work / "prism.log") as base_url:
         loaded = time.monotonic()
         outcomes = call_all(
             work / "client" / "src",
-            PACKAGE,
+            result.api.config.import_name,
             list(result.api.operations),
             doc=normalized,
             source=source,
             base_url=base_url,
+            credentials=_credentials(result.api),
         )
     called = time.monotonic()
     summary = counts(outcomes)

@@ -144,15 +144,17 @@ def _call(client: Any, operation: Operation, kwargs: dict[str, Any], errors: Any
     return not violations, True, violations or note
 
 
-def _security_headers(operation: Operation, schemes: dict[str, Any]) -> dict[str, str]:
+def _security_headers(operation: Operation, doc: dict[str, Any], schemes: dict[str, Any]) -> dict[str, str]:
     """Headers for every apiKey scheme of the operation's first security requirement.
 
     Cloudflare lists ``api_email``, ``api_key`` and ``api_token`` in one requirement (all at once,
     as OpenAPI reads it) where any one is meant; the client sends one kind of credentials (a
     token here), so the run adds the other headers the requirement names.
     """
+    declared = doc.get("paths", {}).get(operation.path, {}).get(operation.http_method, {}).get("security")
+    requirements = declared if isinstance(declared, list) else doc.get("security") or []  # the description's own
     headers: dict[str, str] = {}
-    for name in operation.security[0] if operation.security else ():
+    for name in requirements[0] if requirements and isinstance(requirements[0], dict) else ():
         scheme = schemes.get(name)
         if isinstance(scheme, dict) and scheme.get("type") == "apiKey" and scheme.get("in") == "header":
             header = str(scheme.get("name"))
@@ -161,7 +163,14 @@ def _security_headers(operation: Operation, schemes: dict[str, Any]) -> dict[str
 
 
 def call_all(  # noqa: PLR0913 - the client, what to call, the two descriptions and where
-    src: Path, package: str, operations: list[Operation], *, doc: dict[str, Any], source: dict[str, Any], base_url: str
+    src: Path,
+    package: str,
+    operations: list[Operation],
+    *,
+    doc: dict[str, Any],
+    source: dict[str, Any],
+    base_url: str,
+    credentials: dict[str, str],
 ) -> list[Outcome]:
     """Every operation called once through a fresh client of the generated ``package``.
 
@@ -175,12 +184,12 @@ def call_all(  # noqa: PLR0913 - the client, what to call, the two descriptions 
     source_components = source.get("components", {}).get("schemas", {})
     source_bodies = source.get("components", {}).get("requestBodies", {})
     outcomes = []
-    client = module.Client(api_token="conformance-token", base_url=base_url, max_retries=0, timeout=60.0)  # noqa: S106
+    client = module.Client(**credentials, base_url=base_url, max_retries=0, timeout=60.0)
     try:
         for operation in sorted(operations, key=lambda op: op.call_path):
             try:
                 kwargs = arguments(operation, doc)
-                headers = _security_headers(operation, schemes)
+                headers = _security_headers(operation, doc, schemes)
                 if headers:
                     kwargs["extra_headers"] = headers
                 accepted, returned, reason = _call(client, operation, kwargs, errors)
