@@ -163,7 +163,7 @@ def test_interrupt_during_the_moves_waits_for_them(previous: tuple[Path, dict[st
     assert result.returncode == 0, result.stderr
     after = snapshot(out)
     assert after != before
-    assert b"Other" in after["api.md"]
+    assert b"client.other.list" in after["api.md"]
     assert leftovers(out) == []
 
 

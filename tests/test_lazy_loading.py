@@ -119,7 +119,7 @@ CALLS = {
     "async model result": "value = asyncio.run(async_client.widgets.get(account_id='a', widget_id='w'))",
     "async list result": "value = asyncio.run(async_client.widgets.parts(account_id='a', widget_id='w'))[0]",
 }
-EXPECTED_TYPE = {"list result": "WidgetsPartsResult", "async list result": "WidgetsPartsResult"}
+EXPECTED_TYPE = {"list result": "WidgetPartsResult", "async list result": "WidgetPartsResult"}
 
 
 @pytest.fixture(scope="module")

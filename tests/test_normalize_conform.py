@@ -55,8 +55,8 @@ def _normalized(actions: dict[str, Any]) -> dict[str, Any]:
     return normalize(_document(copy.deepcopy(NULLABLE_RESULT), actions), Diagnostics())
 
 
-def _models(doc: dict[str, Any]) -> dict[str, tuple[str, str]]:
-    return {name: ("m", name) for name in doc["components"]["schemas"]}
+def _models(doc: dict[str, Any]) -> dict[str, tuple[str, str, bool]]:
+    return {name: ("m", name, True) for name in doc["components"]["schemas"]}
 
 
 def _body_property(doc: dict[str, Any], name: str) -> dict[str, Any]:

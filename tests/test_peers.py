@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from clientgen.layout import SURFACE_FILE
 from live_server import LiveServer, json_reply
 
 REPO = Path(__file__).resolve().parent.parent
@@ -121,7 +122,7 @@ def test_the_package_passes_mypy_strict(peer_package: tuple[Peer, Path], tmp_pat
 
 def test_a_call_sends_what_the_description_asks(peer_package: tuple[Peer, Path]) -> None:
     peer, out = peer_package
-    surface = json.loads((out / "api.json").read_text(encoding="utf-8"))
+    surface = json.loads((out / SURFACE_FILE).read_text(encoding="utf-8"))
     calls = {entry["operationId"]: call for call, entry in surface["operations"].items()}
     package = importlib.import_module(_import_name(peer))
     with LiveServer() as server, package.Client(api_token="token", base_url=server.url) as client:  # noqa: S106

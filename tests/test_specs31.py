@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from clientgen.layout import NAMES_FILE, REPORT_FILE, SURFACE_FILE
 from live_server import LiveServer, Reply, json_reply
 
 REPO = Path(__file__).resolve().parent.parent
@@ -79,13 +80,13 @@ def packages(generated: dict[str, Path]) -> Iterator[dict[str, Any]]:
 
 
 def _report(out: Path) -> list[dict[str, Any]]:
-    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    report = json.loads((out / REPORT_FILE).read_text(encoding="utf-8"))
     return list(report["diagnostics"])
 
 
 def _operations(out: Path) -> dict[str, str]:
     """operationId -> call path (``client.a.b``), from the generated ``api.json``."""
-    surface = json.loads((out / "api.json").read_text(encoding="utf-8"))
+    surface = json.loads((out / SURFACE_FILE).read_text(encoding="utf-8"))
     return {entry["operationId"]: call for call, entry in surface["operations"].items()}
 
 
@@ -124,12 +125,12 @@ def test_models_only_documents_warn_and_keep_their_components(generated: dict[st
     for spec in MODELS_ONLY:
         codes = {entry["code"] for entry in _report(generated[spec])}
         assert "no-operations" in codes, spec
-    models = json.loads((generated["components_only"] / "names.json").read_text(encoding="utf-8"))["models"]
+    models = json.loads((generated["components_only"] / NAMES_FILE).read_text(encoding="utf-8"))["models"]
     assert len(models) == 2  # Pet and Owner, mutually recursive
 
 
 def test_recursive_components_are_one_model_each(generated: dict[str, Path]) -> None:
-    models = json.loads((generated["recursion"] / "names.json").read_text(encoding="utf-8"))["models"]
+    models = json.loads((generated["recursion"] / NAMES_FILE).read_text(encoding="utf-8"))["models"]
     # Node, Husband, Wife, Customer, Invoice, Line, Plain and the ten members of the ring
     assert len(models) == 17
 
@@ -137,7 +138,7 @@ def test_recursive_components_are_one_model_each(generated: dict[str, Path]) -> 
 def test_every_recursive_model_builds(generated: dict[str, Path], packages: dict[str, Any]) -> None:
     del packages  # imported: the model modules are importable by name
     for spec in ("recursion", "components_only", "keywords31"):
-        models = json.loads((generated[spec] / "names.json").read_text(encoding="utf-8"))["models"]
+        models = json.loads((generated[spec] / NAMES_FILE).read_text(encoding="utf-8"))["models"]
         for entry in models.values():
             module = importlib.import_module(f"{_import_name(spec)}.types.{entry['module']}")
             assert isinstance(getattr(module, entry["class"]).model_json_schema(), dict)

@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 import yaml
 
+from clientgen.layout import REPORT_FILE
 from clientgen.project import write_tree
 from live_server import LiveServer, RecordedRequest, Reply, json_reply
 
@@ -105,7 +106,7 @@ def test_stripe_list_charges_deep_object_and_has_more(stripe: ModuleType) -> Non
     assert first.path == "/v1/charges?created[gte]=1700000000&created[lt]=1800000000&expand[0]=data.customer&limit=2"
     assert second.path == first.path + "&starting_after=ch_2"
     out = Path(str(stripe.__file__)).parents[2]
-    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    report = json.loads((out / REPORT_FILE).read_text(encoding="utf-8"))
     (listed,) = [entry for entry in report["operations"] if entry["method"] == "GET"]
     assert listed["pagination"]["style"] == "has_more"
 

@@ -73,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--prism", type=Path, required=True, help="the prism executable (tools/prism/node_modules/.bin/prism)"
     )
+    parser.add_argument("--config", type=Path, help="the config to generate with (default: the one beside the spec)")
     parser.add_argument("--work", type=Path, required=True, help="folder for the client, Prism's input and the table")
     args = parser.parse_args(argv)
     work: Path = args.work.resolve()
@@ -83,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
         mock_spec = {key: value for key, value in source.items() if key != "servers"}
         (work / "prism-spec.json").write_text(json.dumps(mock_spec), encoding="utf-8")
         # the spec's own config (its credentials and conventions), as `make generate` would read it
-        result = write_tree(args.spec, find_config(args.spec), work / "client", force=True)
+        result = write_tree(args.spec, args.config or find_config(args.spec), work / "client", force=True)
     except SpecError as error:
         print(error, file=sys.stderr)  # noqa: T201 - the command's output
         return 1
