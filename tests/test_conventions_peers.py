@@ -90,7 +90,7 @@ def test_twilio_package_has_no_cloudflare_word(twilio: tuple[ModuleType, Path]) 
         for match in CLOUDFLARE_WORDS.finditer(path.read_text(encoding="utf-8"))
     ]
     assert found == []
-    assert re.search(r"class TwilioPeerError\(Exception\)", (out / "src" / PACKAGE / "_exceptions.py").read_text())
+    assert re.search(r"class TwilioError\(Exception\)", (out / "src" / PACKAGE / "_exceptions.py").read_text())
 
 
 # --- Stripe: its security schemes and error shape on one small operation -------------------
@@ -161,7 +161,7 @@ STRIPE_KEY = "sk_test_123"  # a dummy key for a local server
 def test_stripe_bearer_or_basic(stripe: ModuleType, arguments: dict[str, str], authorization: str) -> None:
     with LiveServer(handler=lambda _: json_reply({"object": "balance", "livemode": False})) as server:
         with stripe.Client(base_url=server.url, **arguments) as client:
-            assert client.v1.balance.list().livemode is False
+            assert client.balance.list().livemode is False
         assert [request.headers["authorization"] for request in server.requests] == [authorization]
 
 
@@ -175,6 +175,6 @@ def test_stripe_credentials_are_alternatives_and_errors_read(stripe: ModuleType)
         stripe.Client(base_url=server.url, bearer_auth=STRIPE_KEY) as client,
         pytest.raises(stripe.APIStatusError) as caught,
     ):
-        client.v1.balance.list()
+        client.balance.list()
     assert str(caught.value) == "402 Payment Required: [card_declined] Your card was declined. (request id req_9)"
     assert caught.value.body.error.code == "card_declined"  # the declared default error, as a model

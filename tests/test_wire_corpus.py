@@ -100,7 +100,7 @@ def _stripe_page(request: RecordedRequest) -> Reply:
 
 def test_stripe_list_charges_deep_object_and_has_more(stripe: ModuleType) -> None:
     with LiveServer(handler=_stripe_page) as server, _client(stripe, server.url) as client:
-        page = client.v1.charges.list(created={"gte": 1700000000, "lt": 1800000000}, limit=2, expand=["data.customer"])
+        page = client.charges.list(created={"gte": 1700000000, "lt": 1800000000}, limit=2, expand=["data.customer"])
         assert [charge.id for charge in page] == ["ch_1", "ch_2", "ch_3"]
     first, second = server.requests
     assert first.path == "/v1/charges?created[gte]=1700000000&created[lt]=1800000000&expand[0]=data.customer&limit=2"
@@ -113,7 +113,7 @@ def test_stripe_list_charges_deep_object_and_has_more(stripe: ModuleType) -> Non
 
 def test_stripe_create_charge_form(stripe: ModuleType) -> None:
     with LiveServer(handler=lambda _: json_reply({"id": "ch_1"})) as server, _client(stripe, server.url) as client:
-        client.v1.charges.create(
+        client.charges.create(
             body={
                 "amount": 2000,
                 "currency": "usd",
@@ -144,12 +144,12 @@ def _twilio_page(request: RecordedRequest) -> Reply:
 
 
 def _messages(client: Any) -> Any:
-    return client.n_2010_04_01.accounts.messages_json
+    return client.accounts.messages
 
 
 def test_twilio_list_messages_next_page_uri(twilio: ModuleType) -> None:
     with LiveServer(handler=_twilio_page) as server, _client(twilio, server.url) as client:
-        page = _messages(client).get(account_sid=ACCOUNT, date_sent=datetime(2024, 1, 2, tzinfo=UTC), page_size=2)
+        page = _messages(client).list(account_sid=ACCOUNT, date_sent=datetime(2024, 1, 2, tzinfo=UTC), page_size=2)
         assert [message.sid for message in page] == [_sid(0, 0), _sid(0, 1), _sid(1, 0), _sid(1, 1), _sid(2, 0)]
     paths = [request.path for request in server.requests]
     base = f"/2010-04-01/Accounts/{ACCOUNT}/Messages.json"
