@@ -57,6 +57,13 @@ def _import_name(peer: Peer) -> str:
     return f"peer_{peer.name}"
 
 
+def _credentials(peer: Peer) -> dict[str, str]:
+    """A value for each client argument of the API's usual way to authenticate, read from the generated ``_auth``."""
+    auth = importlib.import_module(f"{_import_name(peer)}._auth")
+    first = auth.DEFAULT_SECURITY[0] if auth.DEFAULT_SECURITY else ()
+    return {argument: "token" for name in first for argument in auth.SCHEMES[name].arguments}
+
+
 def _config(folder: Path, peer: Peer) -> Path:
     """Only the package's name (and a local base URL): everything else comes from the description."""
     path = folder / f"{peer.name}.toml"
@@ -125,7 +132,7 @@ def test_a_call_sends_what_the_description_asks(peer_package: tuple[Peer, Path])
     surface = json.loads((out / SURFACE_FILE).read_text(encoding="utf-8"))
     calls = {entry["operationId"]: call for call, entry in surface["operations"].items()}
     package = importlib.import_module(_import_name(peer))
-    with LiveServer() as server, package.Client(api_token="token", base_url=server.url) as client:  # noqa: S106
+    with LiveServer() as server, package.Client(**_credentials(peer), base_url=server.url) as client:
         server.enqueue(json_reply({}))
         target: Any = client.with_raw_response
         for part in calls[peer.operation_id].split(".")[1:]:

@@ -259,10 +259,6 @@ KNOWN_MISMATCHES = {
     # `configurations` is both an array and an anyOf of objects in the normalized description
     "POST /zones/{zone_identifier}/firewall/lockdowns",
     "PUT /zones/{zone_identifier}/firewall/lockdowns/{id}",
-    # an action's `value` example is a string where the description types it an object
-    "POST /zones/{zone_id}/pagerules",
-    "PUT /zones/{zone_id}/pagerules/{pagerule_id}",
-    "PATCH /zones/{zone_id}/pagerules/{pagerule_id}",
     # the Zaraz tool example lacks `blockingTriggers`, which the description requires
     "PUT /zones/{zone_id}/settings/zaraz/config",
 }

@@ -660,7 +660,7 @@ class SyncAPIClient:
             )  # raises the status error
         return cast("T", StreamedResponse(response, parse, unwrap=unwrap, attempts=attempts))
 
-    def events(self, request: Request, parse: Callable[[Any], T]) -> Stream[Event[T]]:
+    def _events(self, request: Request, parse: Callable[[Any], T]) -> Stream[Event[T]]:
         """``stream=True``: ask for ``text/event-stream`` and answer with the events as they arrive (``_streaming``)."""
         from cloudflare_client._streaming import EVENT_STREAM, event_stream  # noqa: PLC0415 - only streaming calls load it
 
@@ -771,7 +771,7 @@ class AsyncAPIClient:
             )  # raises the status error
         return cast("T", AsyncStreamedResponse(response, parse, unwrap=unwrap, attempts=attempts))
 
-    async def events(self, request: Request, parse: Callable[[Any], T]) -> AsyncStream[Event[T]]:
+    async def _events(self, request: Request, parse: Callable[[Any], T]) -> AsyncStream[Event[T]]:
         """``stream=True``: ask for ``text/event-stream`` and answer with the events as they arrive (``_streaming``)."""
         from cloudflare_client._streaming import EVENT_STREAM, async_event_stream  # noqa: PLC0415 - only streaming calls load it
 
