@@ -36,6 +36,7 @@ from clientgen.model.keywords import keyword_shapes
 from clientgen.model.typed_dicts import TypedDicts
 from clientgen.model.types import Models, TypeExpr, type_of
 from clientgen.names import PythonIdentifier
+from clientgen.normalize.schemas import resolve_component
 
 __all__ = ["KIND_PREFERENCE", "body_kind", "build_body", "part_of"]
 
@@ -45,8 +46,6 @@ _TEXT_MEDIA = ("application/javascript", "application/ecmascript", "application/
 _NDJSON_MEDIA = ("application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines")
 _FILE_WORDS = re.compile(r"\b(files?|upload|uploaded|bytes?)\b", re.IGNORECASE)
 _ANY_PART = re.compile(r"<[^<>]*>")
-_REF_PREFIX = "#/components/schemas/"
-_MAX_REF_HOPS = 20
 
 
 def body_kind(media_type: str) -> str:
@@ -71,31 +70,19 @@ def _chosen_media(content: dict[str, Any]) -> str:
     return min(content, key=rank)
 
 
-def _resolve(schema: Any, components: dict[str, Any]) -> dict[str, Any]:
-    """The schema a local ``$ref`` points at (the normalizer hoists form schemas into components)."""
-    for _ in range(_MAX_REF_HOPS):
-        if not isinstance(schema, dict):
-            return {}
-        ref = schema.get("$ref")
-        if not isinstance(ref, str) or not ref.startswith(_REF_PREFIX):
-            return schema
-        schema = components.get(ref.removeprefix(_REF_PREFIX))
-    return {}
-
-
 def _is_binary(schema: dict[str, Any]) -> bool:
     return schema.get("format") == "binary" or "contentMediaType" in schema
 
 
 def part_of(wire: str, raw: Any, components: dict[str, Any]) -> tuple[str, str]:
     """(``fields``/``json``/``files``/``parts``, the reason) for one form property."""
-    schema = _resolve(raw, components)
+    schema = resolve_component(raw, components)
     if _ANY_PART.fullmatch(wire):
         return "parts", "parts named by the caller"
     if _is_binary(schema):
         return "files", "file (format: binary)"
     kind = schema.get("type")
-    if kind == "array" and _is_binary(_resolve(schema.get("items"), components)):
+    if kind == "array" and _is_binary(resolve_component(schema.get("items"), components)):
         return "files", "files (array of format: binary)"
     if kind in {"object", "array"} or "properties" in schema:
         return "json", "JSON text part"
@@ -114,7 +101,7 @@ def _field_type(part: str, raw: Any, components: dict[str, Any], models: Models,
     if part == "parts":
         return TypeExpr("Mapping[str, FileTypes]", file_types.imports | {("typing", "Mapping")})
     if part == "files":
-        schema = _resolve(raw, components)
+        schema = resolve_component(raw, components)
         if schema.get("type") == "array":
             return TypeExpr("List[FileTypes]", file_types.imports | {("typing", "List")})
         return file_types if _is_binary(schema) else TypeExpr("FileTypes | str", file_types.imports)
@@ -131,9 +118,9 @@ def _form_fields(  # noqa: PLR0913 - one form and what it is typed against
     pointer: str,
     diags: Diagnostics,
 ) -> tuple[FormField, ...]:
-    schema = _resolve(schema, components)
+    schema = resolve_component(schema, components)
     variants = schema.get("oneOf") or schema.get("anyOf")
-    branches = [_resolve(v, components) for v in variants] if isinstance(variants, list) else [schema]
+    branches = [resolve_component(v, components) for v in variants] if isinstance(variants, list) else [schema]
     required = set() if isinstance(variants, list) else {str(name) for name in schema.get("required") or []}
     properties: dict[str, Any] = {}
     for branch in branches:
@@ -148,7 +135,7 @@ def _form_fields(  # noqa: PLR0913 - one form and what it is typed against
         while name in taken:
             name = PythonIdentifier.bounded(f"{name}_form" if f"{name}_form" not in taken else f"{name}_")
         taken.add(name)
-        description = str(_resolve(raw, components).get("description") or "")
+        description = str(resolve_component(raw, components).get("description") or "")
         fields.append(
             FormField(
                 wire_name=wire,

@@ -27,11 +27,10 @@ from typing import Any
 from clientgen.model.typed_dicts import TypedDicts
 from clientgen.model.types import Models, TypeExpr, type_of, union_of
 from clientgen.names import PythonIdentifier
+from clientgen.normalize.schemas import resolve_component
 
 __all__ = ["KeywordField", "KeywordShape", "keyword_shapes"]
 
-_REF_PREFIX = "#/components/schemas/"
-_MAX_REF_HOPS = 20
 # Past this many arguments a signature stops being readable; such bodies are sent with ``body=`` only.
 MAX_KEYWORDS = 60
 
@@ -64,24 +63,13 @@ class KeywordShape:
         return [self.model, *(field.type for field in self.fields)]
 
 
-def _resolve(schema: Any, components: dict[str, Any]) -> dict[str, Any]:
-    for _ in range(_MAX_REF_HOPS):
-        if not isinstance(schema, dict):
-            return {}
-        ref = schema.get("$ref")
-        if not isinstance(ref, str) or not ref.startswith(_REF_PREFIX):
-            return schema
-        schema = components.get(ref.removeprefix(_REF_PREFIX))
-    return {}
-
-
 def _object_members(schema: dict[str, Any], components: dict[str, Any]) -> list[Any] | None:
     """The schemas of the body's shapes (refs kept, for their model types); ``None`` when not all are objects."""
-    resolved = _resolve(schema, components)
+    resolved = resolve_component(schema, components)
     members = resolved.get("oneOf") or resolved.get("anyOf")
     raw_members = members if isinstance(members, list) and members else [schema]
     for member in raw_members:
-        properties = _resolve(member, components).get("properties")
+        properties = resolve_component(member, components).get("properties")
         if not isinstance(properties, dict) or not properties:
             return None
     return raw_members
@@ -103,7 +91,7 @@ def keyword_shapes(
     members = _object_members(schema, components)
     if members is None:
         return ()
-    resolved = [_resolve(member, components) for member in members]
+    resolved = [resolve_component(member, components) for member in members]
     wire_names = sorted({str(wire) for member in resolved for wire in member["properties"]})
     if len(wire_names) > MAX_KEYWORDS:
         return ()
@@ -123,7 +111,7 @@ def keyword_shapes(
                 name=names[str(wire)],
                 required=str(wire) in required,
                 type=type_of(raw, models) if dicts is None else dicts.type_of(raw),
-                description=str(_resolve(raw, components).get("description") or ""),
+                description=str(resolve_component(raw, components).get("description") or ""),
             )
             for wire, raw in body["properties"].items()
         ]

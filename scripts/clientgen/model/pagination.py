@@ -30,11 +30,10 @@ from typing import Any
 from clientgen.model.api import Pagination
 from clientgen.model.types import Models, type_of
 from clientgen.normalize.envelopes import is_success_envelope
-from clientgen.normalize.schemas import success_response
+from clientgen.normalize.schemas import resolve_component, success_response
 
 __all__ = ["detect_pagination"]
 
-_REF_PREFIX = "#/components/schemas/"
 _ITEM_FIELDS = ("data", "items", "results", "records", "values", "entries")
 _CURSOR_FIELDS = ("next_cursor", "next_page_token", "nextPageToken", "next_token", "nextCursor")
 _CURSOR_PARAMS = ("cursor", "page_token", "pageToken", "next_token", "after", "starting_after", "nextCursor")
@@ -51,30 +50,19 @@ class _Shape:
     fields: dict[str, Any]  # the body's properties (empty for a top-level list)
 
 
-def _resolve(schema: Any, components: dict[str, Any]) -> dict[str, Any]:
-    for _ in range(20):
-        if not isinstance(schema, dict):
-            return {}
-        ref = schema.get("$ref")
-        if not isinstance(ref, str) or not ref.startswith(_REF_PREFIX):
-            return schema
-        schema = components.get(ref.removeprefix(_REF_PREFIX))
-    return {}
-
-
 def _json_schema(response: dict[str, Any], components: dict[str, Any]) -> dict[str, Any]:
     content = response.get("content") or {}
     for media in sorted(content, key=lambda media: media != "application/json"):
         base = str(media).split(";", 1)[0].strip().lower()
         if base == "application/json" or base.endswith("+json"):
-            return _resolve((content[media] or {}).get("schema"), components)
+            return resolve_component((content[media] or {}).get("schema"), components)
     return {}
 
 
 def _shape(schema: dict[str, Any], components: dict[str, Any]) -> _Shape | None:
     if schema.get("type") == "array":
         return _Shape(None, schema.get("items"), {})
-    fields = {str(name): _resolve(sub, components) for name, sub in (schema.get("properties") or {}).items()}
+    fields = {str(name): resolve_component(sub, components) for name, sub in (schema.get("properties") or {}).items()}
     arrays = sorted(name for name, sub in fields.items() if sub.get("type") == "array")
     named = [name for name in _ITEM_FIELDS if name in arrays]
     chosen = named[0] if named else (arrays[0] if len(arrays) == 1 else None)
@@ -93,7 +81,7 @@ def _cloudflare(
     info, result = schema["properties"].get("result_info"), schema["properties"]["result"]
     if not isinstance(info, dict) or not isinstance(result, dict) or result.get("type") != "array":
         return None
-    info = _resolve(info, components)
+    info = resolve_component(info, components)
     fields = set((info.get("properties") or {}).keys())
     item = type_of(result.get("items"), models)
     per_page = "per_page" if "per_page" in query else None

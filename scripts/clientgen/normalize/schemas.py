@@ -18,6 +18,7 @@ __all__ = [
     "iter_operation_schemas",
     "iter_operations",
     "map_operation_schemas",
+    "resolve_component",
     "routes",
     "success_content",
     "success_response",
@@ -125,3 +126,19 @@ def routes(doc: dict[str, Any]) -> dict[tuple[str, str], Route]:
 
 def op_pointer(path: str, method: str) -> str:
     return _op_pointer(path, method)
+
+
+_SCHEMA_REF = "#/components/schemas/"
+_MAX_REF_HOPS = 20  # an alias of an alias ...: a chain longer than this is a loop
+
+
+def resolve_component(schema: Any, components: dict[str, Any]) -> dict[str, Any]:
+    """The schema a local ``$ref`` points at, following aliases (``{}`` for a loop or a dangling one)."""
+    for _ in range(_MAX_REF_HOPS):
+        if not isinstance(schema, dict):
+            return {}
+        ref = schema.get("$ref")
+        if not isinstance(ref, str) or not ref.startswith(_SCHEMA_REF):
+            return schema
+        schema = components.get(ref.removeprefix(_SCHEMA_REF))
+    return {}
