@@ -33,7 +33,7 @@ import sys
 import time
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Final, Literal, NoReturn, TypeVar, cast
 
 import httpx
 
@@ -649,15 +649,7 @@ class SyncAPIClient:
                 )  # raises the status error
             return cast("T", RawResponse(response, parse, unwrap=unwrap, attempts=attempts))
         if not response.is_success:
-            try:
-                response.read()
-            except httpx.RequestError as error:
-                raise body_error(error, response, attempts) from error
-            finally:
-                response.close()
-            read_response(
-                response, parse, unwrap=unwrap, attempts=attempts, errors=request.errors
-            )  # raises the status error
+            self._raise_status(response, parse, attempts, request.errors)
         return cast("T", StreamedResponse(response, parse, unwrap=unwrap, attempts=attempts))
 
     def _events(self, request: Request, parse: Callable[[Any], T]) -> Stream[Event[T]]:
@@ -668,14 +660,21 @@ class SyncAPIClient:
         request.accept = EVENT_STREAM
         response, attempts = self._send(request, stream=True)
         if not response.is_success:
-            try:
-                response.read()
-            except httpx.RequestError as error:
-                raise body_error(error, response, attempts) from error
-            finally:
-                response.close()
-            read_response(response, parse, unwrap=False, attempts=attempts, errors=request.errors)  # raises
+            self._raise_status(response, parse, attempts, request.errors)
         return event_stream(response, parse)
+
+    def _raise_status(
+        self, response: httpx.Response, parse: Callable[[Any], Any], attempts: int, errors: ErrorParsers | None
+    ) -> NoReturn:
+        """A streamed error response: its body read (a broken read is a body error), then its status error raised."""
+        try:
+            response.read()
+        except httpx.RequestError as error:
+            raise body_error(error, response, attempts) from error
+        finally:
+            response.close()
+        read_response(response, parse, unwrap=False, attempts=attempts, errors=errors)
+        raise AssertionError  # read_response raises for a status that is not a success
 
     def _authorize(self, call: _Call, token_source: TokenSource) -> None:
         token = token_source.current()
@@ -760,15 +759,7 @@ class AsyncAPIClient:
                 )  # raises the status error
             return cast("T", RawResponse(response, parse, unwrap=unwrap, attempts=attempts))
         if not response.is_success:
-            try:
-                await response.aread()
-            except httpx.RequestError as error:
-                raise body_error(error, response, attempts) from error
-            finally:
-                await response.aclose()
-            read_response(
-                response, parse, unwrap=unwrap, attempts=attempts, errors=request.errors
-            )  # raises the status error
+            await self._raise_status(response, parse, attempts, request.errors)
         return cast("T", AsyncStreamedResponse(response, parse, unwrap=unwrap, attempts=attempts))
 
     async def _events(self, request: Request, parse: Callable[[Any], T]) -> AsyncStream[Event[T]]:
@@ -779,14 +770,21 @@ class AsyncAPIClient:
         request.accept = EVENT_STREAM
         response, attempts = await self._send(request, stream=True)
         if not response.is_success:
-            try:
-                await response.aread()
-            except httpx.RequestError as error:
-                raise body_error(error, response, attempts) from error
-            finally:
-                await response.aclose()
-            read_response(response, parse, unwrap=False, attempts=attempts, errors=request.errors)  # raises
+            await self._raise_status(response, parse, attempts, request.errors)
         return async_event_stream(response, parse)
+
+    async def _raise_status(
+        self, response: httpx.Response, parse: Callable[[Any], Any], attempts: int, errors: ErrorParsers | None
+    ) -> NoReturn:
+        """A streamed error response: its body read (a broken read is a body error), then its status error raised."""
+        try:
+            await response.aread()
+        except httpx.RequestError as error:
+            raise body_error(error, response, attempts) from error
+        finally:
+            await response.aclose()
+        read_response(response, parse, unwrap=False, attempts=attempts, errors=errors)
+        raise AssertionError  # read_response raises for a status that is not a success
 
     async def _authorize(self, call: _Call, token_source: TokenSource) -> None:
         token = token_source.current()
