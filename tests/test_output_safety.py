@@ -247,6 +247,22 @@ def test_generation_from_before_the_manifest_is_migrated(tmp_path: Path) -> None
     assert after == {**fresh, "MY_NOTES.md": b"mine\n"}  # same version, names and changelog: read from the top
 
 
+def test_config_less_generation_from_before_the_manifest_is_migrated(tmp_path: Path) -> None:
+    """Without a config the package is named from info.title: the old package folder is still found and pruned."""
+    spec = _spec(tmp_path / "specs", "Pets Store", ["pets"])
+    out = tmp_path / "client"
+    write_tree(spec, None, out)
+    packages = [path.name for path in (out / "src").iterdir()]
+    assert packages == ["pets_store_client"]
+    for name in (REPORT_FILE, SURFACE_FILE, NAMES_FILE, NORMALIZED_FILE):
+        (out / name).replace(out / Path(name).name)
+    shutil.rmtree(out / INDEX_DIR)
+    _place(out, {"src/pets_store_client/resources/old_gone.py": "OLD = 1\n", "MY_NOTES.md": "mine\n"})
+    write_tree(spec, None, out)
+    assert not (out / "src" / "pets_store_client" / "resources" / "old_gone.py").exists()
+    assert (out / "MY_NOTES.md").read_text() == "mine\n"
+
+
 def test_make_check_ignores_user_files(tmp_path: Path) -> None:
     config, spec = _config(tmp_path / "config"), _spec(tmp_path / "specs", "first", ["zones"])
     out, fresh = tmp_path / "client", tmp_path / "fresh"
