@@ -5,7 +5,8 @@
 ``async for`` on the async client) walks every page.  How the next page is asked for is the
 operation's :class:`PageWalk`, detected from the API description:
 
-* ``page`` / ``cursor``: an envelope's ``result_info`` (page numbers, or its ``cursor``);
+* ``page`` / ``cursor``: an envelope's ``result_info`` (page numbers, or its ``cursor``); ``page``
+  also for a plain list asked for by page number (no ``result_info``: until an empty or short page);
 * ``has_more``: while the body says ``has_more: true``, ask for the page ``starting_after`` the last
   item's ``id`` (Stripe);
 * ``next_cursor``: a body field (``next_cursor``, ``next_page_token``) sent back as a query parameter;
