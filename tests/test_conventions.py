@@ -260,6 +260,56 @@ def test_every_credential_is_redacted_in_logs_and_reprs(
     assert all(SECRET in " ".join([*request.headers.values(), request.path]) for request in live.requests)
 
 
+def _shown(error: Exception) -> list[str]:
+    """Everything an error shows of itself and of the request it was for."""
+    request = getattr(error, "request", None)
+    response = getattr(error, "response", None)
+    texts = [repr(error), str(error), repr(request), repr(getattr(request, "url", None))]
+    if response is not None:
+        texts += [repr(response), repr(response.request), repr(response.request.url)]
+    return texts
+
+
+@pytest.mark.parametrize(
+    ("reply", "error"),
+    [
+        (json_reply({"code": 5, "message": "nope"}, status=404), "NotFoundError"),
+        (Reply(body=b"<html>not json</html>"), "APIResponseValidationError"),
+    ],
+    ids=["status", "validation"],
+)
+def test_a_query_credential_is_redacted_in_errors(
+    package: ModuleType, caplog: pytest.LogCaptureFixture, reply: Reply, error: str
+) -> None:
+    caplog.set_level(logging.DEBUG, logger=PACKAGE)
+    with LiveServer(handler=lambda _: reply) as server, package.Client(base_url=server.url, query_key=SECRET) as client:
+        with pytest.raises(getattr(package, error)) as raised:
+            client.either.list()
+        assert server.requests[0].query == {"api_key": [SECRET]}  # sent as given
+    shown = _shown(raised.value)
+    assert all(SECRET not in text for text in shown), shown
+    assert "api_key=%3Credacted%3E" in repr(raised.value.request), shown
+    assert str(raised.value.request.url).endswith(f"api_key={SECRET}")  # the URL itself is what was sent
+    assert caplog.records
+    assert SECRET not in caplog.text
+
+
+def test_a_query_credential_is_redacted_in_connection_errors(
+    package: ModuleType, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger=PACKAGE)
+    with LiveServer() as server:
+        url = server.url  # closed on exit: nothing listens there any more
+    with (
+        package.Client(base_url=url, query_key=SECRET, max_retries=0) as client,
+        pytest.raises(package.APIConnectionError) as raised,
+    ):
+        client.either.list()
+    shown = _shown(raised.value)
+    assert all(SECRET not in text for text in shown), shown
+    assert SECRET not in caplog.text
+
+
 # --- errors ----------------------------------------------------------------------------
 
 GITHUB_422 = {

@@ -32,6 +32,7 @@ __all__ = [
     "Credentials",
     "Security",
     "TokenSource",
+    "hide_query_credentials",
     "redacted_url",
     "resolve_credentials",
 ]
@@ -186,6 +187,29 @@ def redacted_url(url: httpx.URL) -> str:
         return str(url)
     params = [(key, "<redacted>" if key in SENSITIVE_QUERY else value) for key, value in url.params.multi_items()]
     return str(url.copy_with(params=params))
+
+
+class _RedactedURL(httpx.URL):
+    """A URL carrying a credential in its query: its ``repr`` hides it (``str`` is the URL itself, as sent)."""
+
+    def __repr__(self) -> str:
+        return f"URL({redacted_url(self)!r})"
+
+
+class _RedactedRequest(httpx.Request):
+    """A request carrying a credential in its query: its ``repr`` (shown in tracebacks and debuggers) hides it."""
+
+    def __repr__(self) -> str:
+        return f"<Request({self.method!r}, {redacted_url(self.url)!r})>"
+
+
+def hide_query_credentials(request: httpx.Request) -> httpx.Request:
+    """The request, its ``repr`` and its URL's redacted when a credential travels in the query (``error.request``)."""
+    if SENSITIVE_QUERY and any(key in SENSITIVE_QUERY for key in request.url.params):
+        # the class is swapped in place: the request was built by whichever body encoder fits
+        request.__class__ = _RedactedRequest
+        request.url = _RedactedURL(request.url)
+    return request
 
 
 def _described(names: tuple[str, ...] | list[str]) -> str:

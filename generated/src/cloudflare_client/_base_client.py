@@ -43,6 +43,7 @@ from cloudflare_client._auth import (
     Credentials,
     Security,
     TokenSource,
+    hide_query_credentials,
     redacted_url,
 )
 from cloudflare_client._exceptions import (
@@ -484,7 +485,7 @@ class _Call:
 
     def __init__(self, options: ClientOptions, request: Request) -> None:
         self.content = request.content
-        self.request = _build(options, request)
+        self.request = hide_query_credentials(_build(options, request))
         self.token = options.prepared(request.security)[3]
         self.renewed = False
         self.max_retries = options.max_retries if isinstance(request.max_retries, NotGiven) else request.max_retries

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
 
+from cloudflare_client._auth import redacted_url
 from cloudflare_client._response import read_response
 
 if TYPE_CHECKING:
@@ -154,7 +155,7 @@ def _next_url(
         return None
     url = response.request.url.join(given)
     if not _same_origin(url, base_url):
-        _log.warning("pagination stopped: the next page %s is not on %s", url, base_url)
+        _log.warning("pagination stopped: the next page %s is not on %s", redacted_url(url), base_url)
         return None
     return None if url == response.request.url else str(url)
 
