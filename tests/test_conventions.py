@@ -47,6 +47,7 @@ def _get(
     return {"get": operation}
 
 
+MACHINE_SCOPES = {"things:read": "read things", "things:write": "write things"}
 WRAPPED = {
     "type": "object",
     "properties": {"success": {"type": "boolean"}, "result": ITEM, "note": {"type": "string"}},
@@ -65,7 +66,10 @@ SPEC: dict[str, Any] = {
             "queryKey": {"type": "apiKey", "in": "query", "name": "api_key"},
             "session": {"type": "apiKey", "in": "cookie", "name": "session_id"},
             "oidc": {"type": "openIdConnect", "openIdConnectUrl": "https://api.example.invalid/.well-known/openid"},
-            "machine": {"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": "/oauth/token", "scopes": {}}}},
+            "machine": {
+                "type": "oauth2",
+                "flows": {"clientCredentials": {"tokenUrl": "/oauth/token", "scopes": MACHINE_SCOPES}},
+            },
         }
     },
     "paths": {
@@ -75,7 +79,8 @@ SPEC: dict[str, Any] = {
         "/either": _get("either-get", [{"bearerAuth": []}, {"queryKey": []}]),
         "/cookie": _get("cookie-get", [{"session": []}]),
         "/oidc": _get("oidc-get", [{"oidc": []}]),
-        "/machine": _get("machine-get", [{"machine": []}]),
+        "/machine": _get("machine-get", [{"machine": []}]),  # the flow's scopes
+        "/writer": _get("writer-get", [{"machine": ["things:write"]}]),
         "/vendor": _get("vendor-get", [], media="application/vnd.github.v3+json"),
         "/wrapped": {
             "get": {
@@ -458,11 +463,42 @@ def test_client_credentials_token_is_fetched_once_and_sent(package: ModuleType, 
         client.machine.list()
     (token_request,) = _token_requests(live)
     assert token_request.method == "POST"
-    assert token_request.body == b"grant_type=client_credentials"
+    assert token_request.body == b"grant_type=client_credentials&scope=things%3Aread+things%3Awrite"
     assert token_request.headers["authorization"] == _basic("app", SECRET)
     assert token_request.headers["content-type"] == "application/x-www-form-urlencoded"
     calls = [request for request in live.requests if request.url_path == "/machine"]
     assert [request.headers["authorization"] for request in calls] == ["Bearer tok-1", "Bearer tok-1"]
+
+
+def test_client_credentials_token_per_scope_set(package: ModuleType, live: LiveServer) -> None:
+    live.handler = TokenServer()
+
+    async def calls() -> None:
+        async with package.AsyncClient(base_url=live.url, machine_client_id="app", machine_client_secret=SECRET) as c:
+            await c.writer.list()
+            await c.machine.list()
+
+    with package.Client(base_url=live.url, machine_client_id="app", machine_client_secret=SECRET) as client:
+        client.machine.list()
+        client.writer.list()
+        client.with_options(max_retries=0).machine.list()  # a copy shares the cached tokens
+        client.writer.list()
+    asyncio.run(calls())
+    assert [request.body for request in _token_requests(live)] == [
+        b"grant_type=client_credentials&scope=things%3Aread+things%3Awrite",  # the flow's: the requirement lists none
+        b"grant_type=client_credentials&scope=things%3Awrite",  # the requirement's own list
+        b"grant_type=client_credentials&scope=things%3Awrite",  # a new client
+        b"grant_type=client_credentials&scope=things%3Aread+things%3Awrite",
+    ]
+    sent = [(request.url_path, request.headers["authorization"]) for request in live.requests]
+    assert [pair for pair in sent if pair[0] != "/oauth/token"] == [
+        ("/machine", "Bearer tok-1"),
+        ("/writer", "Bearer tok-2"),
+        ("/machine", "Bearer tok-1"),
+        ("/writer", "Bearer tok-2"),
+        ("/writer", "Bearer tok-3"),
+        ("/machine", "Bearer tok-4"),
+    ]
 
 
 def test_client_credentials_token_is_renewed_before_it_expires(package: ModuleType, live: LiveServer) -> None:

@@ -10,7 +10,7 @@ from clientgen.config import GeneratorConfig
 from clientgen.diagnostics import Diagnostics
 from clientgen.ingest.oddpaths import FIXED_QUERY
 from clientgen.model.api import Api, Check, Operation, Parameter, Resource
-from clientgen.model.auth import build_auth, operation_requirements
+from clientgen.model.auth import build_auth, default_scopes, operation_requirements, operation_scopes
 from clientgen.model.bodies import build_body
 from clientgen.model.pagination import detect_pagination
 from clientgen.model.streaming import event_stream_type
@@ -358,17 +358,20 @@ def build_api(doc: dict[str, Any], models: Models, config: GeneratorConfig, diag
     dicts = TypedDicts(models, components, config.import_name)
     raw = list(iter_operations(doc))
     auth, security = build_auth([operation_requirements(op, doc, config) for _, _, op in raw], doc, config, diags)
+    scopes = [operation_scopes(op, doc, auth) for _, _, op in raw]
+    auth = replace(auth, scopes=default_scopes(scopes))
     operations = [
         _overridden(
             replace(
                 _operation(path, method, op, table[path, method], models, diags, components, config, dicts),
                 security=requirements,
                 request_security=None if requirements == auth.default else requirements,
+                request_scopes=None if wanted == auth.scopes else wanted,
             ),
             config,
             diags,
         )
-        for (path, method, op), requirements in zip(raw, security, strict=True)
+        for (path, method, op), requirements, wanted in zip(raw, security, scopes, strict=True)
     ]
     unknown = sorted(set(config.call_paths) - {op.operation_id for op in operations})
     for operation_id in unknown:
