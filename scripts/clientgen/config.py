@@ -73,6 +73,9 @@ DEFAULT_REQUEST_ID_HEADERS = (
     "x-request-id", "request-id", "x-github-request-id", "twilio-request-id", "x-amzn-requestid", "x-correlation-id",
 )  # fmt: skip
 ENVELOPE_MODES = ("detect", "none")
+# [conventions] form_array_style: how array items are keyed in form bodies and form/deepObject query parameters
+# ("description": repeated name for form, indexed for deepObject; else that one everywhere; docs/wire.md)
+FORM_ARRAY_STYLES = ("description", "indexed", "brackets", "repeat")
 # [conventions.envelope_operations] operationId = one of these: unwrap nothing, or the body's ``result``
 ENVELOPE_OPERATION_MODES = ("none", "result")
 
@@ -97,6 +100,7 @@ class GeneratorConfig:
     request_id_headers: tuple[str, ...] = DEFAULT_REQUEST_ID_HEADERS
     envelope: str = "detect"  # "detect": unwrap where a response has the envelope's shape; "none": never
     envelope_operations: dict[str, str] = field(default_factory=dict)  # operationId -> "none" | "result"
+    form_array_style: str = "description"  # one of FORM_ARRAY_STYLES
     path: str = "config.toml"  # the config file, named by errors about its keys
     # [auth]: requirement alternatives applied to every operation instead of each one's own `security`
     auth_requirements: tuple[tuple[str, ...], ...] | None = None
@@ -164,6 +168,11 @@ def _conventions(path: Path, data: dict[str, object]) -> dict[str, Any]:
             msg = f"envelope = {table['envelope']!r}: one of {', '.join(ENVELOPE_MODES)}"
             raise SpecError(path, msg, pointer="/conventions/envelope")
         values["envelope"] = table["envelope"]
+    if "form_array_style" in table:
+        if table["form_array_style"] not in FORM_ARRAY_STYLES:
+            msg = f"form_array_style = {table['form_array_style']!r}: one of {', '.join(FORM_ARRAY_STYLES)}"
+            raise SpecError(path, msg, pointer="/conventions/form_array_style")
+        values["form_array_style"] = table["form_array_style"]
     operations = table.get("envelope_operations", {})
     if not isinstance(operations, dict):
         raise SpecError(
