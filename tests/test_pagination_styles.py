@@ -62,6 +62,7 @@ SPEC = {
         "/records": _list("listRecords", ["offset", "limit"], _object(records=ITEMS, total=INTEGER)),
         "/single": _list("listSingle", ["q"], _object(data=ITEMS)),
         "/repos": _list("listRepos", [], ITEMS),
+        "/people": _list("listPeople", ["page", "page_size"], _object(people=ITEMS)),  # strings: only by config
     },
 }
 
@@ -78,7 +79,8 @@ def styles(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
     root = tmp_path_factory.mktemp("styles")
     (root / "spec.json").write_text(json.dumps(SPEC), encoding="utf-8")
     (root / "config.toml").write_text(
-        '[package]\nimport_name = "styles_client"\ndistribution = "styles"\n\n[pagination]\nlistRecords = "offset"\n'
+        '[package]\nimport_name = "styles_client"\ndistribution = "styles"\n\n'
+        '[pagination]\nlistRecords = "offset"\nlistPeople = "page"\n'
     )
     write_tree(root / "spec.json", root / "config.toml", root / "out")
     sys.path.insert(0, str(root / "out" / "src"))
@@ -276,6 +278,16 @@ def test_page_numbers_that_never_end_still_stop(styles: ModuleType, monkeypatch:
     assert _walk_async(styles, fresh, lambda client: client.repos.list()) == ["p1", "p2", "p3", "p4"]
 
 
+def test_page_numbers_forced_by_the_config(styles: ModuleType) -> None:
+    def answer(request: RecordedRequest) -> Reply:
+        page, size = int(_asked(request, "page") or 1), int(_asked(request, "page_size") or 30)
+        return json_reply({"people": _ids(*REPOS[(page - 1) * size : page * size])})
+
+    with LiveServer(handler=answer) as server, styles.Client(api_token=TOKEN, base_url=server.url) as client:
+        assert [item.id for item in client.people.list(page_size="2")] == REPOS
+        assert [_asked(request, "page") for request in server.requests] == [None, "2", "3", "4"]  # to the empty page
+
+
 def test_report_names_each_style_and_why(styles: ModuleType) -> None:
     out = Path(str(styles.__file__)).parents[2]
     report = json.loads((out / REPORT_FILE).read_text(encoding="utf-8"))
@@ -289,7 +301,9 @@ def test_report_names_each_style_and_why(styles: ModuleType) -> None:
         "listRecords": "offset",
         "listSingle": None,
         "listRepos": "page",
+        "listPeople": "page",
     }
+    assert found["listPeople"]["why"].startswith("set in the config (a page-number query parameter page and")
     assert "until an empty page or one shorter than per_page" in found["listRepos"]["why"]
     assert "starting_after" in found["listCharges"]["why"]
     assert found["listRecords"]["why"].startswith("set in the config")

@@ -130,7 +130,7 @@ def _styles(
     if page_param is not None:  # last: only when nothing above tells the next page
         per_page = _first(_PER_PAGE_PARAMS, query)
         end = "an empty page" + (f" or one shorter than {per_page}" if per_page else "")
-        why = f"an integer {page_param} query parameter and no total, link or next field: pages walked until {end}"
+        why = f"a page-number query parameter {page_param} and no total, link or next field: pages walked until {end}"
         fits.append(("page", {"page_param": page_param, "per_page_param": per_page}, why))
     return fits
 
@@ -160,6 +160,8 @@ def detect_pagination(
         return None
     fits = _styles(shape, query, integers, response)
     if override is not None:
+        if override == "page":  # forced: a page parameter of any type will do
+            fits = _styles(shape, query, query, response)
         fits = [fit for fit in fits if fit[0] == override] or [(override, {}, "set in the config")]
     if not fits:
         return None
