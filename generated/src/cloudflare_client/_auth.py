@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import threading
 import time
 import urllib.parse
@@ -214,6 +215,19 @@ class _RedactedRequest(httpx.Request):
 
     def __repr__(self) -> str:
         return f"<Request({self.method!r}, {redacted_url(self.url)!r})>"
+
+
+class _RedactedURLs(logging.Filter):
+    """httpx logs each request's URL at INFO (logger ``httpx``): ours carrying a credential are shown redacted."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and any(isinstance(arg, _RedactedURL) for arg in record.args):
+            record.args = tuple(redacted_url(arg) if isinstance(arg, _RedactedURL) else arg for arg in record.args)
+        return True
+
+
+if SENSITIVE_QUERY:  # only an API with query credentials touches httpx's logger, once, on import
+    logging.getLogger("httpx").addFilter(_RedactedURLs())
 
 
 def hide_query_credentials(request: httpx.Request) -> httpx.Request:
