@@ -47,6 +47,7 @@ def _get(
     return {"get": operation}
 
 
+LISTING = {"type": "object", "properties": {"data": {"type": "array", "items": ITEM}, "next": {"type": "string"}}}
 MACHINE_SCOPES = {"things:read": "read things", "things:write": "write things"}
 WRAPPED = {
     "type": "object",
@@ -82,6 +83,13 @@ SPEC: dict[str, Any] = {
         "/machine": _get("machine-get", [{"machine": []}]),  # the flow's scopes
         "/writer": _get("writer-get", [{"machine": ["things:write"]}]),
         "/vendor": _get("vendor-get", [], media="application/vnd.github.v3+json"),
+        "/listing": {
+            "get": {
+                "operationId": "listing-get",
+                "security": [{"queryKey": []}],
+                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": LISTING}}}},
+            }
+        },
         "/wrapped": {
             "get": {
                 "operationId": "wrapped-get",
@@ -298,6 +306,18 @@ def test_a_query_credential_is_redacted_in_errors(
     assert str(raised.value.request.url).endswith(f"api_key={SECRET}")  # the URL itself is what was sent
     assert any(record.name == "httpx" and "api_key=%3Credacted%3E" in record.getMessage() for record in caplog.records)
     assert SECRET not in caplog.text
+
+
+def test_a_query_credential_is_redacted_in_a_page_repr(package: ModuleType) -> None:
+    def answer(request: RecordedRequest) -> Reply:
+        if "page=2" in request.path:
+            return json_reply({"data": [{"id": 2}]})
+        return json_reply({"data": [{"id": 1}], "next": f"/listing?page=2&api_key={SECRET}"})  # the server echoes it
+
+    with LiveServer(handler=answer) as server, package.Client(base_url=server.url, query_key=SECRET) as client:
+        page = client.listing.list()
+        assert [item.id for item in page] == [1, 2]
+    assert repr(page) == "SyncPage(items=1, result_info={'next': '/listing?page=2&api_key=<redacted>'})"
 
 
 def test_a_query_credential_is_redacted_in_connection_errors(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import re
 import threading
 import time
 import urllib.parse
@@ -37,6 +38,7 @@ __all__ = [
     "Security",
     "TokenSource",
     "hide_query_credentials",
+    "redacted_text",
     "redacted_url",
     "resolve_credentials",
 ]
@@ -193,6 +195,21 @@ class AuthParts:
 
 
 NO_AUTH: Final = AuthParts({}, {})
+
+
+# ``name=value`` of a query credential anywhere in a text (a next-page URL in a body): the value hidden
+_QUERY_CREDENTIAL: Final = (
+    re.compile("([?&](?:" + "|".join(re.escape(name) for name in sorted(SENSITIVE_QUERY)) + ")=)[^&#\\s]*")
+    if SENSITIVE_QUERY
+    else None
+)
+
+
+def redacted_text(value: object) -> object:
+    """A value as reprs show it: a string carrying a query credential (``...?api_key=...``) has it replaced."""
+    if _QUERY_CREDENTIAL is None or not isinstance(value, str):
+        return value
+    return _QUERY_CREDENTIAL.sub(r"\1<redacted>", value)
 
 
 def redacted_url(url: httpx.URL) -> str:

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
 
-from cloudflare_client._auth import redacted_url
+from cloudflare_client._auth import redacted_text, redacted_url
 from cloudflare_client._response import read_response
 
 if TYPE_CHECKING:
@@ -205,7 +205,9 @@ class _Page(Generic[T]):
         return self._raw == previous._raw
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(items={len(self.items)}, result_info={dict(self.result_info)!r})"
+        # what tells the next page, without the items (counted) and with query credentials in URLs hidden
+        info = {key: redacted_text(value) for key, value in self.result_info.items() if key != self._walk.items_field}
+        return f"{type(self).__name__}(items={len(self.items)}, result_info={info!r})"
 
 
 def _stop(count: int) -> bool:
