@@ -47,6 +47,8 @@ def _get(
     return {"get": operation}
 
 
+LISTING = {"type": "object", "properties": {"data": {"type": "array", "items": ITEM}, "next": {"type": "string"}}}
+MACHINE_SCOPES = {"things:read": "read things", "things:write": "write things"}
 WRAPPED = {
     "type": "object",
     "properties": {"success": {"type": "boolean"}, "result": ITEM, "note": {"type": "string"}},
@@ -65,7 +67,10 @@ SPEC: dict[str, Any] = {
             "queryKey": {"type": "apiKey", "in": "query", "name": "api_key"},
             "session": {"type": "apiKey", "in": "cookie", "name": "session_id"},
             "oidc": {"type": "openIdConnect", "openIdConnectUrl": "https://api.example.invalid/.well-known/openid"},
-            "machine": {"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": "/oauth/token", "scopes": {}}}},
+            "machine": {
+                "type": "oauth2",
+                "flows": {"clientCredentials": {"tokenUrl": "/oauth/token", "scopes": MACHINE_SCOPES}},
+            },
         }
     },
     "paths": {
@@ -75,8 +80,16 @@ SPEC: dict[str, Any] = {
         "/either": _get("either-get", [{"bearerAuth": []}, {"queryKey": []}]),
         "/cookie": _get("cookie-get", [{"session": []}]),
         "/oidc": _get("oidc-get", [{"oidc": []}]),
-        "/machine": _get("machine-get", [{"machine": []}]),
+        "/machine": _get("machine-get", [{"machine": []}]),  # the flow's scopes
+        "/writer": _get("writer-get", [{"machine": ["things:write"]}]),
         "/vendor": _get("vendor-get", [], media="application/vnd.github.v3+json"),
+        "/listing": {
+            "get": {
+                "operationId": "listing-get",
+                "security": [{"queryKey": []}],
+                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": LISTING}}}},
+            }
+        },
         "/wrapped": {
             "get": {
                 "operationId": "wrapped-get",
@@ -260,6 +273,69 @@ def test_every_credential_is_redacted_in_logs_and_reprs(
     assert all(SECRET in " ".join([*request.headers.values(), request.path]) for request in live.requests)
 
 
+def _shown(error: Exception) -> list[str]:
+    """Everything an error shows of itself and of the request it was for."""
+    request = getattr(error, "request", None)
+    response = getattr(error, "response", None)
+    texts = [repr(error), str(error), repr(request), repr(getattr(request, "url", None))]
+    if response is not None:
+        texts += [repr(response), repr(response.request), repr(response.request.url)]
+    return texts
+
+
+@pytest.mark.parametrize(
+    ("reply", "error"),
+    [
+        (json_reply({"code": 5, "message": "nope"}, status=404), "NotFoundError"),
+        (Reply(body=b"<html>not json</html>"), "APIResponseValidationError"),
+    ],
+    ids=["status", "validation"],
+)
+def test_a_query_credential_is_redacted_in_errors(
+    package: ModuleType, caplog: pytest.LogCaptureFixture, reply: Reply, error: str
+) -> None:
+    caplog.set_level(logging.DEBUG, logger=PACKAGE)
+    caplog.set_level(logging.INFO, logger="httpx")  # httpx's own request line names the URL
+    with LiveServer(handler=lambda _: reply) as server, package.Client(base_url=server.url, query_key=SECRET) as client:
+        with pytest.raises(getattr(package, error)) as raised:
+            client.either.list()
+        assert server.requests[0].query == {"api_key": [SECRET]}  # sent as given
+    shown = _shown(raised.value)
+    assert all(SECRET not in text for text in shown), shown
+    assert "api_key=%3Credacted%3E" in repr(raised.value.request), shown
+    assert str(raised.value.request.url).endswith(f"api_key={SECRET}")  # the URL itself is what was sent
+    assert any(record.name == "httpx" and "api_key=%3Credacted%3E" in record.getMessage() for record in caplog.records)
+    assert SECRET not in caplog.text
+
+
+def test_a_query_credential_is_redacted_in_a_page_repr(package: ModuleType) -> None:
+    def answer(request: RecordedRequest) -> Reply:
+        if "page=2" in request.path:
+            return json_reply({"data": [{"id": 2}]})
+        return json_reply({"data": [{"id": 1}], "next": f"/listing?page=2&api_key={SECRET}"})  # the server echoes it
+
+    with LiveServer(handler=answer) as server, package.Client(base_url=server.url, query_key=SECRET) as client:
+        page = client.listing.list()
+        assert [item.id for item in page] == [1, 2]
+    assert repr(page) == "SyncPage(items=1, result_info={'next': '/listing?page=2&api_key=<redacted>'})"
+
+
+def test_a_query_credential_is_redacted_in_connection_errors(
+    package: ModuleType, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger=PACKAGE)
+    with LiveServer() as server:
+        url = server.url  # closed on exit: nothing listens there any more
+    with (
+        package.Client(base_url=url, query_key=SECRET, max_retries=0) as client,
+        pytest.raises(package.APIConnectionError) as raised,
+    ):
+        client.either.list()
+    shown = _shown(raised.value)
+    assert all(SECRET not in text for text in shown), shown
+    assert SECRET not in caplog.text
+
+
 # --- errors ----------------------------------------------------------------------------
 
 GITHUB_422 = {
@@ -408,11 +484,42 @@ def test_client_credentials_token_is_fetched_once_and_sent(package: ModuleType, 
         client.machine.list()
     (token_request,) = _token_requests(live)
     assert token_request.method == "POST"
-    assert token_request.body == b"grant_type=client_credentials"
+    assert token_request.body == b"grant_type=client_credentials&scope=things%3Aread+things%3Awrite"
     assert token_request.headers["authorization"] == _basic("app", SECRET)
     assert token_request.headers["content-type"] == "application/x-www-form-urlencoded"
     calls = [request for request in live.requests if request.url_path == "/machine"]
     assert [request.headers["authorization"] for request in calls] == ["Bearer tok-1", "Bearer tok-1"]
+
+
+def test_client_credentials_token_per_scope_set(package: ModuleType, live: LiveServer) -> None:
+    live.handler = TokenServer()
+
+    async def calls() -> None:
+        async with package.AsyncClient(base_url=live.url, machine_client_id="app", machine_client_secret=SECRET) as c:
+            await c.writer.list()
+            await c.machine.list()
+
+    with package.Client(base_url=live.url, machine_client_id="app", machine_client_secret=SECRET) as client:
+        client.machine.list()
+        client.writer.list()
+        client.with_options(max_retries=0).machine.list()  # a copy shares the cached tokens
+        client.writer.list()
+    asyncio.run(calls())
+    assert [request.body for request in _token_requests(live)] == [
+        b"grant_type=client_credentials&scope=things%3Aread+things%3Awrite",  # the flow's: the requirement lists none
+        b"grant_type=client_credentials&scope=things%3Awrite",  # the requirement's own list
+        b"grant_type=client_credentials&scope=things%3Awrite",  # a new client
+        b"grant_type=client_credentials&scope=things%3Aread+things%3Awrite",
+    ]
+    sent = [(request.url_path, request.headers["authorization"]) for request in live.requests]
+    assert [pair for pair in sent if pair[0] != "/oauth/token"] == [
+        ("/machine", "Bearer tok-1"),
+        ("/writer", "Bearer tok-2"),
+        ("/machine", "Bearer tok-1"),
+        ("/writer", "Bearer tok-2"),
+        ("/writer", "Bearer tok-3"),
+        ("/machine", "Bearer tok-4"),
+    ]
 
 
 def test_client_credentials_token_is_renewed_before_it_expires(package: ModuleType, live: LiveServer) -> None:

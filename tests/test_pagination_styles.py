@@ -61,8 +61,17 @@ SPEC = {
         "/issues": _list("listIssues", ["per_page", "page"], ITEMS, {"Link": {"schema": STRING}}),
         "/records": _list("listRecords", ["offset", "limit"], _object(records=ITEMS, total=INTEGER)),
         "/single": _list("listSingle", ["q"], _object(data=ITEMS)),
+        "/repos": _list("listRepos", [], ITEMS),
+        "/people": _list("listPeople", ["page", "page_size"], _object(people=ITEMS)),  # strings: only by config
     },
 }
+
+
+# page numbers and nothing else: an integer page, a page size, a bare list (no total, Link or next field)
+SPEC["paths"]["/repos"]["get"]["parameters"] = [
+    {"in": "query", "name": "page", "schema": INTEGER},
+    {"in": "query", "name": "per_page", "schema": INTEGER},
+]
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +79,8 @@ def styles(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
     root = tmp_path_factory.mktemp("styles")
     (root / "spec.json").write_text(json.dumps(SPEC), encoding="utf-8")
     (root / "config.toml").write_text(
-        '[package]\nimport_name = "styles_client"\ndistribution = "styles"\n\n[pagination]\nlistRecords = "offset"\n'
+        '[package]\nimport_name = "styles_client"\ndistribution = "styles"\n\n'
+        '[pagination]\nlistRecords = "offset"\nlistPeople = "page"\n'
     )
     write_tree(root / "spec.json", root / "config.toml", root / "out")
     sys.path.insert(0, str(root / "out" / "src"))
@@ -228,6 +238,56 @@ def test_endless_fresh_pages_stop_at_the_limit(styles: ModuleType, monkeypatch: 
     assert _walk(styles, answer, lambda client: client.messages.list()) == ["m0", "m1", "m2", "m3"]
 
 
+REPOS = [f"r{index}" for index in range(5)]
+
+
+def _repos(request: RecordedRequest) -> Reply:
+    page, size = int(_asked(request, "page") or 1), int(_asked(request, "per_page") or 30)
+    return json_reply(_ids(*REPOS[(page - 1) * size : page * size]))
+
+
+def test_page_numbers_until_a_short_page(styles: ModuleType) -> None:
+    with LiveServer(handler=_repos) as server, styles.Client(api_token=TOKEN, base_url=server.url) as client:
+        assert [item.id for item in client.repos.list(per_page=2)] == REPOS
+        assert [request.path for request in server.requests] == [
+            "/repos?per_page=2",
+            "/repos?page=2&per_page=2",
+            "/repos?page=3&per_page=2",
+        ]
+    assert _walk_async(styles, _repos, lambda client: client.repos.list(per_page=2)) == REPOS
+
+
+def test_page_numbers_until_an_empty_page(styles: ModuleType) -> None:
+    with LiveServer(handler=_repos) as server, styles.Client(api_token=TOKEN, base_url=server.url) as client:
+        # no page size asked for: a full page of 5 says nothing, the empty fourth page ends the walk
+        assert [item.id for item in client.repos.list()] == REPOS
+        assert [request.path for request in server.requests] == ["/repos", "/repos?page=2"]
+
+
+def test_page_numbers_that_never_end_still_stop(styles: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(importlib.import_module("styles_client._pagination"), "MAX_PAGES", 4)
+
+    def same(_: RecordedRequest) -> Reply:
+        return json_reply(_ids("a", "b"))
+
+    def fresh(request: RecordedRequest) -> Reply:
+        return json_reply(_ids(f"p{_asked(request, 'page') or 1}"))
+
+    assert _walk(styles, same, lambda client: client.repos.list()) == ["a", "b"]  # the second page repeats the first
+    assert _walk(styles, fresh, lambda client: client.repos.list()) == ["p1", "p2", "p3", "p4"]
+    assert _walk_async(styles, fresh, lambda client: client.repos.list()) == ["p1", "p2", "p3", "p4"]
+
+
+def test_page_numbers_forced_by_the_config(styles: ModuleType) -> None:
+    def answer(request: RecordedRequest) -> Reply:
+        page, size = int(_asked(request, "page") or 1), int(_asked(request, "page_size") or 30)
+        return json_reply({"people": _ids(*REPOS[(page - 1) * size : page * size])})
+
+    with LiveServer(handler=answer) as server, styles.Client(api_token=TOKEN, base_url=server.url) as client:
+        assert [item.id for item in client.people.list(page_size="2")] == REPOS
+        assert [_asked(request, "page") for request in server.requests] == [None, "2", "3", "4"]  # to the empty page
+
+
 def test_report_names_each_style_and_why(styles: ModuleType) -> None:
     out = Path(str(styles.__file__)).parents[2]
     report = json.loads((out / REPORT_FILE).read_text(encoding="utf-8"))
@@ -240,6 +300,10 @@ def test_report_names_each_style_and_why(styles: ModuleType) -> None:
         "listIssues": "link",
         "listRecords": "offset",
         "listSingle": None,
+        "listRepos": "page",
+        "listPeople": "page",
     }
+    assert found["listPeople"]["why"].startswith("set in the config (a page-number query parameter page and")
+    assert "until an empty page or one shorter than per_page" in found["listRepos"]["why"]
     assert "starting_after" in found["listCharges"]["why"]
     assert found["listRecords"]["why"].startswith("set in the config")

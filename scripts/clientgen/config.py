@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from clientgen.diagnostics import SpecError
+from clientgen.diagnostics import SpecError, escape_pointer_token
 from clientgen.names import ClassName, PythonIdentifier
 
 __all__ = [
@@ -73,6 +73,11 @@ DEFAULT_REQUEST_ID_HEADERS = (
     "x-request-id", "request-id", "x-github-request-id", "twilio-request-id", "x-amzn-requestid", "x-correlation-id",
 )  # fmt: skip
 ENVELOPE_MODES = ("detect", "none")
+# [conventions] form_array_style: how array items are keyed in form bodies and form/deepObject query parameters
+# ("description": repeated name for form, indexed for deepObject; else that one everywhere; docs/wire.md)
+FORM_ARRAY_STYLES = ("description", "indexed", "brackets", "repeat")
+# [conventions.envelope_operations] operationId = one of these: unwrap nothing, or the body's ``result``
+ENVELOPE_OPERATION_MODES = ("none", "result")
 
 
 @dataclass(frozen=True)
@@ -94,12 +99,19 @@ class GeneratorConfig:
     # [conventions]: what the description does not say, or says wrongly (see docs/conventions.md)
     request_id_headers: tuple[str, ...] = DEFAULT_REQUEST_ID_HEADERS
     envelope: str = "detect"  # "detect": unwrap where a response has the envelope's shape; "none": never
+    envelope_operations: dict[str, str] = field(default_factory=dict)  # operationId -> "none" | "result"
+    form_array_style: str = "description"  # one of FORM_ARRAY_STYLES
+    path: str = "config.toml"  # the config file, named by errors about its keys
     # [auth]: requirement alternatives applied to every operation instead of each one's own `security`
     auth_requirements: tuple[tuple[str, ...], ...] | None = None
     auth_environment: dict[str, str] = field(default_factory=dict)  # client argument -> variable, after the prefix
 
     # operationId -> pagination style ("none" turns paging off), from [pagination] (model/pagination.py)
     pagination: dict[str, str] = field(default_factory=dict)
+
+    def unwraps(self, operation_id: str) -> bool:
+        """Whether the operation's success envelope (if it has one) is unwrapped: not when the config says ``none``."""
+        return self.envelope == "detect" and self.envelope_operations.get(operation_id) != "none"
 
     def with_derived(self, derived: dict[str, Any]) -> GeneratorConfig:
         """The config with the ``derived`` values for every key the config file did not set."""
@@ -156,6 +168,22 @@ def _conventions(path: Path, data: dict[str, object]) -> dict[str, Any]:
             msg = f"envelope = {table['envelope']!r}: one of {', '.join(ENVELOPE_MODES)}"
             raise SpecError(path, msg, pointer="/conventions/envelope")
         values["envelope"] = table["envelope"]
+    if "form_array_style" in table:
+        if table["form_array_style"] not in FORM_ARRAY_STYLES:
+            msg = f"form_array_style = {table['form_array_style']!r}: one of {', '.join(FORM_ARRAY_STYLES)}"
+            raise SpecError(path, msg, pointer="/conventions/form_array_style")
+        values["form_array_style"] = table["form_array_style"]
+    operations = table.get("envelope_operations", {})
+    if not isinstance(operations, dict):
+        raise SpecError(
+            path, "[conventions.envelope_operations] must be a table", pointer="/conventions/envelope_operations"
+        )
+    for operation_id, mode in operations.items():
+        if mode not in ENVELOPE_OPERATION_MODES:
+            msg = f"envelope_operations.{operation_id} = {mode!r}: one of {', '.join(ENVELOPE_OPERATION_MODES)}"
+            pointer = f"/conventions/envelope_operations/{escape_pointer_token(str(operation_id))}"
+            raise SpecError(path, msg, pointer=pointer)
+    values["envelope_operations"] = {str(key): str(mode) for key, mode in sorted(operations.items())}
     return values
 
 
@@ -262,6 +290,7 @@ def load_config(path: Path | None, *, names_file: Path | None = None) -> Generat
         error_base_name=error_base_name,
         names_source=_names_source(where, data),
         explicit=frozenset(key for key in _IDENTITY_KEYS if key in package),
+        path=str(where),
         **_conventions(where, data),
         **_auth(where, data),
         pagination=_pagination(where, data.get("pagination", {})),

@@ -315,6 +315,7 @@ def build(  # noqa: PLR0913 - the spec, where to build, the generation to versio
             memory,
             on_pass=lambda done, total, name: progress.stage("normalize", done, total, name),
             names_source=config.names_source,
+            unwraps=config.unwraps,
         )
     except SpecError as error:  # the normalizer knows pointers, not files
         raise SpecError(spec, error.message, line=error.line, pointer=error.pointer) from None

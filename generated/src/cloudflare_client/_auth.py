@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
+import re
 import threading
 import time
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
@@ -24,19 +27,24 @@ from cloudflare_client._exceptions import ClientConfigurationError
 
 __all__ = [
     "CREDENTIALS_REQUIRED",
+    "DEFAULT_SCOPES",
     "DEFAULT_SECURITY",
     "ENVIRONMENT_VARIABLES",
     "SENSITIVE_HEADERS",
     "SENSITIVE_QUERY",
     "AuthParts",
     "Credentials",
+    "Scopes",
     "Security",
     "TokenSource",
+    "hide_query_credentials",
+    "redacted_text",
     "redacted_url",
     "resolve_credentials",
 ]
 
 Security = tuple[tuple[str, ...], ...]  # alternatives, each the schemes needed together
+Scopes = tuple[tuple[str, tuple[str, ...]], ...]  # OAuth2 client-credentials scheme -> the scopes to ask for
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +97,8 @@ CONFLICTS: Final[frozenset[tuple[str, str]]] = frozenset(
         ("api_token", "user_service_key"),
     }
 )
+# The OAuth2 scopes most operations ask for (the requirement's list, else the flow's); the others name their own.
+DEFAULT_SCOPES: Final[Scopes] = ()
 CREDENTIALS_REQUIRED: Final = True
 # A basic scheme's password may be empty (some APIs take a secret key as the user name alone).
 MAY_BE_EMPTY: Final[frozenset[str]] = frozenset({})
@@ -110,16 +120,17 @@ TOKEN_DEFAULT_LIFETIME: Final = 3600.0
 
 
 class TokenSource:
-    """An OAuth2 client-credentials token: fetched from the token URL on first use, cached, renewed.
+    """An OAuth2 client-credentials token for one scope set: fetched from the token URL on first use, cached, renewed.
 
     Renewed :data:`TOKEN_MARGIN_SECONDS` before it expires, and once when the API answers 401
     (:meth:`discard`).  Shared by every ``with_options`` copy of a client; thread-safe.
     """
 
-    __slots__ = ("_client_id", "_client_secret", "_expires_at", "_lock", "_token", "token_url")
+    __slots__ = ("_client_id", "_client_secret", "_expires_at", "_lock", "_token", "scopes", "token_url")
 
-    def __init__(self, token_url: str, client_id: str, client_secret: str) -> None:
+    def __init__(self, token_url: str, client_id: str, client_secret: str, scopes: tuple[str, ...] = ()) -> None:
         self.token_url = token_url
+        self.scopes = scopes
         self._client_id = client_id
         self._client_secret = client_secret
         self._token: str | None = None
@@ -127,7 +138,7 @@ class TokenSource:
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
-        return f"TokenSource({self.token_url!r}: <redacted>)"
+        return f"TokenSource({self.token_url!r}, scope={' '.join(self.scopes)!r}: <redacted>)"
 
     def current(self) -> str | None:
         """The cached token while it has more than the margin left; ``None`` when one must be fetched."""
@@ -141,7 +152,10 @@ class TokenSource:
             self._token = None
 
     def request(self, base_url: str) -> httpx.Request:
-        """``POST`` ``grant_type=client_credentials`` to the token URL, the id and secret as HTTP basic (RFC 6749 2.3.1)."""
+        """``POST`` ``grant_type=client_credentials`` (and ``scope``, RFC 6749 4.4.2) to the token URL.
+
+        The id and secret go as HTTP basic (RFC 6749 2.3.1).
+        """
         url = self.token_url if "://" in self.token_url else base_url + "/" + self.token_url.lstrip("/")
         pair = base64.b64encode(f"{self._client_id}:{self._client_secret}".encode()).decode("ascii")
         headers = {
@@ -149,7 +163,10 @@ class TokenSource:
             "Accept": "application/json",
             "Content-Type": "application/x-www-form-urlencoded",
         }
-        return httpx.Request("POST", url, headers=headers, content=b"grant_type=client_credentials")
+        form = {"grant_type": "client_credentials"}
+        if self.scopes:
+            form["scope"] = " ".join(self.scopes)
+        return httpx.Request("POST", url, headers=headers, content=urllib.parse.urlencode(form).encode("ascii"))
 
     def accept(self, response: httpx.Response) -> str | None:
         """Cache the token of a successful answer and return it; ``None`` when the answer holds none."""
@@ -180,12 +197,63 @@ class AuthParts:
 NO_AUTH: Final = AuthParts({}, {})
 
 
+# ``name=value`` of a query credential anywhere in a text (a next-page URL in a body): the value hidden
+_QUERY_CREDENTIAL: Final = (
+    re.compile("([?&](?:" + "|".join(re.escape(name) for name in sorted(SENSITIVE_QUERY)) + ")=)[^&#\\s]*")
+    if SENSITIVE_QUERY
+    else None
+)
+
+
+def redacted_text(value: object) -> object:
+    """A value as reprs show it: a string carrying a query credential (``...?api_key=...``) has it replaced."""
+    if _QUERY_CREDENTIAL is None or not isinstance(value, str):
+        return value
+    return _QUERY_CREDENTIAL.sub(r"\1<redacted>", value)
+
+
 def redacted_url(url: httpx.URL) -> str:
     """The URL as logs and reprs show it: credentials carried in the query replaced."""
     if not SENSITIVE_QUERY or not url.query:
         return str(url)
     params = [(key, "<redacted>" if key in SENSITIVE_QUERY else value) for key, value in url.params.multi_items()]
     return str(url.copy_with(params=params))
+
+
+class _RedactedURL(httpx.URL):
+    """A URL carrying a credential in its query: its ``repr`` hides it (``str`` is the URL itself, as sent)."""
+
+    def __repr__(self) -> str:
+        return f"URL({redacted_url(self)!r})"
+
+
+class _RedactedRequest(httpx.Request):
+    """A request carrying a credential in its query: its ``repr`` (shown in tracebacks and debuggers) hides it."""
+
+    def __repr__(self) -> str:
+        return f"<Request({self.method!r}, {redacted_url(self.url)!r})>"
+
+
+class _RedactedURLs(logging.Filter):
+    """httpx logs each request's URL at INFO (logger ``httpx``): ours carrying a credential are shown redacted."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and any(isinstance(arg, _RedactedURL) for arg in record.args):
+            record.args = tuple(redacted_url(arg) if isinstance(arg, _RedactedURL) else arg for arg in record.args)
+        return True
+
+
+if SENSITIVE_QUERY:  # only an API with query credentials touches httpx's logger, once, on import
+    logging.getLogger("httpx").addFilter(_RedactedURLs())
+
+
+def hide_query_credentials(request: httpx.Request) -> httpx.Request:
+    """The request, its ``repr`` and its URL's redacted when a credential travels in the query (``error.request``)."""
+    if SENSITIVE_QUERY and any(key in SENSITIVE_QUERY for key in request.url.params):
+        # the class is swapped in place: the request was built by whichever body encoder fits
+        request.__class__ = _RedactedRequest
+        request.url = _RedactedURL(request.url)
+    return request
 
 
 def _described(names: tuple[str, ...] | list[str]) -> str:
@@ -205,7 +273,7 @@ def _variables(security: Security) -> str:
 
 def _parts(
     names: tuple[str, ...], values: Mapping[str, tuple[str, ...]], tokens: Mapping[str, TokenSource]
-) -> AuthParts:
+) -> AuthParts:  # tokens: the client-credentials schemes' token sources for the call's scopes
     headers: dict[str, str] = {}
     query: dict[str, str] = {}
     cookies: list[str] = []
@@ -237,29 +305,37 @@ class Credentials:
 
     def __init__(self, values: Mapping[str, tuple[str, ...]]) -> None:
         self._values = dict(values)
-        self._cache: dict[Security, AuthParts] = {}
-        self._tokens = {
-            name: TokenSource(SCHEMES[name].wire_name, *given)
-            for name, given in self._values.items()
-            if SCHEMES[name].kind == "client_credentials"
-        }
+        self._cache: dict[tuple[Security, Scopes], AuthParts] = {}
+        self._tokens: dict[tuple[str, tuple[str, ...]], TokenSource] = {}  # one cached token per scheme and scope set
 
     def __repr__(self) -> str:
         return f"Credentials({', '.join(sorted(self._values))}: <redacted>)"
 
-    def for_security(self, security: Security) -> AuthParts:
+    def for_security(self, security: Security, scopes: Scopes = DEFAULT_SCOPES) -> AuthParts:
         """The first alternative the credentials complete; raises when none (and none is optional)."""
-        parts = self._cache.get(security)
+        parts = self._cache.get((security, scopes))
         if parts is None:
-            parts = self._cache[security] = self._choose(security)
+            parts = self._cache[security, scopes] = self._choose(security, scopes)
         return parts
 
-    def _choose(self, security: Security) -> AuthParts:
+    def _token_sources(self, scopes: Scopes) -> dict[str, TokenSource]:
+        wanted = dict(scopes)
+        sources: dict[str, TokenSource] = {}
+        for name, given in self._values.items():
+            if SCHEMES[name].kind == "client_credentials":
+                key = (name, wanted.get(name, ()))
+                # setdefault: two threads preparing the same scope set end up sharing one token
+                sources[name] = self._tokens.setdefault(
+                    key, TokenSource(SCHEMES[name].wire_name, given[0], given[1], key[1])
+                )
+        return sources
+
+    def _choose(self, security: Security, scopes: Scopes) -> AuthParts:
         if not security:
             return NO_AUTH
         for names in security:
             if names and all(name in self._values for name in names):
-                return _parts(names, self._values, self._tokens)
+                return _parts(names, self._values, self._token_sources(scopes))
         if () in security:
             return NO_AUTH
         msg = (

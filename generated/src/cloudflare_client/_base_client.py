@@ -38,11 +38,14 @@ from typing import TYPE_CHECKING, Any, Final, Literal, NoReturn, TypeVar, cast
 import httpx
 
 from cloudflare_client._auth import (
+    DEFAULT_SCOPES,
     DEFAULT_SECURITY,
     SENSITIVE_HEADERS,
     Credentials,
+    Scopes,
     Security,
     TokenSource,
+    hide_query_credentials,
     redacted_url,
 )
 from cloudflare_client._exceptions import (
@@ -204,7 +207,7 @@ class ClientOptions:
         self.base_url = base_url.rstrip("/")
         self.headers = headers
         self.credentials = credentials
-        self._prepared: dict[Security, Prepared] = {}
+        self._prepared: dict[tuple[Security, Scopes], Prepared] = {}
         self.timeout = _timeout(timeout)
         self.timeout_extension = self.timeout.as_dict()
         self.max_retries = max_retries
@@ -239,15 +242,15 @@ class ClientOptions:
             ),
         )
 
-    def prepared(self, security: Security | None) -> Prepared:
+    def prepared(self, security: Security | None, scopes: Scopes | None = None) -> Prepared:
         """(headers, headers for a JSON body, query, OAuth2 token) with the credentials ``security`` asks for, built once.
 
-        ``None`` is the API's usual requirement.  Raises before sending when the client lacks them.
+        ``None`` is the API's usual requirement (and OAuth2 scopes).  Raises before sending when the client lacks them.
         """
-        key = DEFAULT_SECURITY if security is None else security
+        key = (DEFAULT_SECURITY if security is None else security, DEFAULT_SCOPES if scopes is None else scopes)
         found = self._prepared.get(key)
         if found is None:
-            auth = self.credentials.for_security(key)
+            auth = self.credentials.for_security(*key)
             headers = self.headers.copy()
             for name, value in auth.headers.items():
                 headers.setdefault(name, value)  # default_headers may override a credential
@@ -282,6 +285,7 @@ class Request:
         "path",
         "query",
         "retry_non_idempotent",
+        "scopes",
         "security",
         "styles",
         "timeout",
@@ -303,6 +307,7 @@ class Request:
         max_retries: int | NotGiven = NOT_GIVEN,
         retry_non_idempotent: bool | NotGiven = NOT_GIVEN,
         security: Security | None = None,
+        scopes: Scopes | None = None,
         errors: ErrorParsers | None = None,
         styles: Mapping[str, Style] | None = None,
         cookies: Mapping[str, object] | None = None,
@@ -322,6 +327,7 @@ class Request:
         self.max_retries = max_retries
         self.retry_non_idempotent = retry_non_idempotent
         self.security = security  # None: the API's usual requirement (DEFAULT_SECURITY)
+        self.scopes = scopes  # None: the API's usual OAuth2 scopes (DEFAULT_SCOPES)
         self.errors = errors  # the declared error bodies' parse functions, by status
         self.styles = styles
         self.cookies = cookies
@@ -352,6 +358,7 @@ class Request:
             accept=self.accept,
             media_type=self.media_type,
             security=self.security,
+            scopes=self.scopes,
             errors=self.errors,
         )
 
@@ -400,7 +407,7 @@ def _own_headers(request: Request) -> dict[str, str]:
 def _build(options: ClientOptions, request: Request) -> httpx.Request:
     # an absolute URL is a next page named by the server, already checked to be on base_url's origin
     url = request.path if request.path.startswith(("https://", "http://")) else options.base_url + request.path
-    plain_headers, json_headers, auth_query, _ = options.prepared(request.security)
+    plain_headers, json_headers, auth_query, _ = options.prepared(request.security, request.scopes)
     if request.query or request.extra_query or auth_query:
         merged = {**(request.query or {}), **(request.extra_query or {}), **auth_query}
         query = query_string(merged, request.styles)
@@ -484,8 +491,8 @@ class _Call:
 
     def __init__(self, options: ClientOptions, request: Request) -> None:
         self.content = request.content
-        self.request = _build(options, request)
-        self.token = options.prepared(request.security)[3]
+        self.request = hide_query_credentials(_build(options, request))
+        self.token = options.prepared(request.security, request.scopes)[3]
         self.renewed = False
         self.max_retries = options.max_retries if isinstance(request.max_retries, NotGiven) else request.max_retries
         if isinstance(self.max_retries, bool) or not isinstance(self.max_retries, int) or self.max_retries < 0:

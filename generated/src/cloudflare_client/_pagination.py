@@ -5,7 +5,8 @@
 ``async for`` on the async client) walks every page.  How the next page is asked for is the
 operation's :class:`PageWalk`, detected from the API description:
 
-* ``page`` / ``cursor``: an envelope's ``result_info`` (page numbers, or its ``cursor``);
+* ``page`` / ``cursor``: an envelope's ``result_info`` (page numbers, or its ``cursor``); ``page``
+  also for a plain list asked for by page number (no ``result_info``: until an empty or short page);
 * ``has_more``: while the body says ``has_more: true``, ask for the page ``starting_after`` the last
   item's ``id`` (Stripe);
 * ``next_cursor``: a body field (``next_cursor``, ``next_page_token``) sent back as a query parameter;
@@ -37,6 +38,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
 
+from cloudflare_client._auth import redacted_text, redacted_url
 from cloudflare_client._response import read_response
 
 if TYPE_CHECKING:
@@ -153,7 +155,7 @@ def _next_url(
         return None
     url = response.request.url.join(given)
     if not _same_origin(url, base_url):
-        _log.warning("pagination stopped: the next page %s is not on %s", url, base_url)
+        _log.warning("pagination stopped: the next page %s is not on %s", redacted_url(url), base_url)
         return None
     return None if url == response.request.url else str(url)
 
@@ -203,7 +205,9 @@ class _Page(Generic[T]):
         return self._raw == previous._raw
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(items={len(self.items)}, result_info={dict(self.result_info)!r})"
+        # what tells the next page, without the items (counted) and with query credentials in URLs hidden
+        info = {key: redacted_text(value) for key, value in self.result_info.items() if key != self._walk.items_field}
+        return f"{type(self).__name__}(items={len(self.items)}, result_info={info!r})"
 
 
 def _stop(count: int) -> bool:

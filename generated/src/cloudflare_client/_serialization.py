@@ -17,6 +17,11 @@ where it differs from the location's default); this module turns values into tex
   are.  Headers are not percent-encoded.
 * ``deepObject`` nests (``filter[created][gte]=1``) and numbers array items (``ids[0]=a``), as
   Stripe reads them.
+* Array items of exploded ``form`` and ``deepObject`` values (query and form bodies) are keyed as
+  :data:`ARRAY_STYLE` says (``[conventions] form_array_style``): ``description`` (the default) repeats
+  the name for ``form`` (``a=x&a=y``) and numbers items for ``deepObject`` (``a[0]=x``); ``indexed``
+  (``a[0]=x``), ``brackets`` (``a[]=x``) or ``repeat`` (``a=x``) everywhere.  Items that are objects
+  or arrays are always numbered (``a[0][b]=``): without the index their fields cannot be regrouped.
 * ``None`` is not sent (a query parameter, a header, a cookie, an object's property).
 * **Form bodies** (``application/x-www-form-urlencoded``): each top-level property by its
   ``encoding`` (default ``form``, exploded: arrays repeat the name); ``deepObject`` as above, a
@@ -33,6 +38,7 @@ from typing import Final, NamedTuple
 from urllib.parse import quote, quote_plus
 
 __all__ = [
+    "ARRAY_STYLE",
     "DEFAULT_QUERY_STYLE",
     "RESERVED",
     "Style",
@@ -48,6 +54,8 @@ __all__ = [
 
 # RFC 3986 reserved characters: kept as they are in a query value with ``allowReserved``.
 RESERVED: Final = ":/?#[]@!$&'()*+,;="
+# How array items are keyed in exploded form and deepObject values: description, indexed, brackets, repeat.
+ARRAY_STYLE: Final = "description"
 _ZERO: Final = timedelta(0)
 _EXACT_INTEGERS: Final = 2**53  # beyond this a float is not an exact integer anyway
 
@@ -138,6 +146,18 @@ def path_text(name: str, value: object, *, style: str = "simple", explode: bool 
     return f";{_encode(name)}={flat}" if style == "matrix" else prefix + flat
 
 
+def _item_suffix(index: int, item: object, described: str) -> str:
+    """What follows an array's key for one item: ``[0]`` (indexed), ``[]`` (brackets) or nothing (repeat)."""
+    chosen = described if ARRAY_STYLE == "description" else ARRAY_STYLE
+    if chosen == "indexed":
+        return f"[{index}]"
+    if described == "indexed":  # nested keys (deepObject): an object or array item needs its index
+        shaped = model_json(item)
+        if isinstance(shaped, Mapping) or _is_array(shaped):
+            return f"[{index}]"
+    return "[]" if chosen == "brackets" else ""
+
+
 def _deep(key: str, value: object, pairs: list[tuple[str, object]]) -> None:
     """``key[a][b]=v`` for objects, ``key[0]=v`` for arrays, recursively; ``None`` left out."""
     value = model_json(value)
@@ -147,7 +167,7 @@ def _deep(key: str, value: object, pairs: list[tuple[str, object]]) -> None:
     elif _is_array(value):
         for index, item in enumerate(value):  # type: ignore[arg-type]
             if item is not None:
-                _deep(f"{key}[{index}]", item, pairs)
+                _deep(key + _item_suffix(index, item, "indexed"), item, pairs)
     elif value is not None:
         pairs.append((key, value))
 
@@ -172,10 +192,11 @@ def _query_pairs(name: str, value: object, style: Style) -> list[str]:
         flat = delimiter.join(f"{_encode(sub, safe)}{delimiter}{_encode(item, safe)}" for sub, item in entries)
         return [f"{key}={flat}"]
     if _is_array(value):
-        items = [_encode(item, safe) for item in value if item is not None]  # type: ignore[attr-defined]
+        present = [item for item in value if item is not None]  # type: ignore[attr-defined]
         if style.explode:
-            return [f"{key}={item}" for item in items]
-        return [f"{key}={delimiter.join(items)}"]
+            suffixes = [_encode(_item_suffix(index, item, "repeat"), "[]") for index, item in enumerate(present)]
+            return [f"{key}{suffix}={_encode(item, safe)}" for suffix, item in zip(suffixes, present, strict=True)]
+        return [f"{key}={delimiter.join(_encode(item, safe) for item in present)}"]
     return [f"{key}={_encode(value, safe)}"]
 
 
@@ -243,7 +264,10 @@ def encode_form(
         elif _is_array(value):
             items = [item for item in value if item is not None]  # type: ignore[attr-defined]
             if style.explode:
-                parts.extend(f"{quote(name, safe='[]')}={_form_text(item)}" for item in items)
+                key = quote(name, safe="[]")
+                parts.extend(
+                    f"{key}{_item_suffix(index, item, 'repeat')}={_form_text(item)}" for index, item in enumerate(items)
+                )
             else:
                 delimiter = {"spaceDelimited": "+", "pipeDelimited": "|"}.get(style.style, ",")
                 parts.append(f"{quote(name, safe='[]')}={delimiter.join(_form_text(item) for item in items)}")

@@ -29,7 +29,7 @@ def document_surface(document: dict[str, Any], config: GeneratorConfig, spec_nam
     """The API surface of the client generated from an OpenAPI ``document`` (as ingested)."""
     diags = Diagnostics()
     config = complete_config(config, document, spec_name, diags)
-    normalized = normalize(document, diags, names_source=config.names_source)
+    normalized = normalize(document, diags, names_source=config.names_source, unwraps=config.unwraps)
     return api_surface(build_api(normalized, {}, config, diags), normalized)
 
 

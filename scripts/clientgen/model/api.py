@@ -250,6 +250,8 @@ class Operation:
     download: str | None = None  # "text" or "binary": a success body that is not JSON
     fixed_query: tuple[tuple[str, str], ...] = ()  # (name, value) the path key held literally: always sent
     request_security: tuple[tuple[str, ...], ...] | None = None  # set when it differs from the API's default
+    # OAuth2 scopes (scheme, scopes), set when they differ from the API's most common (model/auth.py)
+    request_scopes: tuple[tuple[str, tuple[str, ...]], ...] | None = None
     # declared JSON error bodies by status key ("404", "4XX", "default"); not Cloudflare's failure envelope,
     # whose items the runtime reads into ``errors``/``messages`` already
     error_types: tuple[tuple[str, TypeExpr], ...] = ()

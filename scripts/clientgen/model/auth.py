@@ -26,9 +26,21 @@ from clientgen.config import GeneratorConfig
 from clientgen.diagnostics import Diagnostics, escape_pointer_token
 from clientgen.names import PythonIdentifier
 
-__all__ = ["Alternative", "Auth", "AuthScheme", "Requirements", "build_auth", "operation_requirements"]
+__all__ = [
+    "Alternative",
+    "Auth",
+    "AuthScheme",
+    "Requirements",
+    "Scopes",
+    "build_auth",
+    "default_scopes",
+    "operation_requirements",
+    "operation_scopes",
+]
 
 Requirements = tuple[tuple[str, ...], ...]  # alternatives, each the schemes it needs together
+# OAuth2 client-credentials scopes an operation asks for: (scheme, its scopes), by scheme name
+Scopes = tuple[tuple[str, tuple[str, ...]], ...]
 # The client's own keyword arguments: a credential argument never takes one of these names.
 CLIENT_OPTIONS = frozenset(
     {"self", "base_url", "timeout", "max_retries", "retry_non_idempotent", "default_headers", "http_client"}
@@ -84,6 +96,7 @@ class Auth:
     requirements: Requirements  # every distinct requirement (a given scheme must complete one of them)
     conflicts: tuple[tuple[str, str], ...]  # scheme pairs that are alternatives and never combined
     required: bool  # every operation needs credentials: checked when the client is built
+    scopes: Scopes = ()  # the most common OAuth2 scopes: sent without per-request data
 
     @property
     def sensitive_headers(self) -> list[str]:
@@ -244,3 +257,39 @@ def build_auth(
         required=bool(usable) and all(alternatives and all(alternatives) for alternatives in usable),
     )
     return auth, usable
+
+
+def _flow_scopes(definition: object) -> tuple[str, ...]:
+    """Every scope a client-credentials flow declares, in the description's order."""
+    flows = definition.get("flows") if isinstance(definition, dict) else None
+    flow = flows.get("clientCredentials") if isinstance(flows, dict) else None
+    scopes = flow.get("scopes") if isinstance(flow, dict) else None
+    return tuple(str(name) for name in scopes) if isinstance(scopes, dict) else ()
+
+
+def operation_scopes(op: dict[str, Any], document: dict[str, Any], auth: Auth) -> Scopes:
+    """The scopes each client-credentials scheme asks the token URL for on this operation.
+
+    Those the operation's security requirements list for the scheme (its own, else the
+    document's; the alternatives' lists merged), else every scope the flow declares
+    (RFC 6749 4.4.2: ``scope`` is the space-separated list).
+    """
+    definitions = (document.get("components") or {}).get("securitySchemes") or {}
+    security = op["security"] if "security" in op else document.get("security") or []
+    items = [item for item in security if isinstance(item, dict)] if isinstance(security, list) else []
+    found: list[tuple[str, tuple[str, ...]]] = []
+    for scheme in auth.schemes:
+        if scheme.kind != "client_credentials":
+            continue
+        listed = [item.get(scheme.name) for item in items]
+        named = [str(scope) for scopes in listed if isinstance(scopes, list) for scope in scopes]
+        chosen = tuple(dict.fromkeys(named)) or _flow_scopes(definitions.get(scheme.name))
+        if chosen:
+            found.append((scheme.name, chosen))
+    return tuple(found)
+
+
+def default_scopes(scopes: list[Scopes]) -> Scopes:
+    """The most common scopes (ties by their text): the client sends them unless an operation names others."""
+    counts = Counter(scopes)
+    return min(counts, key=lambda item: (-counts[item], repr(item))) if counts else ()

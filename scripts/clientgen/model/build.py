@@ -10,8 +10,9 @@ from clientgen.config import GeneratorConfig
 from clientgen.diagnostics import Diagnostics
 from clientgen.ingest.oddpaths import FIXED_QUERY
 from clientgen.model.api import Api, Check, Operation, Parameter, Resource
-from clientgen.model.auth import build_auth, operation_requirements
+from clientgen.model.auth import build_auth, default_scopes, operation_requirements, operation_scopes
 from clientgen.model.bodies import build_body
+from clientgen.model.envelope_overrides import ENVELOPE_OVERRIDE, check_envelope_operations, forced_result
 from clientgen.model.pagination import detect_pagination
 from clientgen.model.streaming import event_stream_type
 from clientgen.model.typed_dicts import TypedDicts
@@ -174,8 +175,15 @@ def _operation(  # noqa: PLR0913, PLR0917 - one operation, its route and what it
     pointer = op_pointer(path, method)
     parameters = _parameters(op, path, models, pointer, diags)
     taken = set(RESERVED_ARGUMENTS) | {param.name for param in parameters}
-    envelopes = config is None or config.envelope == "detect"
+    operation_id = str(op.get("operationId") or f"{method} {path}")
+    override = config.envelope_operations.get(operation_id) if config is not None else None
+    envelopes = (config is None or config.envelope == "detect") and override != "none"
     result, unwrap = _result(op, models, envelopes=envelopes)
+    if override == "none":
+        diags.add(pointer, ENVELOPE_OVERRIDE, "[conventions.envelope_operations] 'none': the method returns the body")
+    elif override == "result":
+        forced = forced_result(_success_schema(op), models, components or {}, pointer=pointer, diags=diags)
+        result, unwrap = (forced, True) if forced is not None else (result, unwrap)
     download = _download(op)
     if download is not None:
         result, unwrap = TypeExpr("str" if download == "text" else "bytes"), False
@@ -195,7 +203,7 @@ def _operation(  # noqa: PLR0913, PLR0917 - one operation, its route and what it
     elif body is not None and body.kind == "multipart":
         arguments |= {str(field.name): "form field" for field in body.fields}
     return Operation(
-        operation_id=str(op.get("operationId") or f"{method} {path}"),
+        operation_id=operation_id,
         http_method=method,
         path=path,
         name=PythonIdentifier.from_text(route.verb, shadow_builtins=True),
@@ -357,18 +365,22 @@ def build_api(doc: dict[str, Any], models: Models, config: GeneratorConfig, diag
     components = doc.get("components", {}).get("schemas", {})
     dicts = TypedDicts(models, components, config.import_name)
     raw = list(iter_operations(doc))
+    check_envelope_operations(config, {str(op.get("operationId") or f"{method} {path}") for path, method, op in raw})
     auth, security = build_auth([operation_requirements(op, doc, config) for _, _, op in raw], doc, config, diags)
+    scopes = [operation_scopes(op, doc, auth) for _, _, op in raw]
+    auth = replace(auth, scopes=default_scopes(scopes))
     operations = [
         _overridden(
             replace(
                 _operation(path, method, op, table[path, method], models, diags, components, config, dicts),
                 security=requirements,
                 request_security=None if requirements == auth.default else requirements,
+                request_scopes=None if wanted == auth.scopes else wanted,
             ),
             config,
             diags,
         )
-        for (path, method, op), requirements in zip(raw, security, strict=True)
+        for (path, method, op), requirements, wanted in zip(raw, security, scopes, strict=True)
     ]
     unknown = sorted(set(config.call_paths) - {op.operation_id for op in operations})
     for operation_id in unknown:
@@ -383,6 +395,7 @@ def build_api(doc: dict[str, Any], models: Models, config: GeneratorConfig, diag
         auth=auth,
         error_base=_error_base(config),
         request_id_headers=_request_id_headers(doc, config),
-        envelopes=any(op.unwrap_result for op in operations),
+        # the API's convention (a 2xx success: false raises anywhere): detected, not set for one operation
+        envelopes=any(op.unwrap_result and op.operation_id not in config.envelope_operations for op in operations),
         typed_dicts=dicts,
     )

@@ -16,6 +16,10 @@ page.  Styles, checked in this order (the first that fits wins, and the report s
   ``rel="next"`` URL, same origin only.
 * ``offset`` — ``offset`` and ``limit`` query parameters and a total (``total``, ``total_count``,
   ``totalCount``, ``count``) beside the items.
+* ``page`` without ``result_info`` — an integer ``page`` query parameter (and maybe ``per_page``,
+  ``page_size`` or ``limit``) and nothing else that tells the next page: pages are walked until an
+  empty page, or one shorter than the ``per_page`` asked for (GitHub's lists without a declared
+  ``Link`` header).
 
 ``[pagination]`` in the config overrides by operationId: ``"<operationId>" = "none"`` turns
 paging off; a style name forces that style (its fields found by the same rules, defaults
@@ -39,6 +43,8 @@ _CURSOR_FIELDS = ("next_cursor", "next_page_token", "nextPageToken", "next_token
 _CURSOR_PARAMS = ("cursor", "page_token", "pageToken", "next_token", "after", "starting_after", "nextCursor")
 _URL_FIELDS = ("next_page_uri", "next_page_url", "next_url", "next")
 _TOTAL_FIELDS = ("total", "total_count", "totalCount", "count", "total_results")
+_PAGE_PARAMS = ("page", "Page", "page_number", "pageNumber")
+_PER_PAGE_PARAMS = ("per_page", "page_size", "pageSize", "perPage", "limit", "PageSize")
 
 
 @dataclass(frozen=True)
@@ -98,7 +104,9 @@ def _link_header(response: dict[str, Any]) -> bool:
     return any(str(name).lower() == "link" for name in response.get("headers") or {})
 
 
-def _styles(shape: _Shape, query: set[str], response: dict[str, Any]) -> list[tuple[str, dict[str, str | None], str]]:
+def _styles(
+    shape: _Shape, query: set[str], integers: set[str], response: dict[str, Any]
+) -> list[tuple[str, dict[str, str | None], str]]:
     """Every style the operation fits, best first: (style, the walk's fields, why)."""
     fits: list[tuple[str, dict[str, str | None], str]] = []
     fields = shape.fields
@@ -118,6 +126,12 @@ def _styles(shape: _Shape, query: set[str], response: dict[str, Any]) -> list[tu
     if {"offset", "limit"} <= query and total is not None:
         fits.append(("offset", {"offset_param": "offset", "limit_param": "limit", "total_field": total},
                      f"offset and limit query parameters and a {total} field"))  # fmt: skip
+    page_param = _first(_PAGE_PARAMS, integers)
+    if page_param is not None:  # last: only when nothing above tells the next page
+        per_page = _first(_PER_PAGE_PARAMS, query)
+        end = "an empty page" + (f" or one shorter than {per_page}" if per_page else "")
+        why = f"a page-number query parameter {page_param} and no total, link or next field: pages walked until {end}"
+        fits.append(("page", {"page_param": page_param, "per_page_param": per_page}, why))
     return fits
 
 
@@ -130,7 +144,13 @@ def detect_pagination(
         return None
     response = success[1]
     schema = _json_schema(response, components)
-    query = {str(p.get("name")) for p in op.get("parameters") or [] if isinstance(p, dict) and p.get("in") == "query"}
+    parameters = [p for p in op.get("parameters") or [] if isinstance(p, dict) and p.get("in") == "query"]
+    query = {str(p.get("name")) for p in parameters}
+    integers = {
+        str(p.get("name"))
+        for p in parameters
+        if resolve_component(p.get("schema"), components).get("type") == "integer"
+    }
     if is_success_envelope(schema) and override in {None, "page", "cursor"}:
         found = _cloudflare(schema, query, components, models)
         if found is not None and override in {None, found.style}:
@@ -138,8 +158,10 @@ def detect_pagination(
     shape = _shape(schema, components)
     if shape is None:
         return None
-    fits = _styles(shape, query, response)
+    fits = _styles(shape, query, integers, response)
     if override is not None:
+        if override == "page":  # forced: a page parameter of any type will do
+            fits = _styles(shape, query, query, response)
         fits = [fit for fit in fits if fit[0] == override] or [(override, {}, "set in the config")]
     if not fits:
         return None

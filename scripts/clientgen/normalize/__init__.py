@@ -42,18 +42,20 @@ PASSES: tuple[Pass, ...] = (
 )
 
 
-def normalize(
+def normalize(  # noqa: PLR0913 - the document, where to report, then keyword-only options
     document: dict[str, Any],
     diags: Diagnostics,
     memory: NameMemory | None = None,
     on_pass: Callable[[int, int, str], None] | None = None,
     *,
     names_source: str = "auto",
+    unwraps: Callable[[str], bool] | None = None,
 ) -> dict[str, Any]:
     """The normalized copy of ``document``, which is left as it was: the passes, then hoisting and naming.
 
     Names follow the previous generation's in ``memory``, if given; ``on_pass(number, of, name)`` before each step.
     ``names_source`` (``auto``, ``keys``, ``content``): where model names come from (``naming_source``).
+    ``unwraps(operationId)``: whether the client unwraps its success envelope (else the envelope is a model too).
     """
     source, share = choose_names_source(document, names_source)
     diags.add(
@@ -71,7 +73,7 @@ def normalize(
         doc = inline_refs(doc, diags, mark_components=True) if run is inline_refs and by_keys else run(doc, diags)
     if on_pass is not None:
         on_pass(total, total, hoist_objects.__name__)
-    return hoist_objects(doc, diags, memory, by_keys=by_keys)
+    return hoist_objects(doc, diags, memory, by_keys=by_keys, unwraps=unwraps)
 
 
 def _copy_for_passes(document: dict[str, Any]) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -192,11 +193,17 @@ def _kept_components(doc: dict[str, Any], original_keys: dict[str, str]) -> dict
 
 
 def hoist_objects(
-    doc: dict[str, Any], diags: Diagnostics, memory: NameMemory | None = None, *, by_keys: bool = False
+    doc: dict[str, Any],
+    diags: Diagnostics,
+    memory: NameMemory | None = None,
+    *,
+    by_keys: bool = False,
+    unwraps: Callable[[str], bool] | None = None,
 ) -> dict[str, Any]:
     """Hoist and name every object schema; ``memory`` brings the previous generation's names and takes the keys.
 
     ``by_keys``: component keys and titles name their schemas first (the rule in ``naming_source``).
+    ``unwraps(operationId)``: false where the config turns unwrapping off: that success envelope is hoisted too.
     """
     original_keys: dict[str, str] = {}
     kept = _kept_components(doc, original_keys)
@@ -218,6 +225,8 @@ def hoist_objects(
             schema = container[key]
             hint = operation_hint(table[path, method], op, pointer[len(base) :], schema)
             keep_inline = "/responses/" in pointer and is_success_envelope(schema)
+            if keep_inline and unwraps is not None:
+                keep_inline = unwraps(str(op.get("operationId") or f"{method} {path}"))
             hoister.wrap_primitives = "/parameters/" not in pointer
             container[key] = hoister.hoist(schema, hint, keep_inline=keep_inline)
     names = assign_names(hoister.hints, diags=diags, remembered=memory.class_names() if memory else None)
