@@ -9,6 +9,7 @@ from typing import Any
 from clientgen.config import GeneratorConfig
 from clientgen.diagnostics import Diagnostics
 from clientgen.ingest.oddpaths import FIXED_QUERY
+from clientgen.model.alternatives import json_or_binary
 from clientgen.model.api import Api, Check, Operation, Parameter, Resource
 from clientgen.model.auth import build_auth, operation_requirements
 from clientgen.model.bodies import build_body
@@ -120,14 +121,20 @@ def _download(op: dict[str, Any]) -> str | None:
     return "text" if all(media.startswith(_TEXT_MEDIA) for media in content) else "binary"
 
 
-def _result(op: dict[str, Any], models: Models, *, envelopes: bool = True) -> tuple[TypeExpr | None, bool]:
+def _result(
+    op: dict[str, Any], models: Models, components: dict[str, Any], *, envelopes: bool = True
+) -> tuple[TypeExpr | None, bool, bool]:
+    """(the JSON result's type, whether it is an envelope's ``result``, whether other media are its bytes)."""
     schema = _success_schema(op)
     if schema is None:
-        return None, False
+        return None, False, False
+    content = success_content(op)
     if envelopes and is_success_envelope(schema):
-        result = type_of(schema["properties"]["result"], models)
-        return (None if result.annotation == "None" else result), True
-    return type_of(schema, models), False
+        declared, binary = json_or_binary(schema["properties"]["result"], content, json_media(content), components)
+        result = type_of(declared, models)
+        return (None if result.annotation == "None" else result), True, binary
+    declared, binary = json_or_binary(schema, content, json_media(content), components)
+    return type_of(declared, models), False, binary
 
 
 def _fixed_query(op: dict[str, Any]) -> tuple[tuple[str, str], ...]:
@@ -175,7 +182,7 @@ def _operation(  # noqa: PLR0913, PLR0917 - one operation, its route and what it
     parameters = _parameters(op, path, models, pointer, diags)
     taken = set(RESERVED_ARGUMENTS) | {param.name for param in parameters}
     envelopes = config is None or config.envelope == "detect"
-    result, unwrap = _result(op, models, envelopes=envelopes)
+    result, unwrap, binary_alternative = _result(op, models, components or {}, envelopes=envelopes)
     download = _download(op)
     if download is not None:
         result, unwrap = TypeExpr("str" if download == "text" else "bytes"), False
@@ -218,6 +225,7 @@ def _operation(  # noqa: PLR0913, PLR0917 - one operation, its route and what it
         ),
         fixed_query=_fixed_query(op),
         download=download,
+        binary_alternative=binary_alternative and download is None and result is not None,
         error_types=_error_types(op, models, components or {}),
         accept=accept_header(op),
         event_stream=event_stream_type(op, models, pointer=pointer, arguments=arguments, diags=diags),
