@@ -55,11 +55,24 @@ def _number_ok(value: float, schema: dict[str, Any]) -> bool:
     )
 
 
+def _resolved(schema: dict[str, Any], components: dict[str, Any]) -> dict[str, Any]:
+    for _ in range(_MAX_DEPTH):
+        ref = schema.get("$ref")
+        if not isinstance(ref, str):
+            return schema
+        target = components.get(ref.removeprefix(_REF_PREFIX))
+        schema = target if isinstance(target, dict) else {}
+    return schema
+
+
 def _object_ok(value: dict[str, Any], schema: dict[str, Any], components: dict[str, Any], depth: int) -> bool:
     declared = schema.get("properties")
     properties: dict[str, Any] = declared if isinstance(declared, dict) else {}
-    if any(name not in value for name in schema.get("required") or []):
-        return False
+    for name in schema.get("required") or []:
+        declared_here = properties.get(name)
+        read_only = isinstance(declared_here, dict) and _resolved(declared_here, components).get("readOnly") is True
+        if name not in value and not read_only:  # a request need not send a readOnly property
+            return False
     for name, item in value.items():
         if name in properties:
             if not satisfies(item, properties[name], components, depth + 1):

@@ -64,6 +64,10 @@ def known_limit(
     media = sorted(success_content(operation))
     if media and all(any(m.startswith(kind) for kind in _UNMOCKABLE) for m in media):
         return f"prism: cannot produce a {media[0]} response"
+    if media and all("/" not in m for m in media):  # Cloudflare's script downloads: `undefined`, `string`
+        return (
+            f"description: the success media type {media[0]!r} is not a media type, so no Accept header can ask for it"
+        )
     body = operation.get("requestBody") or {}
     if isinstance(body.get("$ref"), str):
         body = (request_bodies or {}).get(body["$ref"].rsplit("/", 1)[-1], {})

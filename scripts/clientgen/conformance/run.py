@@ -92,13 +92,13 @@ def parameter_values(operation: Operation, doc: dict[str, Any]) -> dict[tuple[st
 
 
 def _json_value(operation: Operation, media: str, doc: dict[str, Any], source: dict[str, Any] | None) -> Any:
-    """A JSON body; a PATCH body from the served description, whose ``required`` Prism enforces.
+    """A JSON body, from the served description when there is one: Prism validates against that.
 
-    The normalizer makes every property of a PATCH body optional for the client (a PATCH changes
-    what it names); Prism validates the body against the description's own ``required``.
+    The normalizer relaxes request bodies for the client (every property of a PATCH body optional,
+    a union's record-describing ``required`` dropped); Prism enforces the description's own.
     """
     served = (source or {}).get("paths", {}).get(operation.path, {}).get(operation.http_method, {})
-    if operation.http_method == "patch" and isinstance(served, dict) and served.get("requestBody"):
+    if isinstance(served, dict) and served.get("requestBody"):
         components = (source or {}).get("components", {})
         return _json_body(served, media, components.get("schemas", {}), components.get("requestBodies", {}))
     return _json_body(_raw_operation(doc, operation), media, doc.get("components", {}).get("schemas", {}), {})

@@ -121,9 +121,10 @@ def _union_value(schema: dict[str, Any], components: dict[str, Any], depth: int)
 
 def _object_value(schema: dict[str, Any], components: dict[str, Any], depth: int, *, full: bool) -> dict[str, Any]:
     properties = schema.get("properties") or {}
-    names = list(properties) if full else [name for name in schema.get("required") or [] if name in properties]
+    names = list(properties) if full else [name for name in schema.get("required") or [] if isinstance(name, str)]
+    properties = {**{name: {} for name in names}, **properties}  # a required name without a declaration: any value
     return {
-        name: schema_value(properties[name], components, depth + 1)
+        name: schema_value(properties[name], components, depth + 1, full=full)
         for name in names
         if not _resolve(properties[name], components).get("readOnly")
     }
@@ -145,10 +146,10 @@ def schema_value(schema: Any, components: dict[str, Any], depth: int = 0, *, ful
         return schema["enum"][0]
     if "default" in schema and satisfies(schema["default"], schema, components):
         return schema["default"]
-    found, value = _union_value(schema, components, depth)
+    kind = schema.get("type") or ("array" if "items" in schema else None)  # items alone: Prism reads an array
+    found, value = (False, None) if kind == "array" else _union_value(schema, components, depth)
     if found:
         return value
-    kind = schema.get("type")
     if kind == "string":
         return _string(schema)
     if kind in {"integer", "number"}:
@@ -158,7 +159,7 @@ def schema_value(schema: Any, components: dict[str, Any], depth: int = 0, *, ful
     if kind == "array":
         count = max(int(schema.get("minItems", 1)), 1)
         return [schema_value(schema.get("items", {}), components, depth + 1) for _ in range(count)]
-    if kind == "object" or "properties" in schema:
+    if kind == "object" or "properties" in schema or "required" in schema:
         return _object_value(schema, components, depth, full=full)
     return example if found else "example"
 
