@@ -29,6 +29,7 @@ __all__ = [
 _PRISM_ERRORS = "https://stoplight.io/prism/errors#"
 _REASON_CHARS = 240
 _BODY_BYTES = b"conformance"
+_BROKEN = "description: its own example of the response, which Prism answers with, breaks the response schema"
 PRISM_REJECTS = frozenset({400, 401, 403, 404, 405, 406, 415, 422})  # statuses Prism answers a request it refuses
 
 
@@ -181,6 +182,15 @@ def prism_reason(body: object, headers: Any) -> str:
     return ""
 
 
+class _AnswerBreaksSchema(Exception):  # noqa: N818 - a signal between _call and call_all, not an error
+    """Not returned, and Prism reports that its answer (the description's example) breaks the schema."""
+
+    def __init__(self, reason: str, *, accepted: bool) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.accepted = accepted
+
+
 def _call(client: Any, operation: Operation, kwargs: dict[str, Any], errors: Any) -> tuple[bool, bool, str]:
     resource = client
     for step in operation.resource_path:
@@ -202,7 +212,11 @@ def _call(client: Any, operation: Operation, kwargs: dict[str, Any], errors: Any
     try:
         raw.parse()
     except errors.CloudflareError as error:
-        return not violations, False, short(f"{type(error).__name__}: {error}; {note}")
+        if note:  # the description's own example breaks its schema: Prism says so, and the client could not use it
+            raise _AnswerBreaksSchema(
+                short(f"{note}; {type(error).__name__}: {error}"), accepted=not violations
+            ) from error
+        return not violations, False, short(f"{type(error).__name__}: {error}")
     return not violations, True, violations or note
 
 
@@ -249,16 +263,20 @@ def call_all(  # noqa: PLR0913 - the client, what to call, the two descriptions 
     client = module.Client(**credentials, base_url=base_url, max_retries=0, timeout=60.0)
     try:
         for operation in sorted(operations, key=lambda op: op.call_path):
+            broken = False
             try:
                 kwargs = arguments(operation, doc, source)
                 headers = security_headers(operation, doc, schemes)
                 if headers:
                     kwargs["extra_headers"] = headers
                 accepted, returned, reason = _call(client, operation, kwargs, errors)
+            except _AnswerBreaksSchema as answer:
+                accepted, returned, reason, broken = answer.accepted, False, answer.reason, True
             except Exception as error:  # noqa: BLE001 - one operation's surprise is a row, not the end of the run
                 accepted, returned, reason = False, False, short(f"harness: {type(error).__name__}: {error}")
             served = source.get("paths", {}).get(operation.path, {}).get(operation.http_method, {})
             limit = None if accepted and returned else known_limit(served, source_components, source_bodies)
+            limit = limit or (_BROKEN if broken else None)
             outcomes.append(Outcome(operation.operation_id, operation.call_path, accepted, returned, reason, limit))
     finally:
         client.close()
