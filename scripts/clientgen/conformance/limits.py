@@ -33,6 +33,8 @@ def _flat(schema: Any, components: dict[str, Any], depth: int = 0) -> dict[str, 
         merged = _flat(part, components, depth + 1)
         flat["properties"] = {**merged.get("properties", {}), **flat.get("properties", {})}
         flat["required"] = [*merged.get("required", []), *flat.get("required", [])]
+        if "oneOf" in merged and "oneOf" not in flat:  # a union inside a part (rulesets' request rule)
+            flat["oneOf"] = merged["oneOf"]
     return flat
 
 

@@ -95,8 +95,11 @@ def _convert_one(kind: Any, value: Any) -> Any:
     if kind is dt.date:
         return dt.date.fromisoformat(str(value))
     if kind.__name__ == "File":
+        if not isinstance(value, bytes):
+            msg = "a file takes bytes"
+            raise TypeError(msg)  # another member of the union, then
         make_file: Any = kind  # OPC's File(payload=...)
-        return make_file(payload=io.BytesIO(value if isinstance(value, bytes) else str(value).encode()))
+        return make_file(payload=io.BytesIO(value))
     return value
 
 
@@ -121,8 +124,9 @@ def _call(  # noqa: PLR0913, PLR0917 - the module, its client, the operation and
     for name, parameter in signature.parameters.items():
         if name in _SKIPPED:
             continue
-        if _plain(name) in values:
-            kwargs[name] = convert(hints.get(name, Any), values[_plain(name)])
+        plain = _plain(name.removesuffix("_path").removesuffix("_query").removesuffix("_header"))  # OPC's renames
+        if _plain(name) in values or plain in values:
+            kwargs[name] = convert(hints.get(name, Any), values.get(_plain(name), values.get(plain)))
         elif parameter.default is inspect.Parameter.empty:
             return False, False, f"harness: no value for OPC's required argument {name!r}"
     if "body" in signature.parameters:
@@ -170,8 +174,16 @@ def call_all_opc(  # noqa: PLR0913 - the client, what to call, the two descripti
         if name is None:
             continue  # not generated: counted apart
         try:
+            module = importlib.import_module(name)
+            typing.get_type_hints(module.sync_detailed)
+        except Exception as error:  # noqa: BLE001 - OPC wrote a module that does not import: its row says so
+            reason = short(f"OPC's module: {error!r}")
+            row = Outcome(operation.operation_id, name, accepted=False, returned=False, reason=reason, known_limit=None)
+            outcomes.append(row)
+            continue
+        try:
             client = base.with_headers(extra_headers(operation))
-            accepted, returned, reason = _call(importlib.import_module(name), client, operation, doc, source, errors)
+            accepted, returned, reason = _call(module, client, operation, doc, source, errors)
         except Exception as error:  # noqa: BLE001 - one operation's surprise is a row, not the end of the run
             accepted, returned, reason = False, False, short(f"harness: {type(error).__name__}: {error}")
         served = source.get("paths", {}).get(operation.path, {}).get(operation.http_method, {})

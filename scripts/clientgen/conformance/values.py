@@ -95,24 +95,38 @@ def _number(schema: dict[str, Any], *, integer: bool) -> int | float:
     return int(value) if integer else value
 
 
+def _branch_candidates(branch: Any, beside: dict[str, Any], components: dict[str, Any], depth: int) -> list[Any]:
+    """A branch's values: required properties, then all; a branch naming only ``required`` uses the outer properties."""
+    resolved = _resolve(branch, components)
+    if isinstance(resolved, dict) and isinstance(beside.get("properties"), dict):
+        declared = resolved.get("properties")
+        own: dict[str, Any] = declared if isinstance(declared, dict) else {}
+        resolved = {**resolved, "properties": {**beside["properties"], **own}}
+    return [schema_value(resolved, components, depth + 1, full=full) for full in (False, True)]
+
+
 def _union_value(schema: dict[str, Any], components: dict[str, Any], depth: int) -> tuple[bool, Any]:
-    """(found, value): the first branch value that satisfies the whole schema (for ``oneOf``: one branch alone).
+    """(found, value): the first candidate that satisfies the whole schema (for ``oneOf``: one branch alone).
 
     Each branch is tried with its required properties, then with all of them (a branch's tag is
-    often optional); properties beside the union join each candidate.
+    often optional); with both ``oneOf`` and ``anyOf`` (merged from an ``allOf``), every pair is
+    tried; properties beside the unions join each candidate.
     """
-    key = next((key for key in ("oneOf", "anyOf") if isinstance(schema.get(key), list) and schema[key]), None)
-    if key is None:
+    keys = [key for key in ("oneOf", "anyOf") if isinstance(schema.get(key), list) and schema[key]]
+    if not keys:
         return False, None
     beside = {name: value for name, value in schema.items() if name not in {"oneOf", "anyOf", "example", "examples"}}
     outer = _object_value(beside, components, depth, full=False) if "properties" in beside else None
-    candidates = []
-    for branch in schema[key]:
-        for full in (False, True):
-            value = schema_value(branch, components, depth + 1, full=full)
-            if isinstance(outer, dict) and isinstance(value, dict):
-                value = {**outer, **value}
-            candidates.append(value)
+    candidates: list[Any] = [outer if isinstance(outer, dict) else None]
+    for key in keys:
+        branch_values = [
+            value for branch in schema[key] for value in _branch_candidates(branch, beside, components, depth)
+        ]
+        candidates = [
+            {**base, **value} if isinstance(base, dict) and isinstance(value, dict) else value
+            for base in candidates
+            for value in branch_values
+        ]
     for candidate in candidates:
         if satisfies(candidate, schema, components):
             return True, candidate
