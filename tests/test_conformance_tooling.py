@@ -15,7 +15,7 @@ import pytest
 
 from clientgen.conformance.check import satisfies
 from clientgen.conformance.limits import known_limit
-from clientgen.conformance.opc import convert
+from clientgen.conformance.opc import OPC_PACKAGE, convert, operation_modules
 from clientgen.conformance.values import parameter_value, schema_value
 
 REPO = Path(__file__).resolve().parents[1]
@@ -98,6 +98,14 @@ def test_values_reach_openapi_python_client_types() -> None:
     )
     assert convert(list[Model], [{"a": 1}]) == [("model", {"a": 1})]
     assert convert(Kind, "not a kind") == "not a kind"  # no member takes it: sent as built
+
+
+def test_openapi_python_client_modules_are_matched_by_method_and_path(tmp_path: Path) -> None:
+    module = tmp_path / OPC_PACKAGE / "api" / "zones" / "zones_get.py"
+    module.parent.mkdir(parents=True)
+    module.write_text('_kwargs = {\n    "method": "get",\n    "url": "/zones/{zone_id}".format(zone_id=x),\n}\n')
+    found = operation_modules(tmp_path / OPC_PACKAGE)
+    assert found == {("get", "/zones/{}"): f"{OPC_PACKAGE}.api.zones.zones_get"}  # parameter names aside
 
 
 def test_known_limits_are_read_from_the_description() -> None:

@@ -30,7 +30,7 @@ from clientgen.conformance.limits import known_limit
 from clientgen.conformance.run import PRISM_REJECTS, Outcome, body_value, parameter_values, prism_reason, short
 from clientgen.model import Operation
 
-__all__ = ["OPC_PACKAGE", "call_all_opc", "generate_opc"]
+__all__ = ["OPC_PACKAGE", "call_all_opc", "convert", "generate_opc", "operation_modules"]
 
 OPC_PACKAGE = "opc_client"
 _URL = re.compile(r'"method": "(\w+)",\s*"url": "([^"]*)"')
@@ -54,7 +54,7 @@ def _key(method: str, path: str) -> tuple[str, str]:
     return method.lower(), _PLACEHOLDER.sub("{}", path)
 
 
-def _modules(package: Path) -> dict[tuple[str, str], str]:
+def operation_modules(package: Path) -> dict[tuple[str, str], str]:
     """(method, path with anonymous placeholders) -> module name, for every operation OPC generated."""
     found: dict[tuple[str, str], str] = {}
     for path in sorted((package / "api").rglob("*.py")):
@@ -164,7 +164,7 @@ def call_all_opc(  # noqa: PLR0913 - the client, what to call, the two descripti
     sys.path.insert(0, str(package.parent))
     client_module = importlib.import_module(f"{OPC_PACKAGE}.client")
     errors = importlib.import_module(f"{OPC_PACKAGE}.errors")
-    modules = _modules(package)
+    modules = operation_modules(package)
     source_components = source.get("components", {}).get("schemas", {})
     source_bodies = source.get("components", {}).get("requestBodies", {})
     outcomes = []
