@@ -94,9 +94,9 @@ $(PRISM): $(PRISM_DIR)/package-lock.json
 	cd $(PRISM_DIR) && npm ci --no-audit --no-fund
 	touch $@
 
-## conformance: every operation of SPEC (CONFIG= to override its config) called through the generated client against Prism; table in $(CONFORMANCE)/<spec>/
+## conformance: every operation of SPEC (CONFIG= to override its config) called through the generated client against Prism (ORACLE=opc: through openapi-python-client's); table in $(CONFORMANCE)/<spec>/
 conformance: $(STAMP) $(PRISM)
-	$(RUN) -m clientgen.conformance --spec $(SPEC) $(if $(CONFIG),--config $(CONFIG)) --prism $(PRISM) --work $(CONFORMANCE)/$(notdir $(basename $(SPEC)))
+	$(RUN) -m clientgen.conformance --spec $(SPEC) $(if $(CONFIG),--config $(CONFIG)) $(if $(ORACLE),--oracle $(ORACLE)) --prism $(PRISM) --work $(CONFORMANCE)/$(notdir $(basename $(SPEC)))
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache $(DIST)

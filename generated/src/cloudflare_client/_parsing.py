@@ -19,6 +19,7 @@ __all__ = [
     "Parser",
     "ignore",
     "is_strict",
+    "json_or_bytes",
     "passthrough",
     "read_bytes",
     "read_text",
@@ -57,6 +58,8 @@ def strictly(parse: Callable[[Any], T]) -> Callable[[Any], T]:
 
     if getattr(parse, "reads_response", False):
         return parse  # downloads are not validated
+    if getattr(parse, "bytes_unless_json", False):
+        run.bytes_unless_json = True  # type: ignore[attr-defined]
     return run
 
 
@@ -130,3 +133,17 @@ def read_bytes(response: Any) -> bytes:
 # read_response hands these the httpx.Response itself rather than decoded JSON
 read_text.reads_response = True  # type: ignore[attr-defined]
 read_bytes.reads_response = True  # type: ignore[attr-defined]
+
+
+def json_or_bytes(parse: Callable[[Any], T]) -> Callable[[Any], T | bytes]:
+    """``parse`` for a JSON response; any other response's body as bytes (``read_response`` looks at the flag).
+
+    For results declared as JSON or binary (an image from a text-to-image model): the
+    ``Content-Type`` chooses.
+    """
+
+    def run(data: Any) -> T | bytes:
+        return parse(data)
+
+    run.bytes_unless_json = True  # type: ignore[attr-defined]
+    return run

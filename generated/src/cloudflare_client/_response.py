@@ -84,6 +84,12 @@ class _NotJSON(str):
     __slots__ = ()
 
 
+def _is_json(response: httpx.Response) -> bool:
+    """Whether the ``Content-Type`` is JSON (``application/json``, ``…+json``); none given reads as JSON."""
+    media = (response.headers.get("content-type") or "application/json").split(";", 1)[0].strip().lower()
+    return media == "application/json" or media.endswith("+json")
+
+
 def _decode(response: httpx.Response) -> object:
     try:
         return json.loads(response.content)
@@ -175,6 +181,8 @@ def read_response(
     """
     if response.is_success and getattr(parse, "reads_response", False):
         return parse(response)  # a text or binary download: no JSON to judge
+    if response.is_success and getattr(parse, "bytes_unless_json", False) and not _is_json(response):
+        return cast("T", response.content)  # a result declared JSON or binary, and this one is not JSON
     body = _decode(response)
     if not response.is_success:
         raise status_error(response, body, attempts, errors)

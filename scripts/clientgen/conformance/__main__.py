@@ -1,8 +1,10 @@
-"""``python -m clientgen.conformance --spec SPEC --prism PRISM --work DIR``: the per-operation table.
+"""``python -m clientgen.conformance --spec SPEC --prism PRISM --work DIR [--oracle opc]``: the per-operation table.
 
 Generates the client into ``DIR/client``, gives Prism the ingested description (overlays applied,
 ``servers`` dropped so that it serves at its root), calls every operation and writes
-``DIR/conformance.json`` and ``DIR/conformance.md``; prints the counts.
+``DIR/conformance.json`` and ``DIR/conformance.md``; prints the counts.  ``--oracle opc`` makes the
+same run with openapi-python-client's client of the raw description (``conformance/opc.py``) and
+writes ``DIR/conformance-opc.json`` and ``.md``.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from collections import Counter
 from pathlib import Path
 
 from clientgen.config import find_config
+from clientgen.conformance.opc import call_all_opc, generate_opc
 from clientgen.conformance.prism import running_prism
-from clientgen.conformance.run import Outcome, call_all
+from clientgen.conformance.run import Outcome, call_all, security_headers
 from clientgen.diagnostics import Diagnostics, SpecError
 from clientgen.ingest import load_source
 from clientgen.ingest.overlays import apply_overlays
@@ -27,10 +30,14 @@ from clientgen.project import write_tree
 __all__ = ["main"]
 
 
-def counts(outcomes: list[Outcome]) -> dict[str, int]:
+def counts(outcomes: list[Outcome], operations: int | None = None) -> dict[str, int]:
+    """The table's totals; ``operations``: how many the description has, when the client has fewer."""
     tally: Counter[str] = Counter()
+    if operations is not None:
+        tally["operations"] = operations
+        tally["generated"] = len(outcomes)
     for outcome in outcomes:
-        tally["operations"] += 1
+        tally["operations"] += operations is None
         tally["request accepted"] += outcome.accepted
         tally["response returned"] += outcome.returned
         tally["both"] += outcome.accepted and outcome.returned
@@ -75,6 +82,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--config", type=Path, help="the config to generate with (default: the one beside the spec)")
     parser.add_argument("--work", type=Path, required=True, help="folder for the client, Prism's input and the table")
+    parser.add_argument(
+        "--oracle",
+        choices=("ours", "opc"),
+        default="ours",
+        help="whose client to call: ours, or openapi-python-client's of the raw description",
+    )
+    parser.add_argument(
+        "--opc",
+        type=Path,
+        default=Path(sys.executable).parent / "openapi-python-client",
+        help="the openapi-python-client executable (--oracle opc)",
+    )
     args = parser.parse_args(argv)
     work: Path = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
@@ -88,30 +107,44 @@ def main(argv: list[str] | None = None) -> int:
     except SpecError as error:
         print(error, file=sys.stderr)  # noqa: T201 - the command's output
         return 1
-    generated = time.monotonic()
     normalized = json.loads((work / "client" / NORMALIZED_FILE).read_text(encoding="utf-8"))
+    opc_package = generate_opc(work / "prism-spec.json", work, args.opc) if args.oracle == "opc" else None
+    generated = time.monotonic()
+    operations = list(result.api.operations)
     with running_prism(args.prism, work / "prism-spec.json", work / "prism.log") as base_url:
         loaded = time.monotonic()
-        outcomes = call_all(
-            work / "client" / "src",
-            result.api.config.import_name,
-            list(result.api.operations),
-            doc=normalized,
-            source=source,
-            base_url=base_url,
-            credentials=_credentials(result.api),
-        )
+        if opc_package is None:
+            outcomes = call_all(
+                work / "client" / "src",
+                result.api.config.import_name,
+                operations,
+                doc=normalized,
+                source=source,
+                base_url=base_url,
+                credentials=_credentials(result.api),
+            )
+        else:
+            schemes = normalized.get("components", {}).get("securitySchemes") or {}
+            outcomes = call_all_opc(
+                opc_package,
+                operations,
+                doc=normalized,
+                source=source,
+                base_url=base_url,
+                extra_headers=lambda operation: security_headers(operation, normalized, schemes),
+            )
     called = time.monotonic()
-    summary = counts(outcomes)
-    (work / "conformance.json").write_text(
+    summary = counts(outcomes, len(operations) if opc_package is not None else None)
+    name = "conformance" if opc_package is None else "conformance-opc"
+    (work / f"{name}.json").write_text(
         json.dumps({"summary": summary, "operations": [o.as_dict() for o in outcomes]}, indent=2) + "\n",
         encoding="utf-8",
     )
-    (work / "conformance.md").write_text(_markdown(outcomes, summary), encoding="utf-8")
+    (work / f"{name}.md").write_text(_markdown(outcomes, summary), encoding="utf-8")
     timing = (
         f"generate {generated - started:.0f} s, prism start {loaded - generated:.0f} s, calls {called - loaded:.0f} s"
     )
-    print(json.dumps(summary), timing, f"table: {work / 'conformance.md'}")  # noqa: T201 - the command's output
+    print(json.dumps(summary), timing, f"table: {work / name}.md")  # noqa: T201 - the command's output
     return 0
 
 

@@ -33,6 +33,8 @@ def _flat(schema: Any, components: dict[str, Any], depth: int = 0) -> dict[str, 
         merged = _flat(part, components, depth + 1)
         flat["properties"] = {**merged.get("properties", {}), **flat.get("properties", {})}
         flat["required"] = [*merged.get("required", []), *flat.get("required", [])]
+        if "oneOf" in merged and "oneOf" not in flat:  # a union inside a part (rulesets' request rule)
+            flat["oneOf"] = merged["oneOf"]
     return flat
 
 
@@ -64,6 +66,10 @@ def known_limit(
     media = sorted(success_content(operation))
     if media and all(any(m.startswith(kind) for kind in _UNMOCKABLE) for m in media):
         return f"prism: cannot produce a {media[0]} response"
+    if media and all("/" not in m for m in media):  # Cloudflare's script downloads: `undefined`, `string`
+        return (
+            f"description: the success media type {media[0]!r} is not a media type, so no Accept header can ask for it"
+        )
     body = operation.get("requestBody") or {}
     if isinstance(body.get("$ref"), str):
         body = (request_bodies or {}).get(body["$ref"].rsplit("/", 1)[-1], {})

@@ -9,15 +9,28 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from clientgen.conformance.check import satisfies
 from clientgen.conformance.limits import known_limit
 from clientgen.conformance.values import parameter_value, schema_value
 from clientgen.model import Operation
 
-__all__ = ["Outcome", "call_all"]
+__all__ = [
+    "PRISM_REJECTS",
+    "Outcome",
+    "arguments",
+    "body_value",
+    "call_all",
+    "parameter_values",
+    "prism_reason",
+    "security_headers",
+    "short",
+]
 
 _PRISM_ERRORS = "https://stoplight.io/prism/errors#"
 _REASON_CHARS = 240
 _BODY_BYTES = b"conformance"
+_BROKEN = "description: its own example of the response, which Prism answers with, breaks the response schema"
+PRISM_REJECTS = frozenset({400, 401, 403, 404, 405, 406, 415, 422})  # statuses Prism answers a request it refuses
 
 
 @dataclass(frozen=True)
@@ -40,7 +53,7 @@ class Outcome:
         }
 
 
-def _short(text: object) -> str:
+def short(text: object) -> str:
     return " ".join(str(text).split())[:_REASON_CHARS]
 
 
@@ -49,32 +62,82 @@ def _raw_operation(doc: dict[str, Any], operation: Operation) -> dict[str, Any]:
     return found
 
 
-def _json_body(raw: dict[str, Any], media: str, components: dict[str, Any]) -> Any:
-    content = (raw.get("requestBody") or {}).get("content", {}).get(media, {})
-    if "example" in content:
-        return content["example"]
-    for item in (content.get("examples") or {}).values():
-        if isinstance(item, dict) and "value" in item:
-            return item["value"]
-    return schema_value(content.get("schema", {}), components)
+def _json_body(raw: dict[str, Any], media: str, components: dict[str, Any], bodies: dict[str, Any]) -> Any:
+    body = raw.get("requestBody") or {}
+    if isinstance(body.get("$ref"), str):
+        body = bodies.get(body["$ref"].rsplit("/", 1)[-1], {})
+    content = body.get("content", {}).get(media, {})
+    schema = content.get("schema", {})
+    examples = [content["example"]] if "example" in content else []
+    examples += [
+        item["value"] for item in (content.get("examples") or {}).values() if isinstance(item, dict) and "value" in item
+    ]
+    for example in examples:
+        if satisfies(example, schema, components):  # some examples break their own schema: logpush's kind ""
+            return example
+    return schema_value(schema, components)
 
 
-def arguments(operation: Operation, doc: dict[str, Any]) -> dict[str, Any]:
-    """Keyword arguments from the description alone: required parameters and a body of required properties."""
+def parameter_values(operation: Operation, doc: dict[str, Any]) -> dict[tuple[str, str], Any]:
+    """A value for each required parameter, by (location, wire name)."""
     raw = _raw_operation(doc, operation)
     components = doc.get("components", {}).get("schemas", {})
     by_wire = {(p.get("in"), p.get("name")): p for p in raw.get("parameters") or [] if isinstance(p, dict)}
-    kwargs: dict[str, Any] = {}
-    for parameter in operation.parameters:
-        if parameter.required:
-            kwargs[str(parameter.name)] = parameter_value(
-                by_wire.get((parameter.location, parameter.wire_name), {}), components
-            )
+    return {
+        (parameter.location, parameter.wire_name): parameter_value(
+            by_wire.get((parameter.location, parameter.wire_name), {}), components
+        )
+        for parameter in operation.parameters
+        if parameter.required
+    }
+
+
+def _json_value(operation: Operation, media: str, doc: dict[str, Any], source: dict[str, Any] | None) -> Any:
+    """A JSON body, from the served description when there is one: Prism validates against that.
+
+    The normalizer relaxes request bodies for the client (every property of a PATCH body optional,
+    a union's record-describing ``required`` dropped); Prism enforces the description's own.
+    """
+    served = (source or {}).get("paths", {}).get(operation.path, {}).get(operation.http_method, {})
+    if isinstance(served, dict) and served.get("requestBody"):
+        components = (source or {}).get("components", {})
+        return _json_body(served, media, components.get("schemas", {}), components.get("requestBodies", {}))
+    return _json_body(_raw_operation(doc, operation), media, doc.get("components", {}).get("schemas", {}), {})
+
+
+def body_value(operation: Operation, doc: dict[str, Any], source: dict[str, Any] | None = None) -> Any:
+    """The request body as one value (JSON, a form's fields, bytes), for a client that takes it whole."""
+    body = operation.body
+    if body is None:
+        return None
+    raw = _raw_operation(doc, operation)
+    components = doc.get("components", {}).get("schemas", {})
+    if body.kind == "json":
+        return _json_value(operation, body.media_type, doc, source)
+    if body.kind in {"binary", "text"}:
+        return _BODY_BYTES
+    schema = (raw.get("requestBody") or {}).get("content", {}).get(body.media_type, {}).get("schema", {})
+    return schema_value(schema, components)
+
+
+def arguments(operation: Operation, doc: dict[str, Any], source: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Keyword arguments from the description alone: required parameters and a body of required properties.
+
+    ``doc`` is the normalized description the client was generated from, ``source`` the one Prism serves.
+    """
+    raw = _raw_operation(doc, operation)
+    components = doc.get("components", {}).get("schemas", {})
+    wire_values = parameter_values(operation, doc)
+    kwargs: dict[str, Any] = {
+        str(parameter.name): wire_values[parameter.location, parameter.wire_name]
+        for parameter in operation.parameters
+        if parameter.required
+    }
     body = operation.body
     if body is None:
         return kwargs
     if body.kind == "json":
-        kwargs["body"] = _json_body(raw, body.media_type, components)
+        kwargs["body"] = _json_value(operation, body.media_type, doc, source)
     elif body.kind == "multipart":
         schema = (raw.get("requestBody") or {}).get("content", {}).get(body.media_type, {}).get("schema", {})
         values = schema_value(schema, components) or {}
@@ -104,19 +167,28 @@ def _violations(headers: Any, where: str) -> str:
     try:
         found = [item for item in json.loads(text) if (item.get("location") or [""])[0] == where]
     except (ValueError, AttributeError, TypeError):
-        return _short(text) if where == "request" else ""
-    return _short("; ".join(f"{'.'.join(map(str, v.get('location', [])))}: {v.get('message')}" for v in found))
+        return short(text) if where == "request" else ""
+    return short("; ".join(f"{'.'.join(map(str, v.get('location', [])))}: {v.get('message')}" for v in found))
 
 
-def _prism_reason(body: object, headers: Any) -> str:
+def prism_reason(body: object, headers: Any) -> str:
     violations = _violations(headers, "request")
     if violations:
         return violations
     if isinstance(body, dict) and str(body.get("type", "")).startswith(_PRISM_ERRORS):
         details = body.get("validation") or []
         text = "; ".join(f"{'.'.join(map(str, v.get('location', [])))}: {v.get('message')}" for v in details)
-        return _short(f"{body.get('title')}: {text or body.get('detail', '')}")
+        return short(f"{body.get('title')}: {text or body.get('detail', '')}")
     return ""
+
+
+class _AnswerBreaksSchema(Exception):  # noqa: N818 - a signal between _call and call_all, not an error
+    """Not returned, and Prism reports that its answer (the description's example) breaks the schema."""
+
+    def __init__(self, reason: str, *, accepted: bool) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.accepted = accepted
 
 
 def _call(client: Any, operation: Operation, kwargs: dict[str, Any], errors: Any) -> tuple[bool, bool, str]:
@@ -127,24 +199,28 @@ def _call(client: Any, operation: Operation, kwargs: dict[str, Any], errors: Any
     try:
         raw = method(**kwargs)
     except errors.APIStatusError as error:
-        reason = _prism_reason(error.body, error.response.headers)
-        accepted = not reason and error.status_code not in {400, 401, 403, 404, 405, 406, 415, 422}
-        return accepted, False, f"{error.status_code}: {reason or _short(error)}"
+        reason = prism_reason(error.body, error.response.headers)
+        accepted = not reason and error.status_code not in PRISM_REJECTS
+        return accepted, False, f"{error.status_code}: {reason or short(error)}"
     except errors.CloudflareError as error:
-        return False, False, _short(f"{type(error).__name__}: {error}")
+        return False, False, short(f"{type(error).__name__}: {error}")
     except (TypeError, ValueError) as error:  # arguments the client refuses before sending
-        return False, False, _short(f"client refused the arguments: {type(error).__name__}: {error}")
+        return False, False, short(f"client refused the arguments: {type(error).__name__}: {error}")
     violations = _violations(raw.headers, "request")
     example = _violations(raw.headers, "response")
     note = f"prism's answer violates the description: {example}" if example else ""
     try:
         raw.parse()
     except errors.CloudflareError as error:
-        return not violations, False, _short(f"{type(error).__name__}: {error}; {note}")
+        if note:  # the description's own example breaks its schema: Prism says so, and the client could not use it
+            raise _AnswerBreaksSchema(
+                short(f"{note}; {type(error).__name__}: {error}"), accepted=not violations
+            ) from error
+        return not violations, False, short(f"{type(error).__name__}: {error}")
     return not violations, True, violations or note
 
 
-def _security_headers(operation: Operation, doc: dict[str, Any], schemes: dict[str, Any]) -> dict[str, str]:
+def security_headers(operation: Operation, doc: dict[str, Any], schemes: dict[str, Any]) -> dict[str, str]:
     """Headers for every apiKey scheme of the operation's first security requirement.
 
     Cloudflare lists ``api_email``, ``api_key`` and ``api_token`` in one requirement (all at once,
@@ -187,16 +263,20 @@ def call_all(  # noqa: PLR0913 - the client, what to call, the two descriptions 
     client = module.Client(**credentials, base_url=base_url, max_retries=0, timeout=60.0)
     try:
         for operation in sorted(operations, key=lambda op: op.call_path):
+            broken = False
             try:
-                kwargs = arguments(operation, doc)
-                headers = _security_headers(operation, doc, schemes)
+                kwargs = arguments(operation, doc, source)
+                headers = security_headers(operation, doc, schemes)
                 if headers:
                     kwargs["extra_headers"] = headers
                 accepted, returned, reason = _call(client, operation, kwargs, errors)
+            except _AnswerBreaksSchema as answer:
+                accepted, returned, reason, broken = answer.accepted, False, answer.reason, True
             except Exception as error:  # noqa: BLE001 - one operation's surprise is a row, not the end of the run
-                accepted, returned, reason = False, False, _short(f"harness: {type(error).__name__}: {error}")
+                accepted, returned, reason = False, False, short(f"harness: {type(error).__name__}: {error}")
             served = source.get("paths", {}).get(operation.path, {}).get(operation.http_method, {})
             limit = None if accepted and returned else known_limit(served, source_components, source_bodies)
+            limit = limit or (_BROKEN if broken else None)
             outcomes.append(Outcome(operation.operation_id, operation.call_path, accepted, returned, reason, limit))
     finally:
         client.close()

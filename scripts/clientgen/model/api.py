@@ -257,6 +257,7 @@ class Operation:
     error_types: tuple[tuple[str, TypeExpr], ...] = ()
     accept: str | None = None  # the Accept header, None for the client's application/json (model/wire.py)
     event_stream: TypeExpr | None = None  # each event's data with stream=True; None: no stream (model/streaming.py)
+    binary_alternative: bool = False  # a response that is not JSON is the result's bytes (model/alternatives.py)
 
     @property
     def error_functions(self) -> list[tuple[str, ParseFunction]]:
@@ -272,7 +273,9 @@ class Operation:
 
     @property
     def return_annotation(self) -> str:
-        return "None" if self.result is None else self.result.annotation
+        if self.result is None:
+            return "None"
+        return f"{self.result.annotation} | bytes" if self.binary_alternative else self.result.annotation
 
     @property
     def method_returns(self) -> str:
@@ -296,7 +299,8 @@ class Operation:
         if self.result is None:
             return "ignore"
         function = self.result_function
-        return "passthrough" if function is None else function.name
+        parser = "passthrough" if function is None else function.name
+        return f"json_or_bytes({parser})" if self.binary_alternative else parser
 
     @property
     def event_function(self) -> ParseFunction | None:

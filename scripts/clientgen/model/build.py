@@ -9,6 +9,7 @@ from typing import Any
 from clientgen.config import GeneratorConfig
 from clientgen.diagnostics import Diagnostics
 from clientgen.ingest.oddpaths import FIXED_QUERY
+from clientgen.model.alternatives import json_or_binary
 from clientgen.model.api import Api, Check, Operation, Parameter, Resource
 from clientgen.model.auth import build_auth, default_scopes, operation_requirements, operation_scopes
 from clientgen.model.bodies import build_body
@@ -121,14 +122,20 @@ def _download(op: dict[str, Any]) -> str | None:
     return "text" if all(media.startswith(_TEXT_MEDIA) for media in content) else "binary"
 
 
-def _result(op: dict[str, Any], models: Models, *, envelopes: bool = True) -> tuple[TypeExpr | None, bool]:
+def _result(
+    op: dict[str, Any], models: Models, components: dict[str, Any], *, envelopes: bool = True
+) -> tuple[TypeExpr | None, bool, bool]:
+    """(the JSON result's type, whether it is an envelope's ``result``, whether other media are its bytes)."""
     schema = _success_schema(op)
     if schema is None:
-        return None, False
+        return None, False, False
+    content = success_content(op)
     if envelopes and is_success_envelope(schema):
-        result = type_of(schema["properties"]["result"], models)
-        return (None if result.annotation == "None" else result), True
-    return type_of(schema, models), False
+        declared, binary = json_or_binary(schema["properties"]["result"], content, json_media(content), components)
+        result = type_of(declared, models)
+        return (None if result.annotation == "None" else result), True, binary
+    declared, binary = json_or_binary(schema, content, json_media(content), components)
+    return type_of(declared, models), False, binary
 
 
 def _fixed_query(op: dict[str, Any]) -> tuple[tuple[str, str], ...]:
@@ -178,7 +185,7 @@ def _operation(  # noqa: PLR0913, PLR0917 - one operation, its route and what it
     operation_id = str(op.get("operationId") or f"{method} {path}")
     override = config.envelope_operations.get(operation_id) if config is not None else None
     envelopes = (config is None or config.envelope == "detect") and override != "none"
-    result, unwrap = _result(op, models, envelopes=envelopes)
+    result, unwrap, binary_alternative = _result(op, models, components or {}, envelopes=envelopes)
     if override == "none":
         diags.add(pointer, ENVELOPE_OVERRIDE, "[conventions.envelope_operations] 'none': the method returns the body")
     elif override == "result":
@@ -226,6 +233,7 @@ def _operation(  # noqa: PLR0913, PLR0917 - one operation, its route and what it
         ),
         fixed_query=_fixed_query(op),
         download=download,
+        binary_alternative=binary_alternative and download is None and result is not None,
         error_types=_error_types(op, models, components or {}),
         accept=accept_header(op),
         event_stream=event_stream_type(op, models, pointer=pointer, arguments=arguments, diags=diags),
