@@ -207,7 +207,78 @@ def test_a_colliding_fragment_skips_one_operation_with_a_report(generated: dict[
     assert skipped[0]["level"] == "warning"
 
 
-def test_strict_fails_on_a_skipped_operation(tmp_path: Path) -> None:
-    result = _generate(SPECS / "oddpaths.yaml", _config(tmp_path, "oddpaths"), tmp_path / "out", "--strict")
+@pytest.mark.parametrize("spec", ["oddpaths", "oddschemas"])
+def test_strict_fails_on_a_skipped_operation(spec: str, tmp_path: Path) -> None:
+    result = _generate(SPECS / f"{spec}.yaml", _config(tmp_path, spec), tmp_path / "out", "--strict")
     assert result.returncode != 0
     assert not (tmp_path / "out").exists()
+
+
+def _entries(out: Path, *codes: str) -> dict[str, str]:
+    """pointer -> code of the report entries with one of ``codes``."""
+    return {entry["pointer"]: entry["code"] for entry in _report(out) if entry["code"] in codes}
+
+
+def test_odd_schemas_generate_with_a_report_entry_each(generated: dict[str, Path]) -> None:
+    body = "/paths/~1addresses/post/requestBody/content/application~1json/schema"
+    unchecked = [
+        (entry["pointer"], entry["message"].split("'")[1])
+        for entry in _report(generated["oddschemas"])
+        if entry["code"] == "schema-keyword-unchecked"
+    ]
+    assert sorted(unchecked) == [
+        (body, "dependentSchemas"),
+        (body, "else"),
+        (body, "if"),
+        (body, "then"),
+        ("/paths/~1labels/get/responses/200/content/application~1json/schema", "patternProperties"),
+        ("/paths/~1nots/get/responses/200/content/application~1json/schema/properties/anything_but_text", "not"),
+    ]
+    assert _entries(generated["oddschemas"], "pattern-dropped") == {
+        f"{body}/properties/postal/pattern": "pattern-dropped"
+    }
+
+
+def test_unsendable_parameters_are_left_out_or_skip_their_operation(generated: dict[str, Path]) -> None:
+    out = generated["oddschemas"]
+    assert _entries(out, "parameter-dropped", "operation-skipped") == {
+        "/paths/~1points~1{point}/get/parameters/1": "parameter-dropped",  # content: application/xml, optional
+        "/paths/~1points~1{point}/get/parameters/2": "parameter-dropped",  # header array of objects, optional
+        "/paths/~1preferences/get": "operation-skipped",  # required cookie object with an object property
+        "/paths/~1searches/get": "operation-skipped",  # required content: application/json
+    }
+    assert set(_operations(out)) == {
+        "createAddress",
+        "getBorrowed",
+        "getLabels",
+        "getNot",
+        "getPoint",
+        "putPreferences",
+    }
+    assert all(entry["level"] == "warning" for entry in _report(out) if entry["code"] == "parameter-dropped")
+
+
+def test_odd_schema_operations_work(generated: dict[str, Path], packages: dict[str, Any]) -> None:
+    calls = _operations(generated["oddschemas"])
+    package = packages["oddschemas"]
+    point = importlib.import_module(f"{package.__name__}.types.points").Point(x=1, y=2)
+    address = {"country": "US", "postal": "([0-9", "region": "CA"}
+    with LiveServer() as server, _client(package, server) as client:
+        server.enqueue(Reply(status=204), json_reply({"id": "a1"}), json_reply({"code": "class", "x-extra": "kept"}))
+        _method(client, calls["getPoint"])(point=point)  # an object path parameter, matrix style, from its model
+        created = _method(client, calls["createAddress"])(**address)
+        labels = _method(client, calls["getLabels"])(code="None")
+        first, second, third = server.wait_for_requests(3)
+    assert first.url_path.endswith("/points/;x=1;y=2")
+    assert json.loads(second.body) == address  # the dropped pattern checks nothing; the lookahead one passes
+    assert created.id == "a1"
+    assert third.query == {"code": ["None"]}
+    assert labels.code == "class"
+
+
+def test_the_model_with_a_dropped_pattern_validates(generated: dict[str, Path], packages: dict[str, Any]) -> None:
+    del generated
+    params = importlib.import_module(f"{packages['oddschemas'].__name__}.types.addresses").AddressCreateParams
+    assert params(postal="([0-9", region="CA").postal == "([0-9"  # the model builds: no SchemaError
+    with pytest.raises(ValueError, match="region"):
+        params(region="ca")  # the lookahead pattern is still checked
