@@ -2,7 +2,8 @@
 
 OpenAPI 3.1 keywords, documents with no operations, recursion shapes (self, mutual, through
 ``anyOf``, through arrays, a 10-component ring), ``$ref``s into sub-schemas and to non-schema
-components, path keys holding ``?`` or ``#``.  One generation per document (module fixture), one
+components, path keys holding ``?`` or ``#``, odd schemas and unsendable parameters (reported,
+never sinking the API), webhook payload models.  One generation per document (module fixture), one
 ``mypy --strict`` run over all the packages; a few calls against a real server on 127.0.0.1.
 """
 
@@ -19,7 +20,10 @@ from typing import Any
 
 import pytest
 
+from clientgen.diagnostics import Diagnostics
+from clientgen.ingest.parsing import parse_file
 from clientgen.layout import NAMES_FILE, REPORT_FILE, SURFACE_FILE
+from clientgen.normalize import normalize
 from live_server import LiveServer, Reply, json_reply
 
 REPO = Path(__file__).resolve().parent.parent
@@ -282,3 +286,35 @@ def test_the_model_with_a_dropped_pattern_validates(generated: dict[str, Path], 
     assert params(postal="([0-9", region="CA").postal == "([0-9"  # the model builds: no SchemaError
     with pytest.raises(ValueError, match="region"):
         params(region="ca")  # the lookahead pattern is still checked
+
+
+def test_webhook_payloads_are_models_named_from_the_webhook(
+    generated: dict[str, Path], packages: dict[str, Any]
+) -> None:
+    models = json.loads((generated["webhooks"] / NAMES_FILE).read_text(encoding="utf-8"))["models"]
+    assert sorted(entry["class"] for entry in models.values()) == [
+        "Adoption",  # referenced: the component keeps its own name
+        "InventoryChangedPostWebhook",  # a $ref to components/requestBodies, resolved
+        "InventoryChangedPutWebhook",  # a form payload: a second method, so the method is in the name
+        "NewPetWebhook",
+        "NewPetWebhookOwner",
+        "Pet",
+    ]
+    types = importlib.import_module(f"{packages['webhooks'].__name__}.types")
+    event = types.NewPetWebhook.model_validate(
+        {"event": "pet.created", "pet": {"name": "Rex"}, "owner": {"email": None}}
+    )
+    assert isinstance(event.pet, types.Pet)
+    assert event.owner.email is None
+    with pytest.raises(ValueError, match="event"):
+        types.NewPetWebhook.model_validate({"event": "pet.deleted", "pet": {"name": "Rex"}})
+
+
+@pytest.mark.parametrize("source", ["content", "keys"])
+def test_webhook_payload_names_in_either_naming_mode(source: str) -> None:
+    document = normalize(parse_file(SPECS / "webhooks.yaml"), Diagnostics(), names_source=source)
+    names = set(document["components"]["schemas"])
+    assert {"NewPetWebhook", "InventoryChangedPostWebhook", "InventoryChangedPutWebhook"} <= names
+    # a component only a webhook uses: from its key where keys name models, else from the webhook
+    assert ("Adoption" if source == "keys" else "PetAdoptedWebhook") in names
+    assert not any(key.startswith("x-clientgen") for key in document)
