@@ -212,7 +212,7 @@ def test_a_colliding_fragment_skips_one_operation_with_a_report(generated: dict[
 
 
 @pytest.mark.parametrize("spec", ["oddpaths", "oddschemas"])
-def test_strict_fails_on_a_skipped_operation(spec: str, tmp_path: Path) -> None:
+def test_strict_fails_on_a_skipped_operation_or_a_parameter_as_text(spec: str, tmp_path: Path) -> None:
     result = _generate(SPECS / f"{spec}.yaml", _config(tmp_path, spec), tmp_path / "out", "--strict")
     assert result.returncode != 0
     assert not (tmp_path / "out").exists()
@@ -243,23 +243,17 @@ def test_odd_schemas_generate_with_a_report_entry_each(generated: dict[str, Path
     }
 
 
-def test_unsendable_parameters_are_left_out_or_skip_their_operation(generated: dict[str, Path]) -> None:
+def test_unsendable_parameters_are_taken_as_text(generated: dict[str, Path]) -> None:
     out = generated["oddschemas"]
-    assert _entries(out, "parameter-dropped", "operation-skipped") == {
-        "/paths/~1points~1{point}/get/parameters/1": "parameter-dropped",  # content: application/xml, optional
-        "/paths/~1points~1{point}/get/parameters/2": "parameter-dropped",  # header array of objects, optional
-        "/paths/~1preferences/get": "operation-skipped",  # required cookie object with an object property
-        "/paths/~1searches/get": "operation-skipped",  # required content: application/json
+    assert _entries(out, "parameter-as-text", "operation-skipped", "parameter-dropped") == {
+        "/paths/~1points~1{point}/get/parameters/1": "parameter-as-text",  # content: application/xml, optional
+        "/paths/~1points~1{point}/get/parameters/2": "parameter-as-text",  # header array of objects, optional
+        "/paths/~1preferences/get/parameters/0": "parameter-as-text",  # required cookie object, nested
+        "/paths/~1searches/get/parameters/0": "parameter-as-text",  # required content: application/json
     }
-    assert set(_operations(out)) == {
-        "createAddress",
-        "getBorrowed",
-        "getLabels",
-        "getNot",
-        "getPoint",
-        "putPreferences",
-    }
-    assert all(entry["level"] == "warning" for entry in _report(out) if entry["code"] == "parameter-dropped")
+    assert all(entry["level"] == "warning" for entry in _report(out) if entry["code"] == "parameter-as-text")
+    operations = {"createAddress", "getBorrowed", "getLabels", "getNot", "getPoint", "getPreferences"}
+    assert set(_operations(out)) == {*operations, "putPreferences", "search"}
 
 
 def test_odd_schema_operations_work(generated: dict[str, Path], packages: dict[str, Any]) -> None:
@@ -269,15 +263,23 @@ def test_odd_schema_operations_work(generated: dict[str, Path], packages: dict[s
     address = {"country": "US", "postal": "([0-9", "region": "CA"}
     with LiveServer() as server, _client(package, server) as client:
         server.enqueue(Reply(status=204), json_reply({"id": "a1"}), json_reply({"code": "class", "x-extra": "kept"}))
-        _method(client, calls["getPoint"])(point=point)  # an object path parameter, matrix style, from its model
+        server.enqueue(Reply(status=204), Reply(status=204))
+        # an object path parameter, matrix style, from its model; unsendable ones as the caller's text
+        _method(client, calls["getPoint"])(point=point, filter="<a>b</a>", x_tags="a=1")
         created = _method(client, calls["createAddress"])(**address)
         labels = _method(client, calls["getLabels"])(code="None")
-        first, second, third = server.wait_for_requests(3)
-    assert first.url_path.endswith("/points/;x=1;y=2")
-    assert json.loads(second.body) == address  # the dropped pattern checks nothing; the lookahead one passes
+        _method(client, calls["search"])(query='{"text":"cat"}')
+        _method(client, calls["getPreferences"])(prefs="theme.dark=true")
+        point_call, create_call, labels_call, search_call, cookie_call = server.wait_for_requests(5)
+    assert point_call.url_path.endswith("/points/;x=1;y=2")
+    assert point_call.query == {"filter": ["<a>b</a>"]}
+    assert point_call.headers["x-tags"] == "a=1"
+    assert json.loads(create_call.body) == address  # the dropped pattern checks nothing; the lookahead one passes
     assert created.id == "a1"
-    assert third.query == {"code": ["None"]}
+    assert labels_call.query == {"code": ["None"]}
     assert labels.code == "class"
+    assert search_call.query == {"query": ['{"text":"cat"}']}
+    assert "prefs=theme.dark%3Dtrue" in cookie_call.headers["cookie"]
 
 
 def test_the_model_with_a_dropped_pattern_validates(generated: dict[str, Path], packages: dict[str, Any]) -> None:

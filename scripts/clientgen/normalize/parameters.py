@@ -1,18 +1,22 @@
-"""Pass: parameters the client cannot put on the wire, set aside one at a time (never the whole API).
+"""Pass: parameters the client cannot serialize, taken as text (one bad parameter never sinks an operation).
 
 The generated client serializes a parameter by its ``style`` (``_serialization``): scalars, arrays of
-scalars and objects of scalars in every location, any nesting only in a ``deepObject`` query.
-What lies outside that is not sent as the description means it, so it is not offered:
+scalars and objects of scalars in every location, also objects holding arrays of scalars in a query
+(Cloudflare's analytics ``query``), any nesting in a ``deepObject`` query.  What lies outside that
+would not be sent as the description means it:
 
 * a parameter described by ``content`` (a media type) rather than ``schema``: the client encodes
   no parameter by media type;
 * a path, header or cookie parameter, or a query parameter in a style other than ``deepObject``,
-  whose value nests arrays or objects (an array of objects, an object with an object property, a
-  recursive component): these styles have no spelling for nesting.
+  whose value nests deeper (an array of objects, an object with an object property, a recursive
+  component): these styles have no spelling for it.
 
-An optional parameter is dropped (``parameter-dropped``): the operation is generated without it.
-A required one makes the operation unusable, so the operation is skipped (``operation-skipped``).
-Both are warnings: ``--strict`` fails on them.  Runs after ``dialect``, so schemas are 3.0-shaped.
+Such a parameter becomes a string the caller writes (``parameter-as-text``, a warning: ``--strict``
+fails on it), sent as given: the operation stays callable and nothing is sent that the caller did
+not write.  Dropping it would lose required ones and skipping the operation would lose the rest of
+it; descriptions get this wrong in practice (Cloudflare 2023-08-31 types the ``asn`` path segment
+as the whole ASN object, where the API wants the number).  Runs after ``dialect`` and ``allof``:
+schemas are 3.0-shaped and ``allOf`` is merged.
 """
 
 from __future__ import annotations
@@ -20,9 +24,9 @@ from __future__ import annotations
 from typing import Any
 
 from clientgen.diagnostics import Diagnostics
-from clientgen.normalize.schemas import HTTP_METHODS, iter_operations, op_pointer
+from clientgen.normalize.schemas import iter_operations, op_pointer
 
-__all__ = ["set_aside_unsendable_parameters"]
+__all__ = ["unsendable_parameters_as_text"]
 
 _FLAT = 1  # a scalar is 0 levels deep, an array of scalars or an object of scalars 1
 _UNBOUNDED = 99  # a reference: a component the ref pass kept, so a recursive one
@@ -47,6 +51,23 @@ def _depth(schema: Any) -> int:
     return nested
 
 
+def _is_object(schema: Any) -> bool:
+    return isinstance(schema, dict) and (
+        schema.get("type") == "object" or "properties" in schema or isinstance(schema.get("additionalProperties"), dict)
+    )
+
+
+def _sendable(schema: Any, location: Any) -> bool:
+    """Whether the style of ``location`` can spell the values of ``schema`` (``deepObject`` aside)."""
+    if _depth(schema) <= _FLAT:
+        return True
+    if location != "query" or not _is_object(schema) or not isinstance(schema, dict):
+        return False
+    properties = schema.get("properties")
+    values = [*(properties.values() if isinstance(properties, dict) else ()), schema.get("additionalProperties")]
+    return all(_depth(value) <= _FLAT and not _is_object(value) for value in values)  # arrays of scalars
+
+
 def _unsendable(param: dict[str, Any]) -> str | None:
     """Why the client cannot send this parameter as described, or ``None``."""
     location = param.get("in")
@@ -55,33 +76,24 @@ def _unsendable(param: dict[str, Any]) -> str | None:
         return f"{location} parameter {param.get('name')!r} is described by content ({media}), not a schema"
     if location == "query" and param.get("style") == "deepObject":
         return None
-    if _depth(param.get("schema")) > _FLAT:
+    if not _sendable(param.get("schema"), location):
         style = param.get("style") or ("form" if location in {"query", "cookie"} else "simple")
         return f"{location} parameter {param.get('name')!r} nests arrays or objects, which style {style!r} cannot spell"
     return None
 
 
-def set_aside_unsendable_parameters(doc: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
-    skipped: list[tuple[str, str]] = []
-    for path, method, op in list(iter_operations(doc)):
-        pointer = op_pointer(path, method)
-        kept: list[Any] = []
+def unsendable_parameters_as_text(doc: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
+    for path, method, op in iter_operations(doc):
         for index, param in enumerate(op.get("parameters") or []):
             reason = _unsendable(param) if isinstance(param, dict) else None
             if reason is None:
-                kept.append(param)
-            elif param.get("required") or param.get("in") == "path":
-                skipped.append((path, method))
-                diags.warn(pointer, "operation-skipped", f"operation skipped: {reason} (required)")
-                break
-            else:
-                diags.warn(f"{pointer}/parameters/{index}", "parameter-dropped", f"parameter left out: {reason}")
-        else:
-            if "parameters" in op:
-                op["parameters"] = kept
-    for path, method in skipped:
-        item = doc["paths"][path]
-        del item[method]
-        if not any(isinstance(item.get(other), dict) for other in HTTP_METHODS):
-            del doc["paths"][path]
+                continue
+            schema = param.get("schema")
+            described = schema.get("description") if isinstance(schema, dict) else None
+            text: dict[str, Any] = {"type": "string", **({"description": described} if described else {})}
+            style = {"style": param["style"]} if param.get("in") == "path" and "style" in param else {}
+            kept = {key: value for key, value in param.items() if key not in {"content", "schema", "style", "explode"}}
+            op["parameters"][index] = {**kept, **style, "schema": text}
+            message = f"{reason}: taken as text the caller writes, sent as given"
+            diags.warn(f"{op_pointer(path, method)}/parameters/{index}", "parameter-as-text", message)
     return doc
