@@ -5,8 +5,8 @@ Conditional and negative JSON Schema keywords (``not``, ``if``/``then``/``else``
 ``patternProperties``/``propertyNames`` have no pydantic spelling: the model is generated from the
 rest of the schema (a property under ``not`` is any value, ``patternProperties`` values are any
 value), so the client accepts what the API sends and lets the server judge what it is sent.  Each
-keyword gets one ``schema-keyword-unchecked`` decision in ``report.json``: how many schemas use it
-and the first of them.
+keyword gets one ``schema-keyword-unchecked`` decision in ``report.json``: in how many places of the
+normalized document it occurs and the first of them.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def report_unchecked_keywords(doc: dict[str, Any], diags: Diagnostics) -> dict[s
                 count, first = seen.get(keyword, (0, pointer))
                 seen[keyword] = (count + 1, first)
     for keyword, (count, first) in sorted(seen.items()):
-        schemas = "1 schema" if count == 1 else f"{count:,} schemas"
-        message = f"{keyword!r} is not checked by the models ({schemas}; the rest of each schema is)"
+        places = "1 place" if count == 1 else f"{count:,} places"  # a component inlined into each use counts each
+        message = f"{keyword!r} is not checked by the models ({places}; the rest of each schema is)"
         diags.add(first, "schema-keyword-unchecked", message)
     return doc
