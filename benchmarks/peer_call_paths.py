@@ -1,17 +1,20 @@
 """The call paths of well-known operations of the peer APIs: ``docs/peers-call-paths.md``.
 
     PYTHONPATH=scripts python benchmarks/peer_call_paths.py [corpus] > docs/peers-call-paths.md
+    PYTHONPATH=scripts python benchmarks/peer_call_paths.py --readme [corpus]  # README's "Other APIs" tables
 
 Each peer is read with no config (identity and names from the description) and its call paths
 come from the same rules as a generation (``routes.py``, ``model/build.py``); only the paths,
 methods and operationIds matter, so the document is parsed, not normalized.
-``tests/test_peer_call_paths.py`` checks that the committed page is what this writes.
+``tests/test_peer_call_paths.py`` checks that the committed page, and the README's section between
+``README_START`` and ``README_END`` (the first dozen of each peer, task and call path), are what this writes.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from functools import cache
 from pathlib import Path
 
 from clientgen.config import load_config
@@ -20,7 +23,11 @@ from clientgen.identity import complete_config
 from clientgen.ingest.parsing import parse_file
 from clientgen.model import build_api
 
-__all__ = ["PEERS", "render"]
+__all__ = ["PEERS", "README_END", "README_START", "render", "render_readme"]
+
+README_START = "<!-- peer call paths: written by benchmarks/peer_call_paths.py --readme -->"
+README_END = "<!-- end of peer call paths -->"
+README_ROWS = 12
 
 # peer file (below corpus/peers) -> (operationId, what a user wants to do), in the order shown
 PEERS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -33,9 +40,10 @@ PEERS: dict[str, tuple[tuple[str, str], ...]] = {
         ("GetCharges", "list charges"),
         ("PostCharges", "create a charge"),
         ("PostChargesChargeCapture", "capture a charge"),
+        ("GetPaymentIntentsIntent", "retrieve a payment intent"),
+        ("PostPaymentIntentsIntentConfirm", "confirm a payment intent"),
         ("PostCoupons", "create a coupon"),
         ("PostCouponsCoupon", "update a coupon"),
-        ("PostPaymentIntentsIntentConfirm", "confirm a payment intent"),
         ("PostInvoicesInvoicePay", "pay an invoice"),
         ("GetCustomersSearch", "search customers"),
     ),
@@ -71,6 +79,7 @@ PEERS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
+@cache
 def _call_paths(path: Path) -> tuple[str, dict[str, tuple[str, str, str]]]:
     """The package name and operationId -> (call path, method, path) of one peer."""
     document = parse_file(path)
@@ -102,12 +111,25 @@ def render(corpus: Path) -> str:
     return "\n".join(lines)
 
 
+def render_readme(corpus: Path) -> str:
+    """The README's tables: the first dozen operations of each peer, task and call path side by side."""
+    lines = [README_START, ""]
+    for name, wanted in PEERS.items():
+        package, paths = _call_paths(corpus / "peers" / name)
+        lines += [f"| `{name.split('/')[-1]}` → `{package}` | call |", "| --- | --- |"]
+        lines += [f"| {task} | `{paths[operation_id][0]}` |" for operation_id, task in wanted[:README_ROWS]]
+        lines.append("")
+    return "\n".join([*lines, README_END])
+
+
 def main() -> int:
-    location = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("CLOUDFLARE_CORPUS", "")
+    arguments = [arg for arg in sys.argv[1:] if arg != "--readme"]
+    location = arguments[0] if arguments else os.environ.get("CLOUDFLARE_CORPUS", "")
     if not location:
         print("peer_call_paths: pass the shared corpus folder (or set CLOUDFLARE_CORPUS)", file=sys.stderr)
         return 0
-    sys.stdout.write(render(Path(location) / "corpus"))
+    corpus = Path(location) / "corpus"
+    sys.stdout.write(render_readme(corpus) + "\n" if "--readme" in sys.argv else render(corpus))
     return 0
 
 

@@ -96,6 +96,71 @@ def test_a_document_with_word_keys_is_named_from_its_keys() -> None:
     assert "Label" in names
 
 
+def github_shapes() -> dict[str, Any]:
+    """``github_like`` plus more of GitHub's component-key shapes: ``nullable-*`` twins, ``repository``
+    referred to from issues, a ``nullable-repository`` inside it, ``minimal-repository`` for forks, a
+    collaborator returned as ``nullable-simple-user``."""
+    document = github_like()
+    schemas = document["components"]["schemas"]
+    ref = {key: {"$ref": f"#/components/schemas/{key}"} for key in ("simple-user", "nullable-simple-user")}
+    schemas["nullable-simple-user"] = {**SIMPLE_USER, "nullable": True, "title": "Simple User"}
+    schemas["nullable-repository"] = {
+        "type": "object",
+        "nullable": True,
+        "title": "Repository",
+        "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "owner": ref["simple-user"]},
+    }
+    schemas["repository"] = {
+        "type": "object",
+        "title": "Repository",
+        "properties": {
+            "id": {"type": "integer"},
+            "full_name": {"type": "string"},
+            "owner": ref["simple-user"],
+            "template_repository": {"$ref": "#/components/schemas/nullable-repository"},
+        },
+    }
+    schemas["minimal-repository"] = {
+        "type": "object",
+        "properties": {"id": {"type": "integer"}, "node_id": {"type": "string"}, "owner": ref["simple-user"]},
+    }
+    issue = schemas["issue-simple"]["properties"]
+    issue["user"] = ref["nullable-simple-user"]
+    issue["repository"] = {"$ref": "#/components/schemas/repository"}
+    username = {"name": "username", "in": "path", "required": True, "schema": {"type": "string"}}
+    document["paths"].update(
+        {
+            "/repos/{owner}/{repo}": {
+                "parameters": REPO_PARAMS,
+                "get": {"operationId": "repos/get", "responses": _one("repository")},
+            },
+            "/repos/{owner}/{repo}/forks": {
+                "parameters": REPO_PARAMS,
+                "get": {"operationId": "repos/list-forks", "responses": _array_of("minimal-repository")},
+            },
+            "/repos/{owner}/{repo}/collaborators/{username}": {
+                "parameters": [*REPO_PARAMS, username],
+                "get": {"operationId": "repos/get-collaborator", "responses": _one("nullable-simple-user")},
+            },
+        }
+    )
+    return document
+
+
+def test_github_component_keys_name_their_models() -> None:
+    """Every component of the GitHub-like document is named from its key: no route word (``Fork``, ``Repo``,
+    ``Block``, ``Assignee``) and no content hash where the description gives a name."""
+    document = github_shapes()
+    expected = {"".join(word.title() for word in key.split("-")) for key in document["components"]["schemas"]}
+    assert expected == {
+        "IssueSimple", "MinimalRepository", "NullableRepository", "NullableSimpleUser", "Repository", "SimpleUser",
+        "TreeNode",
+    }  # fmt: skip
+    names = set(_names(document))
+    assert expected <= names
+    assert names - expected == {"Label"}  # the one inline schema, named by its title
+
+
 def test_the_config_can_choose_content_names() -> None:
     names = _names(github_like(), source="content")
     assert "IssueSimple" not in names

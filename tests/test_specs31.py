@@ -2,7 +2,8 @@
 
 OpenAPI 3.1 keywords, documents with no operations, recursion shapes (self, mutual, through
 ``anyOf``, through arrays, a 10-component ring), ``$ref``s into sub-schemas and to non-schema
-components, path keys holding ``?`` or ``#``.  One generation per document (module fixture), one
+components, path keys holding ``?`` or ``#``, odd schemas and unsendable parameters (reported,
+never sinking the API), webhook payload models.  One generation per document (module fixture), one
 ``mypy --strict`` run over all the packages; a few calls against a real server on 127.0.0.1.
 """
 
@@ -19,7 +20,10 @@ from typing import Any
 
 import pytest
 
+from clientgen.diagnostics import Diagnostics
+from clientgen.ingest.parsing import parse_file
 from clientgen.layout import NAMES_FILE, REPORT_FILE, SURFACE_FILE
+from clientgen.normalize import normalize
 from live_server import LiveServer, Reply, json_reply
 
 REPO = Path(__file__).resolve().parent.parent
@@ -207,7 +211,112 @@ def test_a_colliding_fragment_skips_one_operation_with_a_report(generated: dict[
     assert skipped[0]["level"] == "warning"
 
 
-def test_strict_fails_on_a_skipped_operation(tmp_path: Path) -> None:
-    result = _generate(SPECS / "oddpaths.yaml", _config(tmp_path, "oddpaths"), tmp_path / "out", "--strict")
+@pytest.mark.parametrize("spec", ["oddpaths", "oddschemas"])
+def test_strict_fails_on_a_skipped_operation_or_a_parameter_as_text(spec: str, tmp_path: Path) -> None:
+    result = _generate(SPECS / f"{spec}.yaml", _config(tmp_path, spec), tmp_path / "out", "--strict")
     assert result.returncode != 0
     assert not (tmp_path / "out").exists()
+
+
+def _entries(out: Path, *codes: str) -> dict[str, str]:
+    """pointer -> code of the report entries with one of ``codes``."""
+    return {entry["pointer"]: entry["code"] for entry in _report(out) if entry["code"] in codes}
+
+
+def test_odd_schemas_generate_with_a_report_entry_each(generated: dict[str, Path]) -> None:
+    body = "/paths/~1addresses/post/requestBody/content/application~1json/schema"
+    unchecked = [
+        (entry["pointer"], entry["message"].split("'")[1])
+        for entry in _report(generated["oddschemas"])
+        if entry["code"] == "schema-keyword-unchecked"
+    ]
+    assert sorted(unchecked) == [
+        (body, "dependentSchemas"),
+        (body, "else"),
+        (body, "if"),
+        (body, "then"),
+        ("/paths/~1labels/get/responses/200/content/application~1json/schema", "patternProperties"),
+        ("/paths/~1nots/get/responses/200/content/application~1json/schema/properties/anything_but_text", "not"),
+    ]
+    assert _entries(generated["oddschemas"], "pattern-dropped") == {
+        f"{body}/properties/postal/pattern": "pattern-dropped"
+    }
+
+
+def test_unsendable_parameters_are_taken_as_text(generated: dict[str, Path]) -> None:
+    out = generated["oddschemas"]
+    assert _entries(out, "parameter-as-text", "operation-skipped", "parameter-dropped") == {
+        "/paths/~1points~1{point}/get/parameters/1": "parameter-as-text",  # content: application/xml, optional
+        "/paths/~1points~1{point}/get/parameters/2": "parameter-as-text",  # header array of objects, optional
+        "/paths/~1preferences/get/parameters/0": "parameter-as-text",  # required cookie object, nested
+        "/paths/~1searches/get/parameters/0": "parameter-as-text",  # required content: application/json
+    }
+    assert all(entry["level"] == "warning" for entry in _report(out) if entry["code"] == "parameter-as-text")
+    operations = {"createAddress", "getBorrowed", "getLabels", "getNot", "getPoint", "getPreferences"}
+    assert set(_operations(out)) == {*operations, "putPreferences", "search"}
+
+
+def test_odd_schema_operations_work(generated: dict[str, Path], packages: dict[str, Any]) -> None:
+    calls = _operations(generated["oddschemas"])
+    package = packages["oddschemas"]
+    point = importlib.import_module(f"{package.__name__}.types.points").Point(x=1, y=2)
+    address = {"country": "US", "postal": "([0-9", "region": "CA"}
+    with LiveServer() as server, _client(package, server) as client:
+        server.enqueue(Reply(status=204), json_reply({"id": "a1"}), json_reply({"code": "class", "x-extra": "kept"}))
+        server.enqueue(Reply(status=204), Reply(status=204))
+        # an object path parameter, matrix style, from its model; unsendable ones as the caller's text
+        _method(client, calls["getPoint"])(point=point, filter="<a>b</a>", x_tags="a=1")
+        created = _method(client, calls["createAddress"])(**address)
+        labels = _method(client, calls["getLabels"])(code="None")
+        _method(client, calls["search"])(query='{"text":"cat"}')
+        _method(client, calls["getPreferences"])(prefs="theme.dark=true")
+        point_call, create_call, labels_call, search_call, cookie_call = server.wait_for_requests(5)
+    assert point_call.url_path.endswith("/points/;x=1;y=2")
+    assert point_call.query == {"filter": ["<a>b</a>"]}
+    assert point_call.headers["x-tags"] == "a=1"
+    assert json.loads(create_call.body) == address  # the dropped pattern checks nothing; the lookahead one passes
+    assert created.id == "a1"
+    assert labels_call.query == {"code": ["None"]}
+    assert labels.code == "class"
+    assert search_call.query == {"query": ['{"text":"cat"}']}
+    assert "prefs=theme.dark%3Dtrue" in cookie_call.headers["cookie"]
+
+
+def test_the_model_with_a_dropped_pattern_validates(generated: dict[str, Path], packages: dict[str, Any]) -> None:
+    del generated
+    params = importlib.import_module(f"{packages['oddschemas'].__name__}.types.addresses").AddressCreateParams
+    assert params(postal="([0-9", region="CA").postal == "([0-9"  # the model builds: no SchemaError
+    with pytest.raises(ValueError, match="region"):
+        params(region="ca")  # the lookahead pattern is still checked
+
+
+def test_webhook_payloads_are_models_named_from_the_webhook(
+    generated: dict[str, Path], packages: dict[str, Any]
+) -> None:
+    models = json.loads((generated["webhooks"] / NAMES_FILE).read_text(encoding="utf-8"))["models"]
+    assert sorted(entry["class"] for entry in models.values()) == [
+        "Adoption",  # referenced: the component keeps its own name
+        "InventoryChangedPostWebhook",  # a $ref to components/requestBodies, resolved
+        "InventoryChangedPutWebhook",  # a form payload: a second method, so the method is in the name
+        "NewPetWebhook",
+        "NewPetWebhookOwner",
+        "Pet",
+    ]
+    types = importlib.import_module(f"{packages['webhooks'].__name__}.types")
+    event = types.NewPetWebhook.model_validate(
+        {"event": "pet.created", "pet": {"name": "Rex"}, "owner": {"email": None}}
+    )
+    assert isinstance(event.pet, types.Pet)
+    assert event.owner.email is None
+    with pytest.raises(ValueError, match="event"):
+        types.NewPetWebhook.model_validate({"event": "pet.deleted", "pet": {"name": "Rex"}})
+
+
+@pytest.mark.parametrize("source", ["content", "keys"])
+def test_webhook_payload_names_in_either_naming_mode(source: str) -> None:
+    document = normalize(parse_file(SPECS / "webhooks.yaml"), Diagnostics(), names_source=source)
+    names = set(document["components"]["schemas"])
+    assert {"NewPetWebhook", "InventoryChangedPostWebhook", "InventoryChangedPutWebhook"} <= names
+    # a component only a webhook uses: from its key where keys name models, else from the webhook
+    assert ("Adoption" if source == "keys" else "PetAdoptedWebhook") in names
+    assert not any(key.startswith("x-clientgen") for key in document)

@@ -52,7 +52,7 @@ def path_param(  # noqa: PLR0913 - one keyword per constraint the spec can state
     otherwise only a ``str`` is.  ``style``/``explode``: the OpenAPI path style (``simple``,
     ``label``, ``matrix``); arrays and objects are serialized by it (``_serialization``).
     """
-    if isinstance(value, list | tuple | Mapping):
+    if isinstance(value, list | tuple | Mapping) or callable(getattr(value, "model_dump", None)):  # objects too
         return path_text(name, value, style=style, explode=explode)
     if isinstance(value, int) and not isinstance(value, bool):
         if not integer:

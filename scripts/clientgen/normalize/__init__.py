@@ -21,7 +21,9 @@ from clientgen.normalize.envelopes import mark_success_envelopes, reduce_error_e
 from clientgen.normalize.hoist import hoist_objects
 from clientgen.normalize.media import normalize_media
 from clientgen.normalize.naming_source import choose_names_source
+from clientgen.normalize.parameters import unsendable_parameters_as_text
 from clientgen.normalize.refs import inline_refs
+from clientgen.normalize.unchecked import report_unchecked_keywords
 from clientgen.normalize.unions import split_property_unions
 
 __all__ = ["PASSES", "normalize"]
@@ -31,9 +33,11 @@ Pass = Callable[[dict[str, Any], Diagnostics], dict[str, Any]]
 PASSES: tuple[Pass, ...] = (
     inline_refs,
     downlevel_31,
+    report_unchecked_keywords,
     normalize_media,
     reduce_error_envelopes,
     flatten_all_of,
+    unsendable_parameters_as_text,
     repair_constraints,
     shape_failure_envelopes,
     mark_success_envelopes,

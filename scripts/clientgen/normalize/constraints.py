@@ -15,7 +15,9 @@ The source's intent is kept, in the keyword that makes generators enforce it:
   titled "Self Hosted Application" collide): it becomes the description when there is none;
 * a schema with ``properties`` but no ``type`` is an object, or any JSON value where the
   description's examples show it holding something else (:mod:`clientgen.normalize.typeless`);
-* a path parameter is never null: ``nullable`` is dropped from path parameter schemas.
+* a path parameter is never null: ``nullable`` is dropped from path parameter schemas;
+* a ``pattern`` the package could not compile (``([a-z``; on a path parameter, one Python's ``re``
+  rejects) is dropped and reported (:mod:`clientgen.normalize.patterns`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from __future__ import annotations
 from typing import Any
 
 from clientgen.diagnostics import Diagnostics, escape_pointer_token
+from clientgen.normalize.patterns import compiles_for_models, compiles_in_python
 from clientgen.normalize.schemas import iter_operations, map_operation_schemas, op_pointer, transform
 from clientgen.normalize.typeless import widen_typeless
 
@@ -120,10 +123,22 @@ def _title(node: dict[str, Any]) -> None:
         node["description"] = title
 
 
+def _pattern(node: dict[str, Any], pointer: str, diags: Diagnostics, *, python: bool = False) -> None:
+    pattern = node.get("pattern")
+    if isinstance(pattern, str) and not (compiles_in_python if python else compiles_for_models)(pattern):
+        del node["pattern"]
+        engine = "Python's re, which checks path parameters, cannot" if python else "no regex engine of the models can"
+        message = f"pattern {pattern[:60]!r} dropped: {engine} compile it"
+        diags.warn(f"{pointer}/pattern", "pattern-dropped", message)
+
+
 def _path_parameters(doc: dict[str, Any], diags: Diagnostics) -> None:
     for path, method, op in iter_operations(doc):
         for index, param in enumerate(op.get("parameters") or []):
             schema = param.get("schema") if isinstance(param, dict) and param.get("in") == "path" else None
+            if isinstance(schema, dict) and isinstance(schema.get("pattern"), str):
+                param["schema"] = schema = dict(schema)
+                _pattern(schema, f"{op_pointer(path, method)}/parameters/{index}/schema", diags, python=True)
             if isinstance(schema, dict) and schema.get("nullable"):
                 param["schema"] = {key: value for key, value in schema.items() if key != "nullable"}
                 diags.add(
@@ -166,6 +181,7 @@ def repair_constraints(doc: dict[str, Any], diags: Diagnostics) -> dict[str, Any
         _array_keywords(node, pointer, diags)
         _typed_default(node, pointer, diags)
         _missing_required(node, pointer, diags)
+        _pattern(node, pointer, diags)
         return node
 
     map_operation_schemas(doc, lambda schema, pointer: transform(schema, repair, pointer))

@@ -30,6 +30,7 @@ from clientgen.normalize.envelopes import is_failure_envelope, is_success_envelo
 from clientgen.normalize.naming import Hint, assign_names, operation_hint, role_hint, variant_labels
 from clientgen.normalize.naming_source import component_candidates, strip_marker
 from clientgen.normalize.schemas import iter_operation_schemas, iter_operations, op_pointer, routes
+from clientgen.normalize.webhooks import WEBHOOK_MODELS
 
 __all__ = ["hoist_objects"]
 
@@ -206,10 +207,13 @@ def hoist_objects(
     ``unwraps(operationId)``: false where the config turns unwrapping off: that success envelope is hoisted too.
     """
     original_keys: dict[str, str] = {}
+    webhooks: dict[str, str] = doc.pop(WEBHOOK_MODELS, None) or {}  # webhook payloads: named from the webhook
     kept = _kept_components(doc, original_keys)
     hoister = _Hoister(kept=frozenset(kept), hints={key: [] for key in kept}, by_keys=by_keys)
     for key in sorted(kept):  # recursive components: their parts hoisted and named after them
         hoister.inside = key
+        if not by_keys and original_keys[key] in webhooks:
+            hoister.hints[key].append(Hint("root", own_names=component_candidates(webhooks[original_keys[key]], None)))
         if by_keys:
             own = component_candidates(
                 original_keys[key], kept[key].get("title") if isinstance(kept[key], dict) else None

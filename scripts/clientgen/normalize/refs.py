@@ -26,6 +26,7 @@ from clientgen.ingest.refgraph import component_key, cyclic_components
 from clientgen.ingest.refs import PointerError, child_position, iter_refs, resolve_fragment
 from clientgen.ingest.structure import METHODS as HTTP_METHODS
 from clientgen.normalize.naming_source import COMPONENT_MARKER, TITLE_MARKER
+from clientgen.normalize.webhooks import WEBHOOK_MODELS, inline_payloads
 
 __all__ = ["inline_refs"]
 
@@ -146,7 +147,11 @@ def inline_refs(doc: dict[str, Any], diags: Diagnostics, *, mark_components: boo
     paths = inliner.inline(doc.get("paths") or {}, "/paths", ())
     components = dict(doc.get("components") or {})
     schemas = components.get("schemas") or {}
-    kept: dict[str, Any] = {}
+    webhook_names: dict[str, str] = {}
+    payloads = inline_payloads(
+        doc.get("webhooks"), set(schemas), lambda node, at: inliner.inline(node, at, ()), webhook_names
+    )
+    kept: dict[str, Any] = {key: inliner.inline(schema, at, ()) for key, (at, schema) in payloads.items()}
     pending = sorted(set(inliner.kept) | set(_model_roots(doc, schemas, diags)))
     while pending:  # a kept component may itself reach other recursive components
         key = pending.pop()
@@ -162,4 +167,5 @@ def inline_refs(doc: dict[str, Any], diags: Diagnostics, *, mark_components: boo
         **{key: value for key, value in doc.items() if key not in {"paths", "components", "webhooks", SKIPPED}},
         "paths": paths,
         "components": new_components,
+        **({WEBHOOK_MODELS: dict(sorted(webhook_names.items()))} if webhook_names else {}),
     }
