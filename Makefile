@@ -14,6 +14,9 @@ OUT ?= generated
 # Empty: the config beside the spec (clientgen.toml or config.toml), else everything from the description.
 CONFIG ?=
 DIST ?= dist
+# Results of earlier generations, reused when their input is unchanged (incremental regeneration); NO_CACHE=1: none.
+CACHE ?= .clientgen-cache
+CACHE_ARGS = $(if $(NO_CACHE),--no-cache,--cache-dir $(CACHE))
 # The shared corpus (real Cloudflare specs); tests that need it skip when it is absent.
 CLOUDFLARE_CORPUS ?= $(abspath ../shared)
 export CLOUDFLARE_CORPUS
@@ -33,9 +36,9 @@ $(STAMP): requirements.lock
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-## generate: regenerate the client package from the spec (SPEC=, OUT=, CONFIG= to override; FORCE=1: write into a folder clientgen did not write)
+## generate: regenerate the client package from the spec (SPEC=, OUT=, CONFIG= to override; FORCE=1: write into a folder clientgen did not write; CACHE=<dir> or NO_CACHE=1)
 generate: $(STAMP)
-	$(RUN) -m clientgen generate --spec $(SPEC) --out $(OUT) $(if $(CONFIG),--config $(CONFIG)) $(if $(FORCE),--force)
+	$(RUN) -m clientgen generate --spec $(SPEC) --out $(OUT) $(if $(CONFIG),--config $(CONFIG)) $(if $(FORCE),--force) $(CACHE_ARGS)
 
 ## changelog: the client API's changelog between two specs: make changelog OLD=<spec> NEW=<spec> [CHANGELOG=<file>]
 changelog: $(STAMP)
@@ -47,7 +50,7 @@ snapshot: generate
 
 ## check: generated/ is up to date, the code lints and type-checks
 check: $(STAMP)
-	$(RUN) -m clientgen check --spec $(SPEC) --out $(OUT) $(if $(CONFIG),--config $(CONFIG))
+	$(RUN) -m clientgen check --spec $(SPEC) --out $(OUT) $(if $(CONFIG),--config $(CONFIG)) $(CACHE_ARGS)
 	$(BIN)/ruff check scripts tests benchmarks
 	$(BIN)/ruff format --check scripts tests benchmarks
 	$(BIN)/mypy --strict scripts/clientgen
