@@ -127,4 +127,5 @@ class Cache:
         return None if payload is None else json.loads(payload)
 
     def put_json(self, kind: str, key: str, data: Any) -> None:
-        self.put(kind, key, json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+        """Keys in their order: an ordered document read back is the same document."""
+        self.put(kind, key, json.dumps(data, ensure_ascii=False).encode("utf-8"))

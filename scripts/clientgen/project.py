@@ -29,6 +29,7 @@ from typing import Any
 
 from clientgen.cache import Cache
 from clientgen.cached_files import python_files, store_compiled, store_formatted, take_compiled, take_formatted
+from clientgen.cached_normalize import normalize_cached
 from clientgen.changelog.release import write_release
 from clientgen.config import GeneratorConfig, find_config, load_config
 from clientgen.diagnostics import Diagnostics, Level, SpecError
@@ -46,7 +47,6 @@ from clientgen.limits import MAX_TOOL_SECONDS
 from clientgen.model import Api, build_api
 from clientgen.model.types import type_of
 from clientgen.name_memory import NameMemory, Remembered, names_json, read_names
-from clientgen.normalize import normalize
 from clientgen.output_tree import (
     LEGACY_MARKER,
     commit,
@@ -332,10 +332,11 @@ def build(  # noqa: PLR0913 - the spec, where to build, the generation to versio
     config = complete_config(config, source, spec.name, diags)  # what the config does not set: from the description
     memory = NameMemory(previous=read_names(previous))  # models keep the names they had in ``previous``
     try:
-        normalized = normalize(
+        normalized = normalize_cached(
             source,
             diags,
             memory,
+            cache,
             on_pass=lambda done, total, name: progress.stage("normalize", done, total, name),
             names_source=config.names_source,
         )

@@ -276,15 +276,27 @@ def _plan_of(plan: dict[str, str], modules: set[str]) -> dict[str, str]:
 
 
 def _module_inputs(doc: dict[str, Any], plan: dict[str, str], header: str, base_class: str) -> dict[str, str]:
-    """Module -> everything the generator reads to write it: its and ``shared``'s schemas, aliases, header."""
+    """Module -> what the generator reads to write it: its and ``shared``'s schemas and aliases, the header.
+
+    The generator's input is this, key-sorted (``dumps_sorted``), with each ``$ref`` renamed after the plan:
+    the schemas by name and their module determine it, so each module's part is serialized once.
+    """
     schemas = doc.get("components", {}).get("schemas", {})
-    inputs = {}
-    for module in sorted(set(plan.values())):
-        part = _plan_of(plan, {module})
-        document = dumps_sorted(_module_document(doc, part), indent=1, ensure_ascii=True)
-        aliases = json.dumps(_field_aliases(schemas, part), sort_keys=True)
-        inputs[module] = f"{document}\0{aliases}\0{header}\0{base_class}"
-    return inputs
+    aliases = _field_aliases(schemas, plan)
+    members: dict[str, list[str]] = {}
+    for name, module in sorted(plan.items()):
+        members.setdefault(module, []).append(name)
+
+    def text(module: str) -> str:
+        prefix = f"{module}."
+        own = {name: schemas.get(name) for name in members[module]}
+        return json.dumps(
+            [own, {key: value for key, value in aliases.items() if key.startswith(prefix)}], sort_keys=True
+        )
+
+    shared = text(SHARED_MODULE) if SHARED_MODULE in members else ""
+    context = f"{doc.get('openapi', '3.0.3')}\0{header}\0{base_class}\0{shared}"
+    return {module: f"{context}\0{module}\0{text(module)}" for module in sorted(members)}
 
 
 # ``name: T = None``: datamodel-code-generator's --strict-nullable output for a property that may be
