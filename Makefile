@@ -14,11 +14,14 @@ OUT ?= generated
 # Empty: the config beside the spec (clientgen.toml or config.toml), else everything from the description.
 CONFIG ?=
 DIST ?= dist
+# Results of earlier generations, reused when their input is unchanged (incremental regeneration); NO_CACHE=1: none.
+CACHE ?= .clientgen-cache
+CACHE_ARGS = $(if $(NO_CACHE),--no-cache,--cache-dir $(CACHE))
 # The shared corpus (real Cloudflare specs); tests that need it skip when it is absent.
 CLOUDFLARE_CORPUS ?= $(abspath ../shared)
 export CLOUDFLARE_CORPUS
 
-.PHONY: help generate test check snapshot changelog bench bench-call bench-import bench-churn bench-review clean dist publish conformance
+.PHONY: help generate test check snapshot changelog bench bench-incremental bench-call bench-import bench-churn bench-review clean dist publish conformance
 
 ## help: list the targets (what `make` alone does)
 help:
@@ -33,9 +36,9 @@ $(STAMP): requirements.lock
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-## generate: regenerate the client package from the spec (SPEC=, OUT=, CONFIG= to override; FORCE=1: write into a folder clientgen did not write)
+## generate: regenerate the client package from the spec (SPEC=, OUT=, CONFIG= to override; FORCE=1: write into a folder clientgen did not write; CACHE=<dir> or NO_CACHE=1)
 generate: $(STAMP)
-	$(RUN) -m clientgen generate --spec $(SPEC) --out $(OUT) $(if $(CONFIG),--config $(CONFIG)) $(if $(FORCE),--force)
+	$(RUN) -m clientgen generate --spec $(SPEC) --out $(OUT) $(if $(CONFIG),--config $(CONFIG)) $(if $(FORCE),--force) $(CACHE_ARGS)
 
 ## changelog: the client API's changelog between two specs: make changelog OLD=<spec> NEW=<spec> [CHANGELOG=<file>]
 changelog: $(STAMP)
@@ -47,7 +50,7 @@ snapshot: generate
 
 ## check: generated/ is up to date, the code lints and type-checks
 check: $(STAMP)
-	$(RUN) -m clientgen check --spec $(SPEC) --out $(OUT) $(if $(CONFIG),--config $(CONFIG))
+	$(RUN) -m clientgen check --spec $(SPEC) --out $(OUT) $(if $(CONFIG),--config $(CONFIG)) $(CACHE_ARGS)
 	$(BIN)/ruff check scripts tests benchmarks
 	$(BIN)/ruff format --check scripts tests benchmarks
 	$(BIN)/mypy --strict scripts/clientgen
@@ -68,6 +71,10 @@ publish: $(STAMP)
 ## bench: generation benchmark on the full Cloudflare spec (needs the corpus)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_generate.py
+
+## bench-incremental: one operation changed, then make generate with the cache, against a cold generation (needs the corpus)
+bench-incremental: $(STAMP)
+	$(BIN)/python benchmarks/bench_incremental.py
 
 ## bench-call: per-call cost of the seed operation: ours vs raw httpx vs the official SDK (own venv: .bench-venv/)
 bench-call: $(STAMP)

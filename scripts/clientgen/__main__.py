@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from types import FrameType
 
+from clientgen.cache import DEFAULT_CACHE_DIR, Cache
 from clientgen.changelog.compare import changelog_between
 from clientgen.config import find_config, load_config
 from clientgen.diagnostics import SpecError
@@ -50,6 +51,14 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--spec", type=Path, default=Path("spec"))
     check.add_argument("--config", type=Path, default=None, help=_CONFIG_HELP)
     check.add_argument("--out", type=Path, default=Path("generated"))
+    for command in (generate, check):
+        command.add_argument(
+            "--cache-dir",
+            type=Path,
+            default=DEFAULT_CACHE_DIR,
+            help="reuse results of earlier generations kept here (default: .clientgen-cache/ in the project)",
+        )
+        command.add_argument("--no-cache", action="store_true", help="generate everything from scratch")
     changelog = commands.add_parser("changelog", help="the client API's changelog between two specs")
     changelog.add_argument("--old", type=Path, required=True, help="the earlier spec (file or folder)")
     changelog.add_argument("--new", type=Path, required=True, help="the later spec")
@@ -71,8 +80,12 @@ def _changelog(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cache(args: argparse.Namespace) -> Cache | None:
+    return None if args.no_cache else Cache(args.cache_dir.resolve())
+
+
 def _check(args: argparse.Namespace) -> int:
-    differences = stale_report(args.spec, args.config, args.out)
+    differences = stale_report(args.spec, args.config, args.out, cache=_cache(args))
     if differences:
         print("\n".join(differences), file=sys.stderr)
         print(
@@ -107,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
                 force=args.force,
                 previous=args.previous,
                 progress=progress,
+                cache=_cache(args),
             )
         finally:
             progress.close()  # an error or the summary starts on a clean line

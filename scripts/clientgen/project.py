@@ -27,6 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from clientgen.cache import Cache
+from clientgen.cached_files import python_files, store_compiled, store_formatted, take_compiled, take_formatted
+from clientgen.cached_normalize import normalize_cached
 from clientgen.changelog.release import write_release
 from clientgen.config import GeneratorConfig, find_config, load_config
 from clientgen.diagnostics import Diagnostics, Level, SpecError
@@ -44,7 +47,6 @@ from clientgen.limits import MAX_TOOL_SECONDS
 from clientgen.model import Api, build_api
 from clientgen.model.types import type_of
 from clientgen.name_memory import NameMemory, Remembered, names_json, read_names
-from clientgen.normalize import normalize
 from clientgen.output_tree import (
     LEGACY_MARKER,
     commit,
@@ -152,10 +154,11 @@ def _ruff() -> list[str]:
     return [str(binary)] if binary.is_file() else [sys.executable, "-m", "ruff"]
 
 
-def _format(paths: list[Path], *, first_party: str) -> None:
+def _format(paths: list[Path], *, first_party: str, cache: Cache | None = None, root: Path | None = None) -> None:
     """Ruff removes unused imports, sorts them, and formats: the package reads like hand-written code.
 
     Each file is formatted on its own, so the models can be formatted while the rest is still rendered.
+    With a ``cache``, a file whose text (and path below ``root``) was formatted before takes the stored result.
     The package is named first-party: ruff would otherwise guess from the ``__init__.py`` files present
     at that moment, which depends on how far rendering has got (import order would vary between runs).
     """
@@ -164,6 +167,12 @@ def _format(paths: list[Path], *, first_party: str) -> None:
         "--isolated", "--no-cache", "--line-length", "120", "--target-version", "py311",
         "--config", f"lint.isort.known-first-party = [{first_party!r}]",
     ]  # fmt: skip
+    pending = None
+    if cache is not None and root is not None:
+        pending = take_formatted(cache, python_files(paths), root, first_party)
+        paths = [path for path, _ in pending]
+        if not paths:
+            return
     targets = [str(path) for path in paths]
     steps = [
         [*ruff, "check", *common, "--select", "F401,I", "--fix", "--quiet", "--exit-zero", *targets],
@@ -176,6 +185,8 @@ def _format(paths: list[Path], *, first_party: str) -> None:
         if result.returncode != 0:
             msg = f"ruff failed on the generated package: {result.stderr.strip() or result.stdout.strip()}"
             raise RuntimeError(msg)
+    if cache is not None and pending is not None:
+        store_formatted(cache, pending)
 
 
 @contextlib.contextmanager
@@ -228,13 +239,19 @@ for name in json.load(sys.stdin):
 """
 
 
-def _compile_all(root: Path, progress: Progress) -> None:
+def _compile_all(root: Path, progress: Progress, cache: Cache | None = None) -> None:
     """Every generated module compiles (without running), or nothing is swapped in: the last line of defence.
 
     Compiling is CPU-bound and the machine may have a second core: another Python compiles every other
     file meanwhile.  The failure reported is the first in sorted order, as if one process compiled all.
+    With a ``cache``, files whose exact content compiled before are not compiled again.
     """
     paths = sorted((root / "src").rglob("*.py"))
+    pending = None if cache is None else take_compiled(cache, paths)
+    if pending is not None:
+        paths = [path for path, _ in pending]
+        if not paths:
+            return
     mine, theirs = paths[0::2], paths[1::2]
     helper = subprocess.Popen(  # noqa: S603 - fixed argv
         [sys.executable, "-I", "-W", "ignore", "-c", _COMPILE_HALF],  # warnings: as unseen as in this process
@@ -269,6 +286,8 @@ def _compile_all(root: Path, progress: Progress) -> None:
         path, line, message = min(failures)
         msg = f"generated code does not compile: {path.relative_to(root)}:{line}: {message}"
         raise RuntimeError(msg)
+    if cache is not None and pending is not None:
+        store_compiled(cache, pending)
 
 
 def _model_index(index: ModelIndex, package: str, view: dict[str, Any]) -> dict[str, tuple[str, str, bool]]:
@@ -300,8 +319,12 @@ def build(  # noqa: PLR0913 - the spec, where to build, the generation to versio
     *,
     previous: Path | None = None,
     progress: Progress | None = None,
+    cache: Cache | None = None,
 ) -> BuildResult:
-    """Generate the whole output tree into ``root`` (an empty folder), versioned after the one in ``previous``."""
+    """Generate the whole output tree into ``root`` (an empty folder), versioned after the one in ``previous``.
+
+    ``cache``: results of earlier generations reused where their input is the same (:mod:`clientgen.cache`).
+    """
     progress = progress or Progress(enabled=False)
     diags = Diagnostics()
     progress.stage("ingest", detail=spec.name)
@@ -309,10 +332,11 @@ def build(  # noqa: PLR0913 - the spec, where to build, the generation to versio
     config = complete_config(config, source, spec.name, diags)  # what the config does not set: from the description
     memory = NameMemory(previous=read_names(previous))  # models keep the names they had in ``previous``
     try:
-        normalized = normalize(
+        normalized = normalize_cached(
             source,
             diags,
             memory,
+            cache,
             on_pass=lambda done, total, name: progress.stage("normalize", done, total, name),
             names_source=config.names_source,
             unwraps=config.unwraps,
@@ -329,7 +353,7 @@ def build(  # noqa: PLR0913 - the spec, where to build, the generation to versio
         base_class = f"{config.import_name}._models.BaseModel"
         index = emit_models(  # the normalized document is final: written while the generator runs
             view, plan, types_dir, work, header, base_class=base_class,
-            meanwhile=lambda: _write(root / NORMALIZED_FILE, _dump_json(normalized)),
+            meanwhile=lambda: _write(root / NORMALIZED_FILE, _dump_json(normalized)), cache=cache,
         )  # fmt: skip
     except SpecError as error:  # names the generator's input, a temporary file: name the spec instead
         message = f"{error.message} (on the models of the normalized document; please report this with the spec)"
@@ -339,7 +363,8 @@ def build(  # noqa: PLR0913 - the spec, where to build, the generation to versio
     write_type_index(types_dir, index, header=header, package=config.import_name)
     _write(root / NAMES_FILE, names_json(_named_models(index, memory.keys, aliases)))
     first_party = config.import_name
-    with _in_background(lambda: _format([types_dir], first_party=first_party)):  # the models are final: format now
+    # the models are final: format them now
+    with _in_background(lambda: _format([types_dir], first_party=first_party, cache=cache, root=root)):
         progress.stage("build", detail="resources and operations")
         api = build_api(normalized, _model_index(index, config.import_name, view), config, diags)
         write_release(api, normalized, previous, root)  # api.json, CHANGELOG.md; sets the package version
@@ -348,8 +373,8 @@ def build(  # noqa: PLR0913 - the spec, where to build, the generation to versio
         _write(root / REPORT_FILE, _dump_json(report))
         _write(root / ATTRIBUTES_FILE, ATTRIBUTES)
         progress.stage("format", detail="ruff")
-        _format(_package_parts(root, besides=types_dir), first_party=first_party)
-    _compile_all(root, progress)
+        _format(_package_parts(root, besides=types_dir), first_party=first_party, cache=cache, root=root)
+    _compile_all(root, progress, cache)
     files = sum(1 for path in root.rglob("*") if path.is_file())
     return BuildResult(api=api, diagnostics=diags, files=files, summary=report["summary"])
 
@@ -370,6 +395,7 @@ def write_tree(  # noqa: PLR0913 - the spec, config and output, then keyword-onl
     force: bool = False,
     previous: Path | None = None,
     progress: Progress | None = None,
+    cache: Cache | None = None,
 ) -> BuildResult:
     """Build into a temporary sibling of ``out``; on success, replace exactly the previous generation's files.
 
@@ -389,7 +415,7 @@ def write_tree(  # noqa: PLR0913 - the spec, config and output, then keyword-onl
     try:
         with tempfile.TemporaryDirectory(prefix="clientgen-") as work:
             previous = previous or _previous_generation(out)
-            result = _bounded_build(spec, config, tree, Path(work), previous=previous, progress=progress)
+            result = _bounded_build(spec, config, tree, Path(work), previous=previous, progress=progress, cache=cache)
         if strict:
             _refuse_warnings(spec, result.diagnostics)
         write_manifest(tree)
@@ -421,11 +447,18 @@ def _previous_generation(out: Path) -> Path | None:
 
 
 def _bounded_build(  # noqa: PLR0913 - build()'s arguments, passed through
-    spec: Path, config: GeneratorConfig, root: Path, work: Path, *, previous: Path | None, progress: Progress
+    spec: Path,
+    config: GeneratorConfig,
+    root: Path,
+    work: Path,
+    *,
+    previous: Path | None,
+    progress: Progress,
+    cache: Cache | None,
 ) -> BuildResult:
     """:func:`build`, with running out of stack or memory reported as one line (the limits should prevent both)."""
     try:
-        return build(spec, config, root, work, previous=previous, progress=progress)
+        return build(spec, config, root, work, previous=previous, progress=progress, cache=cache)
     except RecursionError:
         message = "nested too deeply to process (Python recursion limit) below this point: flatten the spec"
         raise SpecError(spec, message, pointer=_deepest(spec)) from None

@@ -12,6 +12,7 @@ import difflib
 import tempfile
 from pathlib import Path
 
+from clientgen.cache import Cache
 from clientgen.layout import INDEX_DIR
 from clientgen.output_tree import listed_files
 from clientgen.project import write_tree
@@ -71,8 +72,10 @@ def diff_trees(expected: Path, actual: Path) -> list[str]:
     return lines
 
 
-def stale_report(spec: Path, config: Path | None, out: Path) -> list[str]:
+def stale_report(spec: Path, config: Path | None, out: Path, *, cache: Cache | None = None) -> list[str]:
+    """The differences between ``out`` and a fresh generation (through ``cache``, as ``make generate`` does)."""
     with tempfile.TemporaryDirectory(prefix="clientgen-check-") as tmp:
         fresh = Path(tmp) / "fresh"
-        write_tree(spec, config, fresh, previous=out)  # versioned after the committed generation, as in place
+        # versioned after the committed generation, as in place
+        write_tree(spec, config, fresh, previous=out, cache=cache)
         return diff_trees(fresh, out)

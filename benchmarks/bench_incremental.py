@@ -1,0 +1,95 @@
+"""Incremental regeneration: one operation changed, ``make generate`` again, against a cold generation.
+
+    make bench-incremental         # or: python benchmarks/bench_incremental.py [<spec.json>]
+
+Baseline (1.00x): a cold generation without the cache (``--no-cache``) of the full Cloudflare spec
+(openapi-2024-08-06.json, through CLOUDFLARE_CORPUS).  Then, in the same run: the generation that fills
+an empty cache; one operation's summary and one of its parameters' description changed in a copy of the
+spec; the warm generation of that copy (versioned after the first, as ``make generate`` in place);
+``clientgen check`` of the copy against the warm output (what ``make check`` runs); and a cold generation
+of the copy, compared byte for byte with the warm one.  CPU time includes the child processes
+(datamodel-code-generator, ruff, the compile helper): on a busy machine it says more than wall time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from _measure import Measurement, measure
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from clientgen.snapshot import diff_trees  # noqa: E402 - after the path is set
+
+_METHODS = ("get", "put", "post", "patch", "delete")
+
+
+def _default_spec() -> Path:
+    corpus = Path(os.environ.get("CLOUDFLARE_CORPUS", ROOT.parent / "shared"))
+    spec = corpus / "corpus" / "cloudflare" / "openapi-2024-08-06.json"
+    if not spec.exists():
+        sys.exit(f"no spec at {spec}: set CLOUDFLARE_CORPUS=<path to shared/> or pass a spec path")
+    return spec
+
+
+def change_one_operation(spec: Path, changed: Path) -> str:
+    """A copy of ``spec`` with the middle operation's summary and first parameter's description changed."""
+    document: dict[str, Any] = json.loads(spec.read_text(encoding="utf-8"))
+    operations = [
+        (path, method) for path, item in sorted(document["paths"].items()) for method in _METHODS if method in item
+    ]
+    path, method = operations[len(operations) // 2]
+    operation = document["paths"][path][method]
+    operation["summary"] = f"{operation.get('summary', '')} (changed)"
+    for parameter in operation.get("parameters", []):
+        if isinstance(parameter, dict) and "name" in parameter:
+            parameter["description"] = "A changed description."
+            break
+    changed.write_text(json.dumps(document, indent=1), encoding="utf-8")
+    return f"{method.upper()} {path}"
+
+
+def main() -> None:
+    spec = Path(sys.argv[1]) if len(sys.argv) > 1 else _default_spec()
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "scripts")}
+    config = ["--config", str(ROOT / "spec" / "config.toml")]
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        cache = ["--cache-dir", str(work / "cache")]
+        changed = work / "changed.json"
+        operation = change_one_operation(spec, changed)
+
+        def generate(name: str, source: Path, out: str, *options: str) -> Measurement:
+            command = [sys.executable, "-m", "clientgen", "generate", "--spec", str(source), "--out", str(work / out)]
+            return measure(name, [*command, *config, *options], env)
+
+        runs = [
+            generate("cold, no cache (baseline)", spec, "nocache", "--no-cache"),
+            generate("cold, filling an empty cache", spec, "first", *cache),
+            generate("one operation changed, warm", changed, "warm", *cache, "--previous", str(work / "first")),
+            measure("clientgen check of it, warm", [sys.executable, "-m", "clientgen", "check", "--spec",
+                    str(changed), "--out", str(work / "warm"), *config, *cache], env),
+            generate("one operation changed, cold (for comparison)", changed, "reference", "--no-cache",
+                     "--previous", str(work / "first")),
+        ]  # fmt: skip
+        differences = diff_trees(work / "reference", work / "warm")
+    print(f"incremental generation of {spec.name}, changed: {operation}; ratios against: {runs[0].name}")
+    print("CPU includes child processes; wall time depends on the machine's load, CPU time much less so")
+    print(f"{'':46} {'exit':>4} {'wall s':>8} {'cpu s':>8} {'peak MB':>8} {'wall x':>7} {'cpu x':>7}")
+    for run in runs:
+        print(
+            f"{run.name:46} {run.exit_code:>4} {run.wall_s:8.1f} {run.cpu_s:8.1f} {run.peak_mb:8.0f} "
+            f"{run.wall_s / runs[0].wall_s:7.2f} {run.cpu_s / runs[0].cpu_s:7.2f}"
+        )
+    verdict = "byte-identical" if not differences else f"DIFFERENT ({len(differences)} lines, first: {differences[0]})"
+    print(f"warm output vs cold output of the changed spec: {verdict}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,131 @@
+"""A content-keyed cache of the costly steps' results, outside the output folder: incremental regeneration.
+
+A generation after a small spec change recomputes only what that change touched: the model
+generator's output per types module (keyed by the module's input schemas), ruff's output per file
+(keyed by the unformatted text) and the compile check per file (keyed by its content).  Every key
+also hashes :func:`fingerprint`: clientgen's own source and templates, the Python version and the
+versions of datamodel-code-generator, ruff and pydantic, so a new tool or an edited template
+misses instead of returning what an older one wrote.
+
+Entries are never trusted: each file holds a checksum of its payload, and one that does not match
+(truncated, edited, from another format) is ignored and deleted, then recomputed and rewritten.
+Writes go to a temporary file in the same folder and are renamed into place, so concurrent runs
+see a whole entry or none.  The output is byte-identical with or without the cache.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import importlib.metadata
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+__all__ = ["DEFAULT_CACHE_DIR", "Cache", "content_key", "fingerprint"]
+
+DEFAULT_CACHE_DIR = Path(__file__).resolve().parents[2] / ".clientgen-cache"  # in the project, gitignored
+_SOURCE = Path(__file__).resolve().parent
+_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+_TOOLS = ("datamodel-code-generator", "ruff", "pydantic", "jinja2")
+_MAGIC = b"clientgen-cache 1 "  # format version; then the payload's sha256 and a newline, then the payload
+
+
+def _version(distribution: str) -> str:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return "absent"
+
+
+@functools.cache
+def fingerprint() -> str:
+    """What every result depends on besides its own input: clientgen's code and templates, the tools' versions."""
+    digest = hashlib.sha256()
+    digest.update(sys.version.encode())
+    for tool in _TOOLS:
+        digest.update(f"\0{tool}={_version(tool)}".encode())
+    for folder in (_SOURCE, _TEMPLATES):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(f"\0{path.relative_to(folder).as_posix()}\0".encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def content_key(*parts: str | bytes) -> str:
+    """One sha256 over the parts, each length-prefixed (``("ab", "c")`` and ``("a", "bc")`` differ)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        digest.update(f"{len(data)}:".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+class Cache:
+    """Entries under ``root/<kind>/<key[:2]>/<key>``; ``root`` is created on the first write."""
+
+    def __init__(self, root: Path, *, tools: str | None = None) -> None:
+        self.root = root
+        self.tools = fingerprint() if tools is None else tools  # tests pass another to see it invalidate
+        self.hits = 0
+        self.misses = 0
+
+    def key(self, kind: str, *parts: str | bytes) -> str:
+        return content_key(kind, self.tools, *parts)
+
+    def _path(self, kind: str, key: str) -> Path:
+        return self.root / kind / key[:2] / key
+
+    def get(self, kind: str, key: str) -> bytes | None:
+        """The payload stored under ``key``, or None: absent, or failing its checksum (then deleted)."""
+        path = self._path(kind, key)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            self.misses += 1
+            return None
+        header, newline, payload = data.partition(b"\n")
+        if not newline or header != _MAGIC + hashlib.sha256(payload).hexdigest().encode():
+            with contextlib.suppress(OSError):  # another run may have replaced or removed it meanwhile
+                path.unlink()
+            self.misses += 1
+            return None
+        self.hits += 1
+        return payload
+
+    def put(self, kind: str, key: str, payload: bytes) -> None:
+        """Store atomically (temporary file + rename); a cache that cannot be written is only slower."""
+        path = self._path(kind, key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=".partial-", dir=path.parent)
+            try:
+                with os.fdopen(handle, "wb") as file:
+                    file.write(_MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
+                Path(temporary).replace(path)
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
+        except OSError:
+            return
+
+    def get_text(self, kind: str, key: str) -> str | None:
+        payload = self.get(kind, key)
+        return None if payload is None else payload.decode("utf-8")
+
+    def put_text(self, kind: str, key: str, text: str) -> None:
+        self.put(kind, key, text.encode("utf-8"))
+
+    def get_json(self, kind: str, key: str) -> Any:
+        payload = self.get(kind, key)
+        return None if payload is None else json.loads(payload)
+
+    def put_json(self, kind: str, key: str, data: Any) -> None:
+        """Keys in their order: an ordered document read back is the same document."""
+        self.put(kind, key, json.dumps(data, ensure_ascii=False).encode("utf-8"))

@@ -1,0 +1,74 @@
+"""The normalizer's result from the cache when its whole input is unchanged: ``make check`` after ``make generate``.
+
+The key is the ingested document (pickled: exact types and key order, so ``{1: x}`` and ``{"1": x}`` differ),
+the names source and the previous generation's name memory; the entry is JSON (the normalized document, the
+diagnostics the passes added, the component -> content key map hoisting set), never code.  A one-operation
+change changes the document and so misses: the passes work on the document as a whole (hoisting and naming
+decide across operations), so their results are not reused per operation.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+from collections.abc import Callable
+from typing import Any
+
+from clientgen.cache import Cache
+from clientgen.diagnostics import Diagnostic, Diagnostics, Level
+from clientgen.name_memory import NameMemory, names_json
+from clientgen.normalize import normalize
+
+__all__ = ["normalize_cached"]
+
+_KIND = "normalized"
+_LEVELS = frozenset(level.value for level in Level)
+
+
+def normalize_cached(  # noqa: PLR0913 - normalize()'s arguments and the cache
+    document: dict[str, Any],
+    diags: Diagnostics,
+    memory: NameMemory,
+    cache: Cache | None,
+    on_pass: Callable[[int, int, str], None] | None = None,
+    *,
+    names_source: str = "auto",
+) -> dict[str, Any]:
+    """:func:`clientgen.normalize.normalize`, or what it returned before for the same input."""
+    if cache is None:
+        return normalize(document, diags, memory, on_pass, names_source=names_source)
+    try:
+        source = pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, RecursionError):
+        return normalize(document, diags, memory, on_pass, names_source=names_source)
+    key = cache.key(_KIND, source, names_source, names_json(memory.previous))
+    entry = cache.get_json(_KIND, key)
+    if _well_formed(entry):
+        diags.items.extend(
+            Diagnostic(item["pointer"], item["code"], item["message"], Level(item["level"]))
+            for item in entry["diagnostics"]
+        )
+        memory.keys = dict(entry["keys"])
+        normalized: dict[str, Any] = entry["normalized"]
+        return normalized
+    before = len(diags.items)
+    normalized = normalize(document, diags, memory, on_pass, names_source=names_source)
+    entry = {"normalized": normalized, "diagnostics": [item.as_dict() for item in diags.items[before:]]}
+    entry["keys"] = memory.keys
+    text = json.dumps(entry, ensure_ascii=False)
+    if json.loads(text) == entry:  # only what JSON carries exactly (no tuples, no NaN, string keys) is stored
+        cache.put(_KIND, key, text.encode("utf-8"))
+    return normalized
+
+
+def _well_formed(entry: Any) -> bool:
+    if not isinstance(entry, dict) or not isinstance(entry.get("normalized"), dict):
+        return False
+    keys, items = entry.get("keys"), entry.get("diagnostics")
+    if not isinstance(keys, dict) or not all(isinstance(value, str) for value in keys.values()):
+        return False
+    fields = ("pointer", "code", "message", "level")
+    return isinstance(items, list) and all(
+        isinstance(item, dict) and all(isinstance(item.get(name), str) for name in fields) and item["level"] in _LEVELS
+        for item in items
+    )
