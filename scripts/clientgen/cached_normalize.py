@@ -33,15 +33,20 @@ def normalize_cached(  # noqa: PLR0913 - normalize()'s arguments and the cache
     on_pass: Callable[[int, int, str], None] | None = None,
     *,
     names_source: str = "auto",
+    unwraps: Callable[[str], bool] | None = None,
+    unwraps_key: str = "",
 ) -> dict[str, Any]:
-    """:func:`clientgen.normalize.normalize`, or what it returned before for the same input."""
+    """:func:`clientgen.normalize.normalize`, or what it returned before for the same input.
+
+    ``unwraps_key`` says what ``unwraps`` decides (the config's envelope settings): part of the key.
+    """
     if cache is None:
-        return normalize(document, diags, memory, on_pass, names_source=names_source)
+        return normalize(document, diags, memory, on_pass, names_source=names_source, unwraps=unwraps)
     try:
         source = pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, TypeError, RecursionError):
-        return normalize(document, diags, memory, on_pass, names_source=names_source)
-    key = cache.key(_KIND, source, names_source, names_json(memory.previous))
+        return normalize(document, diags, memory, on_pass, names_source=names_source, unwraps=unwraps)
+    key = cache.key(_KIND, source, names_source, unwraps_key, names_json(memory.previous))
     entry = cache.get_json(_KIND, key)
     if _well_formed(entry):
         diags.items.extend(
@@ -52,7 +57,7 @@ def normalize_cached(  # noqa: PLR0913 - normalize()'s arguments and the cache
         normalized: dict[str, Any] = entry["normalized"]
         return normalized
     before = len(diags.items)
-    normalized = normalize(document, diags, memory, on_pass, names_source=names_source)
+    normalized = normalize(document, diags, memory, on_pass, names_source=names_source, unwraps=unwraps)
     entry = {"normalized": normalized, "diagnostics": [item.as_dict() for item in diags.items[before:]]}
     entry["keys"] = memory.keys
     text = json.dumps(entry, ensure_ascii=False)

@@ -340,6 +340,7 @@ def build(  # noqa: PLR0913 - the spec, where to build, the generation to versio
             on_pass=lambda done, total, name: progress.stage("normalize", done, total, name),
             names_source=config.names_source,
             unwraps=config.unwraps,
+            unwraps_key=json.dumps([config.envelope, sorted(config.envelope_operations.items())]),
         )
     except SpecError as error:  # the normalizer knows pointers, not files
         raise SpecError(spec, error.message, line=error.line, pointer=error.pointer) from None
