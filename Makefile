@@ -18,7 +18,7 @@ DIST ?= dist
 CLOUDFLARE_CORPUS ?= $(abspath ../shared)
 export CLOUDFLARE_CORPUS
 
-.PHONY: help generate test check snapshot changelog bench bench-call bench-import bench-churn bench-review clean dist publish conformance
+.PHONY: help generate test check snapshot changelog bench bench-scale bench-call bench-import bench-churn bench-review clean dist publish conformance
 
 ## help: list the targets (what `make` alone does)
 help:
@@ -68,6 +68,10 @@ publish: $(STAMP)
 ## bench: generation benchmark on the full Cloudflare spec (needs the corpus)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_generate.py
+
+## bench-scale: time and memory per operation, synthetic N-operation descriptions vs Cloudflare, ours vs openapi-python-client (N="10083 2500")
+bench-scale: $(STAMP)
+	nice -n 5 $(BIN)/python benchmarks/bench_scale.py $(foreach n,$(N),--operations $(n))
 
 ## bench-call: per-call cost of the seed operation: ours vs raw httpx vs the official SDK (own venv: .bench-venv/)
 bench-call: $(STAMP)
