@@ -166,9 +166,10 @@ def _field_aliases(schemas: dict[str, Any], plan: dict[str, str]) -> dict[str, s
     The generator scopes an alias by the model's qualified name (``pages.Deployment``), as given in the input.
     """
     aliases: dict[str, str] = {}
-    for class_name, schema in sorted(schemas.items()):
+    for class_name in sorted(plan):  # the part's components only: a part costs its own size, not the whole's
+        schema = schemas.get(class_name)
         properties = schema.get("properties") if isinstance(schema, dict) else None
-        if isinstance(properties, dict) and class_name in plan:
+        if isinstance(properties, dict):
             for wire, python in python_field_names(properties).items():
                 if python != wire:
                     aliases[f"{plan[class_name]}.{class_name}.{wire}"] = python
@@ -194,9 +195,7 @@ def _module_document(doc: dict[str, Any], plan: dict[str, str]) -> dict[str, Any
         "openapi": doc.get("openapi", "3.0.3"),
         "info": {"title": "models", "version": "0"},
         "paths": {},
-        "components": {
-            "schemas": {qualified[name]: rename(schema) for name, schema in sorted(schemas.items()) if name in plan}
-        },
+        "components": {"schemas": {qualified[name]: rename(schemas[name]) for name in sorted(plan) if name in schemas}},
     }
 
 
@@ -267,16 +266,25 @@ def _generate(  # noqa: PLR0913 - emit_models's arguments, passed through
     *,
     meanwhile: Callable[[], None] | None = None,
 ) -> list[_Run]:
-    """One generator process per plan, all at once; every one of them ended when this returns."""
+    """One generator process per plan, at most ``_PARTS`` at once; every one of them ended when this returns.
+
+    A plan's input is written just before its process starts, so this process holds one part's document
+    at a time, and the machine at most ``_PARTS`` generator processes.
+    """
     runs: list[_Run] = []
     deadline = time.monotonic() + MAX_TOOL_SECONDS
+    waiting = list(enumerate(plans))
     try:
-        for number, plan in enumerate(plans):
+        while waiting and len(runs) < _PARTS:
+            number, plan = waiting.pop(0)
             runs.append(_Run.start(doc, plan, folder / str(number), header, base_class))
         if meanwhile is not None:
             meanwhile()
-        for run in runs:
+        for run in runs:  # in start order: a later one ending first only waits to be seen
             run.wait(deadline)
+            if waiting:
+                number, plan = waiting.pop(0)
+                runs.append(_Run.start(doc, plan, folder / str(number), header, base_class))
     finally:
         for run in runs:
             run.stop()
@@ -285,7 +293,11 @@ def _generate(  # noqa: PLR0913 - emit_models's arguments, passed through
 
 # Below this many components one generator run is about as fast as two (each pays the start-up).
 _MIN_COMPONENTS_TO_SPLIT = 400
-_PARTS = 2  # the generator's share of the run on a 2-core machine; the output does not depend on it
+_PARTS = 2  # generator processes at once: the generator's share of the run on a 2-core machine
+# The generator's time and memory grow faster than its input (a 10,000-operation description in two
+# runs: 1.6 GB): a run gets at most this many components besides ``shared``, so a part's cost is bounded
+# and the whole grows linearly.  Cloudflare (2,300 components) stays in two parts.
+_MAX_COMPONENTS_PER_RUN = 1500
 
 
 def _parts(schemas: dict[str, Any], plan: dict[str, str]) -> list[dict[str, str]]:
@@ -293,25 +305,33 @@ def _parts(schemas: dict[str, Any], plan: dict[str, str]) -> list[dict[str, str]
 
     A module refers only to itself and to ``shared`` (see :func:`plan_modules`), so the generator
     writes each module the same whether it sees the others or not; :func:`_merge` checks what
-    the parts have in common.
+    the parts have in common.  The output does not depend on how many parts there are.
     """
     modules = sorted({module for module in plan.values() if module != SHARED_MODULE})
     if len(plan) < _MIN_COMPONENTS_TO_SPLIT or len(modules) < _PARTS:
         return [plan]
-    size = dict.fromkeys(modules, 0)
+    size, count = dict.fromkeys(modules, 0), dict.fromkeys(modules, 0)
     for name, module in plan.items():
         if module != SHARED_MODULE:
             size[module] += len(json.dumps(schemas.get(name), sort_keys=True))
-    groups: list[set[str]] = [set() for _ in range(_PARTS)]
-    totals = [0] * _PARTS
+            count[module] += 1
+    wanted = -(-sum(count.values()) // _MAX_COMPONENTS_PER_RUN)  # ceiling division
+    parts = min(len(modules), max(_PARTS, wanted))
+    groups: list[set[str]] = [set() for _ in range(parts)]
+    totals = [0] * parts
     for module in sorted(modules, key=lambda module: (-size[module], module)):  # largest first, to the lightest
         lightest = totals.index(min(totals))
         groups[lightest].add(module)
         totals[lightest] += size[module]
-    return [
-        {name: module for name, module in plan.items() if module == SHARED_MODULE or module in group}
-        for group in groups
-    ]
+    members: list[dict[str, str]] = [{} for _ in range(parts)]
+    part_of = {module: number for number, group in enumerate(groups) for module in group}
+    for name, module in plan.items():
+        if module == SHARED_MODULE:
+            for member in members:
+                member[name] = module
+        else:
+            members[part_of[module]][name] = module
+    return members
 
 
 @dataclass
