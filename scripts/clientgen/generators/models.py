@@ -272,7 +272,6 @@ def _generate(  # noqa: PLR0913 - emit_models's arguments, passed through
     at a time, and the machine at most ``_PARTS`` generator processes.
     """
     runs: list[_Run] = []
-    deadline = time.monotonic() + MAX_TOOL_SECONDS
     waiting = list(enumerate(plans))
     try:
         while waiting and len(runs) < _PARTS:
@@ -280,17 +279,24 @@ def _generate(  # noqa: PLR0913 - emit_models's arguments, passed through
             runs.append(_Run.start(doc, plan, folder / str(number), header, base_class))
         if meanwhile is not None:
             meanwhile()
-        for run in runs:  # in start order: a later one ending first only waits to be seen
-            run.wait(deadline)
-            if waiting:
-                number, plan = waiting.pop(0)
-                runs.append(_Run.start(doc, plan, folder / str(number), header, base_class))
+        running = list(runs)
+        while running:  # the next part starts as soon as any run ends: both cores stay busy
+            ended = [run for run in running if run.ended()]
+            for run in ended:
+                running.remove(run)
+                if waiting:
+                    number, plan = waiting.pop(0)
+                    runs.append(started := _Run.start(doc, plan, folder / str(number), header, base_class))
+                    running.append(started)
+            if not ended:
+                time.sleep(_POLL_SECONDS)
     finally:
         for run in runs:
             run.stop()
     return runs
 
 
+_POLL_SECONDS = 0.05
 # Below this many components one generator run is about as fast as two (each pays the start-up).
 _MIN_COMPONENTS_TO_SPLIT = 400
 _PARTS = 2  # generator processes at once: the generator's share of the run on a 2-core machine
@@ -343,6 +349,7 @@ class _Run:
     output: Path
     metadata: Path
     log: Path
+    deadline: float  # each run gets MAX_TOOL_SECONDS of its own (monotonic clock)
 
     @classmethod
     def start(cls, doc: dict[str, Any], plan: dict[str, str], folder: Path, header: str, base_class: str) -> _Run:
@@ -365,18 +372,21 @@ class _Run:
             process = subprocess.Popen(  # noqa: S603 - fixed argv
                 command, stdout=output_file, stderr=subprocess.STDOUT, cwd=folder
             )
-        return cls(process=process, source=source, output=output, metadata=metadata, log=log)
+        deadline = time.monotonic() + MAX_TOOL_SECONDS
+        return cls(process=process, source=source, output=output, metadata=metadata, log=log, deadline=deadline)
 
-    def wait(self, deadline: float) -> None:
-        try:
-            self.process.wait(timeout=max(0.0, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
+    def ended(self) -> bool:
+        """Whether the run ended (successfully: a failure or running past its deadline raises :class:`SpecError`)."""
+        if self.process.poll() is None:
+            if time.monotonic() < self.deadline:
+                return False
             msg = f"datamodel-code-generator ran longer than {MAX_TOOL_SECONDS} s; stopped"
-            raise SpecError(self.source, msg) from None
+            raise SpecError(self.source, msg)
         if self.process.returncode != 0:
             text = self.log.read_text(encoding="utf-8", errors="replace")
             detail = text.strip().splitlines()[-1:] or ["no output"]
             raise SpecError(self.source, f"datamodel-code-generator failed: {detail[0]}")
+        return True
 
     def stop(self) -> None:
         """A run still going when another failed (or on an interrupt) is ended, not left behind."""
