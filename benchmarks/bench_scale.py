@@ -67,7 +67,7 @@ def _run(spec: Path, out: Path, *, peer: bool, config: Path | None) -> Row:
 
 
 def _print(rows: list[Row], reference: Row | None) -> None:
-    print(f"load average before the run: {_load()}; CPU = user+sys of all processes; peak = largest process")
+    print(f"load average at the end: {_load()}; CPU = user+sys of all processes; peak = largest process")
     head = f"{'description':26} {'ops':>6} {'':5} {'exit':>4} {'wall s':>7} {'cpu s':>7} {'peak MB':>8}"
     print(f"{head} {'cpu ms/op':>9} {'KB/op':>7} {'per-op x CF (cpu, wall, mem)':>29} {'x OPC (cpu, wall, mem)':>23}")
     for row in rows:
