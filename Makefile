@@ -21,7 +21,7 @@ CACHE_ARGS = $(if $(NO_CACHE),--no-cache,--cache-dir $(CACHE))
 CLOUDFLARE_CORPUS ?= $(abspath ../shared)
 export CLOUDFLARE_CORPUS
 
-.PHONY: help generate test check snapshot changelog bench bench-incremental bench-call bench-import bench-churn bench-review clean dist publish conformance
+.PHONY: help generate test check snapshot changelog bench bench-incremental bench-scale bench-call bench-import bench-churn bench-review clean dist publish conformance
 
 ## help: list the targets (what `make` alone does)
 help:
@@ -75,6 +75,10 @@ bench: $(STAMP)
 ## bench-incremental: one operation changed, then make generate with the cache, against a cold generation (needs the corpus)
 bench-incremental: $(STAMP)
 	$(BIN)/python benchmarks/bench_incremental.py
+
+## bench-scale: time and memory per operation, synthetic N-operation descriptions vs Cloudflare, ours vs openapi-python-client (N="10083 2500")
+bench-scale: $(STAMP)
+	nice -n 5 $(BIN)/python benchmarks/bench_scale.py $(foreach n,$(N),--operations $(n))
 
 ## bench-call: per-call cost of the seed operation: ours vs raw httpx vs the official SDK (own venv: .bench-venv/)
 bench-call: $(STAMP)

@@ -91,3 +91,23 @@ def test_parts_that_disagree_fall_back_to_one_run(tmp_path: Path, monkeypatch: p
     assert (tmp_path / "fallback" / "work" / "whole").is_dir()
     assert parts == whole
     assert parts_index == whole_index
+
+
+def test_a_large_document_is_split_into_bounded_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(models, "_MIN_COMPONENTS_TO_SPLIT", 0)
+    monkeypatch.setattr(models, "_MAX_COMPONENTS_PER_RUN", 4)  # 9 components besides shared: 3 parts
+    doc, plan = _document()
+    parts = models._parts(doc["components"]["schemas"], plan)
+    modules = [set(part.values()) - {models.SHARED_MODULE} for part in parts]
+    assert modules == [{"pages"}, {"zones"}, {"dns"}]  # a module is never split: pages (5) stays whole
+    assert all(part["ResponseInfo"] == models.SHARED_MODULE for part in parts)
+
+
+def test_more_parts_than_processes_equal_one_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    whole, whole_index = _emit(tmp_path, "whole")
+    monkeypatch.setattr(models, "_MIN_COMPONENTS_TO_SPLIT", 0)
+    monkeypatch.setattr(models, "_MAX_COMPONENTS_PER_RUN", 1)  # one part per module, two processes at a time
+    parts, parts_index = _emit(tmp_path, "bounded")
+    assert (tmp_path / "bounded" / "work" / "parts" / "2").is_dir()  # three runs
+    assert parts == whole
+    assert parts_index == whole_index

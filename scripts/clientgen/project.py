@@ -344,6 +344,7 @@ def build(  # noqa: PLR0913 - the spec, where to build, the generation to versio
         )
     except SpecError as error:  # the normalizer knows pointers, not files
         raise SpecError(spec, error.message, line=error.line, pointer=error.pointer) from None
+    del source  # the normalized document is a copy: the raw one (the size of the input, again) is freed
     view = model_view(normalized, diags)
     remembered = memory.by_component()
     plan = plan_modules(view, {name: entry.module for name, entry in remembered.items()})
@@ -363,11 +364,13 @@ def build(  # noqa: PLR0913 - the spec, where to build, the generation to versio
     write_reexports(types_dir, index, aliases, header)
     write_type_index(types_dir, index, header=header, package=config.import_name)
     _write(root / NAMES_FILE, names_json(_named_models(index, memory.keys, aliases)))
+    model_index = _model_index(index, config.import_name, view)
+    del view  # the generator's copy of the components, not needed any more
     first_party = config.import_name
     # the models are final: format them now
     with _in_background(lambda: _format([types_dir], first_party=first_party, cache=cache, root=root)):
         progress.stage("build", detail="resources and operations")
-        api = build_api(normalized, _model_index(index, config.import_name, view), config, diags)
+        api = build_api(normalized, model_index, config, diags)
         write_release(api, normalized, previous, root)  # api.json, CHANGELOG.md; sets the package version
         _render_package(api, root, progress)
         report = build_report(api, normalized, diags, models=len(set(index.values())))

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -173,8 +174,9 @@ def _kept_components(doc: dict[str, Any], original_keys: dict[str, str]) -> dict
     for _ in range(_HASH_ROUNDS):
         hashes = {key: _content_key(anonymous(schemas[key], hashes)) for key in sorted(schemas)}
     pending = {key: f"component-{hashes[key]}" for key in sorted(schemas)}
+    uses = Counter(pending.values())  # counted once: a models-only document keeps every component
     for key in sorted(schemas):  # equal content under two keys: the key decides (only ever for this tie)
-        if list(pending.values()).count(pending[key]) > 1:
+        if uses[pending[key]] > 1:
             pending[key] = f"{pending[key]}-{_content_key({'key': key})}"
 
     def rewrite(node: Any) -> Any:
