@@ -99,12 +99,17 @@ def operation_hint(route: Route, op: dict[str, Any], where: str, schema: dict[st
     verb = tuple(split_words(route.verb))
     op_words = tuple(split_words(str(op.get("operationId", ""))))
     if where.startswith("/responses/"):
+        # after the route's words, its verb's and the status's, before a hash (``ScanCreate404Error``)
+        status = tuple(split_words(where.split("/")[2]))
         if is_failure_envelope(schema):
             failure = tuple(split_words(FAILURE_ENVELOPE_NAME))
-            return Hint("root", candidates=(failure, *(n + failure for n in nouns)), kind="role", route_words=nouns)
-        if not where.split("/")[2].startswith("2"):  # an error body that is not the failure envelope: never a result
+            by_verb = tuple(_join(noun, verb) + failure for noun in nouns)
+            candidates = (failure, *(n + failure for n in nouns), *by_verb, op_words + failure)
+            return Hint("root", candidates=candidates, kind="role", route_words=nouns)
+        if not status[0].startswith("2"):  # an error body that is not the failure envelope: never a result
             error = ("error",)
-            candidates = (*(noun + error for noun in nouns), op_words + error)
+            by_status = tuple(_join(noun, (*verb, *status, *error)) for noun in nouns)
+            candidates = (*(noun + error for noun in nouns), op_words + error, *by_status)
             return Hint("envelope", candidates=candidates, kind="response", route_words=nouns)
         # the resource, then the resource and verb (``FilterCreateResult``), the operationId's words last
         by_verb = tuple(_join(noun, (*verb, "result")) for noun in nouns)
