@@ -97,6 +97,21 @@ def _json(schema: dict[str, Any]) -> dict[str, Any]:
     return {"required": True, "content": {"application/json": {"schema": schema}}}
 
 
+# a union without a tag whose members require different fields: one overload each
+HOOK = {
+    "oneOf": [
+        {
+            "type": "object",
+            "required": ["url"],
+            "properties": {"url": {"type": "string"}, "secret": {"type": "string"}},
+        },
+        {
+            "type": "object",
+            "required": ["queue"],
+            "properties": {"queue": {"type": "string"}, "batch": {"type": "integer"}},
+        },
+    ]
+}
 BARE_ID = {"type": "object", "properties": {"result": {"type": "object", "properties": {"id": {"type": "string"}}}}}
 SPEC = {
     "openapi": "3.0.3",
@@ -122,6 +137,14 @@ SPEC = {
                 "parameters": [_path("zone_id"), _path("record_id")],
                 "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": BARE_ID}}}},
             },
+        },
+        "/zones/{zone_id}/hooks": {
+            "post": {
+                "operationId": "hooks-create",
+                "parameters": [_path("zone_id")],
+                "requestBody": _json(HOOK),
+                "responses": _ok({"type": "object", "properties": {"id": {"type": "string"}}}),
+            }
         },
         "/zones/{zone_id}/settings": {
             "put": {
@@ -195,6 +218,21 @@ def test_the_user_script_type_checks_without_casts(tree: Path, tmp_path: Path) -
 def test_mypy_narrows_on_the_record_kind(tree: Path, tmp_path: Path, call: str, complaint: str) -> None:
     result = _assert_rejected(tree, tmp_path, f'Client(api_token="t").records.create(zone_id="z", {call})', complaint)
     assert "No overload variant" in result.stdout, result.stdout
+
+
+def test_an_untagged_union_told_apart_by_its_required_fields_gets_an_overload_per_member(
+    tree: Path, tmp_path: Path
+) -> None:
+    script = tmp_path / "hooks.py"
+    client = 'Client(api_token="t").hooks'
+    script.write_text(
+        f'from keywords_client import Client\n\n{client}.create(zone_id="z", url="u", secret="s")\n'
+        f'{client}.create(zone_id="z", queue="q", batch=2)\n',
+        encoding="utf-8",
+    )
+    assert _mypy(tree, script).returncode == 0, _mypy(tree, script).stdout
+    result = _assert_rejected(tree, tmp_path, f'{client}.create(zone_id="z", url="u", batch=2)', "batch")
+    assert "No overload variant" in result.stdout, result.stdout  # merged, this mix would type-check
 
 
 def test_mypy_checks_a_nested_dict_against_the_models_shape(tree: Path, tmp_path: Path) -> None:

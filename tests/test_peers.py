@@ -141,3 +141,22 @@ def test_a_call_sends_what_the_description_asks(peer_package: tuple[Peer, Path])
         (sent,) = server.wait_for_requests(1)
     assert sent.method == peer.method
     assert sent.url_path == peer.path
+
+
+def test_a_stripe_form_body_is_sent_from_keyword_arguments(peer_package: tuple[Peer, Path]) -> None:
+    peer, out = peer_package
+    if peer.name != "stripe":
+        pytest.skip("Stripe's urlencoded form bodies")
+    surface = json.loads((out / SURFACE_FILE).read_text(encoding="utf-8"))
+    call = next(call for call, entry in surface["operations"].items() if entry["operationId"] == "PostCustomers")
+    package = importlib.import_module(_import_name(peer))
+    with LiveServer() as server, package.Client(**_credentials(peer), base_url=server.url) as client:
+        server.enqueue(json_reply({}))
+        target: Any = client.with_raw_response
+        for part in call.split(".")[1:]:
+            target = getattr(target, part)
+        target(email="jo@example.com", metadata={"plan": "pro"}, expand=["sources"], address={"line1": "1 Main St"})
+        (sent,) = server.wait_for_requests(1)
+    assert (sent.method, sent.url_path) == ("POST", "/v1/customers")
+    assert sent.headers["content-type"] == "application/x-www-form-urlencoded"
+    assert sent.body == b"address[line1]=1+Main+St&email=jo%40example.com&expand[0]=sources&metadata[plan]=pro"

@@ -47,7 +47,7 @@ import httpx
 
 from cloudflare_client._base_client import JSON_ENCODER as _ENCODER
 from cloudflare_client._serialization import encode_form, scalar_text
-from cloudflare_client._types import BinaryContent, FileContent, FileTypes, NdjsonContent
+from cloudflare_client._types import BinaryContent, FileContent, FileTypes, NdjsonContent, NotGiven
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -323,7 +323,7 @@ class _Form(RequestContent):
 
     def __init__(self, body: object, media_type: str, encoding: Mapping[str, Style] | None) -> None:
         super().__init__(media_type)
-        self.body = body
+        self.body = None if isinstance(body, NotGiven) else body  # keyword arguments, none given: no body
         self.encoding = encoding
 
     def build(

@@ -27,6 +27,7 @@ Decisions (each recorded in the report with the operation's pointer):
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
@@ -225,8 +226,10 @@ def build_body(  # noqa: PLR0913 - one operation's body and what it is typed aga
             diags=diags,
         )
         return Body(media_type, type_of(schema, models), required, default_empty_object=False, kind=kind, fields=fields)
-    if kind == "form":
-        return _form_body(media_type, media_object, schema, required, models, media_pointer, diags)
+    if kind == "form":  # keyword arguments like a JSON object body's, sent through the form encoder
+        shapes = keyword_shapes(schema, components=components, models=models, taken=taken, dicts=dicts)
+        form = _form_body(media_type, media_object, schema, required, models, media_pointer, diags)
+        return dataclasses.replace(form, shapes=shapes)
     expr = TypeExpr("str") if kind == "text" else _package_type(package, _KIND_TYPES[kind])
     diags.add(media_pointer, "body-kind", f"{media_type} body sent as {kind}: argument typed {expr.annotation}")
     return Body(media_type, expr, required, default_empty_object=False, kind=kind)

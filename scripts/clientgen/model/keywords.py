@@ -8,10 +8,11 @@ description says; the arguments only collect it):
 * **A tagged union of object shapes** (Cloudflare's 20 DNS record kinds: each requires ``type``
   with its own single value): one ``typing.overload`` per shape, each with that shape's
   properties only, so ``type="A"`` selects the A record's arguments and mypy checks them; the
-  implementation takes every property of every shape.  A union without such a tag cannot be
-  told apart by its arguments (mypy would reject overloads that never match): its shapes are
-  merged into one signature, a property required only where every shape requires it and typed
-  as the union of its types.
+  implementation takes every property of every shape.  **A union without a tag** gets the same
+  overloads when its shapes are told apart by what they require (of any two, one requires a
+  property the other lacks: ``url=`` or ``queue=``); otherwise (mypy would reject overloads that
+  never match) its shapes are merged into one signature, a property required only where every
+  shape requires it and typed as the union of its types.
 * **PATCH**: every property optional but a union's discriminator, in the model too (the
   normalizer's ``directions`` pass), so the arguments follow the model's ``required``.
 * A property whose Python name is taken (a path or query parameter, a reserved argument such as
@@ -117,7 +118,25 @@ def keyword_shapes(
         ]
         fields.sort(key=lambda field: (not field.required, field.name))  # required first, then by name
         shapes.append(KeywordShape(model=type_of(member, models), fields=tuple(fields)))
-    return tuple(shapes) if len(shapes) == 1 or _is_tagged(shapes) else (_merged(shapes, type_of(schema, models)),)
+    if len(shapes) == 1 or _is_tagged(shapes) or _told_apart_by_required(shapes):
+        return tuple(shapes)
+    return (_merged(shapes, type_of(schema, models)),)
+
+
+def _told_apart_by_required(shapes: list[KeywordShape]) -> bool:
+    """Whether, of any two shapes, one requires a property the other does not have.
+
+    Then a call that fits one shape never fits the other, so each shape's overload can be matched
+    (mypy rejects an overload that an earlier one always wins).
+    """
+    wires = [
+        ({f.wire_name for f in shape.fields}, {f.wire_name for f in shape.fields if f.required}) for shape in shapes
+    ]
+    return all(
+        (wires[b][1] - wires[a][0]) or (wires[a][1] - wires[b][0])
+        for a in range(len(wires))
+        for b in range(a + 1, len(wires))
+    )
 
 
 def _tag_values(shape: KeywordShape) -> dict[str, str]:

@@ -77,6 +77,7 @@ class _Hoister:
     inside: str | None = None  # the kept component being hoisted: its references to itself do not name it
     same_as_kept: dict[str, str] = field(default_factory=dict)  # content key -> kept component of that content
     by_keys: bool = False  # named from component keys and titles
+    references: dict[str, tuple[str, ...]] = field(default_factory=dict)  # content key -> words of a bare ``{id}``
 
     def _own_names(self, node: dict[str, Any], hint: Hint) -> dict[str, Any]:
         """``node`` without its component marker; with ``by_keys``, its key and title become the hint's names."""
@@ -135,6 +136,8 @@ class _Hoister:
             child.parent_key = key
         self.schemas.setdefault(key, rebuilt)
         self.hints.setdefault(key, []).append(hint)
+        if set(rebuilt.get("properties", ())) == {"id"}:  # a reference to something else, whatever uses it
+            self.references[key] = ("id", "ref") if "id" in rebuilt.get("required", ()) else ("optional", "id", "ref")
         return {"$ref": _PENDING + key, "nullable": True} if nullable else {"$ref": _PENDING + key}
 
 
@@ -229,13 +232,18 @@ def hoist_objects(
         base = op_pointer(path, method)
         for pointer, container, key in list(iter_operation_schemas(op, base)):
             schema = container[key]
-            hint = operation_hint(table[path, method], op, pointer[len(base) :], schema)
+            hint = operation_hint(table[path, method], op, pointer[len(base) :], schema, method=method)
             keep_inline = "/responses/" in pointer and is_success_envelope(schema)
             if keep_inline and unwraps is not None:
                 keep_inline = unwraps(str(op.get("operationId") or f"{method} {path}"))
             hoister.wrap_primitives = "/parameters/" not in pointer
             container[key] = hoister.hoist(schema, hint, keep_inline=keep_inline)
-    names = assign_names(hoister.hints, diags=diags, remembered=memory.class_names() if memory else None)
+    names = assign_names(
+        hoister.hints,
+        diags=diags,
+        remembered=memory.class_names() if memory else None,
+        references=hoister.references,
+    )
     if memory is not None:
         memory.keys = {name: key for key, name in names.items()}
     doc["paths"] = _rename(doc["paths"], names)

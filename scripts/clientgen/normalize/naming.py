@@ -87,18 +87,29 @@ def _route_candidates(route: Route) -> tuple[Words, ...]:
     return tuple(tuple(w for part in words[-depth:] for w in part) for depth in range(1, len(words) + 1))
 
 
-def operation_hint(route: Route, op: dict[str, Any], where: str, schema: dict[str, Any]) -> Hint:
-    """The hint for a schema at the top of an operation (``where`` is the pointer below the operation)."""
+def operation_hint(route: Route, op: dict[str, Any], where: str, schema: dict[str, Any], *, method: str = "") -> Hint:
+    """The hint for a schema at the top of an operation (``where`` is the pointer below the operation).
+
+    A ``GET`` action named by a plural noun that lists (``…/namespaces/{id}/keys``) reads what it
+    names: its items are keys (``NamespaceKey``), before the resource it hangs from.
+    """
     nouns = _route_candidates(route)
+    if method == "get" and route.level == "action" and singular(route.verb) != route.verb and _lists(schema):
+        nouns = _route_candidates(Route((*route.nouns, route.verb), "get", route.scope, "collection")) + nouns
     verb = tuple(split_words(route.verb))
     op_words = tuple(split_words(str(op.get("operationId", ""))))
     if where.startswith("/responses/"):
+        # after the route's words, its verb's and the status's, before a hash (``ScanCreate404Error``)
+        status = tuple(split_words(where.split("/")[2]))
         if is_failure_envelope(schema):
             failure = tuple(split_words(FAILURE_ENVELOPE_NAME))
-            return Hint("root", candidates=(failure, *(n + failure for n in nouns)), kind="role", route_words=nouns)
-        if not where.split("/")[2].startswith("2"):  # an error body that is not the failure envelope: never a result
+            by_verb = tuple(_join(noun, verb) + failure for noun in nouns)
+            candidates = (failure, *(n + failure for n in nouns), *by_verb, op_words + failure)
+            return Hint("root", candidates=candidates, kind="role", route_words=nouns)
+        if not status[0].startswith("2"):  # an error body that is not the failure envelope: never a result
             error = ("error",)
-            candidates = (*(noun + error for noun in nouns), op_words + error)
+            by_status = tuple(_join(noun, (*verb, *status, *error)) for noun in nouns)
+            candidates = (*(noun + error for noun in nouns), op_words + error, *by_status)
             return Hint("envelope", candidates=candidates, kind="response", route_words=nouns)
         # the resource, then the resource and verb (``FilterCreateResult``), the operationId's words last
         by_verb = tuple(_join(noun, (*verb, "result")) for noun in nouns)
@@ -109,6 +120,12 @@ def operation_hint(route: Route, op: dict[str, Any], where: str, schema: dict[st
         )
     name = tuple(split_words(str(_param_name(op, where))))
     return Hint("root", candidates=(name, *(n + name for n in nouns)), kind="parameter")
+
+
+def _lists(schema: dict[str, Any]) -> bool:
+    """Whether a response body is an array, or an envelope whose ``result`` is one."""
+    result = _properties(schema).get("result", schema)
+    return isinstance(result, dict) and result.get("type") == "array"
 
 
 def _param_name(op: dict[str, Any], where: str) -> str:
@@ -191,9 +208,17 @@ def role_hint(label: str, route_words: tuple[Words, ...] = ()) -> Hint | None:
 
 
 def assign_names(
-    hints: dict[str, list[Hint]], *, diags: Diagnostics, remembered: Mapping[str, str] | None = None
+    hints: dict[str, list[Hint]],
+    *,
+    diags: Diagnostics,
+    remembered: Mapping[str, str] | None = None,
+    references: Mapping[str, Words] | None = None,
 ) -> dict[str, str]:
     """Content key -> class name, deterministic for any input order.
+
+    ``references`` (content key -> words such as ``IdRef``): bare ``{id}`` objects.  One that
+    uses of different resources share (a zone's delete result, a certificate's, the ``account``
+    of a new zone) is named by these words first, never after whichever resource won it.
 
     ``remembered`` (content key -> the previous generation's name) goes first: a content that
     existed keeps its name, and the contests below only hand out the names left.
@@ -221,8 +246,16 @@ def assign_names(
             # the preferred words first; the next ones name the parts before a hash would, should those lose
             options[key], preferred[key] = key_options, tuple(dict.fromkeys(o[2] for o in key_options))[:_PART_BASES]
             pending.discard(key)
+    shared: set[str] = set()
+    for key, words in sorted((references or {}).items()):
+        firsts = [(candidates[0], hint) for hint in hints[key] if (candidates := _candidates(hint, preferred))]
+        if len({first[:1] for first, _ in firsts}) > 1:  # uses of different resources share it
+            # a property that holds it names it best (``ZoneCreateParamsAccount``), then what it is (``IdRef``)
+            held = sorted({first for first, hint in firsts if _kind(hint) == "nested"}, key=lambda w: (len(w), w))
+            options[key] = [(_OWN_PRIORITY, rank, own) for rank, own in enumerate((*held, words))] + options[key]
+            shared.add(key)
     kept = _kept_names(remembered or {}, options)
-    names = _contests(options, hints, kept)
+    names = _contests(options, hints, kept, shared)
     # judged from the document and the name only, kept or not: the same document after its own generation
     # reports the same
     unproposed = {key: name for key, name in names.items() if not _proposed(name, options[key])}
@@ -248,12 +281,19 @@ def _report_dated(dated: dict[str, str], options: dict[str, list[tuple[int, int,
 
 
 def _contests(
-    options: dict[str, list[tuple[int, int, Words]]], hints: dict[str, list[Hint]], kept: dict[str, str]
+    options: dict[str, list[tuple[int, int, Words]]],
+    hints: dict[str, list[Hint]],
+    kept: dict[str, str],
+    shared: set[str],
 ) -> dict[str, str]:
-    """The ``kept`` names, then every other schema's first free candidate, best quality first."""
+    """The ``kept`` names, then every other schema's first free candidate, best quality first.
+
+    Shared references pick last: a bare ``{id}`` that a zone's delete returns never takes ``Zone`` from the zone.
+    """
     names = dict(kept)  # taken before any contest
     used = set(RESERVED) | {name.lower() for name in names.values()}
-    for _, key in sorted((_quality(options[key], hints[key], key), key) for key in options if key not in names):
+    contenders = ((key in shared, _quality(options[key], hints[key], key), key) for key in options if key not in names)
+    for _, _, key in sorted(contenders):
         names[key], _, _ = _first_free(options[key], used, key)
         used.add(names[key].lower())
     return names
@@ -436,8 +476,35 @@ def variant_labels(variants: list[Any], content_keys: list[str]) -> list[str]:
     examples = _example_labels(variants)
     for index, label in enumerate(labels):
         if not split_words(label) or [split_words(other) for other in labels].count(split_words(label)) > 1:
-            # before a hash: the example of a property every variant has, where the examples tell all apart
-            labels[index] = examples[index] or f"variant {content_keys[index][:_HASH_CHARS]}"
+            # before a hash: the example of a property every variant has, where the examples tell all apart; then
+            # the variant's own words: its description, or what only its description says
+            told = {tuple(split_words(other)) for position, other in enumerate(labels) if position != index}
+            described = (text for text in _described(variants, index) if tuple(split_words(text)) not in told)
+            labels[index] = examples[index] or next(described, f"variant {content_keys[index][:_HASH_CHARS]}")
+    return labels
+
+
+_DESCRIPTION_WORDS = 6
+_TELLING_WORDS = 3
+_FILLER = frozenset({"a", "an", "and", "for", "in", "of", "on", "or", "the", "to", "with"})
+
+
+def _described(variants: list[Any], index: int) -> list[str]:
+    """Labels from a variant's description: the whole of a short one, else the words no sibling's description has.
+
+    ``"Intune S2S Input"``; ``"URI to hero variant for an image."`` beside ``"URI to thumbnail …"`` -> ``hero``.
+    """
+
+    def words(variant: Any) -> list[str]:
+        text = variant.get("description") if isinstance(variant, dict) else None
+        return split_words(text) if isinstance(text, str) else []
+
+    own = words(variants[index])
+    labels = [" ".join(own)] if 0 < len(own) <= _DESCRIPTION_WORDS and len("".join(own)) <= MAX_NAME_CHARS // 2 else []
+    others = {word for other, variant in enumerate(variants) if other != index for word in words(variant)}
+    telling = list(dict.fromkeys(word for word in own if word not in others | _FILLER and not word.isdigit()))
+    if 0 < len(telling) <= _TELLING_WORDS:
+        labels.append(" ".join(telling))
     return labels
 
 
