@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from clientgen.layout import NORMALIZED_FILE
-from clientgen.project import write_tree
+from corpus_packages import CorpusPackages, corpus_group
 from live_server import LiveServer, RecordedRequest, Reply, json_reply
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,10 +73,12 @@ def _string(schema: dict[str, Any]) -> str:
     return {"date-time": "2024-08-06T00:00:00Z", "date": "2024-08-06"}.get(str(schema.get("format")), "x")
 
 
+pytestmark = corpus_group(SPEC)  # on the worker that generates the package for test_full_api.py too
+
+
 @pytest.fixture(scope="module")
-def cloudflare(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Generated:
-    tree = tmp_path_factory.mktemp("cloudflare-2024-08-06") / "out"
-    write_tree(corpus / SPEC, ROOT / "spec" / "config.toml", tree)
+def cloudflare(corpus_package: CorpusPackages) -> Generated:
+    tree = corpus_package(SPEC)  # generated once per run, shared with test_full_api.py
     return Generated(tree, json.loads((tree / NORMALIZED_FILE).read_text(encoding="utf-8")))
 
 
