@@ -63,6 +63,14 @@ def corpus_package(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Co
     return CorpusPackages(corpus, packages_root(tmp_path_factory))
 
 
+@pytest.fixture(scope="session")
+def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One mypy cache per test process (per xdist worker): the standard library, pydantic and httpx are
+    analysed once, not in every test that runs mypy (about 3.5 s of CPU each, cold).  mypy checks each
+    cached module against its source, so packages of the same name in other folders are analysed anew."""
+    return tmp_path_factory.mktemp("mypy-cache")
+
+
 # The environment variables the generated client reads: unset for every test, so that the
 # machine's own credentials never decide an outcome (tests set what they need).
 BEARER = "t"  # the api_token of every seed-package client in the tests

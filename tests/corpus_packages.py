@@ -63,11 +63,6 @@ class CorpusPackages:
                 partial.rename(tree)
         return tree
 
-    def mypy_cache(self, spec: str) -> Path:
-        """A mypy cache for the package of ``spec``: the files checking it or scripts against it share it,
-        so the second run reads what the first one analysed (they run on one worker: ``corpus_group``)."""
-        return self._root / f"{_slug(spec)}.mypy-cache"
-
 
 def packages_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """This run's folder for the shared packages: shared by the xdist workers of one run, by nothing else."""

@@ -315,9 +315,9 @@ def test_declared_dependencies_cover_the_models(tree_fixture: str, request: pyte
         assert declared, f"{users} use EmailStr, which needs email-validator; dependencies are {dependencies}"
 
 
-def test_generated_package_passes_mypy_strict(tmp_path: Path) -> None:
+def test_generated_package_passes_mypy_strict(mypy_cache: Path) -> None:
     result = subprocess.run(
-        [PYTHON, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"), str(GENERATED / "src")],
+        [PYTHON, "-m", "mypy", "--strict", "--cache-dir", str(mypy_cache), str(GENERATED / "src")],
         capture_output=True, text=True, check=False, cwd=REPO, timeout=600,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr

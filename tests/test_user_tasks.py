@@ -82,16 +82,15 @@ def cloudflare(corpus_package: CorpusPackages) -> Generated:
     return Generated(tree, json.loads((tree / NORMALIZED_FILE).read_text(encoding="utf-8")))
 
 
-def test_every_task_type_checks_without_crutches(cloudflare: Generated, corpus_package: CorpusPackages) -> None:
+def test_every_task_type_checks_without_crutches(cloudflare: Generated, mypy_cache: Path) -> None:
     scripts = sorted(SCRIPTS.glob("cf_*.py"))
     assert len(scripts) == 10
     for script in scripts:
         text = script.read_text(encoding="utf-8")
         for crutch in (r"\bcast\(", r"type: ignore", r"model_construct", r"\bAny\b"):
             assert not re.search(crutch, text), f"{script.name}: {crutch}"
-    cache = corpus_package.mypy_cache(SPEC)  # the package was analysed there by test_full_api.py's mypy run
-    result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(cache), *map(str, scripts)],
+    result = subprocess.run(  # the shared cache holds the package as test_full_api.py's mypy analysed it
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(mypy_cache), *map(str, scripts)],
         capture_output=True, text=True, check=False, timeout=900,
         env={**os.environ, "MYPYPATH": str(cloudflare.tree / "src")},
     )  # fmt: skip
