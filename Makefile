@@ -56,9 +56,12 @@ check: $(STAMP)
 	$(BIN)/mypy --strict scripts/clientgen
 	$(BIN)/mypy --strict --cache-dir .mypy_cache/generated $(OUT)/src
 
-## test: check, then the whole test suite (ends with what was skipped and why, and the slowest tests)
+# pytest-xdist workers for `make test`: one per core (auto); TEST_WORKERS=0 runs the tests in one process.
+TEST_WORKERS ?= auto
+
+## test: check, then the whole test suite on every core (ends with what was skipped and why, and the slowest tests)
 test: check
-	$(RUN) -m pytest -q -rfEs --durations=15 tests
+	$(RUN) -m pytest -q -rfEs --durations=15 -n $(TEST_WORKERS) tests
 
 ## dist: sdist + wheel of $(OUT) into $(DIST)/ (reproducible), twine check, install into a fresh venv and call it
 dist: $(STAMP)

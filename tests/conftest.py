@@ -4,6 +4,13 @@ The ``corpus`` fixture is the shared folder holding ``seeds/`` and ``corpus/clou
 ``CLOUDFLARE_CORPUS`` when set, else ``../shared`` beside the repository; tests that need
 it are skipped when neither exists.  ``server`` is a live HTTP server on 127.0.0.1 and
 ``client`` a seed-package client pointed at it; no test sees the caller's credentials.
+
+``corpus_package(spec)`` is the package generated from a corpus spec (a path inside the corpus) with
+``spec/config.toml``, generated once per run and shared by every file that reads it (see
+``corpus_packages.py``); mark the tests that use it with ``corpus_group(spec)`` so that they run on one
+pytest-xdist worker (``make test`` runs ``-n 2``); the tests of a module that uses a module-scoped
+fixture run on one worker too, so that an expensive module fixture is not built once per worker: the
+hooks of ``xdist_groups.py``, re-exported here.
 """
 
 from __future__ import annotations
@@ -16,7 +23,21 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from corpus_packages import CorpusPackages, packages_root
 from live_server import LiveServer
+from xdist_groups import (  # the hooks that keep tests sharing a fixture on one worker
+    pytest_collection_modifyitems,
+    pytest_configure,
+    pytest_unconfigure,
+    pytest_xdist_make_scheduler,
+)
+
+__all__ = [
+    "pytest_collection_modifyitems",
+    "pytest_configure",
+    "pytest_unconfigure",
+    "pytest_xdist_make_scheduler",
+]
 
 if TYPE_CHECKING:
     from cloudflare_client import Client
@@ -35,6 +56,19 @@ def corpus() -> Path:
     if not folder.is_dir():
         pytest.skip("set CLOUDFLARE_CORPUS=<path to shared/> to run the corpus tests")
     return folder
+
+
+@pytest.fixture(scope="session")
+def corpus_package(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> CorpusPackages:
+    return CorpusPackages(corpus, packages_root(tmp_path_factory))
+
+
+@pytest.fixture(scope="session")
+def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One mypy cache per test process (per xdist worker): the standard library, pydantic and httpx are
+    analysed once, not in every test that runs mypy (about 3.5 s of CPU each, cold).  mypy checks each
+    cached module against its source, so packages of the same name in other folders are analysed anew."""
+    return tmp_path_factory.mktemp("mypy-cache")
 
 
 # The environment variables the generated client reads: unset for every test, so that the

@@ -24,8 +24,8 @@ from pydantic import BaseModel
 from clientgen.ingest import load_source
 from clientgen.layout import NORMALIZED_FILE, REPORT_FILE
 from clientgen.normalize.schemas import iter_operations
-from clientgen.project import write_tree
 from clientgen.snapshot import diff_trees
+from corpus_packages import CorpusPackages, corpus_group
 
 ROOT = Path(__file__).resolve().parents[1]
 SPECS = {
@@ -49,11 +49,12 @@ class Generated:
         return self.tree / "src" / "cloudflare_client"
 
 
-@pytest.fixture(scope="module", params=sorted(SPECS))
-def generated(request: pytest.FixtureRequest, corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Generated:
+@pytest.fixture(
+    scope="module", params=[pytest.param(name, marks=corpus_group(SPECS[name]), id=name) for name in sorted(SPECS)]
+)
+def generated(request: pytest.FixtureRequest, corpus: Path, corpus_package: CorpusPackages) -> Generated:
     spec = corpus / SPECS[request.param]
-    tree = tmp_path_factory.mktemp(request.param) / "out"
-    write_tree(spec, ROOT / "spec" / "config.toml", tree)
+    tree = corpus_package(SPECS[request.param])  # shared with the other files reading the same package
     report = json.loads((tree / REPORT_FILE).read_text(encoding="utf-8"))
     return Generated(request.param, load_source(spec), tree, report)
 
@@ -187,7 +188,7 @@ def test_every_module_imports(generated: Generated) -> None:
     assert result.returncode == 0, result.stderr[-2000:]
 
 
-def test_package_passes_mypy_strict(generated: Generated, tmp_path: Path) -> None:
+def test_package_passes_mypy_strict(generated: Generated, mypy_cache: Path) -> None:
     if generated.name != "2024-08-06":
         pytest.skip("mypy --strict runs on the newest spec only, to keep CI short")
     command = [
@@ -196,7 +197,7 @@ def test_package_passes_mypy_strict(generated: Generated, tmp_path: Path) -> Non
         "mypy",
         "--strict",
         "--cache-dir",
-        str(tmp_path / "cache"),
+        str(mypy_cache),  # test_user_tasks.py's mypy, on the same worker, reads the package's analysis
         str(generated.tree / "src"),
     ]
     result = subprocess.run(command, capture_output=True, text=True, check=False)

@@ -114,10 +114,10 @@ def test_every_module_imports(peer_package: tuple[Peer, Path]) -> None:
         importlib.import_module(".".join(part for part in relative.parts if part != "__init__"))
 
 
-def test_the_package_passes_mypy_strict(peer_package: tuple[Peer, Path], tmp_path: Path) -> None:
+def test_the_package_passes_mypy_strict(peer_package: tuple[Peer, Path], mypy_cache: Path) -> None:
     peer, out = peer_package
     result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"), _import_name(peer)],
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(mypy_cache), _import_name(peer)],
         capture_output=True,
         text=True,
         check=False,

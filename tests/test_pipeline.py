@@ -20,6 +20,7 @@ from clientgen.diagnostics import SpecError
 from clientgen.output_tree import MANIFEST_FILE
 from clientgen.project import write_tree
 from clientgen.snapshot import diff_trees
+from corpus_packages import CorpusPackages, corpus_group
 
 REPO = Path(__file__).resolve().parents[1]
 SPEC = REPO / "spec"
@@ -245,18 +246,20 @@ def test_package_builds_installs_and_imports(fresh: Path, tmp_path: Path) -> Non
     assert (target / PACKAGE / "py.typed").is_file()
 
 
+RECORDS = "corpus/cloudflare/records-2023-08"
+
+
 @pytest.fixture(scope="module")
-def corpus_tree(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The whole 2023-08 record corpus generated once (about 15 s); skipped without the corpus."""
-    records = corpus / "corpus" / "cloudflare" / "records-2023-08"
-    if not records.is_dir():
-        pytest.skip(f"{records} does not exist")
-    out = tmp_path_factory.mktemp("corpus") / "generated"
-    write_tree(records, CONFIG, out)
-    return out
+def corpus_tree(corpus_package: CorpusPackages) -> Path:
+    """The whole 2023-08 record corpus generated once per run (about 15 s), shared with test_full_api.py;
+    skipped without the corpus."""
+    return corpus_package(RECORDS)
 
 
-SEED_AND_CORPUS = [pytest.param("fresh", id="seed"), pytest.param("corpus_tree", id="corpus")]
+SEED_AND_CORPUS = [
+    pytest.param("fresh", id="seed"),
+    pytest.param("corpus_tree", id="corpus", marks=corpus_group(RECORDS)),
+]
 
 
 @pytest.mark.parametrize("tree_fixture", SEED_AND_CORPUS)
@@ -289,26 +292,14 @@ def model_classes(root: Path) -> dict[str, list[str]]:
     return where
 
 
-@pytest.mark.parametrize(
-    "tree_fixture",
-    [
-        pytest.param("fresh", id="seed"),
-        pytest.param("corpus_tree", id="corpus"),
-    ],
-)
+@pytest.mark.parametrize("tree_fixture", SEED_AND_CORPUS)
 def test_no_model_class_is_defined_twice(tree_fixture: str, request: pytest.FixtureRequest) -> None:
     where = model_classes(request.getfixturevalue(tree_fixture))
     duplicates = {name: modules for name, modules in where.items() if len(modules) > 1}
     assert not duplicates, f"model classes defined more than once: {duplicates}"
 
 
-@pytest.mark.parametrize(
-    "tree_fixture",
-    [
-        pytest.param("fresh", id="seed"),
-        pytest.param("corpus_tree", id="corpus"),
-    ],
-)
+@pytest.mark.parametrize("tree_fixture", SEED_AND_CORPUS)
 def test_declared_dependencies_cover_the_models(tree_fixture: str, request: pytest.FixtureRequest) -> None:
     root: Path = request.getfixturevalue(tree_fixture)
     dependencies = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
@@ -324,9 +315,9 @@ def test_declared_dependencies_cover_the_models(tree_fixture: str, request: pyte
         assert declared, f"{users} use EmailStr, which needs email-validator; dependencies are {dependencies}"
 
 
-def test_generated_package_passes_mypy_strict(tmp_path: Path) -> None:
+def test_generated_package_passes_mypy_strict(mypy_cache: Path) -> None:
     result = subprocess.run(
-        [PYTHON, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"), str(GENERATED / "src")],
+        [PYTHON, "-m", "mypy", "--strict", "--cache-dir", str(mypy_cache), str(GENERATED / "src")],
         capture_output=True, text=True, check=False, cwd=REPO, timeout=600,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr

@@ -111,10 +111,10 @@ def test_every_module_imports(generated: dict[str, Path], packages: dict[str, An
         assert packages[spec].__name__ == _import_name(spec)
 
 
-def test_every_package_passes_mypy_strict(generated: dict[str, Path], tmp_path: Path) -> None:
+def test_every_package_passes_mypy_strict(generated: dict[str, Path], tmp_path: Path, mypy_cache: Path) -> None:
     sources = [str(out / "src" / _import_name(spec)) for spec, out in generated.items()]
     result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"), *sources],
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(mypy_cache), *sources],
         capture_output=True,
         text=True,
         check=False,

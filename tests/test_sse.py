@@ -280,10 +280,10 @@ def wrong(client: Client) -> None:
 """
 
 
-def test_stream_overloads_type_check(generated: tuple[ModuleType, Path], tmp_path: Path) -> None:
+def test_stream_overloads_type_check(generated: tuple[ModuleType, Path], tmp_path: Path, mypy_cache: Path) -> None:
     script = tmp_path / "user.py"
     script.write_text(USER_SCRIPT, encoding="utf-8")
-    command = [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"), str(script)]
+    command = [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(mypy_cache), str(script)]
     env = {**os.environ, "MYPYPATH": str(generated[1] / "src")}
     result = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
     errors = [line.split(": error: ")[1] for line in result.stdout.splitlines() if ": error: " in line]

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from clientgen.layout import NORMALIZED_FILE
-from clientgen.project import write_tree
+from corpus_packages import CorpusPackages, corpus_group
 from live_server import LiveServer, RecordedRequest, Reply, json_reply
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,22 +73,24 @@ def _string(schema: dict[str, Any]) -> str:
     return {"date-time": "2024-08-06T00:00:00Z", "date": "2024-08-06"}.get(str(schema.get("format")), "x")
 
 
+pytestmark = corpus_group(SPEC)  # on the worker that generates the package for test_full_api.py too
+
+
 @pytest.fixture(scope="module")
-def cloudflare(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Generated:
-    tree = tmp_path_factory.mktemp("cloudflare-2024-08-06") / "out"
-    write_tree(corpus / SPEC, ROOT / "spec" / "config.toml", tree)
+def cloudflare(corpus_package: CorpusPackages) -> Generated:
+    tree = corpus_package(SPEC)  # generated once per run, shared with test_full_api.py
     return Generated(tree, json.loads((tree / NORMALIZED_FILE).read_text(encoding="utf-8")))
 
 
-def test_every_task_type_checks_without_crutches(cloudflare: Generated, tmp_path: Path) -> None:
+def test_every_task_type_checks_without_crutches(cloudflare: Generated, mypy_cache: Path) -> None:
     scripts = sorted(SCRIPTS.glob("cf_*.py"))
     assert len(scripts) == 10
     for script in scripts:
         text = script.read_text(encoding="utf-8")
         for crutch in (r"\bcast\(", r"type: ignore", r"model_construct", r"\bAny\b"):
             assert not re.search(crutch, text), f"{script.name}: {crutch}"
-    result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"), *map(str, scripts)],
+    result = subprocess.run(  # the shared cache holds the package as test_full_api.py's mypy analysed it
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(mypy_cache), *map(str, scripts)],
         capture_output=True, text=True, check=False, timeout=900,
         env={**os.environ, "MYPYPATH": str(cloudflare.tree / "src")},
     )  # fmt: skip

@@ -1,0 +1,71 @@
+"""Each corpus spec generated once per test run, shared by every test file that reads the same package.
+
+Several files read the package generated from the same corpus spec with the repository's config
+(``spec/config.toml``): the full 2024-08-06 API, the 2023-08 records folder.  Generating it is the
+slowest step of the suite (15-40 s each), so the session fixture ``corpus_package`` (``conftest.py``)
+generates it once into a folder of this run and hands out its path; the tests only read it.
+
+Under pytest-xdist each worker is a session of its own: the folder is then the run's folder that all
+workers share (``basetemp``'s parent), and a file lock makes the first worker that asks generate it
+while another one that asks at the same time waits, then reads the finished tree.  A tree is written
+under a temporary name and renamed when complete, so a crash never leaves a half tree for a later
+test.  ``corpus_group`` puts the tests of one package on one worker (``--dist loadgroup``), so that
+the other worker never waits for it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from clientgen.project import write_tree
+
+__all__ = ["CONFIG", "CorpusPackages", "corpus_group", "packages_root"]
+
+REPO = Path(__file__).resolve().parents[1]
+CONFIG = REPO / "spec" / "config.toml"
+
+
+def corpus_group(spec: str) -> pytest.MarkDecorator:
+    """The ``xdist_group`` of the tests reading the package of ``spec`` (a path inside the corpus)."""
+    return pytest.mark.xdist_group(f"corpus-package-{_slug(spec)}")
+
+
+def _slug(spec: str) -> str:
+    return re.sub(r"[^A-Za-z0-9.-]+", "-", spec).strip("-")
+
+
+class CorpusPackages:
+    """The packages of corpus specs, generated on first request into ``root``, reused afterwards."""
+
+    def __init__(self, corpus: Path, root: Path) -> None:
+        self._corpus = corpus
+        self._root = root
+
+    def __call__(self, spec: str) -> Path:
+        """The generated tree (``src/``, ``report.json``, ...) of ``spec``, a path inside the corpus."""
+        source = self._corpus / spec
+        if not source.exists():
+            pytest.skip(f"{source} does not exist")
+        tree = self._root / _slug(spec)
+        self._root.mkdir(parents=True, exist_ok=True)
+        with (self._root / f"{tree.name}.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also when the test process dies
+            if not tree.is_dir():
+                partial = self._root / f"{tree.name}.partial-{os.getpid()}"
+                shutil.rmtree(partial, ignore_errors=True)
+                write_tree(source, CONFIG, partial)
+                partial.rename(tree)
+        return tree
+
+
+def packages_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This run's folder for the shared packages: shared by the xdist workers of one run, by nothing else."""
+    base = tmp_path_factory.getbasetemp()
+    run = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    return run / "corpus-packages"

@@ -1,0 +1,84 @@
+"""The test suite's own sharing: one generation per corpus package, and the groups that keep tests on one worker."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import corpus_packages
+from corpus_packages import CorpusPackages
+from xdist_groups import group_of
+
+
+def test_a_corpus_package_is_generated_once_for_every_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus = tmp_path / "corpus"
+    (corpus / "specs").mkdir(parents=True)
+    (corpus / "specs" / "api.json").write_text("{}", encoding="utf-8")
+    written: list[Path] = []
+
+    def fake_write_tree(spec: Path, config: Path, out: Path) -> None:
+        assert config == corpus_packages.CONFIG
+        out.mkdir()
+        (out / "report.json").write_text(spec.name, encoding="utf-8")
+        written.append(out)
+
+    monkeypatch.setattr(corpus_packages, "write_tree", fake_write_tree)
+    root = tmp_path / "run" / "corpus-packages"
+    first, second = CorpusPackages(corpus, root), CorpusPackages(corpus, root)  # two workers of one run
+    tree = first("specs/api.json")
+    assert second("specs/api.json") == tree == first("specs/api.json")
+    assert len(written) == 1
+    assert written[0] != tree, "generated under a temporary name, renamed when whole"
+    assert (tree / "report.json").read_text(encoding="utf-8") == "api.json"
+    with pytest.raises(pytest.skip.Exception, match="does not exist"):
+        first("specs/missing.json")
+
+
+@dataclass
+class _FixtureDef:
+    scope: str
+
+
+@dataclass
+class _FixtureInfo:
+    name2fixturedefs: dict[str, list[_FixtureDef]]
+
+
+@dataclass
+class _CallSpec:
+    indices: dict[str, int]
+
+
+@dataclass
+class _Item:
+    """What ``group_of`` reads of a pytest item."""
+
+    nodeid: str
+    fixtures: dict[str, str] = field(default_factory=dict)
+    indices: dict[str, int] | None = None
+    groups: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._fixtureinfo = _FixtureInfo({name: [_FixtureDef(scope)] for name, scope in self.fixtures.items()})
+        if self.indices is not None:
+            self.callspec = _CallSpec(self.indices)
+
+    def iter_markers(self, name: str) -> list[Any]:
+        assert name == "xdist_group"
+        return [pytest.mark.xdist_group(group).mark for group in self.groups]
+
+
+def test_groups_follow_marks_then_module_fixtures_then_each_test_alone() -> None:
+    marked = _Item("tests/test_a.py::test_x[2024]", {"generated": "module"}, {"generated": 0}, ["corpus-2024"])
+    spec0 = _Item("tests/test_a.py::test_y[2023]", {"generated": "module", "tmp_path": "function"}, {"generated": 1})
+    spec1 = _Item("tests/test_a.py::test_z[2023]", {"generated": "module"}, {"generated": 1})
+    unparametrized = _Item("tests/test_a.py::test_plain", {"tmp_path": "function"})
+    alone = _Item("tests/test_b.py::test_w", {"corpus": "session", "tmp_path": "function"})
+    sharing = {"tests/test_a.py"}
+    assert group_of(marked, sharing) == "group:corpus-2024"
+    assert group_of(spec0, sharing) == group_of(spec1, sharing) == "tests/test_a.py-generated1"
+    assert group_of(unparametrized, sharing) == "tests/test_a.py"
+    assert group_of(alone, sharing) == "tests/test_b.py::test_w"
