@@ -11,7 +11,16 @@ several rounds; the best time and the median peak memory count):
 * first call: the same, then one ``rollback`` call answered in-process (``httpx.MockTransport``):
   what loading the models of that call costs (ours imports them on the first call, not before);
 * memory after touching every top-level resource (whatever that imports: ours loads no model);
-* ``mypy --strict`` on a four-line user script with a cold cache.
+* memory after the first call of each of the same 50 operations through both SDKs (``_operations.py``: GETs that
+  return a model, one per top-level resource first; every call answered in-process by one envelope whose
+  ``result`` is ``{}``; the calls that reached the transport are counted: a model that rejects ``{}`` was
+  still loaded to validate it);
+* ``mypy --strict`` on a four-line user script with a cold cache, and pyright (pinned in ``tools/pyright``,
+  installed with ``npm ci`` on first use) on the same script.
+
+Every package is measured from bytecode, as installed packages are (the generated tree is compiled first, and
+``PYTHONDONTWRITEBYTECODE`` is dropped for the probes): compiling 2,500 model modules would otherwise be
+most of what is measured.
 
 The official ``cloudflare`` package runs from the benchmark's own virtualenv (``.bench-venv``,
 shared with bench_call.py); if it cannot be installed its rows say why.
@@ -21,6 +30,8 @@ from __future__ import annotations
 
 import json
 import os
+import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -29,10 +40,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from _operations import PROBE, candidates, chosen, official_calls
 from bench_call import _official_python
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNS = 5
+OPERATIONS = 50
+PYRIGHT_DIR = ROOT / "tools" / "pyright"
 
 FLOOR = """
 import httpx, pydantic
@@ -56,7 +70,8 @@ import {module}
 DEPLOYMENT = {{"id": "d", "short_id": "s", "project_name": "p"}}
 def answer(request):
     return httpx.Response(200, json={{"success": True, "errors": [], "messages": [], "result": DEPLOYMENT}})
-client = {module}.{constructor}(api_token="t", http_client=httpx.Client(transport=httpx.MockTransport(answer)))
+http_client = httpx.Client(transport=httpx.MockTransport(answer))
+client = {module}.{constructor}(api_email="e@example.com", api_key="k", http_client=http_client)
 client.pages.projects.deployments.rollback(account_id="a", project_name="p", deployment_id="d")
 """
 TOUCH_ALL = """
@@ -98,11 +113,13 @@ class _Probe:
     env: dict[str, str]
     samples: list[dict[str, float]] = field(default_factory=list)
     failed: str = ""
+    argv: list[str] | None = None  # ``code`` is a whole script taking these arguments (not run inside _PROBE)
 
     def run_once(self) -> None:
         if self.failed:
             return
-        command = [str(self.python), "-c", _PROBE, self.code]
+        command = [str(self.python), "-c", _PROBE, self.code] if self.argv is None else [
+            str(self.python), "-c", self.code, *self.argv]  # fmt: skip
         result = subprocess.run(command, capture_output=True, text=True, env=self.env, check=False)
         if result.returncode != 0:
             self.failed = (result.stderr.strip().splitlines() or ["failed"])[-1][:80]
@@ -126,16 +143,79 @@ def _run_interleaved(probes: list[_Probe]) -> None:
             probe.run_once()
 
 
-def _mypy(script: str, python: Path | str, env: dict[str, str], folder: Path) -> float | str:
+def _timed(command: list[str], env: dict[str, str]) -> tuple[float, float, subprocess.CompletedProcess[str]]:
+    """Wall and CPU seconds (user + system of the finished child) of one command."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime, result
+
+
+def _mypy(script: str, python: Path | str, env: dict[str, str], folder: Path) -> tuple[float, float] | str:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "user_script.py"
     path.write_text(script, encoding="utf-8")
-    start = time.perf_counter()
     command = [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(folder / "cache"), "--python-executable",
                str(python), str(path)]  # fmt: skip
-    result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
-    seconds = time.perf_counter() - start
-    return seconds if result.returncode == 0 else f"mypy failed: {result.stdout.strip().splitlines()[-1][:60]}"
+    wall, cpu, result = _timed(command, env)
+    return (wall, cpu) if result.returncode == 0 else f"mypy failed: {result.stdout.strip().splitlines()[-1][:60]}"
+
+
+def _pyright_binary() -> Path | str:
+    """tools/pyright's pinned pyright, installed with ``npm ci`` on first use; or why it is not there."""
+    binary = PYRIGHT_DIR / "node_modules" / ".bin" / "pyright"
+    if not binary.exists():
+        npm = shutil.which("npm") or "npm"
+        done = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=PYRIGHT_DIR, capture_output=True,
+                              text=True, check=False)  # fmt: skip
+        if done.returncode != 0 or not binary.exists():
+            return f"npm ci failed: {(done.stderr.strip().splitlines() or ['?'])[-1][:50]}"
+    return binary
+
+
+def _pyright(script: str, python: Path | str, env: dict[str, str], folder: Path) -> tuple[float, float] | str:
+    binary = _pyright_binary()
+    if isinstance(binary, str):
+        return binary
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "user_script.py"
+    path.write_text(script, encoding="utf-8")
+    extra = env.get("PYTHONPATH", "")
+    config = {"typeCheckingMode": "strict", "extraPaths": [extra] if extra else [], "include": [path.name]}
+    (folder / "pyrightconfig.json").write_text(json.dumps(config), encoding="utf-8")
+    wall, cpu, result = _timed([str(binary), "--pythonpath", str(python), "-p", str(folder / "pyrightconfig.json")],
+                               env)  # fmt: skip
+    return (wall, cpu) if result.returncode == 0 else f"pyright failed: {result.stdout.strip().splitlines()[-1][:50]}"
+
+
+def _operations_memory(tree: Path, official: Path | None, envs: dict[str, dict[str, str]]) -> dict[str, list[_Probe]]:
+    """side -> the probes of the first call of each of the same operations through both SDKs (no official: ours)."""
+    if official is None:
+        return {}
+    package = next((official.parent.parent / "lib").glob("python*/site-packages/cloudflare"))
+    pairs = candidates(tree / ".clientgen" / "report.json", official_calls(package))
+    email, token = "api_email='e@example.com', api_key='k'", "api_token='t'"
+    plain = {
+        "ours": f"__import__('cloudflare_client').Client({email})",
+        "official": f"__import__('cloudflare').Cloudflare({email})",
+    }
+    mocked = ", http_client=httpx.Client(transport=transport))"
+    constructors = {  # ours takes one kind of credentials per client, the official SDK any
+        "ours": [
+            plain["ours"][:-1] + mocked,
+            plain["ours"].replace(email, token)[:-1] + mocked,
+            plain["ours"].replace(email, f"{email}, {token}")[:-1] + mocked,
+        ],
+        "official": [plain["official"][:-1] + mocked],
+    }
+    pythons = {"ours": sys.executable, "official": str(official)}
+    picked = chosen(pairs, {side: (pythons[side], plain[side], envs[side]) for side in pythons}, OPERATIONS)
+    return {
+        side: [_Probe(pythons[side], PROBE, envs[side], argv=[json.dumps(constructors[side]), json.dumps(calls)])]
+        for side, calls in picked.items()
+    }
 
 
 def _spec() -> Path:
@@ -170,9 +250,10 @@ def main() -> None:
         env = {**os.environ, "PYTHONPATH": str(ROOT / "scripts")}
         subprocess.run([sys.executable, "-m", "clientgen", "generate", "--spec", str(_spec()), "--out", str(tree)],
                        env=env, check=True, capture_output=True)  # fmt: skip
-        ours_env = {**os.environ, "PYTHONPATH": str(tree / "src")}
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(tree / "src")], check=True, capture_output=True)
+        plain_env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "PYTHONDONTWRITEBYTECODE"}}
+        ours_env = {**plain_env, "PYTHONPATH": str(tree / "src")}
         official, why = _official_python()
-        plain_env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
         probes: list[_Probe] = []
 
         def probe(python: Path | str, code: str, env: dict[str, str]) -> _Probe:
@@ -180,52 +261,75 @@ def main() -> None:
             return probes[-1]
 
         floor = probe(sys.executable, FLOOR, plain_env)
-        measured: dict[str, tuple[object, object, object]] = {
-            "floor: import httpx, pydantic + one model (baseline)": (floor, None, None),
+        operations = _operations_memory(tree, official, {"ours": ours_env, "official": plain_env})
+        probes.extend(probe for side in operations.values() for probe in side)
+        measured: dict[str, tuple[object, ...]] = {
+            "floor: import httpx, pydantic + one model (baseline)": (floor, None, None, None, None),
             "ours: import + Client() + pages.projects.deployments": (
                 probe(sys.executable, OURS_TOUCH, ours_env),
                 probe(sys.executable, TOUCH_ALL.format(constructor=OURS_CLIENT), ours_env),
                 _mypy(OURS_SCRIPT, sys.executable, ours_env, folder / "mypy-ours"),
+                operations.get("ours", [None])[0],
+                _pyright(OURS_SCRIPT, sys.executable, ours_env, folder / "pyright-ours"),
             ),
             "ours: same + first rollback call (its models load)": (
                 probe(sys.executable, FIRST_CALL.format(module="cloudflare_client", constructor="Client"), ours_env),
-                None,
-                None,
+                None, None, None, None,
             ),
         }  # fmt: skip
         if official is not None:
             measured["official cloudflare 5.9.0: same"] = (
                 probe(official, OFFICIAL_TOUCH, plain_env),
-                probe(
-                    official,
-                    TOUCH_ALL.format(constructor="__import__('cloudflare').Cloudflare(api_token='t')"),
-                    plain_env,
-                ),
+                probe(official, TOUCH_ALL.format(constructor=OFFICIAL_CLIENT), plain_env),
                 _mypy(OFFICIAL_SCRIPT, official, plain_env, folder / "mypy-official"),
+                operations["official"][0],
+                _pyright(OFFICIAL_SCRIPT, official, plain_env, folder / "pyright-official"),
             )
             measured["official cloudflare 5.9.0: same + first rollback call"] = (
                 probe(official, FIRST_CALL.format(module="cloudflare", constructor="Cloudflare"), plain_env),
-                None,
-                None,
-            )
+                None, None, None, None,
+            )  # fmt: skip
         else:
-            measured[f"official cloudflare 5.9.0: {why}"] = ("not installed", "not installed", "not installed")
+            measured[f"official cloudflare 5.9.0: {why}"] = ("not installed",) * 5
         _run_interleaved(probes)
-    rows = {name: (_resolved(touch), _resolved(touch_all), mypy) for name, (touch, touch_all, mypy) in measured.items()}
-    _report(rows, floor.result())
+    _report(measured, floor.result())
 
 
-def _report(rows: dict[str, tuple[object, object, object]], floor: tuple[float, float] | str) -> None:
+def _seconds(value: object) -> str:
+    if isinstance(value, tuple):
+        return f"{value[0]:.1f} s wall, {value[1]:.1f} s CPU"
+    return str(value) if value else ""
+
+
+def _operations_cell(value: object) -> str:
+    if not isinstance(value, _Probe):
+        return str(value) if value else ""
+    result = value.result()
+    if isinstance(result, str):
+        return result
+    sample = value.samples[-1]
+    return f"{result[1]:.0f} MB ({sample['reached']:.0f}/{OPERATIONS} sent)"
+
+
+def _report(measured: dict[str, tuple[object, ...]], floor: tuple[float, float] | str) -> None:
     base_s, base_mb = floor if isinstance(floor, tuple) else (None, None)
-    print(f"start-up ratios against the floor (import httpx, pydantic + one model); best of {RUNS} interleaved runs")
-    print(f"{'':58} {'start-up':>16} {'peak':>14} {'all resources':>16} {'mypy script':>14}")
-    for name, (touch, touch_all, mypy) in rows.items():
-        seconds, megabytes = touch if isinstance(touch, tuple) else (touch, touch)
-        all_mb = touch_all[1] if isinstance(touch_all, tuple) else touch_all
-        print(
-            f"{name:58} {_cell(seconds, base_s, 'ms'):>16} {_cell(megabytes, base_mb, 'MB'):>14} "
-            f"{_cell(all_mb, None, 'MB'):>16} {_cell(mypy, None, 's'):>14}"
-        )
+    print(f"start-up ratios against the floor (import httpx, pydantic + one model); best of {RUNS} interleaved runs;")
+    print("peak memory: median; mypy --strict and pyright (strict) on the user script, cold cache, wall and CPU")
+    for name, (touch, touch_all, mypy, operations, pyright) in measured.items():
+        result = _resolved(touch)
+        seconds, megabytes = result if isinstance(result, tuple) else (result, result)
+        all_resources = _resolved(touch_all)
+        all_mb = all_resources[1] if isinstance(all_resources, tuple) else all_resources
+        print(f"{name}")
+        print(f"    start-up {_cell(seconds, base_s, 'ms')}, peak {_cell(megabytes, base_mb, 'MB')}")
+        for label, cell in (
+            ("every top-level resource touched", _cell(all_mb, None, "MB")),
+            (f"after the first call of {OPERATIONS} operations", _operations_cell(operations)),
+            ("mypy --strict", _seconds(mypy)),
+            ("pyright", _seconds(pyright)),
+        ):
+            if cell:
+                print(f"    {label}: {cell}")
 
 
 if __name__ == "__main__":
