@@ -124,7 +124,7 @@ def run_cli(spec: Path, config: Path, out: Path, *extra: str, cwd: Path = REPO) 
     env.pop("CLIENTGEN_TRACEBACK", None)
     command = [sys.executable, "-m", "clientgen", "generate", "--spec", str(spec), "--config", str(config)]
     return subprocess.run(
-        [*command, "--out", str(out), *extra],
+        [*command, "--out", str(out), "--no-cache", *extra],  # hostile input is never answered from a cache
         capture_output=True,
         text=True,
         check=False,

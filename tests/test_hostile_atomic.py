@@ -52,6 +52,7 @@ def run_patched(patch: str, spec: Path, out: Path) -> subprocess.CompletedProces
         str(CONFIG),
         "--out",
         str(out),
+        "--no-cache",  # the patched stage must run, not be answered from an earlier run's cache
     ]
     env = {**os.environ, "PYTHONPATH": str(REPO / "scripts")}
     env.pop("CLIENTGEN_TRACEBACK", None)

@@ -266,7 +266,7 @@ def test_running_out_of_memory_is_one_line(sandbox: Sandbox, monkeypatch: pytest
     def exhausted(*args: object, **kwargs: object) -> None:
         raise MemoryError
 
-    monkeypatch.setattr("clientgen.project.normalize", exhausted)
+    monkeypatch.setattr("clientgen.project.normalize_cached", exhausted)
     with pytest.raises(SpecError, match="out of memory") as error:
         write_tree(REPO / "spec", REPO / "spec" / "config.toml", sandbox.out)
     assert "\n" not in str(error.value)
