@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
 
-def _default_spec() -> Path:
+def default_spec() -> Path:
     corpus = Path(os.environ.get("CLOUDFLARE_CORPUS", ROOT.parent / "shared"))
     spec = corpus / "corpus" / "cloudflare" / "openapi-2024-08-06.json"
     if not spec.exists():
@@ -38,7 +38,7 @@ def _option(name: str) -> str | None:
 def main() -> None:
     given = [arg for index, arg in enumerate(sys.argv[1:], 1) if not arg.startswith("--")
              and sys.argv[index - 1] != "--opc-config"]  # fmt: skip
-    spec = Path(given[0]) if given else _default_spec()
+    spec = Path(given[0]) if given else default_spec()
     config = ["--config", str(ROOT / "spec" / "config.toml")] if not given else []
     opc_config = ["--config", opc] if (opc := _option("--opc-config")) else []
     env = {**os.environ, "PYTHONPATH": str(ROOT / "scripts")}

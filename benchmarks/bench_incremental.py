@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from _measure import Measurement, measure
+from bench_generate import default_spec
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -28,14 +29,6 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from clientgen.snapshot import diff_trees  # noqa: E402 - after the path is set
 
 _METHODS = ("get", "put", "post", "patch", "delete")
-
-
-def _default_spec() -> Path:
-    corpus = Path(os.environ.get("CLOUDFLARE_CORPUS", ROOT.parent / "shared"))
-    spec = corpus / "corpus" / "cloudflare" / "openapi-2024-08-06.json"
-    if not spec.exists():
-        sys.exit(f"no spec at {spec}: set CLOUDFLARE_CORPUS=<path to shared/> or pass a spec path")
-    return spec
 
 
 def change_one_operation(spec: Path, changed: Path) -> str:
@@ -56,7 +49,7 @@ def change_one_operation(spec: Path, changed: Path) -> str:
 
 
 def main() -> None:
-    spec = Path(sys.argv[1]) if len(sys.argv) > 1 else _default_spec()
+    spec = Path(sys.argv[1]) if len(sys.argv) > 1 else default_spec()
     env = {**os.environ, "PYTHONPATH": str(ROOT / "scripts")}
     config = ["--config", str(ROOT / "spec" / "config.toml")]
     with tempfile.TemporaryDirectory() as tmp:
