@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import importlib
 import json
 import logging
 import re
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -24,6 +22,7 @@ from typing import Any
 import pytest
 
 from clientgen.project import write_tree
+from imported_package import imported_package
 from live_server import LiveServer, RecordedRequest, Reply, json_reply
 
 PACKAGE = "conventions_client"
@@ -114,13 +113,8 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Module
     (root / "spec.json").write_text(json.dumps(SPEC), encoding="utf-8")
     (root / "config.toml").write_text(CONFIG, encoding="utf-8")
     write_tree(root / "spec.json", root / "config.toml", root / "out")
-    sys.path.insert(0, str(root / "out" / "src"))
-    try:
-        yield importlib.import_module(PACKAGE), root / "out"
-    finally:
-        sys.path.remove(str(root / "out" / "src"))
-        for name in [name for name in sys.modules if name.split(".")[0] == PACKAGE]:
-            del sys.modules[name]
+    with imported_package(root / "out" / "src", PACKAGE) as package:
+        yield package, root / "out"
 
 
 @pytest.fixture

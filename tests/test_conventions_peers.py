@@ -23,6 +23,7 @@ import yaml
 
 from clientgen.layout import SURFACE_FILE
 from clientgen.project import write_tree
+from imported_package import imported_package
 from live_server import LiveServer, json_reply
 from test_conventions import CLOUDFLARE_WORDS
 
@@ -40,13 +41,8 @@ def twilio(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[t
     config = f'[package]\nimport_name = "{PACKAGE}"\ndistribution = "twilio-peer"\nenvironment_prefix = "TWILIO"\n'
     (root / "config.toml").write_text(config + 'base_url = "https://api.twilio.com"\n', encoding="utf-8")
     write_tree(spec, root / "config.toml", root / "out")
-    sys.path.insert(0, str(root / "out" / "src"))
-    try:
-        yield importlib.import_module(PACKAGE), root / "out"
-    finally:
-        sys.path.remove(str(root / "out" / "src"))
-        for name in [name for name in sys.modules if name.split(".")[0] == PACKAGE]:
-            del sys.modules[name]
+    with imported_package(root / "out" / "src", PACKAGE) as package:
+        yield package, root / "out"
 
 
 def _method(client: object, out: Path, operation_id: str) -> Callable[..., Any]:

@@ -8,9 +8,7 @@ server on 127.0.0.1; the report records each override; a config naming an unknow
 
 from __future__ import annotations
 
-import importlib
 import json
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -21,6 +19,7 @@ import pytest
 from clientgen.diagnostics import SpecError
 from clientgen.layout import REPORT_FILE
 from clientgen.project import write_tree
+from imported_package import imported_package
 from live_server import LiveServer, json_reply
 
 PACKAGE = "envelope_overrides_client"
@@ -73,13 +72,8 @@ def _write(root: Path, config: str) -> tuple[Path, Path]:
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ModuleType, Path]]:
     root = tmp_path_factory.mktemp("envelope_overrides")
     write_tree(*_write(root, CONFIG), root / "out")
-    sys.path.insert(0, str(root / "out" / "src"))
-    try:
-        yield importlib.import_module(PACKAGE), root / "out"
-    finally:
-        sys.path.remove(str(root / "out" / "src"))
-        for name in [name for name in sys.modules if name.split(".")[0] == PACKAGE]:
-            del sys.modules[name]
+    with imported_package(root / "out" / "src", PACKAGE) as package:
+        yield package, root / "out"
 
 
 def test_each_operation_unwraps_as_configured(generated: tuple[ModuleType, Path]) -> None:

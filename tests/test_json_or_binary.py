@@ -12,7 +12,6 @@ import asyncio
 import importlib
 import inspect
 import json
-import sys
 from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
@@ -23,6 +22,7 @@ from clientgen.model.alternatives import is_binary_schema, json_or_binary
 from clientgen.project import write_tree
 from conftest import BEARER
 from envelopes import success_envelope
+from imported_package import imported_package
 from live_server import LiveServer, Reply, json_reply
 
 PACKAGE = "json_or_binary_client"
@@ -81,13 +81,8 @@ def alternatives(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleTyp
     (root / "spec.json").write_text(json.dumps(SPEC), encoding="utf-8")
     (root / "config.toml").write_text(f'[package]\nimport_name = "{PACKAGE}"\ndistribution = "alternatives"\n')
     write_tree(root / "spec.json", root / "config.toml", root / "out")
-    sys.path.insert(0, str(root / "out" / "src"))
-    try:
-        yield importlib.import_module(PACKAGE)
-    finally:
-        sys.path.remove(str(root / "out" / "src"))
-        for name in [name for name in sys.modules if name.split(".")[0] == PACKAGE]:
-            del sys.modules[name]
+    with imported_package(root / "out" / "src", PACKAGE) as package:
+        yield package
 
 
 def _client(module: ModuleType, server: LiveServer, **options: Any) -> Any:

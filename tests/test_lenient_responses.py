@@ -13,7 +13,6 @@ import asyncio
 import importlib
 import json
 import logging
-import sys
 from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
@@ -22,6 +21,7 @@ import pytest
 
 from clientgen.project import write_tree
 from conftest import BEARER
+from imported_package import imported_package
 from live_server import LiveServer, json_reply
 
 PACKAGE = "lenient_client"
@@ -121,13 +121,8 @@ def lenient(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
     (root / "spec.json").write_text(json.dumps(SPEC), encoding="utf-8")
     (root / "config.toml").write_text(f'[package]\nimport_name = "{PACKAGE}"\ndistribution = "lenient"\n')
     write_tree(root / "spec.json", root / "config.toml", root / "out")
-    sys.path.insert(0, str(root / "out" / "src"))
-    try:
-        yield importlib.import_module(PACKAGE)
-    finally:
-        sys.path.remove(str(root / "out" / "src"))
-        for name in [name for name in sys.modules if name.split(".")[0] == PACKAGE]:
-            del sys.modules[name]
+    with imported_package(root / "out" / "src", PACKAGE) as package:
+        yield package
 
 
 def _ok(result: object) -> Any:
