@@ -226,11 +226,34 @@ def test_a_null_result_is_none_by_default_and_an_error_when_strict(lenient: Modu
             client.with_options(strict_response_validation=True).things.get(account_id="a", thing_id="t")
 
 
-def test_a_result_of_another_kind_still_raises(lenient: ModuleType) -> None:
+def test_a_result_of_another_kind_is_returned_as_received(
+    lenient: ModuleType, caplog: pytest.LogCaptureFixture
+) -> None:
+    # rules.lists.items.get's example: the string "10.0.0.1" where a list item object is declared
     errors = importlib.import_module(f"{PACKAGE}._exceptions")
     with (
-        LiveServer(handler=_ok("done")) as server,
+        caplog.at_level(logging.WARNING, logger=PACKAGE),
+        LiveServer(handler=_ok("10.0.0.1")) as server,
         _client(lenient, server) as client,
-        pytest.raises(errors.APIResponseValidationError),
     ):
-        client.things.get(account_id="a", thing_id="t")
+        assert client.things.get(account_id="a", thing_id="t") == "10.0.0.1"
+        with pytest.raises(errors.APIResponseValidationError):
+            client.with_options(strict_response_validation=True).things.get(account_id="a", thing_id="t")
+    assert any("(value)" in record.getMessage() for record in caplog.records)
+
+
+def test_an_item_of_another_kind_is_kept_among_typed_items(lenient: ModuleType) -> None:
+    with LiveServer(handler=_ok(["10.0.0.1", {"name": "origin"}])) as server, _client(lenient, server) as client:
+        items = client.things.list(account_id="a")
+    assert items[0] == "10.0.0.1"
+    assert type(items[1]).__name__ == "Thing"
+    assert items[1].name == "origin"
+
+
+@pytest.mark.parametrize("body", [{}, {"success": True, "errors": [], "messages": []}])
+def test_an_absent_result_is_none_by_default_and_an_error_when_strict(lenient: ModuleType, body: object) -> None:
+    errors = importlib.import_module(f"{PACKAGE}._exceptions")
+    with LiveServer(handler=lambda _: json_reply(body)) as server, _client(lenient, server) as client:
+        assert client.things.get(account_id="a", thing_id="t") is None
+        with pytest.raises(errors.APIResponseValidationError, match="no envelope 'result'"):
+            client.with_options(strict_response_validation=True).things.get(account_id="a", thing_id="t")

@@ -1,9 +1,10 @@
 """Responses that are not what the spec says, and raw / streamed access to responses, against a real server.
 
-A body the client cannot trust gives a typed error that keeps the response (never a bare
-``KeyError``, never a silent ``None``) or, when only the wrapping is unusual, the model
-with every field kept.  ``with_raw_response`` gives status, headers and ``parse()``;
-``with_streaming_response`` hands over a response whose body has not been read.
+A body the client cannot read as JSON gives a typed error that keeps the response (never a bare
+``KeyError``); JSON of another shape reaches a lenient caller as received (a strict one gets the
+typed error) and, when only the wrapping is unusual, the model with every field kept.
+``with_raw_response`` gives status, headers and ``parse()``; ``with_streaming_response`` hands
+over a response whose body has not been read.
 """
 
 from __future__ import annotations
@@ -96,15 +97,16 @@ BAD_BODIES = {
     "binary": (body_reply(b"\x89PNG\r\n\x1a\n\x00\x00\xff", "image/png"), "not JSON"),
     "empty": (body_reply(b""), "not JSON"),
     "absurd-nesting": (body_reply(b"[" * 200_000 + b"]" * 200_000), "not JSON"),
+}
+# JSON that is not what the description says reaches the caller by default (tests/test_lenient_responses.py:
+# fields kept as received, a value of another kind as received, an absent result as None); a strict client raises.
+STRICT_BAD_BODIES = {
+    **BAD_BODIES,
     "bare-list": (body_reply(dumps([EXAMPLE_DEPLOYMENT])), "no envelope 'result'"),
     "bare-string": (body_reply(dumps("ok")), "no envelope 'result'"),
     "no-result": (body_reply(dumps({"success": True, "errors": [], "messages": []})), "no envelope 'result'"),
     "result-is-list": (body_reply(dumps(envelope([EXAMPLE_DEPLOYMENT]))), "Deployment"),
     "result-is-string": (body_reply(dumps(envelope("done"))), "Deployment"),
-}
-# A field of the wrong type is kept as received by default (tests/test_lenient_responses.py); a strict client raises.
-STRICT_BAD_BODIES = {
-    **BAD_BODIES,
     "result-null": (body_reply(dumps(envelope(None))), "'result' is null"),  # by default: None, logged
     "wrong-field-type": (body_reply(dumps(envelope({**EXAMPLE_DEPLOYMENT, "stages": "all"}))), "stages"),
 }
@@ -134,6 +136,32 @@ def test_untrustworthy_success_body_raises_a_typed_error(
     assert mentions in text
     assert not isinstance(error.__cause__, KeyError)
     only_rollback(server)  # a bad body is not retried
+
+
+LENIENT_BODIES = {
+    "bare-list": (dumps([EXAMPLE_DEPLOYMENT]), [EXAMPLE_DEPLOYMENT]),
+    "bare-string": (dumps("ok"), "ok"),
+    "no-result": (dumps({"success": True, "errors": [], "messages": []}), None),
+    "empty-object": (b"{}", None),
+    "result-is-list": (dumps(envelope([EXAMPLE_DEPLOYMENT])), [EXAMPLE_DEPLOYMENT]),
+    "result-is-string": (dumps(envelope("done")), "done"),
+}
+
+
+@pytest.mark.parametrize("case", LENIENT_BODIES)
+def test_json_of_another_shape_reaches_a_lenient_caller_as_received(kind: str, server: LiveServer, case: str) -> None:
+    body, expected = LENIENT_BODIES[case]
+    server.enqueue(body_reply(body))
+
+    assert call(kind, server) == expected
+
+    only_rollback(server)
+
+
+def test_a_body_sent_without_its_envelope_is_the_result(kind: str, server: LiveServer) -> None:
+    server.enqueue(body_reply(dumps(EXAMPLE_DEPLOYMENT)))
+
+    check_example_deployment(call(kind, server))
 
 
 def test_result_null_is_kept_on_the_error(server: LiveServer, client: Client) -> None:

@@ -5,9 +5,11 @@ The API sends what its own examples show, and those do not always match its sche
 string where an array is declared, a value outside a pattern, an enum value added later).
 Validation runs as usual; only when it fails does :func:`salvage` rebuild the value field by
 field: every field that validates is typed, every other one is kept exactly as received
-(a value that is not even of the declared kind, a string for a model, still raises; ``null`` is ``None``)
 (never dropped), and each mismatch is logged once per declared type and field at WARNING and
-readable from the model (:meth:`BaseModel.validation_errors`).  The happy path costs nothing.
+readable from the model (:meth:`BaseModel.model_validation_errors`).  A value that is not even
+of the declared kind (a string where a model is declared, a list for an object) is returned as
+received, the decoded JSON, logged the same way: no value of the declared type could hold it,
+and losing it would cost the caller the response.  ``null`` is ``None``.  The happy path costs nothing.
 
 ``Client(strict_response_validation=True)`` (or ``client.with_options(...)`` for some calls)
 raises :class:`APIResponseValidationError` instead (``_parsing.strict_parsing``).
@@ -24,11 +26,12 @@ from typing import Any
 
 import pydantic
 
-__all__ = ["UNUSABLE", "ValidationIssue", "salvage"]
+__all__ = ["ValidationIssue", "salvage"]
 
 logger = logging.getLogger("cloudflare_client")
 
-_LOGGED: set[tuple[str, str]] = set()  # (declared type, field path without indexes): warned once each
+# (declared type, field path without indexes, null or absent): warned once each
+_LOGGED: set[tuple[str, str, bool]] = set()
 _MESSAGE_CHARS = 200
 
 
@@ -41,26 +44,24 @@ class ValidationIssue:
     value: object
 
 
-UNUSABLE: Any = object()
-
-
 def salvage(declared: Any, data: object) -> Any:
     """``data`` as ``declared`` as far as it validates, the rest as received; mismatches logged.
 
-    :data:`UNUSABLE` when ``data`` itself is not of the declared kind (a string for a model, an
-    object for a list): no value of the declared type can hold it, the caller raises.  ``null``
-    is returned as ``None`` (logged): the call succeeded and there is nothing to keep.
+    ``data`` itself when it is not of the declared kind (a string for a model, an object for a
+    list): no value of the declared type can hold it, so the caller gets what the API sent.
+    ``null`` (or an absent envelope ``result``) is returned as ``None``: the call succeeded and
+    there is nothing to keep.
     """
     issues: list[ValidationIssue] = []
     value = _salvage(declared, data, issues)
     if data is None:  # a null result (a successful action that returns nothing): nothing to lose, no error
-        issues = [ValidationIssue("", "null where the description promises a value", None)]
+        issues = [ValidationIssue("", "null or absent where the description promises a value", None)]
         value = None
     elif any(not issue.path for issue in issues):
-        return UNUSABLE
+        value = data  # not of the declared kind at all: the decoded JSON, as received
     where = _type_name(declared)
     for issue in issues:
-        key = (where, re.sub(r"\[\d+\]", "[]", issue.path))
+        key = (where, re.sub(r"\[\d+\]", "[]", issue.path), data is None)
         if key not in _LOGGED:
             _LOGGED.add(key)
             logger.warning(

@@ -56,6 +56,7 @@ def strictly(parse: Callable[[Any], T]) -> Callable[[Any], T]:
         with strict_parsing():
             return parse(data)
 
+    run.strict = True  # type: ignore[attr-defined]  # read_response: a body without an envelope raises
     if getattr(parse, "reads_response", False):
         return parse  # downloads are not validated
     if getattr(parse, "bytes_unless_json", False):
@@ -63,12 +64,11 @@ def strictly(parse: Callable[[Any], T]) -> Callable[[Any], T]:
     return run
 
 
-def _salvaged(declared: Any, data: object) -> tuple[bool, Any]:
-    """(usable, value): the value rebuilt field by field, unless it is not even of the declared kind."""
-    from cloudflare_client._lenient import UNUSABLE, salvage  # noqa: PLC0415 - only a mismatching response loads it
+def _salvaged(declared: Any, data: object) -> Any:
+    """The value rebuilt field by field; as received when it is not even of the declared kind."""
+    from cloudflare_client._lenient import salvage  # noqa: PLC0415 - only a mismatching response loads it
 
-    value = salvage(declared, data)
-    return value is not UNUSABLE, value
+    return salvage(declared, data)
 
 
 def validate_model(model: type[M], data: object) -> M:
@@ -78,10 +78,7 @@ def validate_model(model: type[M], data: object) -> M:
     except ValueError:  # pydantic.ValidationError is a ValueError
         if _STRICT.get():
             raise
-        usable, value = _salvaged(model, data)
-        if not usable:
-            raise
-        salvaged: M = value
+        salvaged: M = _salvaged(model, data)
         return salvaged
 
 
@@ -104,9 +101,7 @@ class Parser(Generic[T]):
         except ValueError:  # pydantic.ValidationError is a ValueError
             if _STRICT.get():
                 raise
-            usable, result = _salvaged(self._build(), data)
-            if not usable:
-                raise
+            result = _salvaged(self._build(), data)
         return result
 
 

@@ -16,6 +16,7 @@ plain methods, after the same retries.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Final, Generic, ParamSpec, TypeVar, cast
 
@@ -62,6 +63,7 @@ P = ParamSpec("P")
 # status (404) or range ("4XX", "default") -> the declared error body's parse function
 ErrorParsers = Mapping[int | str, Callable[[Any], object]]
 EXCERPT_CHARS = 200
+logger = logging.getLogger("cloudflare_client")
 # Some operation of this API answers in an envelope: ``success: false`` in a 2xx body is an error.
 ENVELOPES: Final = True
 _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
@@ -192,18 +194,55 @@ def read_response(
         content_type = response.headers.get("content-type") or "none"
         msg = f"{response.status_code} response is not JSON (content-type {content_type}): {_excerpt(body)!r}"
         raise APIResponseValidationError(msg, response=response, body=body, attempts=attempts)
+    absent = False
     if unwrap:
-        if not isinstance(body, dict) or "result" not in body:
+        where = _result_of(body)
+        if where == "absent":
+            absent, body = True, None
+        elif where == "body" and getattr(parse, "strict", False):
             msg = f"{response.status_code} response has no envelope 'result'"
             raise APIResponseValidationError(msg, response=response, body=body, attempts=attempts)
-        body = body["result"]
+        elif where == "body":
+            _warn_once(parse, f"{response.request.method} {response.request.url.path}")
+        else:
+            body = body["result"]  # type: ignore[index]  # _result_of found it
     try:
         return parse(body)
     except ValueError as error:  # pydantic.ValidationError is a ValueError
+        if absent:
+            msg = f"{response.status_code} response has no envelope 'result'"
+            raise APIResponseValidationError(msg, response=response, body=body, attempts=attempts) from error
         summary = "; ".join(str(error).splitlines()[:3])
         null = " ('result' is null)" if unwrap and body is None else ""
         msg = f"{response.status_code} response does not match the API description{null}: {summary}"
         raise APIResponseValidationError(msg, response=response, body=body, attempts=attempts) from error
+
+
+_ENVELOPE_MEMBERS: Final = frozenset({"success", "errors", "messages", "result_info"})
+
+
+def _result_of(body: object) -> str:
+    """Where an envelope's result is: ``result``; ``absent`` (an envelope without one, or ``{}``); ``body``.
+
+    An absent ``result`` reads as ``null``: ``None`` where the description makes it optional
+    (and, leniently, where it does not).  ``body``: the body is no envelope at all (a list, a
+    string, an object without envelope members); a lenient client returns it as the result
+    (the API sent it unwrapped), a strict one raises.
+    """
+    if isinstance(body, dict) and "result" in body:
+        return "result"
+    if isinstance(body, dict) and (not body or _ENVELOPE_MEMBERS & body.keys()):
+        return "absent"
+    return "body"
+
+
+_WARNED: set[int] = set()  # the operations' parse functions (module-level, one per operation)
+
+
+def _warn_once(parse: object, request: str) -> None:
+    if id(parse) not in _WARNED:
+        _WARNED.add(id(parse))
+        logger.warning("%s: the response has no envelope; its body is returned as the result", request)
 
 
 def body_error(error: httpx.RequestError, response: httpx.Response, attempts: int) -> APIConnectionError:
