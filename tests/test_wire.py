@@ -141,6 +141,13 @@ SPEC = {
                 },
             }
         },
+        "/scripts/{id}/content": {  # Workers' script download: a media key that is no media type
+            "get": {
+                "operationId": "getScriptContent",
+                "parameters": [{"in": "path", "name": "id", "required": True, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "ok", "content": {"undefined": {"example": "export {}"}}}},
+            }
+        },
     },
 }
 
@@ -249,6 +256,16 @@ def test_accept_for_a_download_names_its_media_types() -> None:
         with module.Client(api_token=TOKEN, base_url=server.url) as client:
             assert client.screenshots.get(id="1") == png
         assert server.requests[0].headers["accept"] == "image/jpeg, image/png"
+
+
+def test_accept_for_a_media_key_that_is_no_media_type_adds_any() -> None:
+    script = b"export default { fetch() {} }"
+    reply = Reply(headers={"Content-Type": "application/javascript"}, body=script)
+    with LiveServer(handler=lambda _: reply) as server:
+        module = sys.modules["wire_client"]
+        with module.Client(api_token=TOKEN, base_url=server.url) as client:
+            assert client.scripts.content(id="1") == script.decode()
+        assert server.requests[0].headers["accept"] == "text/plain, */*"
 
 
 def test_async_client_sends_the_same_bytes(wire: ModuleType, live: LiveServer) -> None:

@@ -5,8 +5,9 @@
   ``form``; ``explode`` true only for ``form``).  A style that does not exist for the location is
   reported and the default used.  The runtime's ``_serialization`` applies them.
 * **Accept**: the media types of the operation's success responses, as normalized (the
-  description's ``string``/``undefined`` keys were read as ``text/plain``), JSON first
-  (``application/json`` before other ``+json``), then the others in name order, ``*/*`` last;
+  description's ``string``/``undefined`` keys were read as ``text/plain``, a guess: ``*/*`` is
+  added after it), JSON first (``application/json`` before other ``+json``), then the others in
+  name order, ``*/*`` last;
   ``text/event-stream`` only when nothing else is offered (streaming calls are the runtime's
   concern).  No success body, or exactly ``application/json``: the client's default
   ``Accept: application/json`` is left as it is.
@@ -17,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from clientgen.diagnostics import Diagnostics
+from clientgen.normalize.media import GUESSED_MEDIA_KEY
 
 __all__ = ["DEFAULT_STYLES", "ParameterStyle", "accept_header", "parameter_style"]
 
@@ -70,6 +72,9 @@ def accept_header(op: dict[str, Any]) -> str | None:
     for code, response in (op.get("responses") or {}).items():
         if str(code).startswith("2") and isinstance(response, dict) and isinstance(response.get("content"), dict):
             offered.update(str(media) for media in response["content"] if "/" in str(media))
+            media_objects = [value for value in response["content"].values() if isinstance(value, dict)]
+            if any(GUESSED_MEDIA_KEY in media_object for media_object in media_objects):
+                offered.add("*/*")  # text/plain was our guess for a key that is no media type
     if len(offered) > 1:
         offered.discard(_STREAM)
     if not offered:

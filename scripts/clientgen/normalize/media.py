@@ -3,7 +3,9 @@
 * ``4xx``/``5xx`` response keys become ``4XX``/``5XX`` (OpenAPI spells ranges upper-case).
 * A media key that is not a media type (``undefined``, ``string``: the Workers script
   downloads, whose examples are JavaScript source) is read as ``text/plain`` with a string
-  schema, and reported.
+  schema, and reported; the media object keeps the key as ``x-clientgen-media-key`` so that
+  the call's ``Accept`` adds ``*/*`` (``model/wire.py``): ``text/plain`` is our guess, not the
+  description's word, and must not make a server refuse what it would send.
 * A JSON request body without a schema (``"application/json": {}``: 135 operations in the
   2024 spec, the seed among them) gets ``{"type": "object"}``: the API wants a JSON object
   and the client sends ``{}`` by default.  Recorded as a decision in the report.
@@ -17,7 +19,9 @@ from typing import Any
 from clientgen.diagnostics import Diagnostics, escape_pointer_token
 from clientgen.normalize.schemas import iter_operations, op_pointer
 
-__all__ = ["is_json_media", "json_media", "normalize_media"]
+__all__ = ["GUESSED_MEDIA_KEY", "is_json_media", "json_media", "normalize_media"]
+
+GUESSED_MEDIA_KEY = "x-clientgen-media-key"  # on a media object read as text/plain: the description's own key
 
 _ANY_JSON_OBJECT = {"type": "object", "description": "The source declares no schema: any JSON object."}
 
@@ -82,7 +86,7 @@ def _bogus_media(owner: dict[str, Any], pointer: str, diags: Diagnostics) -> Non
             continue
         schema = dict((media_object or {}).get("schema") or {})
         schema.setdefault("type", "string")
-        fixed.setdefault("text/plain", {**(media_object or {}), "schema": schema})
+        fixed.setdefault("text/plain", {**(media_object or {}), "schema": schema, GUESSED_MEDIA_KEY: media})
         diags.warn(
             f"{pointer}/content/{escape_pointer_token(media)}",
             "media-type",
