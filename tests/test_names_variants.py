@@ -94,3 +94,24 @@ def test_odd_envelope_items_take_the_route_and_property_words() -> None:
     names = set(normalize(spec, Diagnostics(), names_source="content")["components"]["schemas"])
     assert not [name for name in names if HASHED.search(name) and any(c.isdigit() for c in name[-6:])], names
     assert {"ResponseInfo", "ThingResponseInfo"} <= names, names
+
+
+def test_two_shared_bare_ids_returned_by_different_resources_both_read_as_references() -> None:
+    read_only = obj({"id": {"type": "string", "readOnly": True}})
+    read_only["required"] = ["id"]
+    writable = obj({"id": {"type": "string", "maxLength": 32}})
+    writable["required"] = ["id"]
+
+    def returns(schema: dict[str, Any], operation_id: str) -> dict[str, Any]:
+        return {"delete": {"operationId": operation_id, "responses": _ok(_envelope(schema))}}
+
+    paths = {
+        "/zones/{id}": returns(writable, "zone-delete"),
+        "/purge_cache": {"post": {"operationId": "purge", "responses": _ok(_envelope(writable))}},
+        "/filters/{id}": returns(read_only, "filter-delete"),
+        "/apps/{id}": returns(read_only, "app-delete"),
+    }
+    spec = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths}
+    names = set(normalize(spec, Diagnostics(), names_source="content")["components"]["schemas"])
+    assert {"IdRef", "ResourceRef"} <= names, names
+    assert not names & {"Zone", "PurgeCache", "Filter", "App"}, names

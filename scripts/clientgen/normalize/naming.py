@@ -267,7 +267,11 @@ def assign_names(
         if len({first[:1] for first, _ in firsts}) > 1:  # uses of different resources share it
             # a property that holds it names it best (``ZoneCreateParamsAccount``), then what it is (``IdRef``)
             held = sorted({first for first, hint in firsts if _kind(hint) == "nested"}, key=lambda w: (len(w), w))
-            options[key] = [(_OWN_PRIORITY, rank, own) for rank, own in enumerate((*held, words))] + options[key]
+            # a returned one takes a second generic name before any resource's: two different ``{id}`` shapes
+            # (read-only or not) both read as references (``IdRef``, ``ResourceRef``), never as ``PurgeCache``
+            returned = any(_kind(hint) == "result" for hint in hints[key])
+            generic = (words, tuple("resource" if word == "id" else word for word in words))[: 2 if returned else 1]
+            options[key] = [(_OWN_PRIORITY, rank, own) for rank, own in enumerate((*held, *generic))] + options[key]
             shared.add(key)
     kept = _kept_names(remembered or {}, options)
     names = _contests(options, hints, kept, shared)
