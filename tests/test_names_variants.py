@@ -115,3 +115,24 @@ def test_two_shared_bare_ids_returned_by_different_resources_both_read_as_refere
     names = set(normalize(spec, Diagnostics(), names_source="content")["components"]["schemas"])
     assert {"IdRef", "ResourceRef"} <= names, names
     assert not names & {"Zone", "PurgeCache", "Filter", "App"}, names
+
+
+def test_what_a_list_holds_is_named_after_the_list_when_a_part_of_its_items_returns_it() -> None:
+    listed = obj({"id": STRING, "etag": STRING})
+    uploaded = obj({"id": STRING, "etag": STRING, "startup_time_ms": {"type": "integer"}})
+
+    def answers(method: str, operation_id: str, result: dict[str, Any]) -> dict[str, Any]:
+        return {method: {"operationId": operation_id, "responses": _ok(_envelope(result))}}
+
+    paths = {
+        "/workers/scripts": answers("get", "list", {"type": "array", "items": listed}),
+        "/workers/scripts/{name}": answers("put", "upload", uploaded),
+        "/workers/scripts/{name}/content": answers("put", "content", listed),
+    }
+    spec = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths}
+    schemas = normalize(spec, Diagnostics(), names_source="content")["components"]["schemas"]
+    by_fields = {tuple(sorted(schema.get("properties", {}))): name for name, schema in schemas.items()}
+    # the item the list holds (and the content route returns) reads as the resource, qualified; the upload's result
+    # keeps the bare noun; "Content" (a part of a script) names neither
+    assert by_fields[("etag", "id")] == "WorkerScript", schemas.keys()
+    assert by_fields[("etag", "id", "startup_time_ms")] == "Script", schemas.keys()

@@ -72,6 +72,10 @@ class Hint:
     route_words: tuple[Words, ...] = field(default=())
     own_names: tuple[Words, ...] = ()  # what the description calls the schema here (component key, title): first
     verb: Words = ()  # an operation's verb, for the parts of its envelope that the route's nouns leave contested
+    route_nouns: tuple[str, ...] = ()  # a response's route: which resource it returns, or lists (``lists``)
+    lists: bool = False
+    part_of_item: bool = False  # a response's route is a part of an item (``…/scripts/{name}/content``)
+    ranks_as: str = ""  # how this use ranks among its schema's uses, once known (:func:`_listed_kind`)
 
 
 def _join(base: Words, words: Words) -> Words:
@@ -95,8 +99,11 @@ def operation_hint(route: Route, op: dict[str, Any], where: str, schema: dict[st
     names: its items are keys (``NamespaceKey``), before the resource it hangs from.
     """
     nouns = _route_candidates(route)
+    route_nouns = route.nouns if route.level != "action" else (*route.nouns, route.verb)
+    lists = method == "get" and route.level == "collection" and _lists(schema)
     if method == "get" and route.level == "action" and singular(route.verb) != route.verb and _lists(schema):
         nouns = _route_candidates(Route((*route.nouns, route.verb), "get", route.scope, "collection")) + nouns
+        lists = True
     verb = tuple(split_words(route.verb))
     op_words = tuple(split_words(str(op.get("operationId", ""))))
     if where.startswith("/responses/"):
@@ -115,7 +122,16 @@ def operation_hint(route: Route, op: dict[str, Any], where: str, schema: dict[st
         # the resource, then the resource and verb (``FilterCreateResult``), the operationId's words last
         by_verb = tuple(_join(noun, (*verb, "result")) for noun in nouns)
         candidates = (*nouns, *by_verb, op_words + ("result",))
-        return Hint("envelope", candidates=candidates, kind="result", route_words=nouns, verb=verb)
+        return Hint(
+            "envelope",
+            candidates=candidates,
+            kind="result",
+            route_words=nouns,
+            verb=verb,
+            route_nouns=route_nouns,
+            lists=lists,
+            part_of_item=route.level in {"singleton", "action"},
+        )
     if where.startswith("/requestBody"):
         return Hint(
             "root", candidates=tuple(n + verb + ("params",) for n in nouns) + (op_words + ("params",),), kind="body"
@@ -372,15 +388,72 @@ def _options(
             if partial:
                 continue
             return None
-        priority = _PRIORITY[_kind(hint)]
-        options.update((priority, rank, _fit(candidate)) for rank, candidate in enumerate(candidates) if candidate)
         # the description's own names rank before every name from use
         options.update(
             (_OWN_PRIORITY, rank - len(hint.own_names), _fit(words)) for rank, words in enumerate(hint.own_names)
         )
+        if not hint.ranks_as:
+            _rank_uses(key_hints)  # once per schema: the rule looks at every use
+        kind = hint.ranks_as
+        if kind == _UNHEARD:
+            continue
+        if kind == _LISTED:  # the bare noun is left to what the item's own route returns
+            candidates = candidates[1:] or candidates
+        priority = _PRIORITY["result" if kind == _LISTED else kind]
+        options.update((priority, rank, _fit(candidate)) for rank, candidate in enumerate(candidates) if candidate)
     if not options:
         options.add((9, 0, ("model",)))
     return sorted(options, key=lambda option: (option[1], option[0], len(option[2]), option[2]))
+
+
+def _response(hint: Hint) -> Hint | None:
+    """The response hint a use sits in: itself, its envelope, or the envelope of the array it is an item of."""
+    node: Hint | None = hint
+    for _ in range(3):  # item -> result property -> envelope
+        if node is None or node.relation == "envelope":
+            return node
+        node = node.parent
+    return None
+
+
+def _list_item_of(hint: Hint) -> tuple[str, ...] | None:
+    """The route of the list this use is an item of (``GET …/workers/scripts``), else None."""
+    if hint.relation != "item" or hint.parent is None:
+        return None
+    if hint.parent.relation != "envelope" and hint.parent.label != "result":
+        return None
+    response = _response(hint)
+    return response.route_nouns if response is not None and response.lists else None
+
+
+_LISTED = "listed"
+_UNHEARD = "unheard"
+
+
+def _rank_uses(key_hints: list[Hint]) -> None:
+    """How each use ranks: as its kind, or as the item of a list that a route below the list's items also returns.
+
+    The list's item is that resource, named as a result after the list qualified by the noun before
+    (``GET …/workers/scripts`` -> ``WorkerScript``: ``Script`` is left to what ``PUT …/scripts/{name}``
+    returns); routes that are a part of an item (``…/scripts/{name}/content``) then propose no name.
+    """
+    items = {id(use): nouns for use in key_hints if (nouns := _list_item_of(use))}
+    below: set[tuple[str, ...]] = set()
+    if items:
+        lists = set(items.values())
+        for use in key_hints:
+            response = _response(use) if _kind(use) == "result" else None
+            if response is not None:
+                route = response.route_nouns
+                below.update(nouns for nouns in lists if len(route) > len(nouns) and route[: len(nouns)] == nouns)
+    for use in key_hints:
+        response = _response(use)
+        if items.get(id(use)) in below:
+            use.ranks_as = _LISTED
+        elif below and _kind(use) == "result" and response is not None and response.part_of_item:
+            use.ranks_as = _UNHEARD
+        else:
+            use.ranks_as = _kind(use)
 
 
 def _length(words: Words) -> int:
