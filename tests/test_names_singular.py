@@ -41,6 +41,7 @@ PLURALS = {
     "analytics": "analytics",
     "dns": "dns",
     "ips": "ips",
+    "tax_ids": "tax_id",
     "cache": "cache",
     # compounds: the last word
     "dns_records": "dns_record",

@@ -53,7 +53,7 @@ _IRREGULAR_SINGULAR = {
     "parentheses": "parenthesis", "syntheses": "synthesis", "theses": "thesis", "crises": "crisis",
     "indices": "index", "matrices": "matrix", "vertices": "vertex", "appendices": "appendix",
     # plurals of -u and -i words
-    "menus": "menu", "skus": "sku", "apis": "api", "uris": "uri", "kpis": "kpi",
+    "ids": "id", "menus": "menu", "skus": "sku", "apis": "api", "uris": "uri", "kpis": "kpi",
     # singular words that end like plurals
     "access": "access", "alias": "alias", "analytics": "analytics", "atlas": "atlas", "bias": "bias",
     "canvas": "canvas", "chaos": "chaos", "dns": "dns", "kudos": "kudos", "news": "news", "series": "series",
