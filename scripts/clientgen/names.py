@@ -38,23 +38,29 @@ _PROTECTED_PREFIXES = ("model_dump", "model_validate")  # pydantic warns on any 
 _RESERVED = frozenset(
     {"bool", "bytes", "dict", "float", "int", "list", "object", "str", "self", "cls", *_BASE_MODEL_ATTRIBUTES}
 )
-# Words whose plural is not "word + s"; the default rules handle the rest.
+# Plurals the suffix rules below would get wrong, and words that only look plural.
 _IRREGULAR_SINGULAR = {
-    "access": "access",
-    "addresses": "address",
-    "aliases": "alias",
-    "analytics": "analytics",
-    "children": "child",
-    "dns": "dns",
-    "indexes": "index",
-    "people": "person",
-    "settings": "setting",
-    "status": "status",
-    "statuses": "status",
-    "analyses": "analysis",
-    "series": "series",
-    "news": "news",
-}
+    "children": "child", "people": "person", "men": "man", "women": "woman", "data": "data", "media": "media",
+    # -ches of a -che word, -ies of an -ie word, -oes of an -o word, -uses of an -us word
+    "caches": "cache", "niches": "niche", "avalanches": "avalanche", "headaches": "headache", "quiches": "quiche",
+    "cookies": "cookie", "movies": "movie", "zombies": "zombie", "selfies": "selfie", "rookies": "rookie",
+    "heroes": "hero", "echoes": "echo", "potatoes": "potato", "tomatoes": "tomato", "vetoes": "veto",
+    "statuses": "status", "bonuses": "bonus", "viruses": "virus", "campuses": "campus", "buses": "bus",
+    "censuses": "census", "prefixes": "prefix", "consensuses": "consensus", "aliases": "alias",
+    "biases": "bias", "canvases": "canvas", "atlases": "atlas", "gases": "gas",
+    # -ses of a -sis word; -ices of an -ix/-ex word
+    "analyses": "analysis", "bases": "base", "diagnoses": "diagnosis", "hypotheses": "hypothesis",
+    "parentheses": "parenthesis", "syntheses": "synthesis", "theses": "thesis", "crises": "crisis",
+    "indices": "index", "matrices": "matrix", "vertices": "vertex", "appendices": "appendix",
+    # plurals of -u and -i words
+    "ids": "id", "menus": "menu", "skus": "sku", "apis": "api", "uris": "uri", "kpis": "kpi",
+    # singular words that end like plurals
+    "access": "access", "alias": "alias", "analytics": "analytics", "atlas": "atlas", "bias": "bias",
+    "canvas": "canvas", "chaos": "chaos", "dns": "dns", "kudos": "kudos", "news": "news", "series": "series",
+    "species": "species", "status": "status", "ios": "ios", "macos": "macos", "gas": "gas",
+}  # fmt: skip
+# Suffix rules, first match wins: (plural ending, singular ending).
+_SUFFIXES = (("ies", "y"), ("sses", "ss"), ("xes", "x"), ("zzes", "z"), ("ches", "ch"), ("shes", "sh"))
 
 
 def _chunk_words(chunk: str) -> list[str]:
@@ -174,10 +180,18 @@ class ClassName(str):
 
 
 def singular(word: str) -> str:
-    """English singular of a lower-case path noun, good enough for API nouns."""
+    """English singular of a lower-case path noun, good enough for API nouns (``policies`` -> ``policy``).
+
+    Of a compound (``user_statuses``), the last word.  Words that end in ``ss``, ``us`` or ``is`` are
+    singular (``access``, ``status``, ``analysis``), as are words of three letters or fewer (``ips``,
+    ``dns``: two-letter plurals are ambiguous).
+    """
+    head, separator, last = word.rpartition("_")
+    if separator and last:  # a compound noun: its last word (``dns_records`` -> ``dns_record``)
+        return head + separator + singular(last)
     if word in _IRREGULAR_SINGULAR:
         return _IRREGULAR_SINGULAR[word]
-    for suffix, replacement in (("ies", "y"), ("sses", "ss"), ("xes", "x"), ("ches", "ch"), ("shes", "sh")):
+    for suffix, replacement in _SUFFIXES:
         if word.endswith(suffix) and len(word) > len(suffix) + 1:
             return word[: -len(suffix)] + replacement
     if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:

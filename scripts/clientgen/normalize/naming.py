@@ -35,6 +35,7 @@ from clientgen.diagnostics import Diagnostics
 from clientgen.limits import MAX_NAME_CHARS
 from clientgen.names import ClassName, singular, split_words
 from clientgen.normalize.envelopes import ENVELOPE_ITEM_NAMES, FAILURE_ENVELOPE_NAME, is_failure_envelope
+from clientgen.normalize.variant_labels import HASH_CHARS, properties_of, variant_labels
 from clientgen.routes import Route
 
 __all__ = ["Hint", "assign_names", "operation_hint", "role_hint", "variant_labels"]
@@ -52,7 +53,6 @@ RESERVED = frozenset(name.lower() for name in (
 ))
 # fmt: on
 _EXAMPLES = 5  # dated names listed in the report
-_HASH_CHARS = 6  # content-hash suffix of the last resort: 16.7 million values per contested name
 _TAIL_WORDS = 3  # a shortened name keeps at least its last words: what the thing is
 _OWN_PRIORITY = -1
 _PART_BASES = 4  # a part's candidates come from its parent's first few candidates
@@ -71,6 +71,11 @@ class Hint:
     parent_key: str | None = None
     route_words: tuple[Words, ...] = field(default=())
     own_names: tuple[Words, ...] = ()  # what the description calls the schema here (component key, title): first
+    verb: Words = ()  # an operation's verb, for the parts of its envelope that the route's nouns leave contested
+    route_nouns: tuple[str, ...] = ()  # a response's route: which resource it returns, or lists (``lists``)
+    lists: bool = False
+    part_of_item: bool = False  # a response's route is a part of an item (``…/scripts/{name}/content``)
+    ranks_as: str = ""  # how this use ranks among its schema's uses, once known (:func:`_listed_kind`)
 
 
 def _join(base: Words, words: Words) -> Words:
@@ -94,8 +99,11 @@ def operation_hint(route: Route, op: dict[str, Any], where: str, schema: dict[st
     names: its items are keys (``NamespaceKey``), before the resource it hangs from.
     """
     nouns = _route_candidates(route)
+    route_nouns = route.nouns if route.level != "action" else (*route.nouns, route.verb)
+    lists = method == "get" and route.level == "collection" and _lists(schema)
     if method == "get" and route.level == "action" and singular(route.verb) != route.verb and _lists(schema):
         nouns = _route_candidates(Route((*route.nouns, route.verb), "get", route.scope, "collection")) + nouns
+        lists = True
     verb = tuple(split_words(route.verb))
     op_words = tuple(split_words(str(op.get("operationId", ""))))
     if where.startswith("/responses/"):
@@ -110,10 +118,20 @@ def operation_hint(route: Route, op: dict[str, Any], where: str, schema: dict[st
             error = ("error",)
             by_status = tuple(_join(noun, (*verb, *status, *error)) for noun in nouns)
             candidates = (*(noun + error for noun in nouns), op_words + error, *by_status)
-            return Hint("envelope", candidates=candidates, kind="response", route_words=nouns)
+            return Hint("envelope", candidates=candidates, kind="response", route_words=nouns, verb=verb)
         # the resource, then the resource and verb (``FilterCreateResult``), the operationId's words last
         by_verb = tuple(_join(noun, (*verb, "result")) for noun in nouns)
-        return Hint("envelope", candidates=(*nouns, *by_verb, op_words + ("result",)), kind="result", route_words=nouns)
+        candidates = (*nouns, *by_verb, op_words + ("result",))
+        return Hint(
+            "envelope",
+            candidates=candidates,
+            kind="result",
+            route_words=nouns,
+            verb=verb,
+            route_nouns=route_nouns,
+            lists=lists,
+            part_of_item=route.level in {"singleton", "action"},
+        )
     if where.startswith("/requestBody"):
         return Hint(
             "root", candidates=tuple(n + verb + ("params",) for n in nouns) + (op_words + ("params",),), kind="body"
@@ -124,7 +142,7 @@ def operation_hint(route: Route, op: dict[str, Any], where: str, schema: dict[st
 
 def _lists(schema: dict[str, Any]) -> bool:
     """Whether a response body is an array, or an envelope whose ``result`` is one."""
-    result = _properties(schema).get("result", schema)
+    result = properties_of(schema).get("result", schema)
     return isinstance(result, dict) and result.get("type") == "array"
 
 
@@ -181,9 +199,18 @@ def _relative(hint: Hint, bases: tuple[Words, ...], *, relative_to_parent: bool)
 
 
 def _envelope_part(hint: Hint, envelope: Hint) -> tuple[Words, ...]:
+    """The result takes the envelope's names; other parts the route's nouns + label, then with the verb.
+
+    The verb tells apart the parts two operations of one resource would otherwise contest (the
+    success variant of ``…/pcaps`` GET's ``default`` response: ``PcapListTrue`` beside ``PcapTrue``).
+    """
     if hint.label == "result":
         return envelope.candidates
-    return tuple(_join(base, tuple(split_words(hint.label))) for base in envelope.route_words)
+    label = tuple(split_words(hint.label))
+    plain = tuple(_join(base, label) for base in envelope.route_words)
+    if not envelope.verb:
+        return plain
+    return plain + tuple(_join(_join(base, envelope.verb), label) for base in envelope.route_words)
 
 
 def _kind(hint: Hint) -> str:
@@ -197,14 +224,18 @@ def _kind(hint: Hint) -> str:
 def role_hint(label: str, route_words: tuple[Words, ...] = ()) -> Hint | None:
     """The hint for an envelope property that has a role name (``errors`` items are ``ResponseInfo``).
 
-    A role part whose shape differs from the plain one's is named after the route, before any hash
-    (``DnsRecordResultInfo``).
+    A role part whose shape differs from the plain one's is named after the route, then after the route
+    and the property, before any hash (``DnsRecordResultInfo``, ``ScanErrorInfo``).
     """
     role = ENVELOPE_ITEM_NAMES.get(label)
     if role is None:
         return None
     words = tuple(split_words(role))
-    return Hint("root", candidates=(words, *(_join(noun, words) for noun in route_words)), kind="role")
+    # then what the property says it holds: ``ScanErrorInfo`` for the odd ``errors`` items of one resource
+    held = tuple(split_words(singular(label)))
+    held = held if held[-1:] == words[-1:] else held + words[-1:]
+    candidates = (words, *(_join(noun, words) for noun in route_words), *(_join(noun, held) for noun in route_words))
+    return Hint("root", candidates=candidates, kind="role")
 
 
 def assign_names(
@@ -252,7 +283,11 @@ def assign_names(
         if len({first[:1] for first, _ in firsts}) > 1:  # uses of different resources share it
             # a property that holds it names it best (``ZoneCreateParamsAccount``), then what it is (``IdRef``)
             held = sorted({first for first, hint in firsts if _kind(hint) == "nested"}, key=lambda w: (len(w), w))
-            options[key] = [(_OWN_PRIORITY, rank, own) for rank, own in enumerate((*held, words))] + options[key]
+            # a returned one takes a second generic name before any resource's: two different ``{id}`` shapes
+            # (read-only or not) both read as references (``IdRef``, ``ResourceRef``), never as ``PurgeCache``
+            returned = any(_kind(hint) == "result" for hint in hints[key])
+            generic = (words, tuple("resource" if word == "id" else word for word in words))[: 2 if returned else 1]
+            options[key] = [(_OWN_PRIORITY, rank, own) for rank, own in enumerate((*held, *generic))] + options[key]
             shared.add(key)
     kept = _kept_names(remembered or {}, options)
     names = _contests(options, hints, kept, shared)
@@ -353,15 +388,72 @@ def _options(
             if partial:
                 continue
             return None
-        priority = _PRIORITY[_kind(hint)]
-        options.update((priority, rank, _fit(candidate)) for rank, candidate in enumerate(candidates) if candidate)
         # the description's own names rank before every name from use
         options.update(
             (_OWN_PRIORITY, rank - len(hint.own_names), _fit(words)) for rank, words in enumerate(hint.own_names)
         )
+        if not hint.ranks_as:
+            _rank_uses(key_hints)  # once per schema: the rule looks at every use
+        kind = hint.ranks_as
+        if kind == _UNHEARD:
+            continue
+        if kind == _LISTED:  # the bare noun is left to what the item's own route returns
+            candidates = candidates[1:] or candidates
+        priority = _PRIORITY["result" if kind == _LISTED else kind]
+        options.update((priority, rank, _fit(candidate)) for rank, candidate in enumerate(candidates) if candidate)
     if not options:
         options.add((9, 0, ("model",)))
     return sorted(options, key=lambda option: (option[1], option[0], len(option[2]), option[2]))
+
+
+def _response(hint: Hint) -> Hint | None:
+    """The response hint a use sits in: itself, its envelope, or the envelope of the array it is an item of."""
+    node: Hint | None = hint
+    for _ in range(3):  # item -> result property -> envelope
+        if node is None or node.relation == "envelope":
+            return node
+        node = node.parent
+    return None
+
+
+def _list_item_of(hint: Hint) -> tuple[str, ...] | None:
+    """The route of the list this use is an item of (``GET …/workers/scripts``), else None."""
+    if hint.relation != "item" or hint.parent is None:
+        return None
+    if hint.parent.relation != "envelope" and hint.parent.label != "result":
+        return None
+    response = _response(hint)
+    return response.route_nouns if response is not None and response.lists else None
+
+
+_LISTED = "listed"
+_UNHEARD = "unheard"
+
+
+def _rank_uses(key_hints: list[Hint]) -> None:
+    """How each use ranks: as its kind, or as the item of a list that a route below the list's items also returns.
+
+    The list's item is that resource, named as a result after the list qualified by the noun before
+    (``GET …/workers/scripts`` -> ``WorkerScript``: ``Script`` is left to what ``PUT …/scripts/{name}``
+    returns); routes that are a part of an item (``…/scripts/{name}/content``) then propose no name.
+    """
+    items = {id(use): nouns for use in key_hints if (nouns := _list_item_of(use))}
+    below: set[tuple[str, ...]] = set()
+    if items:
+        lists = set(items.values())
+        for use in key_hints:
+            response = _response(use) if _kind(use) == "result" else None
+            if response is not None:
+                route = response.route_nouns
+                below.update(nouns for nouns in lists if len(route) > len(nouns) and route[: len(nouns)] == nouns)
+    for use in key_hints:
+        response = _response(use)
+        if items.get(id(use)) in below:
+            use.ranks_as = _LISTED
+        elif below and _kind(use) == "result" and response is not None and response.part_of_item:
+            use.ranks_as = _UNHEARD
+        else:
+            use.ranks_as = _kind(use)
 
 
 def _length(words: Words) -> int:
@@ -391,7 +483,7 @@ def _fit(words: Words) -> Words:
 def _hash_suffixed(name: str, key: str) -> bool:
     """Whether ``name`` ends in its content key's prefix: a name :func:`_first_free` found no word for."""
     digits = "".join(character for character in key if character.isalnum()).lower()
-    return any(name.lower().endswith(digits[:size]) for size in range(_HASH_CHARS, len(digits) + 1))
+    return any(name.lower().endswith(digits[:size]) for size in range(HASH_CHARS, len(digits) + 1))
 
 
 def _first_free(options: list[tuple[int, int, Words]], used: set[str], key: str) -> tuple[str, Words, bool]:
@@ -401,125 +493,10 @@ def _first_free(options: list[tuple[int, int, Words]], used: set[str], key: str)
             return str(name), candidate, False
     best = options[0][2]
     digits = "".join(character for character in key if character.isalnum())
-    for size in range(_HASH_CHARS, len(digits) + 1):  # the content key is unique: a long enough prefix is free
+    for size in range(HASH_CHARS, len(digits) + 1):  # the content key is unique: a long enough prefix is free
         candidate = _fit((*best, digits[:size]))
         name = ClassName.from_words(list(candidate))
         if name.lower() not in used:
             return str(name), candidate, True
     msg = f"no free name for schema {key}"
     raise RuntimeError(msg)
-
-
-def _single_value(schema: Any) -> str | None:
-    """The one value a property allows (``enum: ["onelogin"]``, ``const``), as text."""
-    if not isinstance(schema, dict):
-        return None
-    if "const" in schema:
-        return str(schema["const"])
-    values = schema.get("enum")
-    return str(values[0]) if isinstance(values, list) and len(values) == 1 else None
-
-
-def _properties(schema: Any) -> dict[str, Any]:
-    properties = schema.get("properties") if isinstance(schema, dict) else None
-    return properties if isinstance(properties, dict) else {}
-
-
-_LABEL_WORDS = 3
-
-
-def _short_text(schema: Any, key: str) -> str:
-    """A title or description that reads as a name (``"Azure AD"``), else ``""``."""
-    text = schema.get(key) if isinstance(schema, dict) else None
-    if not isinstance(text, str) or not text.strip() or len(text) > MAX_NAME_CHARS // 2:
-        return ""
-    plain = all(character.isalnum() or character in " -_" for character in text)
-    return text if plain and 0 < len(split_words(text)) <= _LABEL_WORDS else ""
-
-
-def variant_labels(variants: list[Any], content_keys: list[str]) -> list[str]:
-    """A label per union variant, from its own content, distinct among its siblings.
-
-    In order: the value of a discriminator (a property that has one allowed value in each
-    variant that has it), a title, the one property of a single-property object, a short
-    description (``"Azure AD"``), the first property no sibling has, the type of a primitive;
-    a variant without one, or whose label another sibling shares, takes the word example of a
-    property whose examples tell every variant apart (``type`` example ``"self_hosted"``), else
-    ``variant`` + its content hash.  Never the variant's position: a variant added before it
-    renames nothing.
-    """
-    discriminators = sorted(
-        {name for variant in variants for name, schema in _properties(variant).items() if _single_value(schema)},
-        key=lambda name: (-sum(_single_value(_properties(v).get(name)) is not None for v in variants), name),
-    )
-    labels: list[str] = []
-    for variant in variants:
-        properties = _properties(variant)
-        others = {name for other in variants if other is not variant for name in _properties(other)}
-        values = [value for name in discriminators if (value := _single_value(properties.get(name))) is not None]
-        unique = sorted(set(properties) - others)
-        if values and split_words(values[0]):
-            label = values[0]
-        elif _short_text(variant, "title"):
-            label = _short_text(variant, "title")
-        elif len(properties) == 1:
-            label = next(iter(properties))
-        elif _short_text(variant, "description"):
-            label = _short_text(variant, "description")
-        elif unique and split_words(unique[0]):
-            label = unique[0]
-        elif not properties and isinstance(variant, dict) and isinstance(variant.get("type"), str):
-            label = " ".join(str(variant.get(key, "")) for key in ("type", "format"))
-        else:
-            label = ""
-        labels.append(label)
-    examples = _example_labels(variants)
-    for index, label in enumerate(labels):
-        if not split_words(label) or [split_words(other) for other in labels].count(split_words(label)) > 1:
-            # before a hash: the example of a property every variant has, where the examples tell all apart; then
-            # the variant's own words: its description, or what only its description says
-            told = {tuple(split_words(other)) for position, other in enumerate(labels) if position != index}
-            described = (text for text in _described(variants, index) if tuple(split_words(text)) not in told)
-            labels[index] = examples[index] or next(described, f"variant {content_keys[index][:_HASH_CHARS]}")
-    return labels
-
-
-_DESCRIPTION_WORDS = 6
-_TELLING_WORDS = 3
-_FILLER = frozenset({"a", "an", "and", "for", "in", "of", "on", "or", "the", "to", "with"})
-
-
-def _described(variants: list[Any], index: int) -> list[str]:
-    """Labels from a variant's description: the whole of a short one, else the words no sibling's description has.
-
-    ``"Intune S2S Input"``; ``"URI to hero variant for an image."`` beside ``"URI to thumbnail …"`` -> ``hero``.
-    """
-
-    def words(variant: Any) -> list[str]:
-        text = variant.get("description") if isinstance(variant, dict) else None
-        return split_words(text) if isinstance(text, str) else []
-
-    own = words(variants[index])
-    labels = [" ".join(own)] if 0 < len(own) <= _DESCRIPTION_WORDS and len("".join(own)) <= MAX_NAME_CHARS // 2 else []
-    others = {word for other, variant in enumerate(variants) if other != index for word in words(variant)}
-    telling = list(dict.fromkeys(word for word in own if word not in others | _FILLER and not word.isdigit()))
-    if 0 < len(telling) <= _TELLING_WORDS:
-        labels.append(" ".join(telling))
-    return labels
-
-
-def _example_labels(variants: list[Any]) -> list[str]:
-    """Per variant, the short example of the first property whose examples differ in every variant, else ``""``."""
-    shared = set.intersection(*(set(_properties(variant)) for variant in variants)) if variants else set()
-    for name in sorted(shared):
-        examples = [_short_example(_properties(variant)[name]) for variant in variants]
-        if all(examples) and len({tuple(split_words(example)) for example in examples}) == len(variants):
-            return examples
-    return [""] * len(variants)
-
-
-def _short_example(schema: Any) -> str:
-    example = schema.get("example") if isinstance(schema, dict) else None
-    if not isinstance(example, str) or not example.replace("_", "").replace("-", "").isalpha():
-        return ""  # words only: an id or a number is not a name
-    return example if 0 < len(split_words(example)) <= _LABEL_WORDS else ""
