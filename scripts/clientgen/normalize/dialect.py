@@ -30,17 +30,24 @@ _TEXT_MEDIA = ("text/", "application/json")
 
 
 def _children(node: dict[str, Any]) -> dict[str, Any]:
-    out = dict(node)
+    """``node`` with its subschemas read as 3.0; ``node`` itself when none changes (most of a 3.0 document)."""
+    changed: dict[str, Any] = {}
     for key in _SCHEMA_MAPS:
         if isinstance(node.get(key), dict):
-            out[key] = {name: _schema(sub) for name, sub in node[key].items()}
+            subs = {name: _schema(sub) for name, sub in node[key].items()}
+            if any(subs[name] is not sub for name, sub in node[key].items()):
+                changed[key] = subs
     for key in _SCHEMA_LISTS:
         if isinstance(node.get(key), list):
-            out[key] = [_schema(sub) for sub in node[key]]
+            items = [_schema(sub) for sub in node[key]]
+            if any(item is not sub for item, sub in zip(items, node[key], strict=True)):
+                changed[key] = items
     for key in _SCHEMA_SINGLES:
         if isinstance(node.get(key), dict):
-            out[key] = _schema(node[key])
-    return out
+            sub = _schema(node[key])
+            if sub is not node[key]:
+                changed[key] = sub
+    return {**node, **changed} if changed else node
 
 
 def _types(node: dict[str, Any]) -> dict[str, Any]:
@@ -82,10 +89,24 @@ def _content(node: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+# What the rewrites below read: a schema with none of these (and no list of types) is left as it is.
+_REWRITTEN = frozenset({
+    "const", "examples", "prefixItems", "$defs", "$schema", "$id", "contentMediaType", "contentEncoding",
+    "exclusiveMinimum", "exclusiveMaximum",
+})  # fmt: skip
+
+
 def _schema(schema: Any) -> Any:
+    """``schema`` read as 3.0: a new dict where anything changes, the same dict where nothing does.
+
+    Inlining shares one schema between many places; leaving an unchanged one shared spares a copy per place.
+    """
     if not isinstance(schema, dict):
         return schema
     node = _children(schema)
+    if _REWRITTEN.isdisjoint(node) and not isinstance(node.get("type"), list):
+        return node
+    node = dict(node)
     if "const" in node:
         const = node.pop("const")
         node.setdefault("enum", [const])

@@ -182,15 +182,25 @@ def _kept_components(doc: dict[str, Any], original_keys: dict[str, str]) -> dict
         if uses[pending[key]] > 1:
             pending[key] = f"{pending[key]}-{_content_key({'key': key})}"
 
-    def rewrite(node: Any) -> Any:
+    done: dict[int, tuple[Any, Any]] = {}  # id -> (node, kept alive; its rewrite): a shared dict is walked once
+
+    def rewrite(node: Any) -> Any:  # copies only what holds a reference: the rest of the paths stays as it is
         if isinstance(node, list):
-            return [rewrite(item) for item in node]
+            items = [rewrite(item) for item in node]
+            return items if any(new is not old for new, old in zip(items, node, strict=True)) else node
         if not isinstance(node, dict):
             return node
+        if id(node) in done:
+            return done[id(node)][1]
         ref = node.get("$ref")
         if isinstance(ref, str) and ref in refs:
-            return {**node, "$ref": _PENDING + pending[refs[ref]]}
-        return {key: rewrite(value) for key, value in node.items()}
+            rewritten = {**node, "$ref": _PENDING + pending[refs[ref]]}
+        else:
+            rewritten = {key: rewrite(value) for key, value in node.items()}
+            if all(rewritten[key] is value for key, value in node.items()):
+                rewritten = node
+        done[id(node)] = (node, rewritten)
+        return rewritten
 
     if refs:
         doc["paths"] = rewrite(doc["paths"])
