@@ -79,6 +79,15 @@ class _Hoister:
     by_keys: bool = False  # named from component keys and titles
     references: dict[str, tuple[str, ...]] = field(default_factory=dict)  # content key -> words of a bare ``{id}``
 
+    member_keys: dict[int, tuple[Any, str]] = field(default_factory=dict)  # id -> (member, kept alive; its key)
+
+    def _member_key(self, member: Any) -> str:
+        """A union member's content key: a member shared between places (inlining) is serialized once."""
+        found = self.member_keys.get(id(member))
+        if found is None:
+            found = self.member_keys[id(member)] = (member, _content_key(member))
+        return found[1]
+
     def _own_names(self, node: dict[str, Any], hint: Hint) -> dict[str, Any]:
         """``node`` without its component marker; with ``by_keys``, its key and title become the hint's names."""
         node, component, title = strip_marker(node)
@@ -117,7 +126,7 @@ class _Hoister:
         for key in ("anyOf", "oneOf"):
             if isinstance(node.get(key), list):
                 objects = [schema for schema in node[key] if isinstance(schema, dict) and _is_object(schema)]
-                labels = variant_labels(node[key], [_content_key(schema) for schema in node[key]])
+                labels = variant_labels(node[key], [self._member_key(schema) for schema in node[key]])
                 rebuilt[key] = [
                     # the one object in a union (object | string | null) is the union's namesake
                     sub(schema, "same" if objects == [schema] else "variant", label)
