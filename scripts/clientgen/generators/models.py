@@ -229,12 +229,13 @@ def emit_models(  # noqa: PLR0913 - the document, where to write, what every mod
         return {}
     found = None if cache is None else ModuleCache.lookup(cache, _module_inputs(doc, plan, header, base_class))
     todo = plan if found is None else _plan_of(plan, found.missing())
-    entries = _run(doc, todo, types_dir, work_dir, header, base_class, meanwhile=meanwhile)
+    referenced = _referenced(doc, plan)
+    entries = _run(doc, todo, types_dir, work_dir, header, base_class, referenced, meanwhile=meanwhile)
     if found is not None:
         complete = found.complete(types_dir, entries)
         if complete is None:  # the generator's output is not one file per module: nothing reused
             shutil.rmtree(types_dir, ignore_errors=True)
-            complete = _run(doc, plan, types_dir, work_dir / "uncached", header, base_class)
+            complete = _run(doc, plan, types_dir, work_dir / "uncached", header, base_class, referenced)
         entries = complete
     for module in sorted(types_dir.rglob("*.py")):
         text = module.read_text(encoding="utf-8")
@@ -251,20 +252,66 @@ def _run(  # noqa: PLR0913, PLR0917 - emit_models's arguments, passed through
     work_dir: Path,
     header: str,
     base_class: str,
+    referenced: Mapping[str, frozenset[str]],
     *,
     meanwhile: Callable[[], None] | None = None,
 ) -> list[dict[str, Any]]:
-    """The generator on ``plan`` (in parts when large) into ``types_dir``; its metadata entries."""
+    """The generator on ``plan`` (in parts when large) into ``types_dir``; its metadata entries.
+
+    ``referenced``: component -> the components of the whole plan that refer to it (:func:`_referenced`).
+    """
     if not plan:  # every module came from the cache
         if meanwhile is not None:
             meanwhile()
         return []
-    parts = _parts(doc.get("components", {}).get("schemas", {}), plan)
+    schemas = doc.get("components", {}).get("schemas", {})
+    parts = [_without_unused_shared_aliases(part, schemas, referenced) for part in _parts(schemas, plan)]
     runs = _generate(doc, parts, work_dir / "parts", header, base_class, meanwhile=meanwhile)
     if not _merge([run.output for run in runs], types_dir):  # the parts disagree on a file: one run after all
-        runs = _generate(doc, [plan], work_dir / "whole", header, base_class)
+        whole = _without_unused_shared_aliases(plan, schemas, referenced)
+        runs = _generate(doc, [whole], work_dir / "whole", header, base_class)
         _merge([run.output for run in runs], types_dir)
     return [entry for run in runs for entry in json.loads(run.metadata.read_text(encoding="utf-8"))["models"]]
+
+
+def _referenced(doc: dict[str, Any], plan: dict[str, str]) -> dict[str, frozenset[str]]:
+    """Component -> the other components of ``plan`` whose schemas refer to it (the whole plan, not a part)."""
+    schemas = doc.get("components", {}).get("schemas", {})
+    referrers: dict[str, set[str]] = {}
+    for name in sorted(plan):
+        for ref in _refs_in(schemas.get(name)):
+            if ref != name:
+                referrers.setdefault(ref, set()).add(name)
+    return {name: frozenset(found) for name, found in referrers.items()}
+
+
+def _without_unused_shared_aliases(
+    part: dict[str, str], schemas: dict[str, Any], referenced: Mapping[str, frozenset[str]]
+) -> dict[str, str]:
+    """``part`` without the ``shared`` type aliases that the whole plan refers to but no component of ``part`` does.
+
+    With ``--collapse-root-models`` the generator writes a plain type (an alias: no properties) in place of each
+    reference to it and drops the alias it made redundant; a part that does not refer to it would write it.
+    Its ``shared.py`` would then differ from the other parts' (and from one run over the whole plan), and
+    :func:`_merge` would fall back to generating everything again in one run: the parts cost twice.  Left
+    out, every part writes ``shared.py`` as the whole plan does; ``_merge`` still checks that they agree.
+    Only aliases referred to directly: an alias that one of them refers to is not always collapsed (inside a
+    union it stays a reference), so it is left in.
+    """
+    return {
+        name: module
+        for name, module in part.items()
+        if module != SHARED_MODULE
+        or name not in referenced
+        or _is_class(schemas.get(name))
+        or any(referrer in part for referrer in referenced[name])
+    }
+
+
+def _is_class(schema: Any) -> bool:
+    """Whether the generator writes a class for ``schema`` (properties), not a type alias it may collapse."""
+    properties = schema.get("properties") if isinstance(schema, dict) else None
+    return isinstance(properties, dict) and bool(properties)
 
 
 def _plan_of(plan: dict[str, str], modules: set[str]) -> dict[str, str]:

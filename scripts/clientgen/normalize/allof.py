@@ -22,7 +22,7 @@ from typing import Any
 
 from clientgen.diagnostics import Diagnostics, escape_pointer_token
 from clientgen.normalize.naming_source import MARKERS, strip_marker
-from clientgen.normalize.schemas import map_operation_schemas, transform
+from clientgen.normalize.schemas import Shared, map_operation_schemas, transform
 
 __all__ = ["flatten_all_of", "is_placeholder", "merge_schemas"]
 
@@ -147,9 +147,10 @@ def _flatten_node(diags: Diagnostics) -> Any:
 
 
 def flatten_all_of(doc: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
-    flatten = _flatten_node(diags)
-    map_operation_schemas(doc, lambda schema, pointer: transform(schema, flatten, pointer))
+    flatten, shared = _flatten_node(diags), Shared(diags)
+    map_operation_schemas(doc, lambda schema, pointer: transform(schema, flatten, pointer, shared))
     components = doc.get("components", {}).get("schemas", {})
     for key in sorted(components):
-        components[key] = transform(components[key], flatten, f"/components/schemas/{escape_pointer_token(key)}")
+        pointer = f"/components/schemas/{escape_pointer_token(key)}"
+        components[key] = transform(components[key], flatten, pointer, shared)
     return doc

@@ -26,7 +26,7 @@ from typing import Any
 
 from clientgen.diagnostics import Diagnostics, escape_pointer_token
 from clientgen.normalize.patterns import compiles_for_models, compiles_in_python
-from clientgen.normalize.schemas import iter_operations, map_operation_schemas, op_pointer, transform
+from clientgen.normalize.schemas import Shared, iter_operations, map_operation_schemas, op_pointer, transform
 from clientgen.normalize.typeless import widen_typeless
 
 __all__ = ["repair_constraints"]
@@ -184,8 +184,9 @@ def repair_constraints(doc: dict[str, Any], diags: Diagnostics) -> dict[str, Any
         _pattern(node, pointer, diags)
         return node
 
-    map_operation_schemas(doc, lambda schema, pointer: transform(schema, repair, pointer))
+    shared = Shared(diags)
+    map_operation_schemas(doc, lambda schema, pointer: transform(schema, repair, pointer, shared))
     schemas = doc.get("components", {}).get("schemas", {})
     for key in sorted(schemas):
-        schemas[key] = transform(schemas[key], repair, f"/components/schemas/{escape_pointer_token(key)}")
+        schemas[key] = transform(schemas[key], repair, f"/components/schemas/{escape_pointer_token(key)}", shared)
     return doc

@@ -28,19 +28,28 @@ _SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
 _SCHEMA_SINGLES = ("items", "not", "additionalProperties", "contains", "propertyNames")
 _TEXT_MEDIA = ("text/", "application/json")
 
+_Done = dict[int, tuple[Any, Any]]
 
-def _children(node: dict[str, Any]) -> dict[str, Any]:
-    out = dict(node)
+
+def _children(node: dict[str, Any], done: _Done) -> dict[str, Any]:
+    """``node`` with its subschemas read as 3.0; ``node`` itself when none changes (most of a 3.0 document)."""
+    changed: dict[str, Any] = {}
     for key in _SCHEMA_MAPS:
         if isinstance(node.get(key), dict):
-            out[key] = {name: _schema(sub) for name, sub in node[key].items()}
+            subs = {name: _schema(sub, done) for name, sub in node[key].items()}
+            if any(subs[name] is not sub for name, sub in node[key].items()):
+                changed[key] = subs
     for key in _SCHEMA_LISTS:
         if isinstance(node.get(key), list):
-            out[key] = [_schema(sub) for sub in node[key]]
+            items = [_schema(sub, done) for sub in node[key]]
+            if any(item is not sub for item, sub in zip(items, node[key], strict=True)):
+                changed[key] = items
     for key in _SCHEMA_SINGLES:
         if isinstance(node.get(key), dict):
-            out[key] = _schema(node[key])
-    return out
+            sub = _schema(node[key], done)
+            if sub is not node[key]:
+                changed[key] = sub
+    return {**node, **changed} if changed else node
 
 
 def _types(node: dict[str, Any]) -> dict[str, Any]:
@@ -82,10 +91,34 @@ def _content(node: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _schema(schema: Any) -> Any:
+# What the rewrites below read: a schema with none of these (and no list of types) is left as it is.
+_REWRITTEN = frozenset({
+    "const", "examples", "prefixItems", "$defs", "$schema", "$id", "contentMediaType", "contentEncoding",
+    "exclusiveMinimum", "exclusiveMaximum",
+})  # fmt: skip
+
+
+def _schema(schema: Any, done: _Done) -> Any:
+    """``schema`` read as 3.0: a new dict where anything changes, the same dict where nothing does.
+
+    Inlining shares one schema between many places; leaving an unchanged one shared spares a copy per place,
+    and ``done`` (id -> the schema, kept alive, and its result) reads a shared one once.
+    """
     if not isinstance(schema, dict):
         return schema
-    node = _children(schema)
+    found = done.get(id(schema))
+    if found is not None:
+        return found[1]
+    result = _read_30(schema, done)
+    done[id(schema)] = (schema, result)
+    return result
+
+
+def _read_30(schema: dict[str, Any], done: _Done) -> Any:
+    node = _children(schema, done)
+    if _REWRITTEN.isdisjoint(node) and not isinstance(node.get("type"), list):
+        return node
+    node = dict(node)
     if "const" in node:
         const = node.pop("const")
         node.setdefault("enum", [const])
@@ -105,5 +138,6 @@ def _schema(schema: Any) -> Any:
 
 def downlevel_31(doc: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
     del diags  # nothing is lost: every rewrite keeps the meaning the generators can express
-    map_operation_schemas(doc, lambda schema, _pointer: _schema(schema))
+    done: _Done = {}
+    map_operation_schemas(doc, lambda schema, _pointer: _schema(schema, done))
     return doc

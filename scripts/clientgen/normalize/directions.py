@@ -24,7 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 from clientgen.diagnostics import Diagnostics
-from clientgen.normalize.schemas import map_operation_schemas, transform
+from clientgen.normalize.schemas import Shared, map_operation_schemas, transform
 
 __all__ = ["apply_directions"]
 
@@ -130,14 +130,15 @@ def _patch_optional(schema: dict[str, Any], pointer: str, diags: Diagnostics) ->
 def apply_directions(doc: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
     record_roots = _record_union_root(diags)
     requests, responses = _strip("readOnly", "request", diags), _strip("writeOnly", "response", diags)
+    shared_roots, shared_requests, shared_responses = Shared(diags), Shared(diags), Shared(diags)  # one per rule
 
     def one_way(schema: dict[str, Any], pointer: str) -> dict[str, Any]:
         if "/requestBody/" in pointer:
-            relaxed = transform(schema, record_roots, pointer)
-            stripped: dict[str, Any] = transform(relaxed, requests, pointer)
+            relaxed = transform(schema, record_roots, pointer, shared_roots)
+            stripped: dict[str, Any] = transform(relaxed, requests, pointer, shared_requests)
             return _patch_optional(stripped, pointer, diags) if "/patch/requestBody/" in pointer else stripped
         if "/responses/" in pointer:
-            return transform(schema, responses, pointer)  # type: ignore[no-any-return]
+            return transform(schema, responses, pointer, shared_responses)  # type: ignore[no-any-return]
         return schema
 
     map_operation_schemas(doc, one_way)

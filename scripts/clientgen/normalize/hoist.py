@@ -79,6 +79,15 @@ class _Hoister:
     by_keys: bool = False  # named from component keys and titles
     references: dict[str, tuple[str, ...]] = field(default_factory=dict)  # content key -> words of a bare ``{id}``
 
+    member_keys: dict[int, tuple[Any, str]] = field(default_factory=dict)  # id -> (member, kept alive; its key)
+
+    def _member_key(self, member: Any) -> str:
+        """A union member's content key: a member shared between places (inlining) is serialized once."""
+        found = self.member_keys.get(id(member))
+        if found is None:
+            found = self.member_keys[id(member)] = (member, _content_key(member))
+        return found[1]
+
     def _own_names(self, node: dict[str, Any], hint: Hint) -> dict[str, Any]:
         """``node`` without its component marker; with ``by_keys``, its key and title become the hint's names."""
         node, component, title = strip_marker(node)
@@ -117,7 +126,7 @@ class _Hoister:
         for key in ("anyOf", "oneOf"):
             if isinstance(node.get(key), list):
                 objects = [schema for schema in node[key] if isinstance(schema, dict) and _is_object(schema)]
-                labels = variant_labels(node[key], [_content_key(schema) for schema in node[key]])
+                labels = variant_labels(node[key], [self._member_key(schema) for schema in node[key]])
                 rebuilt[key] = [
                     # the one object in a union (object | string | null) is the union's namesake
                     sub(schema, "same" if objects == [schema] else "variant", label)
@@ -182,15 +191,25 @@ def _kept_components(doc: dict[str, Any], original_keys: dict[str, str]) -> dict
         if uses[pending[key]] > 1:
             pending[key] = f"{pending[key]}-{_content_key({'key': key})}"
 
-    def rewrite(node: Any) -> Any:
+    done: dict[int, tuple[Any, Any]] = {}  # id -> (node, kept alive; its rewrite): a shared dict is walked once
+
+    def rewrite(node: Any) -> Any:  # copies only what holds a reference: the rest of the paths stays as it is
         if isinstance(node, list):
-            return [rewrite(item) for item in node]
+            items = [rewrite(item) for item in node]
+            return items if any(new is not old for new, old in zip(items, node, strict=True)) else node
         if not isinstance(node, dict):
             return node
+        if id(node) in done:
+            return done[id(node)][1]
         ref = node.get("$ref")
         if isinstance(ref, str) and ref in refs:
-            return {**node, "$ref": _PENDING + pending[refs[ref]]}
-        return {key: rewrite(value) for key, value in node.items()}
+            rewritten = {**node, "$ref": _PENDING + pending[refs[ref]]}
+        else:
+            rewritten = {key: rewrite(value) for key, value in node.items()}
+            if all(rewritten[key] is value for key, value in node.items()):
+                rewritten = node
+        done[id(node)] = (node, rewritten)
+        return rewritten
 
     if refs:
         doc["paths"] = rewrite(doc["paths"])

@@ -27,6 +27,7 @@ names left.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -461,6 +462,7 @@ def _length(words: Words) -> int:
     return sum(len(word) for word in words) + (1 if words and words[0][:1].isdigit() else 0)
 
 
+@functools.lru_cache(maxsize=65536)  # the same candidates come back in every round of the contest
 def _fit(words: Words) -> Words:
     """Words whose class name fits the limit: the first words and the last ones (what the thing is)."""
     if _length(words) <= MAX_NAME_CHARS:

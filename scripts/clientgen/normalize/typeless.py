@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from clientgen.diagnostics import Diagnostics, escape_pointer_token
-from clientgen.normalize.schemas import iter_operation_schemas, iter_operations, op_pointer
+from clientgen.normalize.schemas import Shared, iter_operation_schemas, iter_operations, op_pointer
 
 __all__ = ["is_typeless_object", "widen_typeless"]
 
@@ -141,14 +141,16 @@ class _Rebuild:
     def __init__(self, keys: set[str], diags: Diagnostics) -> None:
         self.keys = keys
         self.diags = diags
-        self.done: dict[int, Any] = {}  # shared dicts rebuilt once (and stay shared)
+        self.done = Shared(diags)  # shared dicts rebuilt once (and stay shared), reported at every place
         self.relevant = _Holds(lambda node: is_typeless_object(node) and _key(node) in keys)
 
     def node(self, node: Any, pointer: str) -> Any:
         if not self.relevant(node):
             return node
-        if id(node) in self.done:
-            return self.done[id(node)]
+        seen, result = self.done.replay(node, pointer)
+        if seen:
+            return result
+        since = len(self.diags.items)
         rebuilt = dict(node)
         if isinstance(node.get("properties"), dict):
             rebuilt["properties"] = {
@@ -164,7 +166,7 @@ class _Rebuild:
         if is_typeless_object(node) and _key(node) in self.keys:
             self.diags.add(pointer, "typeless-any", "no type, and an example holds a non-object: any JSON value")
             rebuilt = _widened(rebuilt)
-        self.done[id(node)] = rebuilt
+        self.done.keep(node, rebuilt, pointer, since)
         return rebuilt
 
 

@@ -11,7 +11,6 @@ normalized document it occurs and the first of them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from clientgen.diagnostics import Diagnostics, escape_pointer_token
@@ -26,28 +25,39 @@ _NAMES = frozenset({"properties", "patternProperties", "dependentSchemas", "$def
 _LITERALS = frozenset({"example", "examples", "default", "enum", "const"})  # data, not schemas
 
 
-def _nodes(node: Any, pointer: str, naming: bool = False) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every schema below ``node`` (a map of names is walked, not read as a schema), in document order."""
+_KEYWORDS = frozenset(UNCHECKED_KEYWORDS)
+
+
+def _count(node: Any, path: list[str], naming: bool, seen: dict[str, tuple[int, str]]) -> None:
+    """Count the keywords of every schema below ``node`` (a map of names is walked, not read as a schema).
+
+    Document order, as the pointers of the first places are reported; a pointer is built only for a schema
+    that has one of the keywords (the walk meets every node of the document: most have none).
+    """
     if isinstance(node, list):
         for index, item in enumerate(node):
-            yield from _nodes(item, f"{pointer}/{index}")
-    elif isinstance(node, dict):
-        if not naming:
-            yield pointer, node
-        for key, value in node.items():
-            if key in _LITERALS:
-                continue
-            yield from _nodes(value, f"{pointer}/{escape_pointer_token(key)}", naming=key in _NAMES and not naming)
+            if isinstance(item, dict | list):
+                path.append(str(index))
+                _count(item, path, False, seen)  # noqa: FBT003
+                path.pop()
+        return
+    if not naming and not _KEYWORDS.isdisjoint(node):
+        pointer = "".join(f"/{escape_pointer_token(token)}" for token in path)
+        for keyword in UNCHECKED_KEYWORDS:
+            if keyword in node:
+                count, first = seen.get(keyword, (0, pointer))
+                seen[keyword] = (count + 1, first)
+    for key, value in node.items():
+        if key not in _LITERALS and isinstance(value, dict | list):
+            path.append(key)
+            _count(value, path, key in _NAMES and not naming, seen)
+            path.pop()
 
 
 def report_unchecked_keywords(doc: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
     seen: dict[str, tuple[int, str]] = {}
     roots = {"paths": doc.get("paths"), "components": {"schemas": (doc.get("components") or {}).get("schemas")}}
-    for pointer, node in _nodes(roots, ""):
-        for keyword in UNCHECKED_KEYWORDS:
-            if keyword in node:
-                count, first = seen.get(keyword, (0, pointer))
-                seen[keyword] = (count + 1, first)
+    _count(roots, [], False, seen)  # noqa: FBT003
     for keyword, (count, first) in sorted(seen.items()):
         places = "1 place" if count == 1 else f"{count:,} places"  # a component inlined into each use counts each
         message = f"{keyword!r} is not checked by the models ({places}; the rest of each schema is)"

@@ -21,7 +21,7 @@ from typing import Any
 
 from clientgen.diagnostics import Diagnostics, escape_pointer_token
 from clientgen.normalize.allof import merge_schemas
-from clientgen.normalize.schemas import map_operation_schemas, transform
+from clientgen.normalize.schemas import Shared, map_operation_schemas, transform
 
 __all__ = ["split_property_unions"]
 
@@ -95,8 +95,9 @@ def split_property_unions(doc: dict[str, Any], diags: Diagnostics) -> dict[str, 
     def split(node: dict[str, Any], pointer: str) -> dict[str, Any]:
         return _split(node, pointer, diags)
 
-    map_operation_schemas(doc, lambda schema, pointer: transform(schema, split, pointer))
+    shared = Shared(diags)
+    map_operation_schemas(doc, lambda schema, pointer: transform(schema, split, pointer, shared))
     schemas = doc.get("components", {}).get("schemas", {})
     for key in sorted(schemas):
-        schemas[key] = transform(schemas[key], split, f"/components/schemas/{escape_pointer_token(key)}")
+        schemas[key] = transform(schemas[key], split, f"/components/schemas/{escape_pointer_token(key)}", shared)
     return doc
