@@ -127,12 +127,6 @@ def _result_optional(envelope: dict[str, Any]) -> bool:
     return "result" not in (envelope.get("required") or [])
 
 
-def _note_optional_result(op: dict[str, Any], result: TypeExpr | None, pointer: str, diags: Diagnostics) -> None:
-    """``report.json``: the method returns ``None`` when the envelope comes without the ``result`` it may omit."""
-    if result is not None and result.annotation != "Any" and _result_optional(_success_schema(op) or {}):
-        diags.add(pointer, "optional-result", f"the envelope's result is not required: returns {result.annotation}")
-
-
 def _result(
     op: dict[str, Any], models: Models, components: dict[str, Any], *, envelopes: bool = True
 ) -> tuple[TypeExpr | None, bool, bool]:
@@ -207,8 +201,8 @@ def _operation(  # noqa: PLR0913, PLR0917 - one operation, its route and what it
     download = _download(op)
     if download is not None:
         result, unwrap = TypeExpr("str" if download == "text" else "bytes"), False
-    elif unwrap and override is None:
-        _note_optional_result(op, result, pointer, diags)
+    elif unwrap and result is not None and override is None and _result_optional(_success_schema(op) or {}):
+        diags.add(pointer, "optional-result", f"the envelope's result is not required: returns {result.annotation}")
     body = build_body(
         op,
         models=models,
