@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-import inspect
 import json
 import logging
 from collections.abc import Iterator
@@ -28,7 +27,7 @@ from live_server import LiveServer, json_reply
 PACKAGE = "lenient_client"
 
 
-def _envelope(result: dict[str, Any], *, result_required: bool = True) -> dict[str, Any]:
+def _envelope(result: dict[str, Any]) -> dict[str, Any]:
     common = {
         "type": "object",
         "required": ["success", "errors", "messages"],
@@ -38,8 +37,7 @@ def _envelope(result: dict[str, Any], *, result_required: bool = True) -> dict[s
             "messages": {"type": "array", "items": {}},
         },
     }
-    own = {"type": "object", "properties": {"result": result}, **({"required": ["result"]} if result_required else {})}
-    return {"allOf": [common, own]}
+    return {"allOf": [common, {"type": "object", "properties": {"result": result}}]}
 
 
 THING = {
@@ -67,8 +65,8 @@ NULLABLE_SCRIPT = {
 }
 
 
-def _get(operation_id: str, result: dict[str, Any], *, result_required: bool = True) -> dict[str, Any]:
-    content = {"application/json": {"schema": _envelope(result, result_required=result_required)}}
+def _get(operation_id: str, result: dict[str, Any]) -> dict[str, Any]:
+    content = {"application/json": {"schema": _envelope(result)}}
     return {"get": {"operationId": operation_id, "responses": {"200": {"description": "ok", "content": content}}}}
 
 
@@ -92,10 +90,6 @@ SPEC = {
                 {"name": "script_id", "in": "path", "required": True, "schema": {"type": "string"}},
             ],
             **_get("scripts-get", NULLABLE_SCRIPT),
-        },
-        "/accounts/{account_id}/verification": {  # ssl.verification.list: {result} with result optional
-            "parameters": [ACCOUNT],
-            **_get("verification-list", {"type": "array", "items": THING}, result_required=False),
         },
     },
 }
@@ -263,24 +257,3 @@ def test_an_absent_result_is_none_by_default_and_an_error_when_strict(lenient: M
         assert client.things.get(account_id="a", thing_id="t") is None
         with pytest.raises(errors.APIResponseValidationError, match="no envelope 'result'"):
             client.with_options(strict_response_validation=True).things.get(account_id="a", thing_id="t")
-
-
-@pytest.mark.parametrize("body", [{}, {"success": True, "errors": [], "messages": []}, None])
-def test_an_optional_result_that_is_absent_is_none_also_when_strict(lenient: ModuleType, body: object) -> None:
-    errors = importlib.import_module(f"{PACKAGE}._exceptions")
-    with LiveServer(handler=lambda _: json_reply(body)) as server, _client(lenient, server) as client:
-        assert client.verification.list(account_id="a") is None
-        strict = client.with_options(strict_response_validation=True)
-        if body is None:  # a null body is no envelope at all: only a lenient client returns it
-            with pytest.raises(errors.APIResponseValidationError, match="no envelope 'result'"):
-                strict.verification.list(account_id="a")
-        else:
-            assert strict.verification.list(account_id="a") is None
-    with LiveServer(handler=_ok([{"name": "origin"}])) as server, _client(lenient, server) as client:
-        assert [item.name for item in client.verification.list(account_id="a")] == ["origin"]
-
-
-def test_an_optional_result_is_typed_optional(lenient: ModuleType) -> None:
-    client = lenient.Client(api_token=BEARER)
-    assert inspect.signature(client.verification.list).return_annotation == "List[Thing] | None"
-    assert inspect.signature(client.things.get).return_annotation == "Thing"

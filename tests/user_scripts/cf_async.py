@@ -12,7 +12,6 @@ async def main() -> None:
     async with AsyncClient(api_token="t", base_url=sys.argv[1]) as client:
         zone_ids = [zone.id async for zone in await client.zones.list(per_page=2)]
         record = await client.dns_records.create(zone_id=zone_ids[0], type="TXT", name="example.com", content="v=1")
-        assert record is not None  # the description lets the envelope come without a result
         print(len(zone_ids), record.name)
 
 

@@ -17,6 +17,4 @@ record = client.dns_records.edit(
 deleted = client.dns_records.delete(
     zone_id="023e105f4ecef8ad9ca31a8372d0c353", dns_record_id="372e67954025e0ba6aaa6d586b9e0b59"
 )
-assert record is not None  # the description lets the envelope come without a result
-assert deleted is not None
 print(record.id, record.ttl, deleted.id)

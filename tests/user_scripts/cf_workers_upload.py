@@ -15,5 +15,4 @@ script = client.workers.scripts.update(
     parts={"worker.js": ("worker.js", source, "application/javascript+module")},
     metadata=ScriptUpdateParamsAnyPartNameMetadata(main_module="worker.js", compatibility_date="2024-08-01"),
 )
-assert script is not None  # the description lets the envelope come without a result
 print(script.id)

@@ -122,11 +122,6 @@ def _download(op: dict[str, Any]) -> str | None:
     return "text" if all(media.startswith(_TEXT_MEDIA) for media in content) else "binary"
 
 
-def _result_optional(envelope: dict[str, Any]) -> bool:
-    """The description lets the success envelope come without ``result``: the method returns ``None`` then."""
-    return "result" not in (envelope.get("required") or [])
-
-
 def _result(
     op: dict[str, Any], models: Models, components: dict[str, Any], *, envelopes: bool = True
 ) -> tuple[TypeExpr | None, bool, bool]:
@@ -138,8 +133,6 @@ def _result(
     if envelopes and is_success_envelope(schema):
         declared, binary = json_or_binary(schema["properties"]["result"], content, json_media(content), components)
         result = type_of(declared, models)
-        if _result_optional(schema):
-            result = result.nullable()
         return (None if result.annotation == "None" else result), True, binary
     declared, binary = json_or_binary(schema, content, json_media(content), components)
     return type_of(declared, models), False, binary
@@ -201,8 +194,6 @@ def _operation(  # noqa: PLR0913, PLR0917 - one operation, its route and what it
     download = _download(op)
     if download is not None:
         result, unwrap = TypeExpr("str" if download == "text" else "bytes"), False
-    elif unwrap and result is not None and override is None and _result_optional(_success_schema(op) or {}):
-        diags.add(pointer, "optional-result", f"the envelope's result is not required: returns {result.annotation}")
     body = build_body(
         op,
         models=models,
