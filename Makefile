@@ -59,9 +59,12 @@ check: $(STAMP)
 # pytest-xdist workers for `make test`: one per core (auto); TEST_WORKERS=0 runs the tests in one process.
 TEST_WORKERS ?= auto
 
-## test: check, then the whole test suite on every core (ends with what was skipped and why, and the slowest tests)
-test: check
-	$(RUN) -m pytest -q -rfEs --durations=15 -n $(TEST_WORKERS) tests
+## test: check and the whole test suite at once, on every core (ends with what was skipped and why, and the slowest tests)
+# check (about 15 s of CPU, one process at a time) runs beside the tests' workers, not before them.
+test: $(STAMP)
+	@$(MAKE) --no-print-directory check & check=$$!; \
+	$(RUN) -m pytest -q -rfEs --durations=15 -n $(TEST_WORKERS) tests; tests=$$?; \
+	wait $$check || { echo "make check failed (its output is above the tests' summary)" >&2; exit 1; }; exit $$tests
 
 ## dist: sdist + wheel of $(OUT) into $(DIST)/ (reproducible), twine check, install into a fresh venv and call it
 dist: $(STAMP)

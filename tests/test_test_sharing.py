@@ -10,7 +10,7 @@ import pytest
 
 import corpus_packages
 from corpus_packages import CorpusPackages
-from xdist_groups import group_of
+from xdist_groups import group_of, next_unit, unit_order
 
 
 def test_a_corpus_package_is_generated_once_for_every_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -82,3 +82,17 @@ def test_groups_follow_marks_then_module_fixtures_then_each_test_alone() -> None
     assert group_of(spec0, sharing) == group_of(spec1, sharing) == "tests/test_a.py-generated1"
     assert group_of(unparametrized, sharing) == "tests/test_a.py"
     assert group_of(alone, sharing) == "tests/test_b.py::test_w"
+
+
+def test_long_running_units_start_first_then_the_largest() -> None:
+    units = {"a": ["t1"], "b": ["t2", "t3"], "chain-1": ["t4"], "c": ["t5", "t6"], "chain-2": ["t7"], "d": ["t8"]}
+    seconds = {"chain-2": 200.0, "chain-1": 220.0}
+    assert unit_order(units, seconds) == ["chain-1", "chain-2", "b", "c", "a", "d"]
+    assert unit_order(units, {}) == ["b", "c", "a", "chain-1", "chain-2", "d"]
+
+
+def test_a_worker_busy_with_a_long_unit_gets_the_smallest_next() -> None:
+    queue, seconds = ["chain-2", "big-group", "small"], {"chain-1": 220.0, "chain-2": 200.0}
+    assert next_unit(queue, seconds, ["chain-1"]) == "small"
+    assert next_unit(queue, seconds, []) == "chain-2"
+    assert next_unit(queue, seconds, ["small"]) == "chain-2"
