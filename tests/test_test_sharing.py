@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 import corpus_packages
+from clientgen.cache import Cache
 from corpus_packages import CorpusPackages
 from xdist_groups import group_of, next_unit, unit_order
 
@@ -19,8 +20,9 @@ def test_a_corpus_package_is_generated_once_for_every_worker(tmp_path: Path, mon
     (corpus / "specs" / "api.json").write_text("{}", encoding="utf-8")
     written: list[Path] = []
 
-    def fake_write_tree(spec: Path, config: Path, out: Path) -> None:
+    def fake_write_tree(spec: Path, config: Path, out: Path, *, cache: Cache) -> None:
         assert config == corpus_packages.CONFIG
+        assert cache.root == root / "cache"  # one cache for the run's packages
         out.mkdir()
         (out / "report.json").write_text(spec.name, encoding="utf-8")
         written.append(out)
