@@ -21,7 +21,7 @@ CACHE_ARGS = $(if $(NO_CACHE),--no-cache,--cache-dir $(CACHE))
 CLOUDFLARE_CORPUS ?= $(abspath ../shared)
 export CLOUDFLARE_CORPUS
 
-.PHONY: help generate test check snapshot changelog bench bench-incremental bench-scale bench-call bench-import bench-churn bench-review clean dist publish conformance
+.PHONY: help generate test test-suite check snapshot changelog bench bench-incremental bench-scale bench-call bench-import bench-churn bench-review clean dist publish conformance
 
 ## help: list the targets (what `make` alone does)
 help:
@@ -58,10 +58,16 @@ check: $(STAMP)
 
 # pytest-xdist workers for `make test`: one per core (auto); TEST_WORKERS=0 runs the tests in one process.
 TEST_WORKERS ?= auto
+# More pytest options for `make test`, e.g. PYTEST_ARGS="--durations=40" or "-k cache".
+PYTEST_ARGS ?=
 
-## test: check, then the whole test suite on every core (ends with what was skipped and why, and the slowest tests)
-test: check
-	$(RUN) -m pytest -q -rfEs --durations=15 -n $(TEST_WORKERS) tests
+## test: check and the whole test suite at once, on every core (ends with what was skipped and why, and the slowest tests)
+# check (about 15 s of CPU, one process at a time) runs beside the tests' workers, not before them; either failing fails.
+test: $(STAMP)
+	@$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) --jobs=2 check test-suite
+
+test-suite: $(STAMP)
+	$(RUN) -m pytest -q -rfEs --durations=15 -n $(TEST_WORKERS) $(PYTEST_ARGS) tests
 
 ## dist: sdist + wheel of $(OUT) into $(DIST)/ (reproducible), twine check, install into a fresh venv and call it
 dist: $(STAMP)

@@ -9,8 +9,15 @@ Under pytest-xdist each worker is a session of its own: the folder is then the r
 workers share (``basetemp``'s parent), and a file lock makes the first worker that asks generate it
 while another one that asks at the same time waits, then reads the finished tree.  A tree is written
 under a temporary name and renamed when complete, so a crash never leaves a half tree for a later
-test.  ``corpus_group`` puts the tests of one package on one worker (``--dist loadgroup``), so that
-the other worker never waits for it.
+test.
+
+The packages are generated through one cache of the run (as ``make generate`` does, ``.clientgen-cache``):
+the corpus specs are versions of one API (``records-2023-08`` holds the operations of 2023-08-31, 2023-12-29
+re-rolls its component keys), so each generation reuses most of what the one before computed.  That the
+cache changes no byte of the output is what ``test_cache.py`` proves (the daily chains, compared with cold
+generations), and ``test_full_api.py`` regenerates 2024-08-06 without it and compares.  ``corpus_group``
+puts every test reading a corpus package on one worker (``xdist_groups.py``), so that the other worker
+never waits for a generation and each generation finds the cache the previous one filled.
 """
 
 from __future__ import annotations
@@ -23,17 +30,22 @@ from pathlib import Path
 
 import pytest
 
+from clientgen.cache import Cache
 from clientgen.project import write_tree
 
-__all__ = ["CONFIG", "CorpusPackages", "corpus_group", "packages_root"]
+__all__ = ["CONFIG", "GROUP", "CorpusPackages", "corpus_group", "packages_root"]
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = REPO / "spec" / "config.toml"
 
 
+GROUP = "corpus-packages"
+
+
 def corpus_group(spec: str) -> pytest.MarkDecorator:
-    """The ``xdist_group`` of the tests reading the package of ``spec`` (a path inside the corpus)."""
-    return pytest.mark.xdist_group(f"corpus-package-{_slug(spec)}")
+    """The ``xdist_group`` of the tests reading the package of ``spec`` (a path inside the corpus): one group
+    for every package, which share the run's cache."""
+    return pytest.mark.xdist_group(GROUP)
 
 
 def _slug(spec: str) -> str:
@@ -59,7 +71,7 @@ class CorpusPackages:
             if not tree.is_dir():
                 partial = self._root / f"{tree.name}.partial-{os.getpid()}"
                 shutil.rmtree(partial, ignore_errors=True)
-                write_tree(source, CONFIG, partial)
+                write_tree(source, CONFIG, partial, cache=Cache(self._root / "cache"))
                 partial.rename(tree)
         return tree
 

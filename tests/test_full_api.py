@@ -6,8 +6,6 @@ Runs on the shared corpus (``CLOUDFLARE_CORPUS``); each spec is generated once p
 from __future__ import annotations
 
 import ast
-import importlib
-import inspect
 import json
 import os
 import re
@@ -19,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import BaseModel
 
 from clientgen.ingest import load_source
 from clientgen.layout import NORMALIZED_FILE, REPORT_FILE
@@ -49,8 +46,18 @@ class Generated:
         return self.tree / "src" / "cloudflare_client"
 
 
+# About the CPU seconds of the corpus packages' group (these tests, test_user_tasks.py, test_pipeline.py's corpus
+# tests), for the order of the run (xdist_groups.py): generated in the order of SPECS's sorted names, each from
+# the cache the one before filled (records-2023-08 after 2023-08-31, whose operations it holds).
+_GROUP_SECONDS = 240
+
+
 @pytest.fixture(
-    scope="module", params=[pytest.param(name, marks=corpus_group(SPECS[name]), id=name) for name in sorted(SPECS)]
+    scope="module",
+    params=[
+        pytest.param(name, marks=[corpus_group(SPECS[name]), pytest.mark.long_running(_GROUP_SECONDS)], id=name)
+        for name in sorted(SPECS)
+    ],
 )
 def generated(request: pytest.FixtureRequest, corpus: Path, corpus_package: CorpusPackages) -> Generated:
     spec = corpus / SPECS[request.param]
@@ -139,53 +146,61 @@ def test_every_parameter_survives(generated: Generated) -> None:
     assert not missing, f"{len(missing)} parameters lost, e.g. {missing[:5]}"
 
 
-def _forget_package() -> None:
-    for name in [name for name in sys.modules if name.split(".")[0] == "cloudflare_client"]:
-        del sys.modules[name]
+# Imports every module of the package, in a process of its own, and prints the field aliases of every model
+# class defined in ``types/``: one import of the whole package serves both tests below.
+_IMPORT_EVERY_MODULE = """
+import importlib, inspect, json, pathlib, sys
+from pydantic import BaseModel
+root = pathlib.Path(sys.argv[1])
+aliases = {}
+for f in sorted(root.rglob('*.py')):
+    name = '.'.join(f.relative_to(root.parent).with_suffix('').parts).removesuffix('.__init__')
+    module = importlib.import_module(name)
+    if f.parent == root / 'types':
+        for class_name, value in inspect.getmembers(module, inspect.isclass):
+            if issubclass(value, BaseModel) and value.__module__ == module.__name__:
+                aliases[class_name] = sorted(field.alias or key for key, field in value.model_fields.items())
+json.dump(aliases, sys.stdout)
+"""
 
 
-def _model_classes(package: Path) -> Iterator[type[BaseModel]]:
-    _forget_package()  # another test may have imported the seed package under the same name
-    sys.path.insert(0, str(package.parent))
-    try:
-        for module_file in sorted((package / "types").glob("*.py")):
-            module = importlib.import_module(f"cloudflare_client.types.{module_file.stem}")
-            for _, value in inspect.getmembers(module, inspect.isclass):
-                if issubclass(value, BaseModel) and value.__module__ == module.__name__:
-                    yield value
-    finally:
-        sys.path.remove(str(package.parent))
-        _forget_package()
+@dataclass(frozen=True)
+class Imported:
+    """Every module of a generated package imported: the outcome, and each model class's field aliases."""
+
+    returncode: int
+    stderr: str
+    aliases: dict[str, list[str]]
 
 
-def test_every_property_survives(generated: Generated) -> None:
+@pytest.fixture(scope="module")
+def imported(generated: Generated) -> Imported:
+    env = {"PYTHONPATH": str(generated.package.parent), "PATH": ""}
+    result = subprocess.run(
+        [sys.executable, "-c", _IMPORT_EVERY_MODULE, str(generated.package)],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    aliases = json.loads(result.stdout) if result.returncode == 0 else {}
+    return Imported(result.returncode, result.stderr, aliases)
+
+
+def test_every_property_survives(generated: Generated, imported: Imported) -> None:
+    assert imported.returncode == 0, imported.stderr[-2000:]
     normalized = json.loads((generated.tree / NORMALIZED_FILE).read_text(encoding="utf-8"))
     components = normalized["components"]["schemas"]
-    classes = {cls.__name__: cls for cls in _model_classes(generated.package)}
     lost = []
     for name, schema in components.items():
-        cls = classes.get(name)
-        if cls is None or not isinstance(schema.get("properties"), dict):
+        aliases = imported.aliases.get(name)
+        if aliases is None or not isinstance(schema.get("properties"), dict):
             continue
-        aliases = {field.alias or field_name for field_name, field in cls.model_fields.items()}
         lost += [f"{name}.{prop}" for prop in schema["properties"] if prop not in aliases]
-    assert len(classes) >= len([s for s in components.values() if isinstance(s.get("properties"), dict)]) * 0.95
+    classes = len(imported.aliases)
+    assert classes >= len([s for s in components.values() if isinstance(s.get("properties"), dict)]) * 0.95
     assert not lost, f"{len(lost)} properties lost, e.g. {lost[:5]}"
 
 
-def test_every_module_imports(generated: Generated) -> None:
-    script = (
-        "import importlib, pathlib, sys\n"
-        "root = pathlib.Path(sys.argv[1])\n"
-        "for f in sorted(root.rglob('*.py')):\n"
-        "    name = '.'.join(f.relative_to(root.parent).with_suffix('').parts).removesuffix('.__init__')\n"
-        "    importlib.import_module(name)\n"
-    )
-    env = {"PYTHONPATH": str(generated.package.parent), "PATH": ""}
-    result = subprocess.run(
-        [sys.executable, "-c", script, str(generated.package)], capture_output=True, text=True, env=env, check=False
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
+def test_every_module_imports(imported: Imported) -> None:
+    assert imported.returncode == 0, imported.stderr[-2000:]
 
 
 def test_package_passes_mypy_strict(generated: Generated, mypy_cache: Path) -> None:
@@ -215,6 +230,7 @@ def test_regeneration_after_itself_under_another_hash_seed_is_byte_identical(
     command = [
         sys.executable, "-m", "clientgen", "generate", "--spec", str(corpus / SPECS[generated.name]),
         "--config", str(ROOT / "spec" / "config.toml"), "--out", str(out), "--previous", str(generated.tree),
+        "--no-cache",  # every step run again under this seed, none read from an earlier run's cache
     ]  # fmt: skip
     env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": str(ROOT / "scripts")}
     result = subprocess.run(command, capture_output=True, text=True, check=False, env=env, timeout=600)

@@ -228,6 +228,7 @@ def test_interrupt_leaves_previous_output(
         str(CONFIG),
         "--out",
         str(out),
+        "--no-cache",  # a warm project cache could end the run before the interrupt lands
     ]
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO, env=env, start_new_session=True

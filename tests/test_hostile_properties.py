@@ -164,6 +164,7 @@ def _found_by_hypothesis_too() -> tuple[dict[str, Any], dict[str, Any]]:
     return document, {"class": {"x" * 300: {"\\%ǅ$$\u200b\\ǅ0": "v"}}}
 
 
+@pytest.mark.long_running(60)  # about its CPU seconds: started early (xdist_groups.py)
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @example(drawn=_found_by_hypothesis())
 @example(drawn=_found_by_hypothesis_too())

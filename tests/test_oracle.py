@@ -121,6 +121,7 @@ def test_raw_seed_is_what_the_normalizer_is_for(tmp_path: Path) -> None:
     assert endpoint_modules(out) == [], "OPC generated the endpoint from the raw seed"
 
 
+@pytest.mark.long_running(45)  # about its CPU seconds: started early (xdist_groups.py)
 def test_the_whole_api_generates_every_operation(corpus: Path, tmp_path: Path) -> None:
     normalized = normalize(load_source(corpus / "corpus" / "cloudflare" / "openapi-2024-08-06.json"), Diagnostics())
     document = tmp_path / "view.json"

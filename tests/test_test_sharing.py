@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 import corpus_packages
+from clientgen.cache import Cache
 from corpus_packages import CorpusPackages
-from xdist_groups import group_of
+from xdist_groups import group_of, next_unit, unit_order
 
 
 def test_a_corpus_package_is_generated_once_for_every_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -19,8 +20,9 @@ def test_a_corpus_package_is_generated_once_for_every_worker(tmp_path: Path, mon
     (corpus / "specs" / "api.json").write_text("{}", encoding="utf-8")
     written: list[Path] = []
 
-    def fake_write_tree(spec: Path, config: Path, out: Path) -> None:
+    def fake_write_tree(spec: Path, config: Path, out: Path, *, cache: Cache) -> None:
         assert config == corpus_packages.CONFIG
+        assert cache.root == root / "cache"  # one cache for the run's packages
         out.mkdir()
         (out / "report.json").write_text(spec.name, encoding="utf-8")
         written.append(out)
@@ -82,3 +84,17 @@ def test_groups_follow_marks_then_module_fixtures_then_each_test_alone() -> None
     assert group_of(spec0, sharing) == group_of(spec1, sharing) == "tests/test_a.py-generated1"
     assert group_of(unparametrized, sharing) == "tests/test_a.py"
     assert group_of(alone, sharing) == "tests/test_b.py::test_w"
+
+
+def test_long_running_units_start_first_then_the_largest() -> None:
+    units = {"a": ["t1"], "b": ["t2", "t3"], "chain-1": ["t4"], "c": ["t5", "t6"], "chain-2": ["t7"], "d": ["t8"]}
+    seconds = {"chain-2": 200.0, "chain-1": 220.0}
+    assert unit_order(units, seconds) == ["chain-1", "chain-2", "b", "c", "a", "d"]
+    assert unit_order(units, {}) == ["b", "c", "a", "chain-1", "chain-2", "d"]
+
+
+def test_a_worker_busy_with_a_long_unit_gets_the_smallest_next() -> None:
+    queue, seconds = ["chain-2", "big-group", "small"], {"chain-1": 220.0, "chain-2": 200.0}
+    assert next_unit(queue, seconds, ["chain-1"]) == "small"
+    assert next_unit(queue, seconds, []) == "chain-2"
+    assert next_unit(queue, seconds, ["small"]) == "chain-2"
