@@ -60,9 +60,14 @@ def split_model_modules(types_dir: Path, header: str, package: str) -> None:
             read = _read(path)
             if read is not None:
                 modules[read.name] = read
+    imported_elsewhere = {
+        (source, original) for m in modules.values() for source, original in m.relative_imports.values()
+    }
     for module in modules.values():
-        module.groups = _cycles_together(module.definitions)
-        module.group_file = _file_names(module.groups)
+        shared = {name for name in module.definitions if (module.name, name) in imported_elsewhere}
+        named = _with_parts(_cycles_together(module.definitions), module.definitions, shared)
+        module.groups = [members for _, members in named]
+        module.group_file = _file_names(named)
     template = make_environment().get_template("package/types/lazy_module.py.jinja")
     for name, module in sorted(modules.items()):
         folder = types_dir / private_package(name)
@@ -212,15 +217,48 @@ def _snake(name: str) -> str:
     return f"{words}_" if keyword.iskeyword(words) else words  # ``Import`` -> ``import_``: importable
 
 
-def _file_names(groups: list[list[str]]) -> dict[str, str]:
-    """Definition -> its private module's name: the snake-cased first class name (alphabetically) of its group.
+def _with_parts(
+    cycles: list[list[str]], definitions: dict[str, _Definition], imported_elsewhere: set[str]
+) -> list[tuple[str, list[str]]]:
+    """(root, members in source order): each cycle group joined by the groups only it refers to, transitively.
+
+    A model's parts (``DeploymentStage``, used by ``Deployment`` only) live in their parent's module: what
+    changes together stays in one file (a review diff touches one file, not one per part), and a call
+    that validates the parent needs them anyway.  A group that another group or module also refers to
+    keeps its own module.  References into a group then only reach its root, so modules import no cycle.
+    """
+    group_of = {name: number for number, members in enumerate(cycles) for name in members}
+    referrers: dict[int, set[int]] = {number: set() for number in range(len(cycles))}
+    for number, members in enumerate(cycles):
+        for name in members:
+            for used in definitions[name].uses & definitions.keys():
+                if group_of[used] != number:
+                    referrers[group_of[used]].add(number)
+    outside = {group_of[name] for name in imported_elsewhere}
+
+    def root(number: int) -> int:
+        while len(referrers[number]) == 1 and number not in outside:
+            number = next(iter(referrers[number]))
+        return number
+
+    order = {name: position for position, name in enumerate(definitions)}
+    joined: dict[int, list[str]] = {}
+    for number, members in enumerate(cycles):
+        joined.setdefault(root(number), []).extend(members)
+    return [(min(cycles[top]), sorted(members, key=order.__getitem__)) for top, members in sorted(joined.items())]
+
+
+def _file_names(groups: list[tuple[str, list[str]]]) -> dict[str, str]:
+    """Definition -> its private module's name: the snake-cased name of its group's root.
+
+    The root is the first class name, alphabetically, of the root's cycle.
 
     Names that snake-case alike (``ABTest``, ``AbTest``) take a number, in the order of their class names.
     """
     taken: set[str] = {"__init__"}
     chosen: dict[str, str] = {}
-    for group in sorted(groups, key=min):
-        base = _snake(min(group))
+    for root, group in sorted(groups):
+        base = _snake(root)
         name, number = base, 2
         while name in taken:
             name, number = f"{base}_{number}", number + 1
