@@ -120,7 +120,8 @@ CALLS = {
     "async list result": "value = asyncio.run(async_client.widgets.parts(account_id='a', widget_id='w'))[0]",
 }
 EXPECTED_TYPE = {"list result": "Part", "async list result": "Part"}  # items named after what the route lists
-PRIVATE_MODULE = {"Widget": "widget", "Part": "part"}  # each model in its own module
+# each model in the module of its owner: the one operation using it (``parts``), or the resource of several
+PRIVATE_MODULE = {"Widget": "_resource", "Part": "parts"}
 
 
 @pytest.fixture(scope="module")
@@ -174,8 +175,8 @@ def test_a_model_is_importable_from_its_public_module_as_the_same_class(src: Pat
         "value = Widget.model_validate({'id': 'w', 'size': 1})"
     )
     observed = _run(src, statement)
-    assert observed["value"] == "lazy_client.types._widgets.widget.Widget"
-    assert "lazy_client.types._widgets.widget_parts_result" not in observed["after"]
+    assert observed["value"] == "lazy_client.types._widgets._resource.Widget"
+    assert "lazy_client.types._widgets.parts" not in observed["after"]
 
 
 def test_a_call_builds_validators_only_for_the_models_it_validates(src: Path) -> None:

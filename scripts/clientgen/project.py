@@ -35,6 +35,7 @@ from clientgen.config import GeneratorConfig, find_config, load_config
 from clientgen.diagnostics import Diagnostics, Level, SpecError
 from clientgen.examples import PER_CALL_OPTIONS, example_arguments, first_call_example, paginated_example
 from clientgen.generators.models import ModelIndex, emit_models, plan_modules
+from clientgen.generators.owners import plan_owners
 from clientgen.generators.reexports import plan_reexports, write_reexports
 from clientgen.generators.split import split_model_modules
 from clientgen.generators.type_index import write_type_index
@@ -361,7 +362,8 @@ def build(  # noqa: PLR0913 - the spec, where to build, the generation to versio
     except SpecError as error:  # names the generator's input, a temporary file: name the spec instead
         message = f"{error.message} (on the models of the normalized document; please report this with the spec)"
         raise SpecError(spec, message, pointer=error.pointer or "/components/schemas") from None
-    split_model_modules(types_dir, header, config.import_name)  # a call loads only the models it validates
+    # a call loads only the models of its operation and resource
+    split_model_modules(types_dir, header, config.import_name, plan_owners(view, index))
     aliases = plan_reexports(index, remembered)
     write_reexports(types_dir, index, aliases, header)
     write_type_index(types_dir, index, header=header, package=config.import_name)

@@ -40,6 +40,7 @@ __all__ = [
     "optional_fields_accept_none",
     "plan_modules",
     "python_field_names",
+    "refs_in",
 ]
 
 SHARED_MODULE = "shared"
@@ -88,7 +89,8 @@ class ModelRef:
 ModelIndex = dict[str, ModelRef]
 
 
-def _refs_in(node: Any) -> set[str]:
+def refs_in(node: Any) -> set[str]:
+    """The components a schema (or operation) refers to directly."""
     found: set[str] = set()
     stack = [node]
     while stack:
@@ -112,12 +114,12 @@ def plan_modules(doc: dict[str, Any], remembered: Mapping[str, str] | None = Non
     ``shared``, never each other, and ``shared`` is where it can stay.
     """
     schemas = doc.get("components", {}).get("schemas", {})
-    direct = {name: _refs_in(schema) for name, schema in schemas.items()}
+    direct = {name: refs_in(schema) for name, schema in schemas.items()}
     users: dict[str, set[str]] = {name: set() for name in schemas}
     table = routes(doc)
     for path, method, op in iter_operations(doc):
         top = PythonIdentifier.from_text(table[path, method].nouns[0], shadow_builtins=True)
-        stack, seen = list(_refs_in(op)), set()
+        stack, seen = list(refs_in(op)), set()
         while stack:
             name = stack.pop()
             if name in seen or name not in users:

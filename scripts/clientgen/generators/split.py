@@ -17,9 +17,11 @@ from __future__ import annotations
 import ast
 import keyword
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from clientgen.generators.owners import Owner, common_owner, owner_module
 from clientgen.render import make_environment
 
 __all__ = ["private_package", "split_model_modules"]
@@ -52,8 +54,15 @@ class _Module:
     group_file: dict[str, str] = field(default_factory=dict)  # definition -> its private module's name
 
 
-def split_model_modules(types_dir: Path, header: str, package: str) -> None:
-    """Split every model module of ``types_dir`` (not ``__init__.py``) into private modules and a lazy index."""
+def split_model_modules(
+    types_dir: Path, header: str, package: str, owners: Mapping[tuple[str, str], Owner] | None = None
+) -> None:
+    """Split every model module of ``types_dir`` (not ``__init__.py``) into private modules and a lazy index.
+
+    ``owners`` ((module, class) -> owner, :func:`clientgen.generators.owners.plan_owners`): a module with owned
+    models is split by owner, one private module per operation or resource; one without (``shared``) is split
+    per model, each with its parts.
+    """
     modules = {}
     for path in sorted(types_dir.glob("*.py")):
         if path.name != "__init__.py":
@@ -64,6 +73,12 @@ def split_model_modules(types_dir: Path, header: str, package: str) -> None:
         (source, original) for m in modules.values() for source, original in m.relative_imports.values()
     }
     for module in modules.values():
+        owned = {name: owner for (where, name), owner in (owners or {}).items() if where == module.name}
+        if owned:
+            named = _by_owner(module.definitions, owned)
+            module.groups = [members for _, members in named]
+            module.group_file = {name: stem for stem, members in named for name in members}
+            continue
         shared = {name for name in module.definitions if (module.name, name) in imported_elsewhere}
         named = _with_parts(_cycles_together(module.definitions), module.definitions, shared)
         module.groups = [members for _, members in named]
@@ -228,12 +243,7 @@ def _with_parts(
     keeps its own module.  References into a group then only reach its root, so modules import no cycle.
     """
     group_of = {name: number for number, members in enumerate(cycles) for name in members}
-    referrers: dict[int, set[int]] = {number: set() for number in range(len(cycles))}
-    for number, members in enumerate(cycles):
-        for name in members:
-            for used in definitions[name].uses & definitions.keys():
-                if group_of[used] != number:
-                    referrers[group_of[used]].add(number)
+    referrers = _referrers(cycles, definitions, group_of)
     outside = {group_of[name] for name in imported_elsewhere}
 
     def root(number: int) -> int:
@@ -246,6 +256,64 @@ def _with_parts(
     for number, members in enumerate(cycles):
         joined.setdefault(root(number), []).extend(members)
     return [(min(cycles[top]), sorted(members, key=order.__getitem__)) for top, members in sorted(joined.items())]
+
+
+def _by_owner(definitions: dict[str, _Definition], owned: dict[str, Owner]) -> list[tuple[str, list[str]]]:
+    """(private module, members in source order), grouped by owner.
+
+    A definition no operation uses directly (a type alias the generator wrote, a model only a webhook uses)
+    goes to the owner common to all that refer to it, or to the resource's module.
+    """
+    cycles = _cycles_together(definitions)
+    group_of = {name: number for number, members in enumerate(cycles) for name in members}
+    referrers = _referrers(cycles, definitions, group_of)
+    owner_of: dict[int, Owner] = {}
+    for number, cycle in enumerate(cycles):
+        known = [owned[name] for name in cycle if name in owned]
+        if known:
+            owner_of[number] = common_owner(known)
+    changed = True
+    while changed:  # referrers before what they refer to: the groups form no cycle
+        changed = False
+        for number in range(len(cycles)):
+            if number not in owner_of and referrers[number] and referrers[number] <= owner_of.keys():
+                owner_of[number] = common_owner(owner_of[referrer] for referrer in sorted(referrers[number]))
+                changed = True
+    stem_of = {number: owner_module(owner_of.get(number, ())) for number in range(len(cycles))}
+    stem_of = _without_import_cycles(stem_of, referrers)
+    order = {name: position for position, name in enumerate(definitions)}
+    by_stem: dict[str, list[str]] = {}
+    for number, group in enumerate(cycles):
+        by_stem.setdefault(stem_of[number], []).extend(group)
+    return [(stem, sorted(names, key=order.__getitem__)) for stem, names in sorted(by_stem.items())]
+
+
+def _referrers(
+    cycles: list[list[str]], definitions: dict[str, _Definition], group_of: dict[str, int]
+) -> dict[int, set[int]]:
+    """Group -> the other groups whose definitions use one of its definitions."""
+    referrers: dict[int, set[int]] = {number: set() for number in range(len(cycles))}
+    for number, members in enumerate(cycles):
+        for name in members:
+            for used in definitions[name].uses & definitions.keys():
+                if group_of[used] != number:
+                    referrers[group_of[used]].add(number)
+    return referrers
+
+
+def _without_import_cycles(stem_of: dict[int, str], referrers: dict[int, set[int]]) -> dict[int, str]:
+    """Private modules that would import each other (two owners' names alike) merged into the shortest name."""
+    files = sorted(set(stem_of.values()))
+    uses: dict[str, set[str]] = {stem: set() for stem in files}
+    for used, users in referrers.items():
+        for user in users:
+            if stem_of[user] != stem_of[used]:
+                uses[stem_of[user]].add(stem_of[used])
+    graph = {stem: _Definition(stem, [], uses[stem]) for stem in files}
+    merged = {
+        stem: min(group, key=lambda name: (len(name), name)) for group in _cycles_together(graph) for stem in group
+    }
+    return {number: merged[stem] for number, stem in stem_of.items()}
 
 
 def _file_names(groups: list[tuple[str, list[str]]]) -> dict[str, str]:

@@ -10,10 +10,10 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ._pages.deployment import Deployment as Deployment
-    from ._pages.deployment_stage import DeploymentStage as DeploymentStage
-    from ._pages.deployment_trigger import DeploymentTrigger as DeploymentTrigger
-    from ._pages.deployment_trigger_metadata import DeploymentTriggerMetadata as DeploymentTriggerMetadata
+    from ._pages.projects__deployments__rollback import Deployment as Deployment
+    from ._pages.projects__deployments__rollback import DeploymentStage as DeploymentStage
+    from ._pages.projects__deployments__rollback import DeploymentTrigger as DeploymentTrigger
+    from ._pages.projects__deployments__rollback import DeploymentTriggerMetadata as DeploymentTriggerMetadata
 
 __all__ = [
     "Deployment",
@@ -23,10 +23,10 @@ __all__ = [
 ]
 
 _MODULES: dict[str, str] = {
-    "Deployment": "deployment",
-    "DeploymentStage": "deployment_stage",
-    "DeploymentTrigger": "deployment_trigger",
-    "DeploymentTriggerMetadata": "deployment_trigger_metadata",
+    "Deployment": "projects__deployments__rollback",
+    "DeploymentStage": "projects__deployments__rollback",
+    "DeploymentTrigger": "projects__deployments__rollback",
+    "DeploymentTriggerMetadata": "projects__deployments__rollback",
 }
 
 if not TYPE_CHECKING:  # a type checker reads the imports above; a typo in a name stays an error for it

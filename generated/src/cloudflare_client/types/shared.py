@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ._shared.error_envelope import ErrorEnvelope as ErrorEnvelope
-    from ._shared.response_info import ResponseInfo as ResponseInfo
+    from ._shared.error_envelope import ResponseInfo as ResponseInfo
 
 __all__ = [
     "ErrorEnvelope",
@@ -20,7 +20,7 @@ __all__ = [
 
 _MODULES: dict[str, str] = {
     "ErrorEnvelope": "error_envelope",
-    "ResponseInfo": "response_info",
+    "ResponseInfo": "error_envelope",
 }
 
 if not TYPE_CHECKING:  # a type checker reads the imports above; a typo in a name stays an error for it

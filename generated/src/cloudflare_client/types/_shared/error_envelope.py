@@ -8,7 +8,14 @@ from pydantic import ConfigDict, Field
 
 from cloudflare_client._models import BaseModel
 
-from .response_info import ResponseInfo
+
+class ResponseInfo(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    code: Annotated[int, Field(ge=1000)]
+    message: str
 
 
 class ErrorEnvelope(BaseModel):

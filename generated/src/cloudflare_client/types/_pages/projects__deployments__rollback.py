@@ -9,8 +9,71 @@ from pydantic import ConfigDict, Field
 
 from cloudflare_client._models import BaseModel
 
-from .deployment_stage import DeploymentStage
-from .deployment_trigger import DeploymentTrigger
+
+class DeploymentStage(BaseModel):
+    """
+    The status of the deployment.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    ended_on: Annotated[datetime | None, Field(examples=["2021-03-09T00:58:59.045655"])] = None
+    """
+    When the stage ended.
+    """
+    name: Annotated[str | None, Field(examples=["deploy"], pattern="queued|initialize|clone_repo|build|deploy")] = None
+    """
+    The current build stage.
+    """
+    started_on: Annotated[datetime | None, Field(examples=["2021-03-09T00:55:03.923456Z"])] = None
+    """
+    When the stage started.
+    """
+    status: Annotated[str | None, Field(examples=["success"], pattern="success|idle|active|failure|canceled")] = None
+    """
+    State of the current stage.
+    """
+
+
+class DeploymentTriggerMetadata(BaseModel):
+    """
+    Additional info about the trigger.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    branch: Annotated[str | None, Field(examples=["main"])] = None
+    """
+    Where the trigger happened.
+    """
+    commit_hash: Annotated[str | None, Field(examples=["ad9ccd918a81025731e10e40267e11273a263421"])] = None
+    """
+    Hash of the deployment trigger commit.
+    """
+    commit_message: Annotated[str | None, Field(examples=["Update index.html"])] = None
+    """
+    Message of the deployment trigger commit.
+    """
+
+
+class DeploymentTrigger(BaseModel):
+    """
+    Info about what caused the deployment.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    metadata: DeploymentTriggerMetadata | None = None
+    type: Annotated[str | None, Field(examples=["ad_hoc"], pattern="push|ad_hoc")] = None
+    """
+    What caused the deployment.
+    """
 
 
 class Deployment(BaseModel):
