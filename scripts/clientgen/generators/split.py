@@ -17,7 +17,7 @@ from __future__ import annotations
 import ast
 import keyword
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,14 +54,22 @@ class _Module:
     group_file: dict[str, str] = field(default_factory=dict)  # definition -> its private module's name
 
 
-def split_model_modules(
-    types_dir: Path, header: str, package: str, owners: Mapping[tuple[str, str], Owner] | None = None
+def split_model_modules(  # noqa: PLR0913 - where, the header, the package, then how each module is split
+    types_dir: Path,
+    header: str,
+    package: str,
+    *,
+    owners: Mapping[tuple[str, str], Owner] | None = None,
+    per_model: Collection[str] | None = None,
+    envelope: tuple[str, Collection[str]] | None = None,
 ) -> None:
-    """Split every model module of ``types_dir`` (not ``__init__.py``) into private modules and a lazy index.
+    """Split the model modules of ``types_dir`` (not ``__init__.py``) into private modules and a lazy index.
 
     ``owners`` ((module, class) -> owner, :func:`clientgen.generators.owners.plan_owners`): a module with owned
-    models is split by owner, one private module per operation or resource; one without (``shared``) is split
-    per model, each with its parts.
+    models is split by owner, one private module per operation or resource.  One without is split per model,
+    each with its parts, when it is in ``per_model`` (default: every module), else left whole.
+    ``envelope`` (module, names): that module is split in two instead, ``envelope`` (the names and what they
+    refer to: what every call may validate) and ``models`` (the rest, one file as before the split).
     """
     modules = {}
     for path in sorted(types_dir.glob("*.py")):
@@ -79,12 +87,21 @@ def split_model_modules(
             module.groups = [members for _, members in named]
             module.group_file = {name: stem for stem, members in named for name in members}
             continue
+        if envelope is not None and module.name == envelope[0]:
+            named = _envelope_and_rest(module.definitions, envelope[1])
+            module.groups = [members for _, members in named]
+            module.group_file = {name: stem for stem, members in named for name in members}
+            continue
+        if per_model is not None and module.name not in per_model:
+            continue  # left whole: modules importing from it import the module (see _private_text)
         shared = {name for name in module.definitions if (module.name, name) in imported_elsewhere}
         named = _with_parts(_cycles_together(module.definitions), module.definitions, shared)
         module.groups = [members for _, members in named]
         module.group_file = _file_names(named)
     template = make_environment().get_template("package/types/lazy_module.py.jinja")
     for name, module in sorted(modules.items()):
+        if not module.groups:
+            continue
         folder = types_dir / private_package(name)
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "__init__.py").write_text(f"{header}\n", encoding="utf-8", newline="\n")
@@ -286,6 +303,22 @@ def _by_owner(definitions: dict[str, _Definition], owned: dict[str, Owner]) -> l
     for number, group in enumerate(cycles):
         by_stem.setdefault(stem_of[number], []).extend(group)
     return [(stem, sorted(names, key=order.__getitem__)) for stem, names in sorted(by_stem.items())]
+
+
+def _envelope_and_rest(definitions: dict[str, _Definition], names: Collection[str]) -> list[tuple[str, list[str]]]:
+    """(``envelope``, the envelope's definitions and what they use), (``models``, the rest): never a cycle."""
+    closure: set[str] = set()
+    stack = [name for name in names if name in definitions]
+    while stack:
+        name = stack.pop()
+        if name not in closure:
+            closure.add(name)
+            stack.extend(definitions[name].uses & definitions.keys())
+    groups = [
+        ("envelope", [name for name in definitions if name in closure]),
+        ("models", [name for name in definitions if name not in closure]),
+    ]
+    return [(stem, members) for stem, members in groups if members]
 
 
 def _referrers(

@@ -10,8 +10,8 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ._shared.error_envelope import ErrorEnvelope as ErrorEnvelope
-    from ._shared.error_envelope import ResponseInfo as ResponseInfo
+    from ._shared.envelope import ErrorEnvelope as ErrorEnvelope
+    from ._shared.envelope import ResponseInfo as ResponseInfo
 
 __all__ = [
     "ErrorEnvelope",
@@ -19,8 +19,8 @@ __all__ = [
 ]
 
 _MODULES: dict[str, str] = {
-    "ErrorEnvelope": "error_envelope",
-    "ResponseInfo": "error_envelope",
+    "ErrorEnvelope": "envelope",
+    "ResponseInfo": "envelope",
 }
 
 if not TYPE_CHECKING:  # a type checker reads the imports above; a typo in a name stays an error for it
