@@ -40,7 +40,7 @@ def test_a_module_importing_an_envelope_model_loads_only_the_envelope(tmp_path: 
     (tmp_path / "pkg" / "__init__.py").write_text("", encoding="utf-8")
     (types / "__init__.py").write_text("", encoding="utf-8")
     (types / "shared.py").write_text(SHARED, encoding="utf-8")
-    split_model_modules(types, "# header", "pkg", per_model=(), envelope=("shared", ["ResponseInfo"]))
+    split_model_modules(types, "# header", "pkg", module="shared", envelope=["ResponseInfo"])
     envelope = (types / "_shared" / "envelope.py").read_text(encoding="utf-8")
     rest = (types / "_shared" / "models.py").read_text(encoding="utf-8")
     assert "class ResponseInfo(" in envelope

@@ -361,10 +361,8 @@ def build(  # noqa: PLR0913 - the spec, where to build, the generation to versio
     except SpecError as error:  # names the generator's input, a temporary file: name the spec instead
         message = f"{error.message} (on the models of the normalized document; please report this with the spec)"
         raise SpecError(spec, message, pointer=error.pointer or "/components/schemas") from None
-    # a call loads its resource's module and the envelope's models, not all of ``shared`` (issue 15; splitting
-    # resource modules by owner, plan_owners, is faster still but raises review churn: docs/performance.md)
-    envelope = (SHARED_MODULE, sorted(SHARED_NAMES))
-    split_model_modules(types_dir, header, config.import_name, per_model=(), envelope=envelope)
+    # a call loads its resource's module and the envelope's models, not all of ``shared`` (issue 15)
+    split_model_modules(types_dir, header, config.import_name, module=SHARED_MODULE, envelope=sorted(SHARED_NAMES))
     aliases = plan_reexports(index, remembered)
     write_reexports(types_dir, index, aliases, header)
     write_type_index(types_dir, index, header=header, package=config.import_name)

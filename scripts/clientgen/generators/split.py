@@ -1,13 +1,14 @@
-"""One private module per model: a call loads the models it validates and what they reference, nothing else.
+"""The shared models split in two behind a lazy index: a call loads the envelope's models, not all of ``shared``.
 
-datamodel-code-generator writes one module per top-level resource (``types/pages.py``: 127 classes with
-``shared``); executing a pydantic class body costs even with ``defer_build``, so a first call that
-loaded the whole module paid for every model of its resource.  After the generator ran, each public
-module ``types/<module>.py`` is split: every definition (class or type alias) moves to a private
-module ``types/_<module>/<snake_name>.py`` that imports exactly the definitions it refers to (models on
-a reference cycle share one module: they must be defined together), and ``types/<module>.py`` becomes
-a lazy index (module ``__getattr__``, ``__all__``, ``TYPE_CHECKING`` imports for type checkers), so
-``from <package>.types.pages import Deployment`` keeps working and loads only ``Deployment``'s modules.
+datamodel-code-generator writes one module per top-level resource and ``shared.py`` (the models several use);
+executing a pydantic class body costs even with ``defer_build``, and every resource module imports
+``ResponseInfo`` from ``shared``: a first call paid for all of ``shared`` (85 classes of the full Cloudflare
+API).  After the generator ran, ``types/shared.py`` is split: the envelope's models and what they refer to go
+to ``types/_shared/envelope.py``, the rest to ``types/_shared/models.py`` (one file, so a review diff touches
+one file where it touched ``shared.py``), and ``types/shared.py`` becomes a lazy index (module
+``__getattr__``, ``__all__``, ``TYPE_CHECKING`` imports), so every import path keeps working.  Splitting
+resource modules too (by model, or by the operation owning each model) made first calls cheaper still but
+review diffs larger: docs/performance.md.
 
 A module holding anything but imports, definitions and ``X.model_rebuild()`` calls is left whole.
 """
@@ -15,13 +16,10 @@ A module holding anything but imports, definitions and ``X.model_rebuild()`` cal
 from __future__ import annotations
 
 import ast
-import keyword
-import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from clientgen.generators.owners import Owner, common_owner, owner_module
 from clientgen.render import make_environment
 
 __all__ = ["private_package", "split_model_modules"]
@@ -54,22 +52,10 @@ class _Module:
     group_file: dict[str, str] = field(default_factory=dict)  # definition -> its private module's name
 
 
-def split_model_modules(  # noqa: PLR0913 - where, the header, the package, then how each module is split
-    types_dir: Path,
-    header: str,
-    package: str,
-    *,
-    owners: Mapping[tuple[str, str], Owner] | None = None,
-    per_model: Collection[str] | None = None,
-    envelope: tuple[str, Collection[str]] | None = None,
-) -> None:
-    """Split the model modules of ``types_dir`` (not ``__init__.py``) into private modules and a lazy index.
+def split_model_modules(types_dir: Path, header: str, package: str, *, module: str, envelope: Collection[str]) -> None:
+    """Split ``types_dir/<module>.py`` into ``envelope`` (those names and what they use) and the rest.
 
-    ``owners`` ((module, class) -> owner, :func:`clientgen.generators.owners.plan_owners`): a module with owned
-    models is split by owner, one private module per operation or resource.  One without is split per model,
-    each with its parts, when it is in ``per_model`` (default: every module), else left whole.
-    ``envelope`` (module, names): that module is split in two instead, ``envelope`` (the names and what they
-    refer to: what every call may validate) and ``models`` (the rest, one file as before the split).
+    The other modules are read (a private module imports from them) and left whole.
     """
     modules = {}
     for path in sorted(types_dir.glob("*.py")):
@@ -77,38 +63,22 @@ def split_model_modules(  # noqa: PLR0913 - where, the header, the package, then
             read = _read(path)
             if read is not None:
                 modules[read.name] = read
-    imported_elsewhere = {
-        (source, original) for m in modules.values() for source, original in m.relative_imports.values()
-    }
-    for module in modules.values():
-        owned = {name: owner for (where, name), owner in (owners or {}).items() if where == module.name}
-        if owned:
-            named = _by_owner(module.definitions, owned)
-            module.groups = [members for _, members in named]
-            module.group_file = {name: stem for stem, members in named for name in members}
-            continue
-        if envelope is not None and module.name == envelope[0]:
-            named = _envelope_and_rest(module.definitions, envelope[1])
-            module.groups = [members for _, members in named]
-            module.group_file = {name: stem for stem, members in named for name in members}
-            continue
-        if per_model is not None and module.name not in per_model:
-            continue  # left whole: modules importing from it import the module (see _private_text)
-        shared = {name for name in module.definitions if (module.name, name) in imported_elsewhere}
-        named = _with_parts(_cycles_together(module.definitions), module.definitions, shared)
-        module.groups = [members for _, members in named]
-        module.group_file = _file_names(named)
+    split = modules.get(module)
+    if split is not None:
+        named = _envelope_and_rest(split.definitions, envelope)
+        split.groups = [members for _, members in named]
+        split.group_file = {name: stem for stem, members in named for name in members}
     template = make_environment().get_template("package/types/lazy_module.py.jinja")
-    for name, module in sorted(modules.items()):
-        if not module.groups:
+    for name, written in sorted(modules.items()):
+        if not written.groups:
             continue
         folder = types_dir / private_package(name)
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "__init__.py").write_text(f"{header}\n", encoding="utf-8", newline="\n")
-        for group in module.groups:
-            text = _private_text(module, group, modules, header)
-            (folder / f"{module.group_file[group[0]]}.py").write_text(text, encoding="utf-8", newline="\n")
-        exports = sorted((definition, module.group_file[definition]) for definition in module.definitions)
+        for group in written.groups:
+            text = _private_text(written, group, modules, header)
+            (folder / f"{written.group_file[group[0]]}.py").write_text(text, encoding="utf-8", newline="\n")
+        exports = sorted((definition, written.group_file[definition]) for definition in written.definitions)
         text = template.render(
             header=header, package=package, module=name, private=private_package(name), exports=exports
         )
@@ -200,111 +170,6 @@ def _quoted_names(text: str) -> set[str]:
     return {node.id for node in ast.walk(expression) if isinstance(node, ast.Name)}
 
 
-def _cycles_together(definitions: dict[str, _Definition]) -> list[list[str]]:
-    """Definitions grouped by strongly connected component of their references (Tarjan), in source order."""
-    order = {name: number for number, name in enumerate(definitions)}
-    edges = {
-        name: sorted(d.uses & definitions.keys() - {name}, key=order.__getitem__) for name, d in definitions.items()
-    }
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    groups: list[list[str]] = []
-    for root in definitions:
-        if root in index:
-            continue
-        work = [(root, iter(edges[root]))]
-        index[root] = low[root] = len(index)
-        stack.append(root)
-        on_stack.add(root)
-        while work:
-            node, children = work[-1]
-            child = next(children, None)
-            if child is None:
-                work.pop()
-                if work:
-                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
-                if low[node] == index[node]:
-                    group = []
-                    while True:
-                        member = stack.pop()
-                        on_stack.discard(member)
-                        group.append(member)
-                        if member == node:
-                            break
-                    groups.append(sorted(group, key=order.__getitem__))
-            elif child not in index:
-                index[child] = low[child] = len(index)
-                stack.append(child)
-                on_stack.add(child)
-                work.append((child, iter(edges[child])))
-            elif child in on_stack:
-                low[node] = min(low[node], index[child])
-    return sorted(groups, key=lambda group: order[group[0]])
-
-
-def _snake(name: str) -> str:
-    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower().strip("_") or "model"
-    return f"{words}_" if keyword.iskeyword(words) else words  # ``Import`` -> ``import_``: importable
-
-
-def _with_parts(
-    cycles: list[list[str]], definitions: dict[str, _Definition], imported_elsewhere: set[str]
-) -> list[tuple[str, list[str]]]:
-    """(root, members in source order): each cycle group joined by the groups only it refers to, transitively.
-
-    A model's parts (``DeploymentStage``, used by ``Deployment`` only) live in their parent's module: what
-    changes together stays in one file (a review diff touches one file, not one per part), and a call
-    that validates the parent needs them anyway.  A group that another group or module also refers to
-    keeps its own module.  References into a group then only reach its root, so modules import no cycle.
-    """
-    group_of = {name: number for number, members in enumerate(cycles) for name in members}
-    referrers = _referrers(cycles, definitions, group_of)
-    outside = {group_of[name] for name in imported_elsewhere}
-
-    def root(number: int) -> int:
-        while len(referrers[number]) == 1 and number not in outside:
-            number = next(iter(referrers[number]))
-        return number
-
-    order = {name: position for position, name in enumerate(definitions)}
-    joined: dict[int, list[str]] = {}
-    for number, members in enumerate(cycles):
-        joined.setdefault(root(number), []).extend(members)
-    return [(min(cycles[top]), sorted(members, key=order.__getitem__)) for top, members in sorted(joined.items())]
-
-
-def _by_owner(definitions: dict[str, _Definition], owned: dict[str, Owner]) -> list[tuple[str, list[str]]]:
-    """(private module, members in source order), grouped by owner.
-
-    A definition no operation uses directly (a type alias the generator wrote, a model only a webhook uses)
-    goes to the owner common to all that refer to it, or to the resource's module.
-    """
-    cycles = _cycles_together(definitions)
-    group_of = {name: number for number, members in enumerate(cycles) for name in members}
-    referrers = _referrers(cycles, definitions, group_of)
-    owner_of: dict[int, Owner] = {}
-    for number, cycle in enumerate(cycles):
-        known = [owned[name] for name in cycle if name in owned]
-        if known:
-            owner_of[number] = common_owner(known)
-    changed = True
-    while changed:  # referrers before what they refer to: the groups form no cycle
-        changed = False
-        for number in range(len(cycles)):
-            if number not in owner_of and referrers[number] and referrers[number] <= owner_of.keys():
-                owner_of[number] = common_owner(owner_of[referrer] for referrer in sorted(referrers[number]))
-                changed = True
-    stem_of = {number: owner_module(owner_of.get(number, ())) for number in range(len(cycles))}
-    stem_of = _without_import_cycles(stem_of, referrers)
-    order = {name: position for position, name in enumerate(definitions)}
-    by_stem: dict[str, list[str]] = {}
-    for number, group in enumerate(cycles):
-        by_stem.setdefault(stem_of[number], []).extend(group)
-    return [(stem, sorted(names, key=order.__getitem__)) for stem, names in sorted(by_stem.items())]
-
-
 def _envelope_and_rest(definitions: dict[str, _Definition], names: Collection[str]) -> list[tuple[str, list[str]]]:
     """(``envelope``, the envelope's definitions and what they use), (``models``, the rest): never a cycle."""
     closure: set[str] = set()
@@ -319,53 +184,6 @@ def _envelope_and_rest(definitions: dict[str, _Definition], names: Collection[st
         ("models", [name for name in definitions if name not in closure]),
     ]
     return [(stem, members) for stem, members in groups if members]
-
-
-def _referrers(
-    cycles: list[list[str]], definitions: dict[str, _Definition], group_of: dict[str, int]
-) -> dict[int, set[int]]:
-    """Group -> the other groups whose definitions use one of its definitions."""
-    referrers: dict[int, set[int]] = {number: set() for number in range(len(cycles))}
-    for number, members in enumerate(cycles):
-        for name in members:
-            for used in definitions[name].uses & definitions.keys():
-                if group_of[used] != number:
-                    referrers[group_of[used]].add(number)
-    return referrers
-
-
-def _without_import_cycles(stem_of: dict[int, str], referrers: dict[int, set[int]]) -> dict[int, str]:
-    """Private modules that would import each other (two owners' names alike) merged into the shortest name."""
-    files = sorted(set(stem_of.values()))
-    uses: dict[str, set[str]] = {stem: set() for stem in files}
-    for used, users in referrers.items():
-        for user in users:
-            if stem_of[user] != stem_of[used]:
-                uses[stem_of[user]].add(stem_of[used])
-    graph = {stem: _Definition(stem, [], uses[stem]) for stem in files}
-    merged = {
-        stem: min(group, key=lambda name: (len(name), name)) for group in _cycles_together(graph) for stem in group
-    }
-    return {number: merged[stem] for number, stem in stem_of.items()}
-
-
-def _file_names(groups: list[tuple[str, list[str]]]) -> dict[str, str]:
-    """Definition -> its private module's name: the snake-cased name of its group's root.
-
-    The root is the first class name, alphabetically, of the root's cycle.
-
-    Names that snake-case alike (``ABTest``, ``AbTest``) take a number, in the order of their class names.
-    """
-    taken: set[str] = {"__init__"}
-    chosen: dict[str, str] = {}
-    for root, group in sorted(groups):
-        base = _snake(root)
-        name, number = base, 2
-        while name in taken:
-            name, number = f"{base}_{number}", number + 1
-        taken.add(name)
-        chosen.update(dict.fromkeys(group, name))
-    return chosen
 
 
 def _private_text(module: _Module, group: list[str], modules: dict[str, _Module], header: str) -> str:
