@@ -40,7 +40,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from _operations import PROBE, candidates, chosen, official_calls
+from _operations import PEAK_KB, PROBE, candidates, chosen, official_calls
 from bench_call import _official_python
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -95,13 +95,18 @@ client = Cloudflare(api_token="t")
 deployment = client.pages.projects.deployments.rollback(account_id="a", project_name="p", deployment_id="d")
 print(deployment.id)
 """
-_PROBE = """
+_PROBE = (
+    """
 import json, resource, sys, time
+"""
+    + PEAK_KB
+    + """
 start = time.perf_counter()
 exec(compile(sys.argv[1], "<bench>", "exec"))
 seconds = time.perf_counter() - start
-print(json.dumps({"seconds": seconds, "peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+print(json.dumps({"seconds": seconds, "peak_kb": peak_kb()}))
 """
+)
 
 
 @dataclass

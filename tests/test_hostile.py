@@ -233,7 +233,7 @@ class Generated:
     def types_source(self) -> str:
         return "\n".join(
             path.read_text(encoding="utf-8")
-            for path in sorted((self.out / "src" / self.package / "types").glob("*.py"))
+            for path in sorted((self.out / "src" / self.package / "types").rglob("*.py"))  # with the private modules
         )
 
     def model(self, class_name: str) -> Any:

@@ -281,13 +281,14 @@ def test_every_generated_file_carries_the_header(tree_fixture: str, request: pyt
 def model_classes(root: Path) -> dict[str, list[str]]:
     """Top-level class name -> the types modules defining it."""
     where: dict[str, list[str]] = {}
-    modules = sorted((root / "src" / PACKAGE / "types").glob("*.py"))
+    types = root / "src" / PACKAGE / "types"
+    modules = sorted(types.rglob("*.py"))  # each model in a private module (types/_<module>/<model>.py)
     assert modules
     for module in modules:
         tree = ast.parse(module.read_text(encoding="utf-8"), filename=str(module))
         for node in tree.body:
             if isinstance(node, ast.ClassDef):
-                where.setdefault(node.name, []).append(module.name)
+                where.setdefault(node.name, []).append(module.relative_to(types).as_posix())
     assert where, "no model classes found"
     return where
 
@@ -305,7 +306,7 @@ def test_declared_dependencies_cover_the_models(tree_fixture: str, request: pyte
     dependencies = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
     users = sorted(
         path.name
-        for path in (root / "src" / PACKAGE / "types").glob("*.py")
+        for path in (root / "src" / PACKAGE / "types").rglob("*.py")
         if re.search(r"\bEmailStr\b", path.read_text(encoding="utf-8"))
     )
     if users:

@@ -34,8 +34,9 @@ from clientgen.changelog.release import write_release
 from clientgen.config import GeneratorConfig, find_config, load_config
 from clientgen.diagnostics import Diagnostics, Level, SpecError
 from clientgen.examples import PER_CALL_OPTIONS, example_arguments, first_call_example, paginated_example
-from clientgen.generators.models import ModelIndex, emit_models, plan_modules
+from clientgen.generators.models import SHARED_MODULE, SHARED_NAMES, ModelIndex, emit_models, plan_modules
 from clientgen.generators.reexports import plan_reexports, write_reexports
+from clientgen.generators.split import split_model_modules
 from clientgen.generators.type_index import write_type_index
 from clientgen.identity import complete_config
 from clientgen.ingest import load_source
@@ -360,6 +361,8 @@ def build(  # noqa: PLR0913 - the spec, where to build, the generation to versio
     except SpecError as error:  # names the generator's input, a temporary file: name the spec instead
         message = f"{error.message} (on the models of the normalized document; please report this with the spec)"
         raise SpecError(spec, message, pointer=error.pointer or "/components/schemas") from None
+    # a call loads its resource's module and the envelope's models, not all of ``shared`` (issue 15)
+    split_model_modules(types_dir, header, config.import_name, module=SHARED_MODULE, envelope=sorted(SHARED_NAMES))
     aliases = plan_reexports(index, remembered)
     write_reexports(types_dir, index, aliases, header)
     write_type_index(types_dir, index, header=header, package=config.import_name)

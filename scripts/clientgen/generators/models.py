@@ -34,16 +34,18 @@ from clientgen.normalize.schemas import iter_operations, routes
 
 __all__ = [
     "SHARED_MODULE",
+    "SHARED_NAMES",
     "ModelIndex",
     "ModelRef",
     "emit_models",
     "optional_fields_accept_none",
     "plan_modules",
     "python_field_names",
+    "refs_in",
 ]
 
 SHARED_MODULE = "shared"
-_SHARED_NAMES = frozenset({*ENVELOPE_ITEM_NAMES.values(), FAILURE_ENVELOPE_NAME})
+SHARED_NAMES = frozenset({*ENVELOPE_ITEM_NAMES.values(), FAILURE_ENVELOPE_NAME})
 _REF_PREFIX = "#/components/schemas/"
 
 # fmt: off
@@ -88,7 +90,8 @@ class ModelRef:
 ModelIndex = dict[str, ModelRef]
 
 
-def _refs_in(node: Any) -> set[str]:
+def refs_in(node: Any) -> set[str]:
+    """The components a schema (or operation) refers to directly."""
     found: set[str] = set()
     stack = [node]
     while stack:
@@ -112,12 +115,12 @@ def plan_modules(doc: dict[str, Any], remembered: Mapping[str, str] | None = Non
     ``shared``, never each other, and ``shared`` is where it can stay.
     """
     schemas = doc.get("components", {}).get("schemas", {})
-    direct = {name: _refs_in(schema) for name, schema in schemas.items()}
+    direct = {name: refs_in(schema) for name, schema in schemas.items()}
     users: dict[str, set[str]] = {name: set() for name in schemas}
     table = routes(doc)
     for path, method, op in iter_operations(doc):
         top = PythonIdentifier.from_text(table[path, method].nouns[0], shadow_builtins=True)
-        stack, seen = list(_refs_in(op)), set()
+        stack, seen = list(refs_in(op)), set()
         while stack:
             name = stack.pop()
             if name in seen or name not in users:
@@ -126,7 +129,7 @@ def plan_modules(doc: dict[str, Any], remembered: Mapping[str, str] | None = Non
             users[name].add(top)
             stack.extend(direct[name])
     plan = {
-        name: SHARED_MODULE if name in _SHARED_NAMES or len(tops) != 1 else next(iter(tops))
+        name: SHARED_MODULE if name in SHARED_NAMES or len(tops) != 1 else next(iter(tops))
         for name, tops in sorted(users.items())
     }
     for name, module in sorted((remembered or {}).items()):
@@ -279,7 +282,7 @@ def _referenced(doc: dict[str, Any], plan: dict[str, str]) -> dict[str, frozense
     schemas = doc.get("components", {}).get("schemas", {})
     referrers: dict[str, set[str]] = {}
     for name in sorted(plan):
-        for ref in _refs_in(schemas.get(name)):
+        for ref in refs_in(schemas.get(name)):
             if ref != name:
                 referrers.setdefault(ref, set()).add(name)
     return {name: frozenset(found) for name, found in referrers.items()}
