@@ -70,7 +70,7 @@ def _spec(tmp_path: Path, overlays: dict[str, str]) -> Path:
 
 
 def _documented_overlay() -> str:
-    text = (REPO / "docs" / "overlays.md").read_text(encoding="utf-8")
+    text = (REPO / "README.md").read_text(encoding="utf-8")  # the example users read
     blocks = re.findall(r"```yaml\n(.*?)```", text, flags=re.DOTALL)
     assert len(blocks) == 1
     return blocks[0]
