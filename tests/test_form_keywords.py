@@ -6,22 +6,17 @@ and run against a server on 127.0.0.1 that records the bytes it received.
 
 from __future__ import annotations
 
-import json
-import os
-import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
 import pytest
 
-from clientgen.project import write_tree
+from imported_package import generated_package
 from live_server import LiveServer, RecordedRequest, Reply, json_reply
+from user_scripts_check import assert_type_checks_without_crutches, mypy_against, run_script
 
 ROOT = Path(__file__).resolve().parents[1]
-MYPY = [sys.executable, "-m", "mypy", "--strict", "--no-error-summary"]
 SCRIPT = ROOT / "tests" / "user_scripts" / "form_customers.py"
 
 CUSTOMER_FORM = {
@@ -66,33 +61,15 @@ SPEC = {
 
 @pytest.fixture(scope="module")
 def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("forms")
-    (root / "spec.json").write_text(json.dumps(SPEC), encoding="utf-8")
-    (root / "config.toml").write_text('[package]\nimport_name = "forms_client"\ndistribution = "forms"\n')
-    write_tree(root / "spec.json", root / "config.toml", root / "out")
-    return root / "out"
+    return generated_package(tmp_path_factory.mktemp("forms"), SPEC, "forms_client", "forms")
 
 
 def _answer(request: RecordedRequest) -> Reply:
     return json_reply({"id": "cus_1", "email": parse_qs(request.body.decode())["email"][0]})
 
 
-def _mypy(tree: Path, script: Path) -> subprocess.CompletedProcess[str]:
-    environment = {**os.environ, "MYPYPATH": str(tree / "src")}
-    return subprocess.run(
-        [*MYPY, "--cache-dir", str(tree / ".mypy_cache"), str(script)],  # one per module: analysed once
-        capture_output=True, text=True, check=False, env=environment, timeout=600,
-    )  # fmt: skip
-
-
 def test_the_form_script_type_checks_without_casts(tree: Path, tmp_path: Path) -> None:
-    text = SCRIPT.read_text(encoding="utf-8")
-    for crutch in (r"\bcast\(", r"type: ignore", r"model_construct", r"\bAny\b"):
-        assert not re.search(crutch, text), crutch
-    script = tmp_path / SCRIPT.name
-    script.write_text(text, encoding="utf-8")
-    result = _mypy(tree, script)
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert_type_checks_without_crutches(tree, SCRIPT, tmp_path)
 
 
 @pytest.mark.parametrize(
@@ -106,7 +83,7 @@ def test_the_form_script_type_checks_without_casts(tree: Path, tmp_path: Path) -
 def test_mypy_checks_form_keywords(tree: Path, tmp_path: Path, call: str, complaint: str) -> None:
     script = tmp_path / "wrong.py"
     script.write_text(f"from forms_client import Client\n\nClient().customers.create({call})\n")
-    result = _mypy(tree, script)
+    result = mypy_against(tree, script)
     assert result.returncode != 0
     assert complaint in result.stdout or "No overload variant" in result.stdout, result.stdout
 
@@ -114,12 +91,7 @@ def test_mypy_checks_form_keywords(tree: Path, tmp_path: Path, call: str, compla
 def test_the_form_script_sends_the_bytes_it_says(tree: Path) -> None:
     with LiveServer() as server:
         server.handler = _answer
-        environment = {**os.environ, "PYTHONPATH": str(tree / "src")}
-        result = subprocess.run(
-            [sys.executable, str(SCRIPT), server.url],
-            capture_output=True, text=True, check=False, env=environment, timeout=120,
-        )  # fmt: skip
-        assert result.returncode == 0, result.stderr
+        result = run_script(tree, SCRIPT, server)
         sent: list[Any] = [
             (request.method, request.url_path, request.headers["content-type"], request.body)
             for request in server.requests

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import importlib
 import inspect
-import json
 from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
@@ -19,10 +18,9 @@ from typing import Any
 import pytest
 
 from clientgen.model.alternatives import is_binary_schema, json_or_binary
-from clientgen.project import write_tree
 from conftest import BEARER
 from envelopes import success_envelope
-from imported_package import imported_package
+from imported_package import generated_package, imported_package
 from live_server import LiveServer, Reply, json_reply
 
 PACKAGE = "json_or_binary_client"
@@ -77,11 +75,8 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00binary"
 
 @pytest.fixture(scope="module")
 def alternatives(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
-    root = tmp_path_factory.mktemp("alternatives")
-    (root / "spec.json").write_text(json.dumps(SPEC), encoding="utf-8")
-    (root / "config.toml").write_text(f'[package]\nimport_name = "{PACKAGE}"\ndistribution = "alternatives"\n')
-    write_tree(root / "spec.json", root / "config.toml", root / "out")
-    with imported_package(root / "out" / "src", PACKAGE) as package:
+    out = generated_package(tmp_path_factory.mktemp("alternatives"), SPEC, PACKAGE, "alternatives")
+    with imported_package(out / "src", PACKAGE) as package:
         yield package
 
 

@@ -8,21 +8,17 @@ named like a path parameter, a nested object) is generated once; a user script i
 
 from __future__ import annotations
 
-import json
-import os
-import re
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from clientgen.project import write_tree
+from imported_package import generated_package
 from live_server import LiveServer, RecordedRequest, Reply, json_reply
+from user_scripts_check import assert_type_checks_without_crutches, mypy_against, run_script
 
 ROOT = Path(__file__).resolve().parents[1]
-MYPY = [sys.executable, "-m", "mypy", "--strict", "--no-error-summary"]
 
 
 def _record(kind: str, content: dict[str, Any], extra: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -170,11 +166,7 @@ STORED = {
 
 @pytest.fixture(scope="module")
 def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("keywords")
-    (root / "spec.json").write_text(json.dumps(SPEC), encoding="utf-8")
-    (root / "config.toml").write_text('[package]\nimport_name = "keywords_client"\ndistribution = "keywords"\n')
-    write_tree(root / "spec.json", root / "config.toml", root / "out")
-    return root / "out"
+    return generated_package(tmp_path_factory.mktemp("keywords"), SPEC, "keywords_client", "keywords")
 
 
 def _answer(request: RecordedRequest) -> Reply:
@@ -186,25 +178,11 @@ def _answer(request: RecordedRequest) -> Reply:
     return json_reply({"result": result, "success": True, "errors": [], "messages": []})
 
 
-def _mypy(tree: Path, script: Path) -> subprocess.CompletedProcess[str]:
-    environment = {**os.environ, "MYPYPATH": str(tree / "src")}
-    return subprocess.run(
-        [*MYPY, "--cache-dir", str(tree / ".mypy_cache"), str(script)],  # one per module: analysed once
-        capture_output=True, text=True, check=False, env=environment, timeout=600,
-    )  # fmt: skip
-
-
 SCRIPT = ROOT / "tests" / "user_scripts" / "keywords_records.py"
 
 
 def test_the_user_script_type_checks_without_casts(tree: Path, tmp_path: Path) -> None:
-    text = SCRIPT.read_text(encoding="utf-8")
-    for crutch in (r"\bcast\(", r"type: ignore", r"model_construct", r"\bAny\b"):
-        assert not re.search(crutch, text), crutch
-    script = tmp_path / SCRIPT.name
-    script.write_text(text, encoding="utf-8")
-    result = _mypy(tree, script)
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert_type_checks_without_crutches(tree, SCRIPT, tmp_path)
 
 
 @pytest.mark.parametrize(
@@ -230,7 +208,8 @@ def test_an_untagged_union_told_apart_by_its_required_fields_gets_an_overload_pe
         f'{client}.create(zone_id="z", queue="q", batch=2)\n',
         encoding="utf-8",
     )
-    assert _mypy(tree, script).returncode == 0, _mypy(tree, script).stdout
+    checked = mypy_against(tree, script)
+    assert checked.returncode == 0, checked.stdout
     result = _assert_rejected(tree, tmp_path, f'{client}.create(zone_id="z", url="u", batch=2)', "batch")
     assert "No overload variant" in result.stdout, result.stdout  # merged, this mix would type-check
 
@@ -243,7 +222,7 @@ def test_mypy_checks_a_nested_dict_against_the_models_shape(tree: Path, tmp_path
 def _assert_rejected(tree: Path, tmp_path: Path, call: str, complaint: str) -> subprocess.CompletedProcess[str]:
     script = tmp_path / "wrong.py"
     script.write_text(f"from keywords_client import Client\n\n{call}\n", encoding="utf-8")
-    result = _mypy(tree, script)
+    result = mypy_against(tree, script)
     assert result.returncode != 0
     assert complaint in result.stdout or "Possible overload variants" in result.stdout, result.stdout
     return result
@@ -252,12 +231,7 @@ def _assert_rejected(tree: Path, tmp_path: Path, call: str, complaint: str) -> s
 def test_the_user_script_sends_what_it_says(tree: Path) -> None:
     with LiveServer() as server:
         server.handler = _answer
-        environment = {**os.environ, "PYTHONPATH": str(tree / "src")}
-        result = subprocess.run(
-            [sys.executable, str(SCRIPT), server.url],
-            capture_output=True, text=True, check=False, env=environment, timeout=120,
-        )  # fmt: skip
-        assert result.returncode == 0, result.stderr
+        result = run_script(tree, SCRIPT, server)
         sent = [(request.method, request.url_path, request.body and request.json()) for request in server.requests]
     assert sent == [
         ("POST", "/zones/z/records", {"type": "A", "name": "example.com", "content": "198.51.100.4", "ttl": 3600}),

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-import json
 import logging
 from collections.abc import Iterator
 from types import ModuleType
@@ -19,9 +18,8 @@ from typing import Any
 
 import pytest
 
-from clientgen.project import write_tree
 from conftest import BEARER
-from imported_package import imported_package
+from imported_package import generated_package, imported_package
 from live_server import LiveServer, json_reply
 
 PACKAGE = "lenient_client"
@@ -117,11 +115,8 @@ DRIFTED_FIELDS = {
 
 @pytest.fixture(scope="module")
 def lenient(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
-    root = tmp_path_factory.mktemp("lenient")
-    (root / "spec.json").write_text(json.dumps(SPEC), encoding="utf-8")
-    (root / "config.toml").write_text(f'[package]\nimport_name = "{PACKAGE}"\ndistribution = "lenient"\n')
-    write_tree(root / "spec.json", root / "config.toml", root / "out")
-    with imported_package(root / "out" / "src", PACKAGE) as package:
+    out = generated_package(tmp_path_factory.mktemp("lenient"), SPEC, PACKAGE, "lenient")
+    with imported_package(out / "src", PACKAGE) as package:
         yield package
 
 
