@@ -16,7 +16,8 @@ several rounds; the best time and the median peak memory count):
   ``result`` is ``{}``; the calls that reached the transport are counted: a model that rejects ``{}`` was
   still loaded to validate it);
 * ``mypy --strict`` on a four-line user script with a cold cache, and pyright (pinned in ``tools/pyright``,
-  installed with ``npm ci`` on first use) on the same script.
+  which ``make bench-import`` installs with ``npm ci``) on the same script, against a floor script that uses
+  only httpx and pydantic; both SDKs installed into site-packages as users get them (``_typecheck.py``).
 
 Every package is measured from bytecode, as installed packages are (the generated tree is compiled first, and
 ``PYTHONDONTWRITEBYTECODE`` is dropped for the probes): compiling 2,500 model modules would otherwise be
@@ -30,23 +31,21 @@ from __future__ import annotations
 
 import json
 import os
-import resource
-import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from _operations import PEAK_KB, PROBE, candidates, chosen, official_calls
+from _typecheck import type_checking
 from bench_call import _official_python
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNS = 5
 OPERATIONS = 50
-PYRIGHT_DIR = ROOT / "tools" / "pyright"
+TYPECHECK_ROUNDS = 3
 
 FLOOR = """
 import httpx, pydantic
@@ -83,18 +82,6 @@ for name, value in sorted(vars(type(client)).items()):
 """
 OURS_CLIENT = "__import__('cloudflare_client').Client(api_token='t')"
 OFFICIAL_CLIENT = "__import__('cloudflare').Cloudflare(api_token='t')"
-OURS_SCRIPT = """from cloudflare_client import Client
-
-client = Client(api_token="t")
-deployment = client.pages.projects.deployments.rollback(account_id="a", project_name="p", deployment_id="d")
-print(deployment.id)
-"""
-OFFICIAL_SCRIPT = """from cloudflare import Cloudflare
-
-client = Cloudflare(api_token="t")
-deployment = client.pages.projects.deployments.rollback(account_id="a", project_name="p", deployment_id="d")
-print(deployment.id)
-"""
 _PROBE = (
     """
 import json, resource, sys, time
@@ -146,53 +133,6 @@ def _run_interleaved(probes: list[_Probe]) -> None:
     for _ in range(RUNS):
         for probe in probes:
             probe.run_once()
-
-
-def _timed(command: list[str], env: dict[str, str]) -> tuple[float, float, subprocess.CompletedProcess[str]]:
-    """Wall and CPU seconds (user + system of the finished child) of one command."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime, result
-
-
-def _mypy(script: str, python: Path | str, env: dict[str, str], folder: Path) -> tuple[float, float] | str:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "user_script.py"
-    path.write_text(script, encoding="utf-8")
-    command = [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(folder / "cache"), "--python-executable",
-               str(python), str(path)]  # fmt: skip
-    wall, cpu, result = _timed(command, env)
-    return (wall, cpu) if result.returncode == 0 else f"mypy failed: {result.stdout.strip().splitlines()[-1][:60]}"
-
-
-def _pyright_binary() -> Path | str:
-    """tools/pyright's pinned pyright, installed with ``npm ci`` on first use; or why it is not there."""
-    binary = PYRIGHT_DIR / "node_modules" / ".bin" / "pyright"
-    if not binary.exists():
-        npm = shutil.which("npm") or "npm"
-        done = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=PYRIGHT_DIR, capture_output=True,
-                              text=True, check=False)  # fmt: skip
-        if done.returncode != 0 or not binary.exists():
-            return f"npm ci failed: {(done.stderr.strip().splitlines() or ['?'])[-1][:50]}"
-    return binary
-
-
-def _pyright(script: str, python: Path | str, env: dict[str, str], folder: Path) -> tuple[float, float] | str:
-    binary = _pyright_binary()
-    if isinstance(binary, str):
-        return binary
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "user_script.py"
-    path.write_text(script, encoding="utf-8")
-    extra = env.get("PYTHONPATH", "")
-    config = {"typeCheckingMode": "strict", "extraPaths": [extra] if extra else [], "include": [path.name]}
-    (folder / "pyrightconfig.json").write_text(json.dumps(config), encoding="utf-8")
-    wall, cpu, result = _timed([str(binary), "--pythonpath", str(python), "-p", str(folder / "pyrightconfig.json")],
-                               env)  # fmt: skip
-    return (wall, cpu) if result.returncode == 0 else f"pyright failed: {result.stdout.strip().splitlines()[-1][:50]}"
 
 
 def _operations_memory(tree: Path, official: Path | None, envs: dict[str, dict[str, str]]) -> dict[str, list[_Probe]]:
@@ -269,41 +209,33 @@ def main() -> None:
         operations = _operations_memory(tree, official, {"ours": ours_env, "official": plain_env})
         probes.extend(probe for side in operations.values() for probe in side)
         measured: dict[str, tuple[object, ...]] = {
-            "floor: import httpx, pydantic + one model (baseline)": (floor, None, None, None, None),
+            "floor: import httpx, pydantic + one model (baseline)": (floor, None, None),
             "ours: import + Client() + pages.projects.deployments": (
                 probe(sys.executable, OURS_TOUCH, ours_env),
                 probe(sys.executable, TOUCH_ALL.format(constructor=OURS_CLIENT), ours_env),
-                _mypy(OURS_SCRIPT, sys.executable, ours_env, folder / "mypy-ours"),
                 operations.get("ours", [None])[0],
-                _pyright(OURS_SCRIPT, sys.executable, ours_env, folder / "pyright-ours"),
             ),
             "ours: same + first rollback call (its models load)": (
                 probe(sys.executable, FIRST_CALL.format(module="cloudflare_client", constructor="Client"), ours_env),
-                None, None, None, None,
+                None, None,
             ),
         }  # fmt: skip
         if official is not None:
             measured["official cloudflare 5.9.0: same"] = (
                 probe(official, OFFICIAL_TOUCH, plain_env),
                 probe(official, TOUCH_ALL.format(constructor=OFFICIAL_CLIENT), plain_env),
-                _mypy(OFFICIAL_SCRIPT, official, plain_env, folder / "mypy-official"),
                 operations["official"][0],
-                _pyright(OFFICIAL_SCRIPT, official, plain_env, folder / "pyright-official"),
             )
             measured["official cloudflare 5.9.0: same + first rollback call"] = (
                 probe(official, FIRST_CALL.format(module="cloudflare", constructor="Cloudflare"), plain_env),
-                None, None, None, None,
+                None, None,
             )  # fmt: skip
         else:
-            measured[f"official cloudflare 5.9.0: {why}"] = ("not installed",) * 5
+            measured[f"official cloudflare 5.9.0: {why}"] = ("not installed",) * 3
         _run_interleaved(probes)
+        checking = type_checking(tree, official, folder / "typecheck", TYPECHECK_ROUNDS)
     _report(measured, floor.result())
-
-
-def _seconds(value: object) -> str:
-    if isinstance(value, tuple):
-        return f"{value[0]:.1f} s wall, {value[1]:.1f} s CPU"
-    return str(value) if value else ""
+    print("\n".join(checking))
 
 
 def _operations_cell(value: object) -> str:
@@ -319,8 +251,8 @@ def _operations_cell(value: object) -> str:
 def _report(measured: dict[str, tuple[object, ...]], floor: tuple[float, float] | str) -> None:
     base_s, base_mb = floor if isinstance(floor, tuple) else (None, None)
     print(f"start-up ratios against the floor (import httpx, pydantic + one model); best of {RUNS} interleaved runs;")
-    print("peak memory: median; mypy --strict and pyright (strict) on the user script, cold cache, wall and CPU")
-    for name, (touch, touch_all, mypy, operations, pyright) in measured.items():
+    print("peak memory: median")
+    for name, (touch, touch_all, operations) in measured.items():
         result = _resolved(touch)
         seconds, megabytes = result if isinstance(result, tuple) else (result, result)
         all_resources = _resolved(touch_all)
@@ -330,8 +262,6 @@ def _report(measured: dict[str, tuple[object, ...]], floor: tuple[float, float] 
         for label, cell in (
             ("every top-level resource touched", _cell(all_mb, None, "MB")),
             (f"after the first call of {OPERATIONS} operations", _operations_cell(operations)),
-            ("mypy --strict", _seconds(mypy)),
-            ("pyright", _seconds(pyright)),
         ):
             if cell:
                 print(f"    {label}: {cell}")
