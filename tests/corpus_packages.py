@@ -14,7 +14,7 @@ test.
 The packages are generated through one cache of the run (as ``make generate`` does, ``.clientgen-cache``):
 the corpus specs are versions of one API (``records-2023-08`` holds the operations of 2023-08-31, 2023-12-29
 re-rolls its component keys), so each generation reuses most of what the one before computed.  That the
-cache changes no byte of the output is what ``test_cache.py`` proves (the daily chains, compared with cold
+cache changes no byte of the output is what ``test_cache.py`` proves (the daily chain, compared with cold
 generations), and ``test_full_api.py`` regenerates 2024-08-06 without it and compares.  ``corpus_group``
 puts every test reading a corpus package on one worker (``xdist_groups.py``), so that the other worker
 never waits for a generation and each generation finds the cache the previous one filled.
