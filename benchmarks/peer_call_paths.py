@@ -16,6 +16,7 @@ import os
 import sys
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from clientgen.config import load_config
 from clientgen.diagnostics import Diagnostics
@@ -23,7 +24,7 @@ from clientgen.identity import complete_config
 from clientgen.ingest.parsing import parse_file
 from clientgen.model import build_api
 
-__all__ = ["PEERS", "README_END", "README_START", "render", "render_readme"]
+__all__ = ["PEERS", "README_END", "README_START", "peer_document", "render", "render_readme"]
 
 README_START = "<!-- peer call paths: written by benchmarks/peer_call_paths.py --readme -->"
 README_END = "<!-- end of peer call paths -->"
@@ -80,9 +81,16 @@ PEERS: dict[str, tuple[tuple[str, str], ...]] = {
 
 
 @cache
+def peer_document(path: Path) -> Any:
+    """A peer's description as clientgen parses it, once per process (Stripe's YAML takes about 7 s); not to be
+    changed: build_api and the tests only read it."""
+    return parse_file(path)
+
+
+@cache
 def _call_paths(path: Path) -> tuple[str, dict[str, tuple[str, str, str]]]:
     """The package name and operationId -> (call path, method, path) of one peer."""
-    document = parse_file(path)
+    document = peer_document(path)
     diags = Diagnostics()
     config = complete_config(load_config(None), document, path.name, diags)
     api = build_api(document, {}, config, diags)

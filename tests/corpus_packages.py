@@ -14,10 +14,16 @@ test.
 The packages are generated through one cache of the run (as ``make generate`` does, ``.clientgen-cache``):
 the corpus specs are versions of one API (``records-2023-08`` holds the operations of 2023-08-31, 2023-12-29
 re-rolls its component keys), so each generation reuses most of what the one before computed.  That the
-cache changes no byte of the output is what ``test_cache.py`` proves (the daily chains, compared with cold
+cache changes no byte of the output is what ``test_cache.py`` proves (the daily chain, compared with cold
 generations), and ``test_full_api.py`` regenerates 2024-08-06 without it and compares.  ``corpus_group``
 puts every test reading a corpus package on one worker (``xdist_groups.py``), so that the other worker
 never waits for a generation and each generation finds the cache the previous one filled.
+
+Other APIs' descriptions (``corpus/peers``) are generated with no config at all (``config=None``: everything
+from the description, as a user without a config gets it): Twilio's package is read by ``test_peer_twilio.py``
+(that is what it tests), ``test_conventions_peers.py``, ``test_wire_corpus.py`` and ``test_peers.py``, which
+generated it four times under four configs that differed only in the package's name, base URL and environment
+prefix.  ``peer_group(spec)`` puts those tests on one worker: one import, one ``mypy`` cache.
 """
 
 from __future__ import annotations
@@ -33,19 +39,27 @@ import pytest
 from clientgen.cache import Cache
 from clientgen.project import write_tree
 
-__all__ = ["CONFIG", "GROUP", "CorpusPackages", "corpus_group", "packages_root"]
+__all__ = ["CONFIG", "GROUP", "TWILIO", "CorpusPackages", "corpus_group", "packages_root", "peer_group"]
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = REPO / "spec" / "config.toml"
 
 
 GROUP = "corpus-packages"
+# Twilio's description, read with no config by four test files (its package: ``twilio_client``).
+TWILIO = "corpus/peers/twilio/twilio_api_v2010.json"
 
 
 def corpus_group(spec: str) -> pytest.MarkDecorator:
     """The ``xdist_group`` of the tests reading the package of ``spec`` (a path inside the corpus): one group
     for every package, which share the run's cache."""
     return pytest.mark.xdist_group(GROUP)
+
+
+def peer_group(spec: str) -> pytest.MarkDecorator:
+    """The ``xdist_group`` of the tests reading the description-only package of ``spec`` (one per spec: a peer's
+    package shares no cache with Cloudflare's, so it need not wait for the corpus packages' worker)."""
+    return pytest.mark.xdist_group(f"peer-{_slug(spec)}")
 
 
 def _slug(spec: str) -> str:
@@ -59,19 +73,23 @@ class CorpusPackages:
         self._corpus = corpus
         self._root = root
 
-    def __call__(self, spec: str) -> Path:
-        """The generated tree (``src/``, ``report.json``, ...) of ``spec``, a path inside the corpus."""
+    def __call__(self, spec: str, config: Path | None = CONFIG) -> Path:
+        """The generated tree (``src/``, ``report.json``, ...) of ``spec``, a path inside the corpus, with the
+        repository's config (Cloudflare's) or, ``config=None``, none (everything from the description)."""
         source = self._corpus / spec
         if not source.exists():
             pytest.skip(f"{source} does not exist")
-        tree = self._root / _slug(spec)
+        if config not in {CONFIG, None}:  # the tree's name says which of the two it was generated with
+            message = f"a corpus package is generated with {CONFIG} or no config, not {config}"
+            raise ValueError(message)
+        tree = self._root / (_slug(spec) if config else f"{_slug(spec)}--described")
         self._root.mkdir(parents=True, exist_ok=True)
         with (self._root / f"{tree.name}.lock").open("w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also when the test process dies
             if not tree.is_dir():
                 partial = self._root / f"{tree.name}.partial-{os.getpid()}"
                 shutil.rmtree(partial, ignore_errors=True)
-                write_tree(source, CONFIG, partial, cache=Cache(self._root / "cache"))
+                write_tree(source, config, partial, cache=Cache(self._root / "cache"))
                 partial.rename(tree)
         return tree
 

@@ -1,9 +1,9 @@
 """Packages generated from other real APIs (``corpus/peers``) authenticate and report errors their way.
 
-Twilio: HTTP basic auth (account SID + auth token) as ``username=``/``password=``, its
-``{code, message, more_info, status}`` errors and ``Twilio-Request-Id``; and not one
-Cloudflare word in the package.  Methods are found by operationId through ``api.json``, so the
-test does not depend on how call paths are named.  Skipped without the corpus.
+Twilio (its package as generated with no config, shared with the other Twilio tests): HTTP basic auth
+(account SID + auth token) as ``username=``/``password=``, its ``{code, message, more_info, status}``
+errors and ``Twilio-Request-Id``; and not one Cloudflare word in the package.  Methods are found by
+operationId through ``api.json``, so the test does not depend on how call paths are named.  Skipped without the corpus.
 """
 
 from __future__ import annotations
@@ -23,26 +23,21 @@ import yaml
 
 from clientgen.layout import SURFACE_FILE
 from clientgen.project import write_tree
+from corpus_packages import TWILIO, CorpusPackages, peer_group
 from imported_package import imported_package
 from live_server import LiveServer, json_reply
 from test_conventions import CLOUDFLARE_WORDS
 
-PACKAGE = "twilio_peer"
+PACKAGE = "twilio_client"  # with no config: named after the description's title
 ACCOUNT = "AC" + "0123456789abcdef" * 2
 TOKEN = "tw-auth-token"  # noqa: S105 - a dummy credential for a local server
 
 
 @pytest.fixture(scope="module")
-def twilio(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ModuleType, Path]]:
-    spec = corpus / "corpus" / "peers" / "twilio" / "twilio_api_v2010.json"
-    if not spec.is_file():
-        pytest.skip(f"{spec} is not in the corpus")
-    root = tmp_path_factory.mktemp("twilio")
-    config = f'[package]\nimport_name = "{PACKAGE}"\ndistribution = "twilio-peer"\nenvironment_prefix = "TWILIO"\n'
-    (root / "config.toml").write_text(config + 'base_url = "https://api.twilio.com"\n', encoding="utf-8")
-    write_tree(spec, root / "config.toml", root / "out")
-    with imported_package(root / "out" / "src", PACKAGE) as package:
-        yield package, root / "out"
+def twilio(corpus_package: CorpusPackages) -> Iterator[tuple[ModuleType, Path]]:
+    out = corpus_package(TWILIO, config=None)  # generated once per run, shared with the other Twilio tests
+    with imported_package(out / "src", PACKAGE) as package:
+        yield package, out
 
 
 def _method(client: object, out: Path, operation_id: str) -> Callable[..., Any]:
@@ -54,6 +49,7 @@ def _method(client: object, out: Path, operation_id: str) -> Callable[..., Any]:
     return target  # type: ignore[no-any-return]
 
 
+@peer_group(TWILIO)
 def test_twilio_basic_auth_bytes_and_error_shape(
     twilio: tuple[ModuleType, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -77,6 +73,7 @@ def test_twilio_basic_auth_bytes_and_error_shape(
         package.Client(base_url="http://127.0.0.1:9")  # every Twilio operation needs credentials
 
 
+@peer_group(TWILIO)
 def test_twilio_package_has_no_cloudflare_word(twilio: tuple[ModuleType, Path]) -> None:
     out = twilio[1]
     found = [

@@ -8,12 +8,14 @@ the whole process group, as Ctrl-C sends it, or SIGTERM) at different points of 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -168,6 +170,19 @@ def test_interrupt_during_the_moves_waits_for_them(previous: tuple[Path, dict[st
     assert leftovers(out) == []
 
 
+@contextlib.contextmanager
+def interruptible_children() -> Iterator[None]:
+    """Processes started inside take Ctrl-C (SIGINT) as they do on a terminal: a shell without job control starts a
+    background job (``make test &`` in a script) with SIGINT ignored, and every process it starts inherits that."""
+    before = signal.getsignal(signal.SIGINT)
+    if before is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # a handler: reset to the default in a child
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
 def _slow_spec(folder: Path) -> Path:
     """Enough operations and models that a run lasts a few seconds, so an interrupt lands inside it."""
     paths: dict[str, Any] = {}
@@ -230,9 +245,16 @@ def test_interrupt_leaves_previous_output(
         str(out),
         "--no-cache",  # a warm project cache could end the run before the interrupt lands
     ]
-    process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO, env=env, start_new_session=True
-    )
+    with interruptible_children():
+        process = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=REPO,
+            env=env,
+            start_new_session=True,
+        )
     try:
         if when == "staging":
             _wait_for(lambda: bool(_staging(out)), process)

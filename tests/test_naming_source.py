@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from clientgen.diagnostics import Diagnostics
-from clientgen.ingest.parsing import parse_file
 from clientgen.normalize import normalize
 from clientgen.normalize.naming_source import (
     COMPONENT_MARKER,
@@ -18,6 +18,10 @@ from clientgen.normalize.naming_source import (
     component_candidates,
     is_machine_noise,
 )
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+from peer_call_paths import peer_document  # benchmarks/: not a package
 
 
 def _array_of(key: str) -> dict[str, Any]:
@@ -211,10 +215,12 @@ def _corpus() -> Path:
     return Path(location) / "corpus"
 
 
+# On the worker of test_peer_call_paths.py, which reads the same parsed documents (peer_document: once per process).
+@pytest.mark.xdist_group("peer-call-paths")
 @pytest.mark.parametrize("name", sorted(PEERS))
 def test_peers_are_named_from_their_keys(name: str) -> None:
     path = _corpus() / "peers" / name
-    document = parse_file(path)  # parsed only: the whole pipeline may refuse a document this rule reads
+    document = peer_document(path)  # parsed only: the whole pipeline may refuse a document this rule reads
     assert choose_names_source(document)[0] == PEERS[name]
 
 

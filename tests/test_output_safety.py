@@ -26,7 +26,7 @@ from clientgen.output_tree import JOURNAL_FILE, LEGACY_MARKER, listed_files, pla
 from clientgen.project import write_tree
 from clientgen.snapshot import diff_trees
 from test_hostile import REPO
-from test_hostile_atomic import _slow_spec, _staging, _wait_for
+from test_hostile_atomic import _slow_spec, _staging, _wait_for, interruptible_children
 
 GIT = shutil.which("git")
 PACKAGE = "safety_client"
@@ -150,12 +150,13 @@ def test_git_repository_survives_ten_regenerations_and_an_interrupted_one(tmp_pa
     assert sorted(_git(repo, "ls-files", "--", *TRACKED).split()) == sorted(TRACKED)
 
     everything = {path.relative_to(repo).as_posix(): path.read_bytes() for path in repo.rglob("*") if path.is_file()}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "clientgen", "generate", "--spec", str(_slow_spec(tmp_path / "slow")),
-         "--config", str(config), "--out", str(repo), "--no-cache"],  # a warm cache could end it first
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO, start_new_session=True,
-        env={**os.environ, "PYTHONPATH": str(REPO / "scripts")},
-    )  # fmt: skip
+    with interruptible_children():
+        process = subprocess.Popen(
+            [sys.executable, "-m", "clientgen", "generate", "--spec", str(_slow_spec(tmp_path / "slow")),
+             "--config", str(config), "--out", str(repo), "--no-cache"],  # a warm cache could end it first
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO, start_new_session=True,
+            env={**os.environ, "PYTHONPATH": str(REPO / "scripts")},
+        )  # fmt: skip
     try:
         _wait_for(lambda: any((stage / "tree" / "src").exists() for stage in _staging(repo)), process)
         os.killpg(process.pid, signal.SIGINT)

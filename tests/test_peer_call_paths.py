@@ -13,6 +13,10 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 from peer_call_paths import README_END, README_START, render, render_readme  # noqa: E402 - benchmarks: no package
 
+# Both tests on one worker: the second reads what the first parsed (``_call_paths`` is cached per process), instead
+# of parsing Stripe's 5 MB of YAML (about 7 s of CPU) and building the three peers' APIs again on the other worker.
+pytestmark = pytest.mark.xdist_group("peer-call-paths")
+
 
 def _corpus() -> Path:
     location = os.environ.get("CLOUDFLARE_CORPUS")

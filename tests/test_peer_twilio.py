@@ -3,26 +3,22 @@
 from __future__ import annotations
 
 import ast
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from clientgen.project import write_tree
+from corpus_packages import TWILIO, CorpusPackages, peer_group
 
 REPO = Path(__file__).resolve().parents[1]
 
+pytestmark = peer_group(TWILIO)  # on the worker of the other tests reading this package
+
 
 @pytest.fixture(scope="module")
-def twilio(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    location = os.environ.get("CLOUDFLARE_CORPUS")
-    if not location:
-        pytest.skip("set CLOUDFLARE_CORPUS to the shared corpus folder to run this test")
-    out = tmp_path_factory.mktemp("twilio") / "out"
-    write_tree(Path(location) / "corpus" / "peers" / "twilio" / "twilio_api_v2010.json", None, out)
-    return out
+def twilio(corpus_package: CorpusPackages) -> Path:
+    return corpus_package(TWILIO, config=None)  # generated once per run, shared with the other Twilio tests
 
 
 def test_identity_comes_from_the_description(twilio: Path) -> None:
@@ -52,9 +48,9 @@ def test_call_paths_read_twilios_conventions(twilio: Path) -> None:
     assert "messages_json" not in api
 
 
-def test_the_package_passes_mypy_strict(twilio: Path) -> None:
+def test_the_package_passes_mypy_strict(twilio: Path, mypy_cache: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(twilio.parent / ".mypy"), str(twilio / "src")],
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(mypy_cache), str(twilio / "src")],
         capture_output=True,
         text=True,
         check=False,

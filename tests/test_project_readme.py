@@ -46,8 +46,8 @@ def test_python_blocks_run_against_a_server(environment: LiveServer) -> None:
     assert all(ROLLBACK.fullmatch(request.url_path) for request in requests)
 
 
-def test_python_blocks_type_check(tmp_path: Path) -> None:
-    mypy_strict(python_blocks(README), tmp_path, REPO / "generated" / "src")
+def test_python_blocks_type_check(tmp_path: Path, mypy_cache: Path) -> None:
+    mypy_strict(python_blocks(README), tmp_path, REPO / "generated" / "src", mypy_cache)
 
 
 def test_toml_config_generates_and_the_summary_line_is_the_real_one(

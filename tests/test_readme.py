@@ -52,11 +52,13 @@ def run_blocks(blocks: list[str], server: LiveServer) -> list[list[RecordedReque
     return sent
 
 
-def mypy_strict(blocks: list[str], tmp_path: Path, package_src: Path) -> None:
+def mypy_strict(blocks: list[str], tmp_path: Path, package_src: Path, cache: Path) -> None:
+    """``mypy --strict`` of the blocks as one script against ``package_src``, with the worker's ``cache`` (the
+    ``mypy_cache`` fixture: the standard library, pydantic, httpx and the seed package analysed once)."""
     script = tmp_path / "readme_examples.py"
     script.write_text("\n\n".join(blocks), encoding="utf-8")
     env = {**os.environ, "MYPYPATH": str(package_src)}
-    command = [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", os.devnull, str(script)]
+    command = [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(cache), str(script)]
     result = subprocess.run(command, capture_output=True, text=True, check=False, env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -82,8 +84,8 @@ def test_seed_readme_examples_run_against_a_server(environment: LiveServer) -> N
         assert request.headers["authorization"] == f"Bearer {TOKEN}"
 
 
-def test_seed_readme_examples_type_check(tmp_path: Path) -> None:
-    mypy_strict(python_blocks(REPO / "generated" / "README.md"), tmp_path, REPO / "generated" / "src")
+def test_seed_readme_examples_type_check(tmp_path: Path, mypy_cache: Path) -> None:
+    mypy_strict(python_blocks(REPO / "generated" / "README.md"), tmp_path, REPO / "generated" / "src", mypy_cache)
 
 
 def test_readme_exception_tree_is_the_package_s() -> None:
@@ -112,7 +114,7 @@ def _paged_answer(request: RecordedRequest) -> Reply:
     return json_reply({"success": True, "errors": [], "messages": [], "result": items, "result_info": info})
 
 
-def test_readme_of_a_paged_api_iterates_pages(tmp_path: Path, environment: LiveServer) -> None:
+def test_readme_of_a_paged_api_iterates_pages(tmp_path: Path, environment: LiveServer, mypy_cache: Path) -> None:
     (tmp_path / "spec.json").write_text(json.dumps(PAGED_SPEC), encoding="utf-8")
     # the environment fixture sets CLOUDFLARE_*; unset, the prefix would follow the import name (README_PAGED)
     config = (
@@ -140,7 +142,7 @@ def test_readme_of_a_paged_api_iterates_pages(tmp_path: Path, environment: LiveS
     for requests in walking:  # each went on to the second page (and no further: the server answers 400 there)
         asked = {(request.query.get("page", ["1"])[0], request.query.get("cursor", [""])[0]) for request in requests}
         assert asked & FOLLOW_UPS
-    mypy_strict(blocks, tmp_path, out / "src")
+    mypy_strict(blocks, tmp_path, out / "src", mypy_cache)
     assert importlib.util.find_spec("readme_paged") is None
 
 

@@ -20,11 +20,10 @@ def test_a_corpus_package_is_generated_once_for_every_worker(tmp_path: Path, mon
     (corpus / "specs" / "api.json").write_text("{}", encoding="utf-8")
     written: list[Path] = []
 
-    def fake_write_tree(spec: Path, config: Path, out: Path, *, cache: Cache) -> None:
-        assert config == corpus_packages.CONFIG
+    def fake_write_tree(spec: Path, config: Path | None, out: Path, *, cache: Cache) -> None:
         assert cache.root == root / "cache"  # one cache for the run's packages
         out.mkdir()
-        (out / "report.json").write_text(spec.name, encoding="utf-8")
+        (out / "report.json").write_text(f"{spec.name} {config}", encoding="utf-8")
         written.append(out)
 
     monkeypatch.setattr(corpus_packages, "write_tree", fake_write_tree)
@@ -34,7 +33,13 @@ def test_a_corpus_package_is_generated_once_for_every_worker(tmp_path: Path, mon
     assert second("specs/api.json") == tree == first("specs/api.json")
     assert len(written) == 1
     assert written[0] != tree, "generated under a temporary name, renamed when whole"
-    assert (tree / "report.json").read_text(encoding="utf-8") == "api.json"
+    assert (tree / "report.json").read_text(encoding="utf-8") == f"api.json {corpus_packages.CONFIG}"
+    described = second("specs/api.json", config=None)  # the description alone: a tree of its own, also once
+    assert first("specs/api.json", config=None) == described != tree
+    assert len(written) == 2
+    assert (described / "report.json").read_text(encoding="utf-8") == "api.json None"
+    with pytest.raises(ValueError, match="no config"):
+        first("specs/api.json", config=tmp_path / "other.toml")
     with pytest.raises(pytest.skip.Exception, match="does not exist"):
         first("specs/missing.json")
 

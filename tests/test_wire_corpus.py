@@ -5,8 +5,9 @@
   Stripe description does not generate yet (its recursive ``$ref``s are refused as too large), so its
   ``/v1/charges`` operations are taken as written, the ``charge`` item cut to its ``id`` and other ``$ref``s to
   any value.
-* Twilio: the whole description is generated; list messages walks ``next_page_uri`` pages, a date-time filter is
-  ISO 8601, create message sends a flat form (``MediaUrl`` repeated).
+* Twilio: the whole description is generated (with no config: the package the other Twilio tests read); list
+  messages walks ``next_page_uri`` pages, a date-time filter is ISO 8601, create message sends a flat form
+  (``MediaUrl`` repeated).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ import yaml
 
 from clientgen.layout import REPORT_FILE
 from clientgen.project import write_tree
+from corpus_packages import TWILIO, CorpusPackages, peer_group
+from imported_package import imported_package
 from live_server import LiveServer, RecordedRequest, Reply, json_reply
 
 TOKEN = "sk_test_local"  # noqa: S105 - a dummy credential for a local server
@@ -82,13 +85,10 @@ def stripe(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[M
 
 
 @pytest.fixture(scope="module")
-def twilio(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
-    source = corpus / "corpus" / "peers" / "twilio" / "twilio_api_v2010.json"
-    root = tmp_path_factory.mktemp("twilio")
-    try:
-        yield _generate(root, json.loads(source.read_text(encoding="utf-8")), "twilio_wire")
-    finally:
-        _unload(root, "twilio_wire")
+def twilio(corpus_package: CorpusPackages) -> Iterator[ModuleType]:
+    out = corpus_package(TWILIO, config=None)  # generated once per run, shared with the other Twilio tests
+    with imported_package(out / "src", "twilio_client") as package:
+        yield package
 
 
 def _stripe_page(request: RecordedRequest) -> Reply:
@@ -147,6 +147,7 @@ def _messages(client: Any) -> Any:
     return client.accounts.messages
 
 
+@peer_group(TWILIO)
 def test_twilio_list_messages_next_page_uri(twilio: ModuleType) -> None:
     with LiveServer(handler=_twilio_page) as server, _client(twilio, server.url) as client:
         page = _messages(client).list(account_sid=ACCOUNT, date_sent=datetime(2024, 1, 2, tzinfo=UTC), page_size=2)
@@ -160,6 +161,7 @@ def test_twilio_list_messages_next_page_uri(twilio: ModuleType) -> None:
     ]
 
 
+@peer_group(TWILIO)
 def test_twilio_create_message_form(twilio: ModuleType) -> None:
     with LiveServer(handler=lambda _: json_reply({"sid": _sid(9, 9)})) as server, _client(twilio, server.url) as client:
         _messages(client).create(

@@ -11,6 +11,7 @@ evaluated, it is only text.
 
 from __future__ import annotations
 
+import functools
 import re
 import textwrap
 from pathlib import Path
@@ -90,6 +91,7 @@ def docstring(text: str, indent: int = 0, width: int = 88) -> str:
     return "\n".join(pad + line if line else "" for line in body.splitlines()).lstrip()
 
 
+@functools.cache  # one per process: a generation asks for it eight times, and each new one compiles its templates again
 def make_environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
