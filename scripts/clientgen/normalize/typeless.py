@@ -1,15 +1,27 @@
-"""Schemas without ``type``: ``properties`` alone constrains only objects.
+"""Schemas without ``type``: ``properties`` alone constrains only objects, so any other JSON value is valid.
 
-JSON Schema reads ``{properties: {...}}`` without ``type`` as "any JSON value; when it is an
-object, these properties".  Generators read it as an object, which refuses the description's
-own examples: Page Rules' action ``value`` is ``{"url": ..., "type": ...}`` for ``forward_url``
-and ``"on"`` for ``browser_check`` (``zones_actions.example``).  Widening every such schema
-would turn hundreds of real objects (``login_design``) into unions nobody can use, so the
-description decides: a typeless schema that one of the description's examples shows holding
-something other than an object (a schema's ``example``/``examples``, or a media type's, read
-down through properties, items and unions) becomes ``anyOf[object, string, number, boolean,
-array]``; every other typeless schema with properties is read as an object, as before (and
-``allOf`` flattening types its merge ``object``: a merged schema is always read as one).
+JSON Schema reads ``{properties: {...}}`` without ``type`` as "any JSON value; when it is an object, these
+properties".  Generators read it as an object, which refuses the description's own examples: Page Rules'
+action ``value`` is ``{"url": ..., "type": ...}`` for ``forward_url`` and ``"on"`` for ``browser_check``.
+Every such schema (after ``allOf`` flattening, which types its merge ``object``: a merge of objects is one)
+is marked ``x-clientgen-any-json``: its model class subclasses the package's ``AnyJsonModel``, which
+validates an object as the model and passes a string, number, boolean or array through as received, in
+both directions and in strict mode.  Where the value stands decides what its *type* says:
+
+- an example of the description shows it holding a non-object (a schema's ``example``/``examples``, or a
+  media type's, read down through properties, items and unions): ``anyOf[object, string, number, boolean,
+  array]`` everywhere, the type states the truth both ways;
+- a request's field below the top level (keyword arguments, TypedDicts, body models' fields):
+  ``anyOf[<the marked object>, string, number, boolean, array]``, so ``value="on"`` type-checks;
+- a request body itself (its properties are the method's keywords) and a union's member (the members tell
+  objects apart): the marked object;
+- a response: the marked object, so the annotation is the model and a non-object arrives as received
+  (Cloudflare 2024-08-06: 112 results and 42 plain fields; ``Model | str | float | bool | list`` there
+  would make every such result a union to narrow before use, for values the description never shows).
+
+``enum``/``const`` constrain every kind and already type the value (``Literal``); ``items``-,
+``additionalProperties``- and ``required``-only typeless schemas (none left in Cloudflare or the peers
+after normalizing) stay as read.  Hoisting keys a class without the marker, so no class changes its name.
 """
 
 from __future__ import annotations
@@ -139,8 +151,12 @@ def _widened(node: dict[str, Any]) -> dict[str, Any]:
 
 
 def _any_json_object(node: dict[str, Any]) -> dict[str, Any]:
-    """The object reading, marked: its model class passes any non-object JSON value through as received."""
-    return {**node, "type": "object", ANY_JSON: True}
+    """The object reading, marked: its model class passes any non-object JSON value through as received.
+
+    Still without ``type``: hoisting keys a class by its content without the marker, so every class keeps the
+    key (and so the name) it had before the marker.
+    """
+    return {**node, ANY_JSON: True} if node.get("properties") else node  # no properties: no class, any value
 
 
 def _input_union(node: dict[str, Any]) -> dict[str, Any]:
@@ -160,20 +176,16 @@ class _Rebuild:
         self.relevant = _Holds(is_typeless_object)
 
     def root(self, node: Any, pointer: str) -> Any:
-        """A top-level schema: a request body (or its union's members) stays an object, its keywords are its fields."""
-        if not self.request or not isinstance(node, dict) or not self.relevant(node):
-            return self.node(node, pointer)
+        """A top-level schema: a request body stays an object, its properties are the method's keywords."""
+        return self._object(node, pointer) if self.request else self.node(node, pointer)
+
+    def _object(self, node: Any, pointer: str) -> Any:
+        """Marked, never widened: a request body, or a union's member.
+
+        A union's members tell objects apart; the other kinds beside each member would leave nothing to tell.
+        """
         if is_typeless_object(node) and _key(node) not in self.keys:
             return _any_json_object(self._children(node, pointer))
-        if any(isinstance(node.get(key), list) for key in _UNIONS) and not is_typeless_object(node):
-            rebuilt = dict(node)
-            for key in _UNIONS:
-                if isinstance(node.get(key), list):
-                    rebuilt[key] = [self.root(sub, f"{pointer}/{key}/{index}") for index, sub in enumerate(node[key])]
-            for key in ("items", "additionalProperties", "not"):
-                if isinstance(node.get(key), dict):
-                    rebuilt[key] = self.node(node[key], f"{pointer}/{key}")
-            return rebuilt
         return self.node(node, pointer)
 
     def node(self, node: Any, pointer: str) -> Any:
@@ -205,7 +217,7 @@ class _Rebuild:
             }
         for key in _UNIONS:
             if isinstance(node.get(key), list):
-                rebuilt[key] = [self.node(sub, f"{pointer}/{key}/{index}") for index, sub in enumerate(node[key])]
+                rebuilt[key] = [self._object(sub, f"{pointer}/{key}/{index}") for index, sub in enumerate(node[key])]
         for key in ("items", "additionalProperties", "not"):
             if isinstance(node.get(key), dict):
                 rebuilt[key] = self.node(node[key], f"{pointer}/{key}")
