@@ -12,7 +12,7 @@ passes a string, number, boolean or array through as received, in both direction
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 import pydantic
 from pydantic_core import core_schema
@@ -37,15 +37,14 @@ class BaseModel(pydantic.BaseModel):
         return issues
 
 
-_NON_OBJECTS = (str, int, float, bool, list)  # the JSON values a typeless schema's properties do not constrain
-
-
-def _object_or_as_received(value: Any, validate: core_schema.ValidatorFunctionWrapHandler) -> Any:
-    return value if isinstance(value, _NON_OBJECTS) else validate(value)
-
-
-def _model_or_as_is(value: Any, serialize: core_schema.SerializerFunctionWrapHandler) -> Any:
-    return value if isinstance(value, _NON_OBJECTS) else serialize(value)
+# The JSON values a typeless schema's properties do not constrain, each kept as it is (strict: 3 stays an int).
+_NON_OBJECTS: tuple[core_schema.CoreSchema, ...] = (
+    core_schema.bool_schema(strict=True),
+    core_schema.int_schema(strict=True),
+    core_schema.float_schema(strict=True),
+    core_schema.str_schema(strict=True),
+    core_schema.list_schema(core_schema.any_schema()),
+)
 
 
 class AnyJsonModel(BaseModel):
@@ -64,9 +63,7 @@ class AnyJsonModel(BaseModel):
         # every use of the class must reach the wrapper, not the bare model: the reference moves out
         reference = model.get("ref")
         bare = cast("core_schema.CoreSchema", {key: value for key, value in model.items() if key != "ref"})
-        return core_schema.no_info_wrap_validator_function(
-            _object_or_as_received,
-            bare,
-            serialization=core_schema.wrap_serializer_function_ser_schema(_model_or_as_is, schema=bare),
-            ref=reference if isinstance(reference, str) else None,
+        # the model first, the other kinds after it, all checked by pydantic-core: an object costs what it did
+        return core_schema.union_schema(
+            [bare, *_NON_OBJECTS], mode="left_to_right", ref=reference if isinstance(reference, str) else None
         )
