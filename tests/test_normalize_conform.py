@@ -8,6 +8,7 @@ from typing import Any
 from clientgen.diagnostics import Diagnostics
 from clientgen.model.types import type_of
 from clientgen.normalize import normalize
+from clientgen.normalize.typeless import ANY_JSON
 
 ENVELOPE = {
     "type": "object",
@@ -76,13 +77,29 @@ def test_a_typeless_schema_holds_the_non_object_its_example_shows() -> None:
     assert any(member.endswith("Value") for member in annotation.split(" | ")), annotation
 
 
-def test_a_typeless_schema_without_such_an_example_stays_an_object() -> None:
+def test_a_typeless_schema_in_a_request_takes_any_json_value_its_object_the_marked_model() -> None:
     doc = _normalized({**ACTIONS, "example": [{"name": "forward_url", "value": {"url": "https://x"}}]})
     for name in ("actions", "login_design"):
         found = _body_property(doc, name)
         schema = found.get("items", found)
-        assert "anyOf" not in schema
-        assert "$ref" in schema or "oneOf" in schema
+        schema = schema.get("oneOf", [schema])[0]
+        if name == "actions":  # the action object has a type: only its typeless ``value`` is widened
+            schema = doc["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]["properties"]["value"]
+        first, *others = schema["anyOf"]
+        assert [other["type"] for other in others] == ["string", "number", "boolean", "array"]
+        component = doc["components"]["schemas"][first["$ref"].rsplit("/", 1)[1]]
+        assert component[ANY_JSON] is True
+
+
+def test_a_typeless_response_stays_its_model_marked_to_accept_any_json_value() -> None:
+    document = _document({"properties": {"id": {"type": "string"}}}, ACTIONS)
+    doc = normalize(document, Diagnostics())
+    envelope = doc["paths"]["/zones/{zone_id}/scripts/{script_id}"]["get"]["responses"]["200"]
+    result = envelope["content"]["application/json"]["schema"]["properties"]["result"]
+    assert "anyOf" not in result
+    component = doc["components"]["schemas"][result["$ref"].rsplit("/", 1)[1]]
+    assert component[ANY_JSON] is True
+    assert type_of(result, _models(doc)).model_class is not None
 
 
 def test_nullable_survives_all_of_and_hoisting() -> None:
@@ -90,3 +107,17 @@ def test_nullable_survives_all_of_and_hoisting() -> None:
     envelope = doc["paths"]["/zones/{zone_id}/scripts/{script_id}"]["get"]["responses"]["200"]
     result = envelope["content"]["application/json"]["schema"]["properties"]["result"]
     assert type_of(result, _models(doc)).annotation.endswith("| None")
+
+
+def test_a_typeless_union_member_in_a_request_stays_the_marked_object() -> None:
+    members = [
+        {"properties": {"kind": {"enum": ["a"]}, "url": {"type": "string"}}, "required": ["kind"]},
+        {"properties": {"kind": {"enum": ["b"]}, "code": {"type": "integer"}}, "required": ["kind"]},
+    ]
+    actions = {"type": "array", "items": {"type": "object", "properties": {"rule": {"oneOf": members}}}}
+    doc = _normalized(actions)
+    item = doc["components"]["schemas"][_body_property(doc, "actions")["items"]["$ref"].rsplit("/", 1)[1]]
+    variants = item["properties"]["rule"]["oneOf"]
+    assert [set(variant) for variant in variants] == [{"$ref"}, {"$ref"}]  # no union of other kinds per member
+    for variant in variants:
+        assert doc["components"]["schemas"][variant["$ref"].rsplit("/", 1)[1]][ANY_JSON] is True

@@ -346,7 +346,7 @@ def build(  # noqa: PLR0913 - the spec, where to build, the generation to versio
     except SpecError as error:  # the normalizer knows pointers, not files
         raise SpecError(spec, error.message, line=error.line, pointer=error.pointer) from None
     del source  # the normalized document is a copy: the raw one (the size of the input, again) is freed
-    view = model_view(normalized, diags)
+    view = model_view(normalized, diags, any_json_base=f"{config.import_name}._models.AnyJsonModel")
     remembered = memory.by_component()
     plan = plan_modules(view, {name: entry.module for name, entry in remembered.items()})
     types_dir = root / "src" / config.import_name / "types"

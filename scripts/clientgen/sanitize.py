@@ -24,6 +24,7 @@ from typing import Any
 
 from clientgen.diagnostics import Diagnostics, SpecError, escape_pointer_token
 from clientgen.ingest.refs import clone
+from clientgen.normalize.typeless import ANY_JSON
 from clientgen.render import clean_text
 
 __all__ = ["KEYWORDS", "model_view"]
@@ -150,12 +151,20 @@ class _View:
         return {"propertyName": value["propertyName"], **({"mapping": kept} if kept else {})}
 
 
-def model_view(doc: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
-    """``doc`` with its component schemas reduced to what the model generator may see (a copy)."""
+def model_view(doc: dict[str, Any], diags: Diagnostics, any_json_base: str | None = None) -> dict[str, Any]:
+    """``doc`` with its component schemas reduced to what the model generator may see (a copy).
+
+    A component marked ``x-clientgen-any-json`` (a typeless schema, :mod:`clientgen.normalize.typeless`) gets
+    ``any_json_base`` (our import path, never spec text) as its class's base: the class that accepts any JSON value.
+    """
     schemas = doc.get("components", {}).get("schemas", {})
     view = _View(set(schemas), diags)
     reduced = {
         name: view.schema(schema, f"/components/schemas/{escape_pointer_token(name)}")
         for name, schema in schemas.items()
     }
+    if any_json_base is not None:
+        for name, schema in schemas.items():
+            if isinstance(schema, dict) and schema.get(ANY_JSON) is True and isinstance(reduced[name], dict):
+                reduced[name] = {**reduced[name], "customBasePath": any_json_base}
     return {**doc, "components": {**doc.get("components", {}), "schemas": reduced}}

@@ -4,18 +4,23 @@
 A call's first response loads its resource's model module (``types/pages.py``); with
 ``defer_build`` defining those classes does not also build a validator for each of them, only
 for the models a call validates.
+
+A schema without ``type`` that lists ``properties`` constrains objects only: any other JSON value is
+valid too.  Its class subclasses :class:`AnyJsonModel`, which validates an object as the model and
+passes a string, number, boolean or array through as received, in both directions and in strict mode.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import pydantic
+from pydantic_core import core_schema
 
 if TYPE_CHECKING:
     from cloudflare_client._lenient import ValidationIssue
 
-__all__ = ["BaseModel"]
+__all__ = ["AnyJsonModel", "BaseModel"]
 
 
 class BaseModel(pydantic.BaseModel):
@@ -30,3 +35,35 @@ class BaseModel(pydantic.BaseModel):
         private = self.__pydantic_private__ or {}
         issues: tuple[ValidationIssue, ...] = private.get("_validation_issues", ())
         return issues
+
+
+# The JSON values a typeless schema's properties do not constrain, each kept as it is (strict: 3 stays an int).
+_NON_OBJECTS: tuple[core_schema.CoreSchema, ...] = (
+    core_schema.bool_schema(strict=True),
+    core_schema.int_schema(strict=True),
+    core_schema.float_schema(strict=True),
+    core_schema.str_schema(strict=True),
+    core_schema.list_schema(core_schema.any_schema()),
+)
+
+
+class AnyJsonModel(BaseModel):
+    """A model whose schema has no ``type``: an object is this model, any other JSON value is kept as it is.
+
+    Where such a value is a response field, its annotation names the model (the object is what nearly
+    every such field holds; see ARCHITECTURE.md "Schemas without type"): ``isinstance(value, Model)``
+    tells the two apart.  Request arguments are typed with the other JSON kinds too.
+    """
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: type[pydantic.BaseModel], handler: pydantic.GetCoreSchemaHandler, /
+    ) -> core_schema.CoreSchema:
+        model = handler(source)
+        # every use of the class must reach the wrapper, not the bare model: the reference moves out
+        reference = model.get("ref")
+        bare = cast("core_schema.CoreSchema", {key: value for key, value in model.items() if key != "ref"})
+        # the model first, the other kinds after it, all checked by pydantic-core: an object costs what it did
+        return core_schema.union_schema(
+            [bare, *_NON_OBJECTS], mode="left_to_right", ref=reference if isinstance(reference, str) else None
+        )

@@ -31,6 +31,7 @@ from clientgen.normalize.envelopes import is_failure_envelope, is_success_envelo
 from clientgen.normalize.naming import Hint, assign_names, operation_hint, role_hint, variant_labels
 from clientgen.normalize.naming_source import component_candidates, strip_marker
 from clientgen.normalize.schemas import iter_operation_schemas, iter_operations, op_pointer, routes
+from clientgen.normalize.typeless import ANY_JSON
 from clientgen.normalize.webhooks import WEBHOOK_MODELS
 
 __all__ = ["hoist_objects"]
@@ -64,7 +65,9 @@ def _needs_class(node: dict[str, Any], hint: Hint, *, wrap_primitives: bool) -> 
 
 
 def _content_key(node: dict[str, Any]) -> str:
-    text = json.dumps(node, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """The hash of ``node``'s content; the any-JSON marker is a reading of the content, not more content."""
+    identity = {key: value for key, value in node.items() if key != ANY_JSON} if ANY_JSON in node else node
+    text = json.dumps(identity, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 

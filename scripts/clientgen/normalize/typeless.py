@@ -1,15 +1,27 @@
-"""Schemas without ``type``: ``properties`` alone constrains only objects.
+"""Schemas without ``type``: ``properties`` alone constrains only objects, so any other JSON value is valid.
 
-JSON Schema reads ``{properties: {...}}`` without ``type`` as "any JSON value; when it is an
-object, these properties".  Generators read it as an object, which refuses the description's
-own examples: Page Rules' action ``value`` is ``{"url": ..., "type": ...}`` for ``forward_url``
-and ``"on"`` for ``browser_check`` (``zones_actions.example``).  Widening every such schema
-would turn hundreds of real objects (``login_design``) into unions nobody can use, so the
-description decides: a typeless schema that one of the description's examples shows holding
-something other than an object (a schema's ``example``/``examples``, or a media type's, read
-down through properties, items and unions) becomes ``anyOf[object, string, number, boolean,
-array]``; every other typeless schema with properties is read as an object, as before (and
-``allOf`` flattening types its merge ``object``: a merged schema is always read as one).
+JSON Schema reads ``{properties: {...}}`` without ``type`` as "any JSON value; when it is an object, these
+properties".  Generators read it as an object, which refuses the description's own examples: Page Rules'
+action ``value`` is ``{"url": ..., "type": ...}`` for ``forward_url`` and ``"on"`` for ``browser_check``.
+Every such schema (after ``allOf`` flattening, which types its merge ``object``: a merge of objects is one)
+is marked ``x-clientgen-any-json``: its model class subclasses the package's ``AnyJsonModel``, which
+validates an object as the model and passes a string, number, boolean or array through as received, in
+both directions and in strict mode.  Where the value stands decides what its *type* says:
+
+- an example of the description shows it holding a non-object (a schema's ``example``/``examples``, or a
+  media type's, read down through properties, items and unions): ``anyOf[object, string, number, boolean,
+  array]`` everywhere, the type states the truth both ways;
+- a request's field below the top level (keyword arguments, TypedDicts, body models' fields):
+  ``anyOf[<the marked object>, string, number, boolean, array]``, so ``value="on"`` type-checks;
+- a request body itself (its properties are the method's keywords) and a union's member (the members tell
+  objects apart): the marked object;
+- a response: the marked object, so the annotation is the model and a non-object arrives as received
+  (Cloudflare 2024-08-06: 112 results and 42 plain fields; ``Model | str | float | bool | list`` there
+  would make every such result a union to narrow before use, for values the description never shows).
+
+``enum``/``const`` constrain every kind and already type the value (``Literal``); ``items``-,
+``additionalProperties``- and ``required``-only typeless schemas (none left in Cloudflare or the peers
+after normalizing) stay as read.  Hoisting keys a class without the marker, so no class changes its name.
 """
 
 from __future__ import annotations
@@ -21,7 +33,7 @@ from typing import Any
 from clientgen.diagnostics import Diagnostics, escape_pointer_token
 from clientgen.normalize.schemas import Shared, iter_operation_schemas, iter_operations, op_pointer
 
-__all__ = ["is_typeless_object", "widen_typeless"]
+__all__ = ["ANY_JSON", "is_typeless_object", "widen_typeless"]
 
 _UNIONS = ("anyOf", "oneOf", "allOf")
 _JSON_KINDS: dict[str, tuple[type, ...]] = {
@@ -34,6 +46,7 @@ _OTHER_VALUES: tuple[dict[str, Any], ...] = (
     {"type": "boolean"},
     {"type": "array", "items": {}},
 )
+ANY_JSON = "x-clientgen-any-json"  # on an object schema: its model class accepts any JSON value
 _OUTER_KEYS = frozenset({"description", "nullable", "example", "examples", "readOnly", "writeOnly", "deprecated"})
 
 
@@ -137,12 +150,43 @@ def _widened(node: dict[str, Any]) -> dict[str, Any]:
     return {**outer, "anyOf": [{**inner, "type": "object"}, *(dict(other) for other in _OTHER_VALUES)]}
 
 
+def _any_json_object(node: dict[str, Any]) -> dict[str, Any]:
+    """The object reading, marked: its model class passes any non-object JSON value through as received.
+
+    Still without ``type``: hoisting keys a class by its content without the marker, so every class keeps the
+    key (and so the name) it had before the marker.
+    """
+    return {**node, ANY_JSON: True} if node.get("properties") else node  # no properties: no class, any value
+
+
+def _input_union(node: dict[str, Any]) -> dict[str, Any]:
+    """A request's reading: the marked object first (so the class is the response's), then the other kinds."""
+    outer = {key: value for key, value in node.items() if key in _OUTER_KEYS - {"example", "examples"}}
+    return {**outer, "anyOf": [_any_json_object(node), *(dict(other) for other in _OTHER_VALUES)]}
+
+
 class _Rebuild:
-    def __init__(self, keys: set[str], diags: Diagnostics) -> None:
+    """One direction's rebuild: ``request`` widens nested typeless schemas in the type too, a response only marks."""
+
+    def __init__(self, keys: set[str], diags: Diagnostics, *, request: bool) -> None:
         self.keys = keys
         self.diags = diags
+        self.request = request
         self.done = Shared(diags)  # shared dicts rebuilt once (and stay shared), reported at every place
-        self.relevant = _Holds(lambda node: is_typeless_object(node) and _key(node) in keys)
+        self.relevant = _Holds(is_typeless_object)
+
+    def root(self, node: Any, pointer: str) -> Any:
+        """A top-level schema: a request body stays an object, its properties are the method's keywords."""
+        return self._object(node, pointer) if self.request else self.node(node, pointer)
+
+    def _object(self, node: Any, pointer: str) -> Any:
+        """Marked, never widened: a request body, or a union's member.
+
+        A union's members tell objects apart; the other kinds beside each member would leave nothing to tell.
+        """
+        if is_typeless_object(node) and _key(node) not in self.keys:
+            return _any_json_object(self._children(node, pointer))
+        return self.node(node, pointer)
 
     def node(self, node: Any, pointer: str) -> Any:
         if not self.relevant(node):
@@ -151,6 +195,20 @@ class _Rebuild:
         if seen:
             return result
         since = len(self.diags.items)
+        rebuilt = self._children(node, pointer)
+        if is_typeless_object(node):
+            if _key(node) in self.keys:
+                self.diags.add(pointer, "typeless-any", "no type, and an example holds a non-object: any JSON value")
+                rebuilt = _widened(rebuilt)
+            elif self.request:
+                self.diags.add(pointer, "typeless-any-input", "no type: any JSON value, typed so where it is sent")
+                rebuilt = _input_union(rebuilt)
+            else:
+                rebuilt = _any_json_object(rebuilt)
+        self.done.keep(node, rebuilt, pointer, since)
+        return rebuilt
+
+    def _children(self, node: dict[str, Any], pointer: str) -> dict[str, Any]:
         rebuilt = dict(node)
         if isinstance(node.get("properties"), dict):
             rebuilt["properties"] = {
@@ -159,30 +217,34 @@ class _Rebuild:
             }
         for key in _UNIONS:
             if isinstance(node.get(key), list):
-                rebuilt[key] = [self.node(sub, f"{pointer}/{key}/{index}") for index, sub in enumerate(node[key])]
+                rebuilt[key] = [self._object(sub, f"{pointer}/{key}/{index}") for index, sub in enumerate(node[key])]
         for key in ("items", "additionalProperties", "not"):
             if isinstance(node.get(key), dict):
                 rebuilt[key] = self.node(node[key], f"{pointer}/{key}")
-        if is_typeless_object(node) and _key(node) in self.keys:
-            self.diags.add(pointer, "typeless-any", "no type, and an example holds a non-object: any JSON value")
-            rebuilt = _widened(rebuilt)
-        self.done.keep(node, rebuilt, pointer, since)
         return rebuilt
 
 
+def _is_request(pointer: str) -> bool:
+    return "/responses/" not in pointer
+
+
 def widen_typeless(doc: dict[str, Any], diags: Diagnostics) -> None:
-    """Every typeless schema with properties an example shows holding a non-object becomes any JSON value."""
+    """Every typeless schema with properties accepts any JSON value (its class: ``AnyJsonModel``).
+
+    Its type says so where an example shows a non-object (both directions) and where it is sent (below a
+    request's top level); a response's stays the model (see the module's docstring).
+    """
     evidence = _Evidence()
     operations = list(iter_operations(doc))
     for _path, _method, op in operations:
         for _pointer, container, key in iter_operation_schemas(op, ""):
             evidence.walk(container[key], list(_own_examples(container)))
-    if not evidence.keys:
-        return
-    rebuild = _Rebuild(evidence.keys, diags)
+    requests = _Rebuild(evidence.keys, diags, request=True)
+    responses = _Rebuild(evidence.keys, diags, request=False)
     for path, method, op in operations:
         for pointer, container, key in list(iter_operation_schemas(op, op_pointer(path, method))):
-            container[key] = rebuild.node(container[key], pointer)
+            rebuild = requests if _is_request(pointer.removeprefix(op_pointer(path, method))) else responses
+            container[key] = rebuild.root(container[key], pointer)
     schemas = doc.get("components", {}).get("schemas", {})
-    for name in sorted(schemas):
-        schemas[name] = rebuild.node(schemas[name], f"/components/schemas/{escape_pointer_token(name)}")
+    for name in sorted(schemas):  # kept (recursive) components serve both directions: read as responses are
+        schemas[name] = responses.node(schemas[name], f"/components/schemas/{escape_pointer_token(name)}")
