@@ -31,6 +31,7 @@ from clientgen.cache import Cache
 from clientgen.cached_files import python_files, store_compiled, store_formatted, take_compiled, take_formatted
 from clientgen.cached_normalize import normalize_cached
 from clientgen.changelog.release import write_release
+from clientgen.compile_stream import CompileStream, digest
 from clientgen.config import GeneratorConfig, find_config, load_config
 from clientgen.diagnostics import Diagnostics, Level, SpecError
 from clientgen.examples import PER_CALL_OPTIONS, example_arguments, first_call_example, paginated_example
@@ -85,7 +86,14 @@ def _dump_json(data: Any) -> str:
     return dumps_sorted(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def _render_package(api: Api, root: Path, progress: Progress) -> None:
+def _render_package(api: Api, root: Path, progress: Progress, written: Callable[[Path], None] | None = None) -> None:
+    """Render the runtime, resources and docs into ``root``; ``written(path)`` after each file is complete."""
+
+    def _write(path: Path, text: str) -> None:
+        _write_file(path, text)
+        if written is not None:
+            written(path)
+
     env = make_environment()
     package = api.config.import_name
     package_dir = root / "src" / package
@@ -149,6 +157,9 @@ def _write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8", newline="\n")
 
 
+_write_file = _write  # what _render_package's own _write calls before it reports the file written
+
+
 def _ruff() -> list[str]:
     """The ruff binary beside this Python (no interpreter start-up per run), else ``python -m ruff``."""
     binary = Path(sysconfig.get_path("scripts")) / ("ruff.exe" if sys.platform == "win32" else "ruff")
@@ -188,6 +199,14 @@ def _format(paths: list[Path], *, first_party: str, cache: Cache | None = None, 
             raise RuntimeError(msg)
     if cache is not None and pending is not None:
         store_formatted(cache, pending)
+
+
+def _format_models(types_dir: Path, root: Path, first_party: str, cache: Cache | None, compiling: Any) -> None:
+    """Ruff on the models; then each is compiled (``compiling``: a :class:`CompileStream`, or None)."""
+    _format([types_dir], first_party=first_party, cache=cache, root=root)
+    if isinstance(compiling, CompileStream):
+        for module in python_files([types_dir]):
+            compiling.submit(module)
 
 
 @contextlib.contextmanager
@@ -240,14 +259,21 @@ for name in json.load(sys.stdin):
 """
 
 
-def _compile_all(root: Path, progress: Progress, cache: Cache | None = None) -> None:
+def _compile_all(
+    root: Path, progress: Progress, cache: Cache | None = None, checked: dict[Path, bytes] | None = None
+) -> None:
     """Every generated module compiles (without running), or nothing is swapped in: the last line of defence.
 
     Compiling is CPU-bound and the machine may have a second core: another Python compiles every other
     file meanwhile.  The failure reported is the first in sorted order, as if one process compiled all.
-    With a ``cache``, files whose exact content compiled before are not compiled again.
+    With a ``cache``, files whose exact content compiled before are not compiled again; ``checked``
+    (module -> digest of its text, :class:`CompileStream`): compiled already while rendering, unless changed since.
     """
     paths = sorted((root / "src").rglob("*.py"))
+    if checked:
+        paths = [path for path in paths if checked.get(path) != digest(path)]
+        if not paths:
+            return
     pending = None if cache is None else take_compiled(cache, paths)
     if pending is not None:
         paths = [path for path, _ in pending]
@@ -370,18 +396,24 @@ def build(  # noqa: PLR0913 - the spec, where to build, the generation to versio
     model_index = _model_index(index, config.import_name, view)
     del view  # the generator's copy of the components, not needed any more
     first_party = config.import_name
-    # the models are final: format them now
-    with _in_background(lambda: _format([types_dir], first_party=first_party, cache=cache, root=root)):
+    # the models are final: format them now; cold (no cache), each module is compiled once written and formatted
+    with (
+        CompileStream() if cache is None else contextlib.nullcontext() as compiling,
+        _in_background(lambda: _format_models(types_dir, root, first_party, cache, compiling)),
+    ):
         progress.stage("build", detail="resources and operations")
         api = build_api(normalized, model_index, config, diags)
         write_release(api, normalized, previous, root)  # api.json, CHANGELOG.md; sets the package version
-        _render_package(api, root, progress)
+        _render_package(api, root, progress, None if compiling is None else compiling.submit)
         report = build_report(api, normalized, diags, models=len(set(index.values())))
         _write(root / REPORT_FILE, _dump_json(report))
         _write(root / ATTRIBUTES_FILE, ATTRIBUTES)
+        if compiling is not None:
+            compiling.finish()  # everything it read is read: ruff may rewrite the files
         progress.stage("format", detail="ruff")
         _format(_package_parts(root, besides=types_dir), first_party=first_party, cache=cache, root=root)
-    _compile_all(root, progress, cache)
+        checked = None if compiling is None else compiling.checked()  # after ruff: the final texts' digests
+    _compile_all(root, progress, cache, checked)
     files = sum(1 for path in root.rglob("*") if path.is_file())
     return BuildResult(api=api, diagnostics=diags, files=files, summary=report["summary"])
 
