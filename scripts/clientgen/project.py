@@ -35,7 +35,14 @@ from clientgen.compile_stream import CompileStream, digest
 from clientgen.config import GeneratorConfig, find_config, load_config
 from clientgen.diagnostics import Diagnostics, Level, SpecError
 from clientgen.examples import PER_CALL_OPTIONS, example_arguments, first_call_example, paginated_example
-from clientgen.generators.models import SHARED_MODULE, SHARED_NAMES, ModelIndex, emit_models, plan_modules
+from clientgen.generators.models import (
+    SHARED_MODULE,
+    SHARED_NAMES,
+    ModelIndex,
+    WarmGenerators,
+    emit_models,
+    plan_modules,
+)
 from clientgen.generators.reexports import plan_reexports, write_reexports
 from clientgen.generators.split import split_model_modules
 from clientgen.generators.type_index import write_type_index
@@ -347,16 +354,20 @@ def build(  # noqa: PLR0913 - the spec, where to build, the generation to versio
     previous: Path | None = None,
     progress: Progress | None = None,
     cache: Cache | None = None,
+    warm: WarmGenerators | None = None,
 ) -> BuildResult:
     """Generate the whole output tree into ``root`` (an empty folder), versioned after the one in ``previous``.
 
     ``cache``: results of earlier generations reused where their input is the same (:mod:`clientgen.cache`).
+    ``warm``: where the model generator's processes start (cold, without a cache) while the spec is normalized.
     """
     progress = progress or Progress(enabled=False)
     diags = Diagnostics()
     progress.stage("ingest", detail=spec.name)
     source = apply_overlays(spec, load_source(spec), diags)
     config = complete_config(config, source, spec.name, diags)  # what the config does not set: from the description
+    if warm is not None and cache is None:  # a cache may leave the generator nothing to do: nothing started ahead
+        warm.start(source, work)
     memory = NameMemory(previous=read_names(previous))  # models keep the names they had in ``previous``
     try:
         normalized = normalize_cached(
@@ -382,7 +393,7 @@ def build(  # noqa: PLR0913 - the spec, where to build, the generation to versio
         base_class = f"{config.import_name}._models.BaseModel"
         index = emit_models(  # the normalized document is final: written while the generator runs
             view, plan, types_dir, work, header, base_class=base_class,
-            meanwhile=lambda: _write(root / NORMALIZED_FILE, _dump_json(normalized)), cache=cache,
+            meanwhile=lambda: _write(root / NORMALIZED_FILE, _dump_json(normalized)), cache=cache, warm=warm,
         )  # fmt: skip
     except SpecError as error:  # names the generator's input, a temporary file: name the spec instead
         message = f"{error.message} (on the models of the normalized document; please report this with the spec)"
@@ -452,9 +463,11 @@ def write_tree(  # noqa: PLR0913 - the spec, config and output, then keyword-onl
     staging = Path(tempfile.mkdtemp(prefix=".generated-", dir=out.parent))
     tree = staging / "tree"
     try:
-        with tempfile.TemporaryDirectory(prefix="clientgen-") as work:
+        with tempfile.TemporaryDirectory(prefix="clientgen-") as work, WarmGenerators() as warm:
             previous = previous or _previous_generation(out)
-            result = _bounded_build(spec, config, tree, Path(work), previous=previous, progress=progress, cache=cache)
+            result = _bounded_build(
+                spec, config, tree, Path(work), previous=previous, progress=progress, cache=cache, warm=warm
+            )
         if strict:
             _refuse_warnings(spec, result.diagnostics)
         write_manifest(tree)
@@ -494,10 +507,11 @@ def _bounded_build(  # noqa: PLR0913 - build()'s arguments, passed through
     previous: Path | None,
     progress: Progress,
     cache: Cache | None,
+    warm: WarmGenerators | None = None,
 ) -> BuildResult:
     """:func:`build`, with running out of stack or memory reported as one line (the limits should prevent both)."""
     try:
-        return build(spec, config, root, work, previous=previous, progress=progress, cache=cache)
+        return build(spec, config, root, work, previous=previous, progress=progress, cache=cache, warm=warm)
     except RecursionError:
         message = "nested too deeply to process (Python recursion limit) below this point: flatten the spec"
         raise SpecError(spec, message, pointer=_deepest(spec)) from None
