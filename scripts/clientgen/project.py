@@ -31,6 +31,7 @@ from clientgen.cache import Cache
 from clientgen.cached_files import python_files, store_compiled, store_formatted, take_compiled, take_formatted
 from clientgen.cached_normalize import normalize_cached
 from clientgen.changelog.release import write_release
+from clientgen.collector import fewer_collections
 from clientgen.compile_stream import CompileStream, digest
 from clientgen.config import GeneratorConfig, find_config, load_config
 from clientgen.diagnostics import Diagnostics, Level, SpecError
@@ -511,7 +512,8 @@ def _bounded_build(  # noqa: PLR0913 - build()'s arguments, passed through
 ) -> BuildResult:
     """:func:`build`, with running out of stack or memory reported as one line (the limits should prevent both)."""
     try:
-        return build(spec, config, root, work, previous=previous, progress=progress, cache=cache, warm=warm)
+        with fewer_collections():
+            return build(spec, config, root, work, previous=previous, progress=progress, cache=cache, warm=warm)
     except RecursionError:
         message = "nested too deeply to process (Python recursion limit) below this point: flatten the spec"
         raise SpecError(spec, message, pointer=_deepest(spec)) from None
