@@ -111,3 +111,29 @@ def test_more_parts_than_processes_equal_one_run(tmp_path: Path, monkeypatch: py
     assert (tmp_path / "bounded" / "work" / "parts" / "2").is_dir()  # three runs
     assert parts == whole
     assert parts_index == whole_index
+
+
+def test_generators_started_ahead_write_what_fresh_ones_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(models, "_MIN_COMPONENTS_TO_SPLIT", 0)
+    fresh, fresh_index = _emit(tmp_path, "fresh")
+    doc, plan = _document()
+    work, types_dir = tmp_path / "warm" / "work", tmp_path / "warm" / "types"
+    work.mkdir(parents=True)
+    with models.WarmGenerators() as warm:
+        warm.start({"paths": {f"/{number}": {"get": {}} for number in range(models._MIN_WARM)}}, work)
+        started = list(warm._waiting)
+        assert len(started) == models._PARTS
+        index = models.emit_models(doc, plan, types_dir, work, HEADER, base_class="pydantic.BaseModel", warm=warm)
+    assert all(process.returncode == 0 for process in started)  # they ran the parts
+    assert _files(types_dir) == fresh
+    assert index == fresh_index
+
+
+def test_generators_started_ahead_and_not_used_are_ended(tmp_path: Path) -> None:
+    with models.WarmGenerators() as warm:
+        warm.start({"paths": {"/one": {"get": {}}}}, tmp_path)
+        assert warm._waiting == []  # a small description: nothing started ahead
+        warm.start({"paths": {f"/{number}": {"get": {}} for number in range(models._MIN_WARM)}}, tmp_path)
+        started = list(warm._waiting)
+    assert started
+    assert all(process.returncode is not None for process in started)

@@ -31,10 +31,19 @@ from clientgen.cache import Cache
 from clientgen.cached_files import python_files, store_compiled, store_formatted, take_compiled, take_formatted
 from clientgen.cached_normalize import normalize_cached
 from clientgen.changelog.release import write_release
+from clientgen.collector import fewer_collections
+from clientgen.compile_stream import CompileStream, digest
 from clientgen.config import GeneratorConfig, find_config, load_config
 from clientgen.diagnostics import Diagnostics, Level, SpecError
 from clientgen.examples import PER_CALL_OPTIONS, example_arguments, first_call_example, paginated_example
-from clientgen.generators.models import SHARED_MODULE, SHARED_NAMES, ModelIndex, emit_models, plan_modules
+from clientgen.generators.models import (
+    SHARED_MODULE,
+    SHARED_NAMES,
+    ModelIndex,
+    WarmGenerators,
+    emit_models,
+    plan_modules,
+)
 from clientgen.generators.reexports import plan_reexports, write_reexports
 from clientgen.generators.split import split_model_modules
 from clientgen.generators.type_index import write_type_index
@@ -85,7 +94,14 @@ def _dump_json(data: Any) -> str:
     return dumps_sorted(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def _render_package(api: Api, root: Path, progress: Progress) -> None:
+def _render_package(api: Api, root: Path, progress: Progress, written: Callable[[Path], None] | None = None) -> None:
+    """Render the runtime, resources and docs into ``root``; ``written(path)`` after each file is complete."""
+
+    def _write(path: Path, text: str) -> None:
+        _write_file(path, text)
+        if written is not None:
+            written(path)
+
     env = make_environment()
     package = api.config.import_name
     package_dir = root / "src" / package
@@ -149,6 +165,9 @@ def _write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8", newline="\n")
 
 
+_write_file = _write  # what _render_package's own _write calls before it reports the file written
+
+
 def _ruff() -> list[str]:
     """The ruff binary beside this Python (no interpreter start-up per run), else ``python -m ruff``."""
     binary = Path(sysconfig.get_path("scripts")) / ("ruff.exe" if sys.platform == "win32" else "ruff")
@@ -188,6 +207,14 @@ def _format(paths: list[Path], *, first_party: str, cache: Cache | None = None, 
             raise RuntimeError(msg)
     if cache is not None and pending is not None:
         store_formatted(cache, pending)
+
+
+def _format_models(types_dir: Path, root: Path, first_party: str, cache: Cache | None, compiling: Any) -> None:
+    """Ruff on the models; then each is compiled (``compiling``: a :class:`CompileStream`, or None)."""
+    _format([types_dir], first_party=first_party, cache=cache, root=root)
+    if isinstance(compiling, CompileStream):
+        for module in python_files([types_dir]):
+            compiling.submit(module)
 
 
 @contextlib.contextmanager
@@ -240,14 +267,21 @@ for name in json.load(sys.stdin):
 """
 
 
-def _compile_all(root: Path, progress: Progress, cache: Cache | None = None) -> None:
+def _compile_all(
+    root: Path, progress: Progress, cache: Cache | None = None, checked: dict[Path, bytes] | None = None
+) -> None:
     """Every generated module compiles (without running), or nothing is swapped in: the last line of defence.
 
     Compiling is CPU-bound and the machine may have a second core: another Python compiles every other
     file meanwhile.  The failure reported is the first in sorted order, as if one process compiled all.
-    With a ``cache``, files whose exact content compiled before are not compiled again.
+    With a ``cache``, files whose exact content compiled before are not compiled again; ``checked``
+    (module -> digest of its text, :class:`CompileStream`): compiled already while rendering, unless changed since.
     """
     paths = sorted((root / "src").rglob("*.py"))
+    if checked:
+        paths = [path for path in paths if checked.get(path) != digest(path)]
+        if not paths:
+            return
     pending = None if cache is None else take_compiled(cache, paths)
     if pending is not None:
         paths = [path for path, _ in pending]
@@ -321,16 +355,20 @@ def build(  # noqa: PLR0913 - the spec, where to build, the generation to versio
     previous: Path | None = None,
     progress: Progress | None = None,
     cache: Cache | None = None,
+    warm: WarmGenerators | None = None,
 ) -> BuildResult:
     """Generate the whole output tree into ``root`` (an empty folder), versioned after the one in ``previous``.
 
     ``cache``: results of earlier generations reused where their input is the same (:mod:`clientgen.cache`).
+    ``warm``: where the model generator's processes start (cold, without a cache) while the spec is normalized.
     """
     progress = progress or Progress(enabled=False)
     diags = Diagnostics()
     progress.stage("ingest", detail=spec.name)
     source = apply_overlays(spec, load_source(spec), diags)
     config = complete_config(config, source, spec.name, diags)  # what the config does not set: from the description
+    if warm is not None and cache is None:  # a cache may leave the generator nothing to do: nothing started ahead
+        warm.start(source, work)
     memory = NameMemory(previous=read_names(previous))  # models keep the names they had in ``previous``
     try:
         normalized = normalize_cached(
@@ -356,7 +394,7 @@ def build(  # noqa: PLR0913 - the spec, where to build, the generation to versio
         base_class = f"{config.import_name}._models.BaseModel"
         index = emit_models(  # the normalized document is final: written while the generator runs
             view, plan, types_dir, work, header, base_class=base_class,
-            meanwhile=lambda: _write(root / NORMALIZED_FILE, _dump_json(normalized)), cache=cache,
+            meanwhile=lambda: _write(root / NORMALIZED_FILE, _dump_json(normalized)), cache=cache, warm=warm,
         )  # fmt: skip
     except SpecError as error:  # names the generator's input, a temporary file: name the spec instead
         message = f"{error.message} (on the models of the normalized document; please report this with the spec)"
@@ -370,18 +408,24 @@ def build(  # noqa: PLR0913 - the spec, where to build, the generation to versio
     model_index = _model_index(index, config.import_name, view)
     del view  # the generator's copy of the components, not needed any more
     first_party = config.import_name
-    # the models are final: format them now
-    with _in_background(lambda: _format([types_dir], first_party=first_party, cache=cache, root=root)):
+    # the models are final: format them now; cold (no cache), each module is compiled once written and formatted
+    with (
+        CompileStream() if cache is None else contextlib.nullcontext() as compiling,
+        _in_background(lambda: _format_models(types_dir, root, first_party, cache, compiling)),
+    ):
         progress.stage("build", detail="resources and operations")
         api = build_api(normalized, model_index, config, diags)
         write_release(api, normalized, previous, root)  # api.json, CHANGELOG.md; sets the package version
-        _render_package(api, root, progress)
+        _render_package(api, root, progress, None if compiling is None else compiling.submit)
         report = build_report(api, normalized, diags, models=len(set(index.values())))
         _write(root / REPORT_FILE, _dump_json(report))
         _write(root / ATTRIBUTES_FILE, ATTRIBUTES)
+        if compiling is not None:
+            compiling.finish()  # everything it read is read: ruff may rewrite the files
         progress.stage("format", detail="ruff")
         _format(_package_parts(root, besides=types_dir), first_party=first_party, cache=cache, root=root)
-    _compile_all(root, progress, cache)
+        checked = None if compiling is None else compiling.checked()  # after ruff: the final texts' digests
+    _compile_all(root, progress, cache, checked)
     files = sum(1 for path in root.rglob("*") if path.is_file())
     return BuildResult(api=api, diagnostics=diags, files=files, summary=report["summary"])
 
@@ -420,9 +464,11 @@ def write_tree(  # noqa: PLR0913 - the spec, config and output, then keyword-onl
     staging = Path(tempfile.mkdtemp(prefix=".generated-", dir=out.parent))
     tree = staging / "tree"
     try:
-        with tempfile.TemporaryDirectory(prefix="clientgen-") as work:
+        with tempfile.TemporaryDirectory(prefix="clientgen-") as work, WarmGenerators() as warm:
             previous = previous or _previous_generation(out)
-            result = _bounded_build(spec, config, tree, Path(work), previous=previous, progress=progress, cache=cache)
+            result = _bounded_build(
+                spec, config, tree, Path(work), previous=previous, progress=progress, cache=cache, warm=warm
+            )
         if strict:
             _refuse_warnings(spec, result.diagnostics)
         write_manifest(tree)
@@ -462,10 +508,12 @@ def _bounded_build(  # noqa: PLR0913 - build()'s arguments, passed through
     previous: Path | None,
     progress: Progress,
     cache: Cache | None,
+    warm: WarmGenerators | None = None,
 ) -> BuildResult:
     """:func:`build`, with running out of stack or memory reported as one line (the limits should prevent both)."""
     try:
-        return build(spec, config, root, work, previous=previous, progress=progress, cache=cache)
+        with fewer_collections():
+            return build(spec, config, root, work, previous=previous, progress=progress, cache=cache, warm=warm)
     except RecursionError:
         message = "nested too deeply to process (Python recursion limit) below this point: flatten the spec"
         raise SpecError(spec, message, pointer=_deepest(spec)) from None
