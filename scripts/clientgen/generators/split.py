@@ -55,14 +55,12 @@ class _Module:
 def split_model_modules(types_dir: Path, header: str, package: str, *, module: str, envelope: Collection[str]) -> None:
     """Split ``types_dir/<module>.py`` into ``envelope`` (those names and what they use) and the rest.
 
-    The other modules are read (a private module imports from them) and left whole.
+    The other modules are left whole and not read: a private module imports from them by their public path,
+    which needs no parsing (parsing every types module cost 1.4 s of the full Cloudflare API's generation).
     """
-    modules = {}
-    for path in sorted(types_dir.glob("*.py")):
-        if path.name != "__init__.py":
-            read = _read(path)
-            if read is not None:
-                modules[read.name] = read
+    path = types_dir / f"{module}.py"
+    read = _read(path) if path.is_file() else None
+    modules = {read.name: read} if read is not None else {}
     split = modules.get(module)
     if split is not None:
         named = _envelope_and_rest(split.definitions, envelope)
