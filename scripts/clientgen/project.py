@@ -30,7 +30,10 @@ from typing import Any
 from clientgen.cache import Cache
 from clientgen.cached_files import python_files, store_compiled, store_formatted, take_compiled, take_formatted
 from clientgen.cached_normalize import normalize_cached
+from clientgen.cached_render import render_resource
+from clientgen.cached_surface import cached_operation_entries
 from clientgen.changelog.release import write_release
+from clientgen.changelog.surface import operation_entry
 from clientgen.config import GeneratorConfig, find_config, load_config
 from clientgen.diagnostics import Diagnostics, Level, SpecError
 from clientgen.examples import PER_CALL_OPTIONS, example_arguments, first_call_example, paginated_example
@@ -85,7 +88,7 @@ def _dump_json(data: Any) -> str:
     return dumps_sorted(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def _render_package(api: Api, root: Path, progress: Progress) -> None:
+def _render_package(api: Api, root: Path, progress: Progress, cache: Cache | None = None) -> None:
     env = make_environment()
     package = api.config.import_name
     package_dir = root / "src" / package
@@ -121,7 +124,7 @@ def _render_package(api: Api, root: Path, progress: Progress) -> None:
     rendered, total = 0, len(api.operations)
     for resource in api.all_resources():
         module_file = package_dir / Path(*resource.module.split("."))
-        _write(module_file.with_suffix(".py"), resource_template.render(context, resource=resource))
+        _write(module_file.with_suffix(".py"), render_resource(resource_template, context, resource, cache))
         _write(module_file.parent / "__init__.py", header)
         rendered += len(resource.operations)
         progress.stage("render", rendered, total, "operations")
@@ -374,8 +377,9 @@ def build(  # noqa: PLR0913 - the spec, where to build, the generation to versio
     with _in_background(lambda: _format([types_dir], first_party=first_party, cache=cache, root=root)):
         progress.stage("build", detail="resources and operations")
         api = build_api(normalized, model_index, config, diags)
-        write_release(api, normalized, previous, root)  # api.json, CHANGELOG.md; sets the package version
-        _render_package(api, root, progress)
+        entry = operation_entry if cache is None else cached_operation_entries(cache)
+        write_release(api, normalized, previous, root, entry)  # api.json, CHANGELOG.md; sets the package version
+        _render_package(api, root, progress, cache)
         report = build_report(api, normalized, diags, models=len(set(index.values())))
         _write(root / REPORT_FILE, _dump_json(report))
         _write(root / ATTRIBUTES_FILE, ATTRIBUTES)
