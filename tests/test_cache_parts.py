@@ -22,6 +22,7 @@ import pytest
 
 from clientgen.cache import Cache
 from clientgen.cache_keys import UnkeyableError, document_bytes, model_bytes
+from clientgen.lifted_text import MARKER, lift_texts, restore_texts
 from clientgen.model.types import TypeExpr
 from clientgen.project import write_tree
 from clientgen.snapshot import diff_trees
@@ -52,7 +53,7 @@ def _ref(name: str) -> dict[str, str]:
 
 
 def small_spec() -> dict[str, Any]:
-    account = {"name": "account_id", "in": "path", "required": True, "schema": {"type": "string"}}
+    account = {"name": "account_id", "in": "path", "required": True, "schema": {"type": "string"}, "description": "ID"}
     gadget = {"type": "object", "properties": {"id": {"type": "string"}, "size": {"type": "integer"}}}
     return {
         "openapi": "3.0.3",
@@ -68,6 +69,7 @@ def small_spec() -> dict[str, Any]:
                 "post": {
                     "operationId": "widgets-create",
                     "summary": "Create a widget",
+                    "description": "Creates a widget in the account.",
                     "parameters": [account],
                     "requestBody": {"content": {"application/json": {"schema": _ref("widget_create")}}},
                     "responses": _ok(_ref("widget")),
@@ -214,3 +216,41 @@ def test_model_bytes_are_exact_and_independent_of_the_hash_seed() -> None:
     assert len(digests) == 1
     with pytest.raises(UnkeyableError):
         model_bytes(object())
+
+
+def test_a_prose_edit_reuses_the_whole_normalized_document(filled: tuple[Path, Path], tmp_path: Path) -> None:
+    first, store = filled
+    again = tmp_path / "again"  # as `make generate` over its own output: versioned after itself, same names
+    write_tree(_write(tmp_path, "spec.json", small_spec()), None, again, previous=first, cache=Cache(store))
+    spec = small_spec()
+    operation = spec["paths"]["/accounts/{account_id}/widgets"]["post"]
+    operation["summary"], operation["description"] = "Create one widget (edited)", "A new description."
+    operation["parameters"] = [{**operation["parameters"][0], "description": "The account (edited)."}]
+    # adding or removing a summary or description is not an edit of prose: it changes the lifted copy too
+    path = _write(tmp_path, "edited.json", spec)
+    cache = CountingCache(store)
+    write_tree(path, None, tmp_path / "warm", previous=again, cache=cache)
+    assert cache.found["normalized", True] == 1
+    assert cache.found["normalized", False] == 0
+    write_tree(path, None, tmp_path / "cold", previous=again)
+    assert diff_trees(tmp_path / "cold", tmp_path / "warm") == []
+
+
+def test_lifted_prose_comes_back_only_as_whole_values() -> None:
+    spec = small_spec()
+    lifted = lift_texts(spec)
+    assert lifted is not None
+    copy, texts = lifted
+    assert "List gadgets" in texts
+    assert "List gadgets" not in json.dumps(copy)
+    assert spec["paths"]["/accounts/{account_id}/gadgets"]["get"]["summary"] == "List gadgets"  # not changed
+    restored = json.loads(json.dumps(copy))
+    assert restore_texts(restored, texts, [])
+    assert restored == spec
+    leaked = json.loads(json.dumps(copy))
+    operation = leaked["paths"]["/accounts/{account_id}/gadgets"]["get"]
+    operation["x-note"] = f"about {operation['summary']}"  # a normalizer that used the text itself
+    assert not restore_texts(leaked, texts, [])
+    assert not restore_texts(json.loads(json.dumps(copy)), texts, [f"{MARKER}0 is odd"])
+    spec["info"]["description"] = f"{MARKER}1"  # the marker in the description itself: nothing is lifted
+    assert lift_texts(spec) is None
