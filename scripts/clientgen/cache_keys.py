@@ -14,7 +14,7 @@ import hashlib
 import marshal
 from typing import Any
 
-__all__ = ["UnkeyableError", "digest", "document_bytes", "model_bytes", "refs_below"]
+__all__ = ["ModelMemo", "UnkeyableError", "digest", "document_bytes", "model_bytes", "refs_below"]
 
 _REF_PREFIX = "#/components/schemas/"
 
@@ -43,7 +43,7 @@ def _fields_of(kind: type) -> tuple[tuple[str, ...], bool]:
     return found
 
 
-def _model_text(value: Any, memo: dict[int, str]) -> str:
+def _model_text(value: Any, memo: dict[int, tuple[Any, str]]) -> str:
     """``value`` as exact text; a frozen dataclass met again (shared type expressions) is written once."""
     kind = type(value)
     if kind in _PLAIN:
@@ -53,11 +53,11 @@ def _model_text(value: Any, memo: dict[int, str]) -> str:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         names, frozen = _fields_of(kind)
         if frozen and id(value) in memo:
-            return memo[id(value)]
+            return memo[id(value)][1]
         inner = "\x1e".join(_model_text(getattr(value, name), memo) for name in names)
         text = f"<{kind.__qualname__}\x1e{inner}>"
         if frozen:
-            memo[id(value)] = text  # the tree keeps ``value`` alive for the whole call: its id is not reused
+            memo[id(value)] = (value, text)  # kept alive with its text: its id is not reused meanwhile
         return text
     if isinstance(value, tuple | list):
         return f"[{kind.__name__}\x1e" + "\x1e".join(_model_text(item, memo) for item in value) + "]"
@@ -70,9 +70,19 @@ def _model_text(value: Any, memo: dict[int, str]) -> str:
     raise UnkeyableError(msg)
 
 
-def model_bytes(value: Any) -> bytes:
-    """The exact bytes of an intermediate-model value: dataclasses, tuples, lists, sets, dicts, plain values."""
-    return _model_text(value, {}).encode("utf-8", "surrogatepass")
+def model_bytes(value: Any, memo: ModelMemo | None = None) -> bytes:
+    """The exact bytes of an intermediate-model value: dataclasses, tuples, lists, sets, dicts, plain values.
+
+    ``memo``: frozen dataclasses already written (by an earlier call with the same memo) are not walked again.
+    """
+    return _model_text(value, {} if memo is None else memo.texts).encode("utf-8", "surrogatepass")
+
+
+class ModelMemo:
+    """Frozen model values' texts, shared by the keys of one generation (the surface's and the modules')."""
+
+    def __init__(self) -> None:
+        self.texts: dict[int, tuple[Any, str]] = {}
 
 
 def refs_below(node: Any) -> set[str]:

@@ -16,7 +16,7 @@ import jinja2
 from jinja2 import meta
 
 from clientgen.cache import Cache
-from clientgen.cache_keys import UnkeyableError, model_bytes
+from clientgen.cache_keys import ModelMemo, UnkeyableError, model_bytes
 from clientgen.model.api import Resource
 
 __all__ = ["render_resource"]
@@ -47,13 +47,20 @@ def _reads_only_known(env: jinja2.Environment, name: str) -> bool:
     return True
 
 
-def render_resource(template: jinja2.Template, context: dict[str, Any], resource: Resource, cache: Cache | None) -> str:
+def render_resource(
+    template: jinja2.Template,
+    context: dict[str, Any],
+    resource: Resource,
+    cache: Cache | None,
+    memo: ModelMemo | None = None,
+) -> str:
     """``template.render(context, resource=resource)``, from the cache when its inputs were rendered before."""
     if cache is None or template.name is None or not _reads_only_known(template.environment, template.name):
         return template.render(context, resource=resource)
     children = tuple((child.attribute, child.module, child.class_name) for child in resource.children)
     try:
-        inputs = model_bytes((context["package"], resource.path, resource.class_name, resource.operations, children))
+        parts = (context["package"], resource.path, resource.class_name, resource.operations, children)
+        inputs = model_bytes(parts, memo)
     except UnkeyableError:
         return template.render(context, resource=resource)
     key = cache.key(_KIND, template.name, inputs)

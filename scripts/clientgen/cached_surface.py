@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from clientgen.cache import Cache
-from clientgen.cache_keys import UnkeyableError, digest, document_bytes, model_bytes, refs_below
+from clientgen.cache_keys import ModelMemo, UnkeyableError, digest, document_bytes, model_bytes, refs_below
 from clientgen.changelog.surface import OperationEntry, operation_entry
 from clientgen.model.api import Operation
 
@@ -51,7 +51,7 @@ class _Components:
         return self.digests[name]
 
 
-def cached_operation_entries(cache: Cache) -> OperationEntry:
+def cached_operation_entries(cache: Cache, memo: ModelMemo | None = None) -> OperationEntry:
     """An :data:`OperationEntry` returning the stored entry of an unchanged operation, else computing and storing it."""
     known: list[_Components] = []  # the components of the document being surfaced (one per generation)
 
@@ -62,7 +62,7 @@ def cached_operation_entries(cache: Cache) -> OperationEntry:
         try:
             reached = table.reached(raw)
             parts = [f"{name}\0{table.digest_of(name)}" for name in reached]
-            key = cache.key(_KIND, model_bytes(op), document_bytes(raw), "\n".join(parts))
+            key = cache.key(_KIND, model_bytes(op, memo), document_bytes(raw), "\n".join(parts))
         except UnkeyableError:
             return operation_entry(op, raw, components)
         found = cache.get_json(_KIND, key)

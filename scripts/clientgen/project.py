@@ -28,7 +28,15 @@ from pathlib import Path
 from typing import Any
 
 from clientgen.cache import Cache
-from clientgen.cached_files import python_files, store_compiled, store_formatted, take_compiled, take_formatted
+from clientgen.cache_keys import ModelMemo
+from clientgen.cached_files import (
+    dumped_json,
+    python_files,
+    store_compiled,
+    store_formatted,
+    take_compiled,
+    take_formatted,
+)
 from clientgen.cached_normalize import normalize_cached
 from clientgen.cached_render import render_resource
 from clientgen.cached_surface import cached_operation_entries
@@ -88,7 +96,9 @@ def _dump_json(data: Any) -> str:
     return dumps_sorted(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def _render_package(api: Api, root: Path, progress: Progress, cache: Cache | None = None) -> None:
+def _render_package(
+    api: Api, root: Path, progress: Progress, cache: Cache | None = None, memo: ModelMemo | None = None
+) -> None:
     env = make_environment()
     package = api.config.import_name
     package_dir = root / "src" / package
@@ -124,7 +134,7 @@ def _render_package(api: Api, root: Path, progress: Progress, cache: Cache | Non
     rendered, total = 0, len(api.operations)
     for resource in api.all_resources():
         module_file = package_dir / Path(*resource.module.split("."))
-        _write(module_file.with_suffix(".py"), render_resource(resource_template, context, resource, cache))
+        _write(module_file.with_suffix(".py"), render_resource(resource_template, context, resource, cache, memo))
         _write(module_file.parent / "__init__.py", header)
         rendered += len(resource.operations)
         progress.stage("render", rendered, total, "operations")
@@ -359,7 +369,8 @@ def build(  # noqa: PLR0913 - the spec, where to build, the generation to versio
         base_class = f"{config.import_name}._models.BaseModel"
         index = emit_models(  # the normalized document is final: written while the generator runs
             view, plan, types_dir, work, header, base_class=base_class,
-            meanwhile=lambda: _write(root / NORMALIZED_FILE, _dump_json(normalized)), cache=cache,
+            meanwhile=lambda: _write(root / NORMALIZED_FILE, dumped_json(cache, "normalized", normalized, _dump_json)),
+            cache=cache,
         )  # fmt: skip
     except SpecError as error:  # names the generator's input, a temporary file: name the spec instead
         message = f"{error.message} (on the models of the normalized document; please report this with the spec)"
@@ -377,9 +388,10 @@ def build(  # noqa: PLR0913 - the spec, where to build, the generation to versio
     with _in_background(lambda: _format([types_dir], first_party=first_party, cache=cache, root=root)):
         progress.stage("build", detail="resources and operations")
         api = build_api(normalized, model_index, config, diags)
-        entry = operation_entry if cache is None else cached_operation_entries(cache)
+        memo = ModelMemo()  # the operations' key texts, written once for the surface and the modules
+        entry = operation_entry if cache is None else cached_operation_entries(cache, memo)
         write_release(api, normalized, previous, root, entry)  # api.json, CHANGELOG.md; sets the package version
-        _render_package(api, root, progress, cache)
+        _render_package(api, root, progress, cache, memo)
         report = build_report(api, normalized, diags, models=len(set(index.values())))
         _write(root / REPORT_FILE, _dump_json(report))
         _write(root / ATTRIBUTES_FILE, ATTRIBUTES)
