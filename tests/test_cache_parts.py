@@ -22,7 +22,7 @@ import pytest
 
 from clientgen.cache import Cache
 from clientgen.cache_keys import UnkeyableError, document_bytes, model_bytes
-from clientgen.lifted_text import MARKER, lift_texts, restore_texts
+from clientgen.lifted_text import lift_texts, restore_texts
 from clientgen.model.types import TypeExpr
 from clientgen.project import write_tree
 from clientgen.snapshot import diff_trees
@@ -218,15 +218,24 @@ def test_model_bytes_are_exact_and_independent_of_the_hash_seed() -> None:
         model_bytes(object())
 
 
-def test_a_prose_edit_reuses_the_whole_normalized_document(filled: tuple[Path, Path], tmp_path: Path) -> None:
+@pytest.mark.parametrize("edit", ["changed", "added and removed"])
+def test_a_prose_edit_reuses_the_whole_normalized_document(
+    filled: tuple[Path, Path], tmp_path: Path, edit: str
+) -> None:
     first, store = filled
     again = tmp_path / "again"  # as `make generate` over its own output: versioned after itself, same names
     write_tree(_write(tmp_path, "spec.json", small_spec()), None, again, previous=first, cache=Cache(store))
     spec = small_spec()
     operation = spec["paths"]["/accounts/{account_id}/widgets"]["post"]
-    operation["summary"], operation["description"] = "Create one widget (edited)", "A new description."
-    operation["parameters"] = [{**operation["parameters"][0], "description": "The account (edited)."}]
-    # adding or removing a summary or description is not an edit of prose: it changes the lifted copy too
+    parameter = operation["parameters"][0]
+    if edit == "changed":
+        operation["summary"], operation["description"] = "Create one widget (edited)", "A new description."
+        operation["parameters"] = [{**parameter, "description": "The account (edited)."}]
+    else:
+        del operation["summary"]
+        operation["parameters"] = [{key: value for key, value in parameter.items() if key != "description"}]
+        listing = spec["paths"]["/accounts/{account_id}/gadgets"]["get"]
+        spec["paths"]["/accounts/{account_id}/gadgets"]["get"] = {"description": "Every gadget.", **listing}
     path = _write(tmp_path, "edited.json", spec)
     cache = CountingCache(store)
     write_tree(path, None, tmp_path / "warm", previous=again, cache=cache)
@@ -236,21 +245,23 @@ def test_a_prose_edit_reuses_the_whole_normalized_document(filled: tuple[Path, P
     assert diff_trees(tmp_path / "cold", tmp_path / "warm") == []
 
 
-def test_lifted_prose_comes_back_only_as_whole_values() -> None:
+def test_prose_goes_back_where_it_was_or_not_at_all() -> None:
     spec = small_spec()
-    lifted = lift_texts(spec)
-    assert lifted is not None
-    copy, texts = lifted
-    assert "List gadgets" in texts
+    before = json.dumps(spec)
+    copy, texts = lift_texts(spec)
+    assert json.dumps(spec) == before  # the document itself is not changed
+    assert "List gadgets" in [lifted.text for lifted in texts]
     assert "List gadgets" not in json.dumps(copy)
-    assert spec["paths"]["/accounts/{account_id}/gadgets"]["get"]["summary"] == "List gadgets"  # not changed
     restored = json.loads(json.dumps(copy))
-    assert restore_texts(restored, texts, [])
-    assert restored == spec
-    leaked = json.loads(json.dumps(copy))
-    operation = leaked["paths"]["/accounts/{account_id}/gadgets"]["get"]
-    operation["x-note"] = f"about {operation['summary']}"  # a normalizer that used the text itself
-    assert not restore_texts(leaked, texts, [])
-    assert not restore_texts(json.loads(json.dumps(copy)), texts, [f"{MARKER}0 is odd"])
-    spec["info"]["description"] = f"{MARKER}1"  # the marker in the description itself: nothing is lifted
-    assert lift_texts(spec) is None
+    assert restore_texts(restored, texts)
+    assert json.dumps(restored) == before  # the same keys in the same order
+    for damage in ("prose already there", "the key before it gone", "the parameter moved"):
+        damaged = json.loads(json.dumps(copy))
+        operation = damaged["paths"]["/accounts/{account_id}/widgets"]["post"]
+        if damage == "prose already there":  # the normalizer wrote one of its own
+            operation["summary"] = "Made up"
+        elif damage == "the key before it gone":
+            del operation["operationId"]
+        else:
+            operation["parameters"].insert(0, {"name": "other", "in": "query"})
+        assert not restore_texts(damaged, texts), damage

@@ -5,8 +5,8 @@ the names source and the previous generation's name memory; the entry is JSON (t
 diagnostics the passes added, the component -> content key map hoisting set), never code.  A one-operation
 change changes the document and so misses: the passes work on the document as a whole (hoisting and naming
 decide across operations), so their results are not reused per operation.  An edit of an operation's prose
-(summary, description, a parameter's description) does not: the prose is lifted out of the key
-(:mod:`clientgen.lifted_text`) and put back into the result.
+(summary, description, a parameter's description; changed, added or removed) does not: the prose is taken
+out of the normalizer's input (:mod:`clientgen.lifted_text`) and put back into the result.
 """
 
 from __future__ import annotations
@@ -43,19 +43,18 @@ def normalize_cached(  # noqa: PLR0913 - normalize()'s arguments and the cache
     """:func:`clientgen.normalize.normalize`, or what it returned before for the same input.
 
     ``unwraps_key`` says what ``unwraps`` decides (the config's envelope settings): part of the key.
-    The operations' prose is lifted out first (:mod:`clientgen.lifted_text`): an edit of it hits the cache.
+    The operations' prose is taken out first and put back after (:mod:`clientgen.lifted_text`): an edit of it
+    hits the cache.
     """
     if cache is None:
         return normalize(document, diags, memory, on_pass, names_source=names_source, unwraps=unwraps)
     options = _Options(names_source, unwraps, unwraps_key, on_pass)
-    lifted = lift_texts(document)
-    if lifted is not None:
-        copy, texts = lifted
-        before = len(diags.items)
-        normalized = _normalize_or_reuse(copy, diags, memory, cache, options)
-        if restore_texts(normalized, texts, [item.message for item in diags.items[before:]]):
-            return normalized
-        del diags.items[before:]  # the normalizer used the prose itself: normalize the document as it is
+    copy, texts = lift_texts(document)
+    before = len(diags.items)
+    normalized = _normalize_or_reuse(copy, diags, memory, cache, options)
+    if restore_texts(normalized, texts):
+        return normalized
+    del diags.items[before:]  # the prose has no place to go back to: normalize the document as it is
     return _normalize_or_reuse(document, diags, memory, cache, options)
 
 

@@ -1,101 +1,126 @@
-"""Operations' prose lifted out of the document before normalizing, put back after: a text edit reuses the rest.
+"""Operations' prose taken out of the document before normalizing, put back after: a prose edit reuses the rest.
 
 The normalizer decides from schemas, paths, parameters' names and places and operationIds; an operation's
-``summary`` and ``description`` and an inline parameter's ``description`` are carried through unread.  So
-the cache normalizes a copy where each of those strings is a numbered placeholder (``clientgen-lifted-text-7``),
-keys the result on that copy, and puts the strings back into the result: an edit of one operation's prose
-(the most common change between two daily Cloudflare descriptions) finds the whole normalized document in
-the cache.  A placeholder is only ever a whole string value; when one is found anywhere else afterwards (in
-a longer string, a diagnostic, a component), or the document held the marker already, the caller normalizes
-the original document instead, so the result is the same as without lifting.
+``summary`` and ``description`` and an inline parameter's ``description`` are carried through unread, in
+the objects they were in.  So the cache normalizes a copy without them, keys the result on that copy, and
+puts each back into the result where it was: after the same key in the same object.  An edit of one
+operation's prose — changed, added or removed, the most common change between two daily Cloudflare
+descriptions — then finds the whole normalized document in the cache.
+
+Put back only where the result still has that object with the key before it and without the prose key (the
+normalizer added none); otherwise :func:`restore_texts` says so and the caller normalizes the document as it
+is, so the result is always the one the normalizer gives the document itself.
 """
 
 from __future__ import annotations
 
-import marshal
+from dataclasses import dataclass
 from typing import Any
 
 from clientgen.normalize.schemas import HTTP_METHODS
 
-__all__ = ["MARKER", "lift_texts", "restore_texts"]
+__all__ = ["Lifted", "lift_texts", "restore_texts"]
 
-MARKER = "clientgen-lifted-text-"
 _OPERATION_TEXTS = ("summary", "description")
 
 
-def _placeholder(texts: list[str], text: str) -> str:
-    texts.append(text)
-    return f"{MARKER}{len(texts) - 1}"
+@dataclass(frozen=True)
+class Lifted:
+    """One string taken out: of the operation at (path, method), of its parameter ``parameter`` (or itself)."""
+
+    path: str
+    method: str
+    parameter: int | None  # index in the operation's ``parameters``; None: the operation object itself
+    key: str
+    after: str | None  # the key before it in its object; None: it was the first
+    text: str
+    name: tuple[Any, Any] = (None, None)  # a parameter's (name, in): it must still be there
 
 
-def _lift_operation(operation: dict[str, Any], texts: list[str]) -> dict[str, Any]:
-    lifted = dict(operation)
-    for key in _OPERATION_TEXTS:
-        if isinstance(lifted.get(key), str):
-            lifted[key] = _placeholder(texts, lifted[key])
+def _without(node: dict[str, Any], keys: tuple[str, ...], found: list[tuple[str, str | None, str]]) -> dict[str, Any]:
+    """``node`` without the string values of ``keys``; ``found`` receives (key, the key before it, text)."""
+    kept: dict[str, Any] = {}
+    previous: str | None = None
+    for key, value in node.items():
+        if key in keys and isinstance(value, str):
+            found.append((key, previous, value))
+        else:
+            kept[key] = value
+        previous = key
+    return kept
+
+
+def _lift_operation(path: str, method: str, operation: dict[str, Any], texts: list[Lifted]) -> dict[str, Any]:
+    found: list[tuple[str, str | None, str]] = []
+    lifted = _without(operation, _OPERATION_TEXTS, found)
+    texts.extend(Lifted(path, method, None, key, after, text) for key, after, text in found)
     parameters = lifted.get("parameters")
     if isinstance(parameters, list):
-        lifted["parameters"] = [
-            {**item, "description": _placeholder(texts, item["description"])}
-            if isinstance(item, dict) and "$ref" not in item and isinstance(item.get("description"), str)
-            else item
-            for item in parameters
-        ]
+        copied = []
+        for index, item in enumerate(parameters):
+            if isinstance(item, dict) and "$ref" not in item and isinstance(item.get("description"), str):
+                found = []
+                item = _without(item, ("description",), found)  # noqa: PLW2901 - the copy replaces the item
+                name = (item.get("name"), item.get("in"))
+                texts.extend(Lifted(path, method, index, key, after, text, name) for key, after, text in found)
+            copied.append(item)
+        lifted["parameters"] = copied
     return lifted
 
 
-def lift_texts(document: dict[str, Any]) -> tuple[dict[str, Any], list[str]] | None:
-    """A copy of ``document`` with its operations' prose replaced by placeholders, and the prose.
-
-    None when the document already holds the marker, or a value with no exact byte form: nothing is lifted.
-    """
-    try:
-        if MARKER.encode() in marshal.dumps(document, 0):
-            return None
-    except ValueError:  # a value marshal does not know: nothing is lifted
-        return None
-    texts: list[str] = []
+def lift_texts(document: dict[str, Any]) -> tuple[dict[str, Any], list[Lifted]]:
+    """A copy of ``document`` without its operations' prose (``document`` is not changed), and the prose."""
+    texts: list[Lifted] = []
     paths = document.get("paths")
     if not isinstance(paths, dict):
         return document, texts
     lifted_paths: dict[str, Any] = {}
-    for path in sorted(paths):  # numbered in a fixed order: equal documents but for prose lift to equal copies
-        item = paths[path]
+    for path, item in paths.items():
         if isinstance(item, dict):
-            item = {
-                key: _lift_operation(value, texts) if key in HTTP_METHODS and isinstance(value, dict) else value
+            item = {  # noqa: PLW2901 - the copy replaces the item
+                key: _lift_operation(path, key, value, texts)
+                if key in HTTP_METHODS and isinstance(value, dict)
+                else value
                 for key, value in item.items()
             }
         lifted_paths[path] = item
-    return {**document, "paths": {path: lifted_paths[path] for path in paths}}, texts
+    return {**document, "paths": lifted_paths}, texts
 
 
-def _restored(value: Any, texts: list[str]) -> Any:
-    if isinstance(value, str) and value.startswith(MARKER) and value[len(MARKER) :].isdigit():
-        number = int(value[len(MARKER) :])
-        return texts[number] if number < len(texts) else value
-    return value
+def _insert(node: dict[str, Any], key: str, after: str | None, value: str) -> bool:
+    """Put ``key`` back right after ``after`` (first when None), in place; False when that cannot be done."""
+    if key in node or (after is not None and after not in node):
+        return False
+    items = list(node.items())
+    at = 0 if after is None else [name for name, _ in items].index(after) + 1
+    items.insert(at, (key, value))
+    node.clear()
+    node.update(items)
+    return True
 
 
-def _restore_operation(operation: dict[str, Any], texts: list[str]) -> None:
-    for key in _OPERATION_TEXTS:
-        if key in operation:
-            operation[key] = _restored(operation[key], texts)
-    for item in operation.get("parameters") or ():
-        if isinstance(item, dict) and "description" in item:
-            item["description"] = _restored(item["description"], texts)
+def _target(normalized: dict[str, Any], lifted: Lifted) -> dict[str, Any] | None:
+    item = (normalized.get("paths") or {}).get(lifted.path)
+    operation = item.get(lifted.method) if isinstance(item, dict) else None
+    if not isinstance(operation, dict) or lifted.parameter is None:
+        return operation if isinstance(operation, dict) else None
+    parameters = operation.get("parameters")
+    if not isinstance(parameters, list) or lifted.parameter >= len(parameters):
+        return None
+    parameter = parameters[lifted.parameter]
+    if not isinstance(parameter, dict) or (parameter.get("name"), parameter.get("in")) != lifted.name:
+        return None
+    return parameter
 
 
-def restore_texts(normalized: dict[str, Any], texts: list[str], messages: list[str]) -> bool:
-    """Put the prose back into ``normalized`` (in place) where its placeholders stand as whole strings.
+def restore_texts(normalized: dict[str, Any], texts: list[Lifted]) -> bool:
+    """Put the prose back into ``normalized`` (in place), in order; False when one has no place to go back to.
 
-    False when a placeholder is left anywhere after that, or in ``messages`` (the diagnostics the normalizer
-    added): the normalizer used the text itself, and the document must be normalized as it is.
+    An object shared by two places that both had prose fails too (its key is there at the second).  After
+    False, ``normalized`` is partly restored: the caller discards it.
     """
-    paths = normalized.get("paths")
-    for item in paths.values() if isinstance(paths, dict) else ():
-        for method in HTTP_METHODS:
-            if isinstance(item, dict) and isinstance(item.get(method), dict):
-                _restore_operation(item[method], texts)
-    marker = MARKER.encode()
-    return marker not in marshal.dumps(normalized, 0) and not any(MARKER in message for message in messages)
+    for lifted in texts:
+        target = _target(normalized, lifted)
+        if target is None or not _insert(target, lifted.key, lifted.after, lifted.text):
+            return False
+    return True
