@@ -31,16 +31,19 @@ class _Components:
         self.refs: dict[str, set[str]] = {}
 
     def reached(self, node: Any) -> list[str]:
-        """Every component name reachable from ``node`` through references, sorted (absent names included)."""
+        """Every component name reachable from ``node`` through references, sorted (absent names included).
+
+        A reference into a component (``Name/properties/x``) reaches that component too, as the cycle check does.
+        """
         seen: set[str] = set()
-        stack = sorted(refs_below(node))
+        stack = sorted(_with_owners(refs_below(node)))
         while stack:
             name = stack.pop()
             if name in seen:
                 continue
             seen.add(name)
             if name not in self.refs:
-                self.refs[name] = refs_below(self.components.get(name))
+                self.refs[name] = _with_owners(refs_below(self.components.get(name)))
             stack.extend(self.refs[name] - seen)
         return sorted(seen)
 
@@ -49,6 +52,11 @@ class _Components:
             component = self.components.get(name)
             self.digests[name] = "absent" if component is None else digest(document_bytes(component))
         return self.digests[name]
+
+
+def _with_owners(names: set[str]) -> set[str]:
+    owners = {name.split("/", 1)[0].replace("~1", "/").replace("~0", "~") for name in names}
+    return names | owners
 
 
 def cached_operation_entries(cache: Cache, memo: ModelMemo | None = None) -> OperationEntry:
