@@ -4,7 +4,9 @@ The key is the ingested document (pickled: exact types and key order, so ``{1: x
 the names source and the previous generation's name memory; the entry is JSON (the normalized document, the
 diagnostics the passes added, the component -> content key map hoisting set), never code.  A one-operation
 change changes the document and so misses: the passes work on the document as a whole (hoisting and naming
-decide across operations), so their results are not reused per operation.
+decide across operations), so their results are not reused per operation.  An edit of an operation's prose
+(summary, description, a parameter's description; changed, added or removed) does not: the prose is taken
+out of the normalizer's input (:mod:`clientgen.lifted_text`) and put back into the result.
 """
 
 from __future__ import annotations
@@ -12,10 +14,12 @@ from __future__ import annotations
 import json
 import pickle
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from clientgen.cache import Cache
 from clientgen.diagnostics import Diagnostic, Diagnostics, Level
+from clientgen.lifted_text import lift_texts, restore_texts
 from clientgen.name_memory import NameMemory, names_json
 from clientgen.normalize import normalize
 
@@ -39,14 +43,38 @@ def normalize_cached(  # noqa: PLR0913 - normalize()'s arguments and the cache
     """:func:`clientgen.normalize.normalize`, or what it returned before for the same input.
 
     ``unwraps_key`` says what ``unwraps`` decides (the config's envelope settings): part of the key.
+    The operations' prose is taken out first and put back after (:mod:`clientgen.lifted_text`): an edit of it
+    hits the cache.
     """
     if cache is None:
         return normalize(document, diags, memory, on_pass, names_source=names_source, unwraps=unwraps)
+    options = _Options(names_source, unwraps, unwraps_key, on_pass)
+    copy, texts = lift_texts(document)
+    before = len(diags.items)
+    normalized = _normalize_or_reuse(copy, diags, memory, cache, options)
+    if restore_texts(normalized, texts):
+        return normalized
+    del diags.items[before:]  # the prose has no place to go back to: normalize the document as it is
+    return _normalize_or_reuse(document, diags, memory, cache, options)
+
+
+@dataclass(frozen=True)
+class _Options:
+    names_source: str
+    unwraps: Callable[[str], bool] | None
+    unwraps_key: str
+    on_pass: Callable[[int, int, str], None] | None
+
+
+def _normalize_or_reuse(
+    document: dict[str, Any], diags: Diagnostics, memory: NameMemory, cache: Cache, options: _Options
+) -> dict[str, Any]:
+    names_source, unwraps, on_pass = options.names_source, options.unwraps, options.on_pass
     try:
         source = pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, TypeError, RecursionError):
         return normalize(document, diags, memory, on_pass, names_source=names_source, unwraps=unwraps)
-    key = cache.key(_KIND, source, names_source, unwraps_key, names_json(memory.previous))
+    key = cache.key(_KIND, source, names_source, options.unwraps_key, names_json(memory.previous))
     entry = cache.get_json(_KIND, key)
     if _well_formed(entry):
         diags.items.extend(

@@ -28,9 +28,20 @@ from pathlib import Path
 from typing import Any
 
 from clientgen.cache import Cache
-from clientgen.cached_files import python_files, store_compiled, store_formatted, take_compiled, take_formatted
+from clientgen.cache_keys import ModelMemo
+from clientgen.cached_files import (
+    dumped_json,
+    python_files,
+    store_compiled,
+    store_formatted,
+    take_compiled,
+    take_formatted,
+)
 from clientgen.cached_normalize import normalize_cached
+from clientgen.cached_render import render_resource
+from clientgen.cached_surface import cached_operation_entries
 from clientgen.changelog.release import write_release
+from clientgen.changelog.surface import operation_entry
 from clientgen.collector import fewer_collections
 from clientgen.compile_stream import CompileStream, digest
 from clientgen.config import GeneratorConfig, find_config, load_config
@@ -94,7 +105,15 @@ def _dump_json(data: Any) -> str:
     return dumps_sorted(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def _render_package(api: Api, root: Path, progress: Progress, written: Callable[[Path], None] | None = None) -> None:
+def _render_package(  # noqa: PLR0913 - the package, where, and the cache, memo and callback of one build
+    api: Api,
+    root: Path,
+    progress: Progress,
+    *,
+    cache: Cache | None = None,
+    memo: ModelMemo | None = None,
+    written: Callable[[Path], None] | None = None,
+) -> None:
     """Render the runtime, resources and docs into ``root``; ``written(path)`` after each file is complete."""
 
     def _write(path: Path, text: str) -> None:
@@ -137,7 +156,7 @@ def _render_package(api: Api, root: Path, progress: Progress, written: Callable[
     rendered, total = 0, len(api.operations)
     for resource in api.all_resources():
         module_file = package_dir / Path(*resource.module.split("."))
-        _write(module_file.with_suffix(".py"), resource_template.render(context, resource=resource))
+        _write(module_file.with_suffix(".py"), render_resource(resource_template, context, resource, cache, memo))
         _write(module_file.parent / "__init__.py", header)
         rendered += len(resource.operations)
         progress.stage("render", rendered, total, "operations")
@@ -346,7 +365,7 @@ def _named_models(
     }
 
 
-def build(  # noqa: PLR0913 - the spec, where to build, the generation to version after, and a progress display
+def build(  # noqa: PLR0913, PLR0915 - the spec, where to build, the generation to version after, and a progress display; the stages in order
     spec: Path,
     config: GeneratorConfig,
     root: Path,
@@ -394,7 +413,8 @@ def build(  # noqa: PLR0913 - the spec, where to build, the generation to versio
         base_class = f"{config.import_name}._models.BaseModel"
         index = emit_models(  # the normalized document is final: written while the generator runs
             view, plan, types_dir, work, header, base_class=base_class,
-            meanwhile=lambda: _write(root / NORMALIZED_FILE, _dump_json(normalized)), cache=cache, warm=warm,
+            meanwhile=lambda: _write(root / NORMALIZED_FILE, dumped_json(cache, "normalized", normalized, _dump_json)),
+            cache=cache, warm=warm,
         )  # fmt: skip
     except SpecError as error:  # names the generator's input, a temporary file: name the spec instead
         message = f"{error.message} (on the models of the normalized document; please report this with the spec)"
@@ -415,8 +435,11 @@ def build(  # noqa: PLR0913 - the spec, where to build, the generation to versio
     ):
         progress.stage("build", detail="resources and operations")
         api = build_api(normalized, model_index, config, diags)
-        write_release(api, normalized, previous, root)  # api.json, CHANGELOG.md; sets the package version
-        _render_package(api, root, progress, None if compiling is None else compiling.submit)
+        memo = ModelMemo()  # the operations' key texts, written once for the surface and the modules
+        entry = operation_entry if cache is None else cached_operation_entries(cache, memo)
+        write_release(api, normalized, previous, root, entry)  # api.json, CHANGELOG.md; sets the package version
+        written = None if compiling is None else compiling.submit
+        _render_package(api, root, progress, cache=cache, memo=memo, written=written)
         report = build_report(api, normalized, diags, models=len(set(index.values())))
         _write(root / REPORT_FILE, _dump_json(report))
         _write(root / ATTRIBUTES_FILE, ATTRIBUTES)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from clientgen.changelog.diff import Change, bump_level, diff_surfaces
-from clientgen.changelog.surface import SURFACE_FORMAT, Surface, api_surface
+from clientgen.changelog.surface import SURFACE_FORMAT, OperationEntry, Surface, api_surface, operation_entry
 from clientgen.changelog.version import applied_level, choose_version
 from clientgen.diagnostics import SpecError
 from clientgen.jsontext import dumps_sorted
@@ -175,9 +175,14 @@ def plan_release(surface: Surface, configured: str, distribution: str, previous:
     return Release(version=version, level=level, changes=changes, surface=surface, changelog=changelog)
 
 
-def write_release(api: Api, normalized: dict[str, Any], previous: Path | None, root: Path) -> Release:
-    """The pipeline's step: version the package after ``previous`` (a folder), write api.json and CHANGELOG.md."""
-    surface = api_surface(api, normalized)
+def write_release(
+    api: Api, normalized: dict[str, Any], previous: Path | None, root: Path, entry: OperationEntry = operation_entry
+) -> Release:
+    """The pipeline's step: version the package after ``previous`` (a folder), write api.json and CHANGELOG.md.
+
+    ``entry``: how an operation's surface entry is made (the cache passes one that reuses stored entries).
+    """
+    surface = api_surface(api, normalized, entry)
     release = plan_release(surface, api.config.version, api.config.distribution, read_previous(previous))
     api.config = replace(api.config, version=release.version)
     root.mkdir(parents=True, exist_ok=True)

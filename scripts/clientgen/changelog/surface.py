@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 from clientgen.ingest.refgraph import cyclic_components
@@ -26,7 +27,7 @@ from clientgen.normalize.envelopes import is_success_envelope
 from clientgen.normalize.media import json_media
 from clientgen.normalize.schemas import iter_operations, success_content
 
-__all__ = ["SURFACE_FORMAT", "Descriptor", "Surface", "api_surface", "field_table"]
+__all__ = ["SURFACE_FORMAT", "Descriptor", "OperationEntry", "Surface", "api_surface", "field_table", "operation_entry"]
 
 SURFACE_FORMAT = 1
 _REF_PREFIX = "#/components/schemas/"
@@ -41,6 +42,8 @@ _VALUE_TYPES = {str: "string", bool: "boolean", int: "integer", float: "number"}
 
 Descriptor = dict[str, Any]  # {"type": str, "required"?: True, "nullable"?: True, "enum"?: [...], "constraints"?: {}}
 Surface = dict[str, Any]
+# (operation, its normalized object, the document's components) -> its entry; the cache supplies another
+OperationEntry = Callable[[Operation, dict[str, Any], dict[str, Any]], dict[str, Any]]
 
 
 def _type_name(schema: dict[str, Any]) -> str:
@@ -195,7 +198,7 @@ def _success_schema(op: dict[str, Any]) -> tuple[dict[str, Any] | None, str | No
     return (schema if isinstance(schema, dict) else None), (min(content) if content else None)
 
 
-def _operation_entry(op: Operation, raw: dict[str, Any], components: dict[str, Any]) -> dict[str, Any]:
+def operation_entry(op: Operation, raw: dict[str, Any], components: dict[str, Any]) -> dict[str, Any]:
     docs = [str(raw.get("summary") or ""), str(raw.get("description") or "")]
     raw_params = {(p.get("in"), p.get("name")): p for p in raw.get("parameters") or [] if isinstance(p, dict)}
     params: dict[str, Any] = {}
@@ -244,12 +247,12 @@ def _returns(op: Operation, raw: dict[str, Any], components: dict[str, Any], doc
     return {"kind": "page" if op.pagination is not None else "json", "fields": table}
 
 
-def api_surface(api: Api, doc: dict[str, Any]) -> Surface:
+def api_surface(api: Api, doc: dict[str, Any], entry: OperationEntry = operation_entry) -> Surface:
     """The surface of ``api`` (built from the normalized ``doc``), ready to be written as JSON."""
     components = doc.get("components", {}).get("schemas", {})
     raw = {(path, method): op for path, method, op in iter_operations(doc)}
     operations = {
-        op.call_path: _operation_entry(op, raw[op.path, op.http_method], components)
+        op.call_path: entry(op, raw[op.path, op.http_method], components)
         for op in sorted(api.operations, key=lambda op: op.call_path)
     }
     return {"format": SURFACE_FORMAT, "version": api.config.version, "operations": operations}

@@ -55,13 +55,12 @@ class _Module:
 def split_model_modules(types_dir: Path, header: str, package: str, *, module: str, envelope: Collection[str]) -> None:
     """Split ``types_dir/<module>.py`` into ``envelope`` (those names and what they use) and the rest.
 
-    The other modules are left whole and not read: a private module imports from them by their public name.
+    The other modules are left whole and not read: a private module imports from them by their public path,
+    which needs no parsing (parsing every types module cost 1.4 s of the full Cloudflare API's generation).
     """
-    modules = {}
     path = types_dir / f"{module}.py"
-    read = _read(path) if path.is_file() else None  # parsing every model module cost ~0.5 s on Cloudflare
-    if read is not None:
-        modules[read.name] = read
+    read = _read(path) if path.is_file() else None
+    modules = {read.name: read} if read is not None else {}
     split = modules.get(module)
     if split is not None:
         named = _envelope_and_rest(split.definitions, envelope)
