@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["success_envelope"]
+__all__ = ["allof_envelope", "success_envelope"]
 
 _MESSAGES = {"type": "array", "items": {"type": "object", "properties": {"code": {"type": "integer"}}}}
 
@@ -22,3 +22,17 @@ def success_envelope(result: dict[str, Any], **extra: dict[str, Any]) -> dict[st
             **extra,
         },
     }
+
+
+def allof_envelope(result: dict[str, Any]) -> dict[str, Any]:
+    """The envelope as Cloudflare writes it: ``allOf`` of the common part and ``{result}`` (``result`` not required)."""
+    common = {
+        "type": "object",
+        "required": ["success", "errors", "messages"],
+        "properties": {
+            "success": {"type": "boolean", "enum": [True]},
+            "errors": {"type": "array", "items": {}},
+            "messages": {"type": "array", "items": {}},
+        },
+    }
+    return {"allOf": [common, {"type": "object", "properties": {"result": result}}]}

@@ -19,23 +19,14 @@ from typing import Any
 import pytest
 
 from conftest import BEARER
+from envelopes import allof_envelope
 from imported_package import generated_package, imported_package
 from live_server import LiveServer, json_reply
 
 PACKAGE = "lenient_client"
 
 
-def _envelope(result: dict[str, Any]) -> dict[str, Any]:
-    common = {
-        "type": "object",
-        "required": ["success", "errors", "messages"],
-        "properties": {
-            "success": {"type": "boolean", "enum": [True]},
-            "errors": {"type": "array", "items": {}},
-            "messages": {"type": "array", "items": {}},
-        },
-    }
-    return {"allOf": [common, {"type": "object", "properties": {"result": result}}]}
+_envelope = allof_envelope
 
 
 THING = {

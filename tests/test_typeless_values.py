@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from conftest import BEARER
+from envelopes import allof_envelope
 from imported_package import generated_package, imported_package
 from live_server import LiveServer, RecordedRequest, json_reply
 from user_scripts_check import assert_type_checks_without_crutches, mypy_against, run_script
@@ -26,17 +27,7 @@ from user_scripts_check import assert_type_checks_without_crutches, mypy_against
 PACKAGE = "typeless_client"
 
 
-def _envelope(result: dict[str, Any]) -> dict[str, Any]:
-    common = {
-        "type": "object",
-        "required": ["success", "errors", "messages"],
-        "properties": {
-            "success": {"type": "boolean", "enum": [True]},
-            "errors": {"type": "array", "items": {}},
-            "messages": {"type": "array", "items": {}},
-        },
-    }
-    return {"allOf": [common, {"type": "object", "properties": {"result": result}}]}
+_envelope = allof_envelope
 
 
 def _ok(result: dict[str, Any]) -> dict[str, Any]:

@@ -14,9 +14,7 @@ import hashlib
 import marshal
 from typing import Any
 
-__all__ = ["ModelMemo", "UnkeyableError", "digest", "document_bytes", "model_bytes", "refs_below"]
-
-_REF_PREFIX = "#/components/schemas/"
+__all__ = ["ModelMemo", "UnkeyableError", "digest", "document_bytes", "model_bytes"]
 
 
 class UnkeyableError(ValueError):
@@ -83,22 +81,6 @@ class ModelMemo:
 
     def __init__(self) -> None:
         self.texts: dict[int, tuple[Any, str]] = {}
-
-
-def refs_below(node: Any) -> set[str]:
-    """The component names every ``#/components/schemas/<name>`` reference below ``node`` names (literals too)."""
-    found: set[str] = set()
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            ref = item.get("$ref")
-            if isinstance(ref, str) and ref.startswith(_REF_PREFIX):
-                found.add(ref[len(_REF_PREFIX) :])
-            stack.extend(value for value in item.values() if isinstance(value, dict | list))
-        elif isinstance(item, list):
-            stack.extend(value for value in item if isinstance(value, dict | list))
-    return found
 
 
 def digest(data: bytes) -> str:

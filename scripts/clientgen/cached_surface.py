@@ -13,8 +13,9 @@ import json
 from typing import Any
 
 from clientgen.cache import Cache
-from clientgen.cache_keys import ModelMemo, UnkeyableError, digest, document_bytes, model_bytes, refs_below
+from clientgen.cache_keys import ModelMemo, UnkeyableError, digest, document_bytes, model_bytes
 from clientgen.changelog.surface import OperationEntry, operation_entry
+from clientgen.generators.models import refs_in
 from clientgen.model.api import Operation
 
 __all__ = ["cached_operation_entries"]
@@ -36,14 +37,14 @@ class _Components:
         A reference into a component (``Name/properties/x``) reaches that component too, as the cycle check does.
         """
         seen: set[str] = set()
-        stack = sorted(_with_owners(refs_below(node)))
+        stack = sorted(_with_owners(refs_in(node)))
         while stack:
             name = stack.pop()
             if name in seen:
                 continue
             seen.add(name)
             if name not in self.refs:
-                self.refs[name] = _with_owners(refs_below(self.components.get(name)))
+                self.refs[name] = _with_owners(refs_in(self.components.get(name)))
             stack.extend(self.refs[name] - seen)
         return sorted(seen)
 
