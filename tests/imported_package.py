@@ -19,14 +19,21 @@ __all__ = ["generated_package", "imported_package"]
 
 @contextlib.contextmanager
 def imported_package(src: Path, package: str) -> Iterator[ModuleType]:
-    """``package`` imported from ``src``; on exit ``src`` leaves ``sys.path`` and its modules ``sys.modules``."""
+    """``package`` imported from ``src``; on exit ``src`` leaves ``sys.path`` and its modules ``sys.modules``.
+
+    A package of the same name imported earlier in this process (``generated/src``'s, another test's tree) is set
+    aside meanwhile and put back after: otherwise ``import_module`` would hand back that other tree's modules.
+    """
+    earlier = {name: sys.modules.pop(name) for name in [name for name in sys.modules if name.split(".")[0] == package]}
     sys.path.insert(0, str(src))
+    importlib.invalidate_caches()
     try:
         yield importlib.import_module(package)
     finally:
         sys.path.remove(str(src))
         for name in [name for name in sys.modules if name.split(".")[0] == package]:
             del sys.modules[name]
+        sys.modules.update(earlier)
 
 
 def generated_package(root: Path, spec: dict[str, Any], import_name: str, distribution: str) -> Path:
