@@ -116,8 +116,8 @@ def _render_package(  # noqa: PLR0913 - the package, where, and the cache, memo 
 ) -> None:
     """Render the runtime, resources and docs into ``root``; ``written(path)`` after each file is complete."""
 
-    def _write(path: Path, text: str) -> None:
-        _write_file(path, text)
+    def write(path: Path, text: str) -> None:
+        _write(path, text)
         if written is not None:
             written(path)
 
@@ -149,25 +149,25 @@ def _render_package(  # noqa: PLR0913 - the package, where, and the cache, memo 
         "per_call_options": list(PER_CALL_OPTIONS),
     }
     for name in RUNTIME_TEMPLATES:
-        _write(package_dir / name, env.get_template(f"package/{name}.jinja").render(context))
+        write(package_dir / name, env.get_template(f"package/{name}.jinja").render(context))
     resource_template = env.get_template("package/resources/resource.py.jinja")
     header = env.get_template("header.jinja").render()
-    _write(package_dir / "resources" / "__init__.py", header)
+    write(package_dir / "resources" / "__init__.py", header)
     rendered, total = 0, len(api.operations)
     for resource in api.all_resources():
         module_file = package_dir / Path(*resource.module.split("."))
-        _write(module_file.with_suffix(".py"), render_resource(resource_template, context, resource, cache, memo))
-        _write(module_file.parent / "__init__.py", header)
+        write(module_file.with_suffix(".py"), render_resource(resource_template, context, resource, cache, memo))
+        write(module_file.parent / "__init__.py", header)
         rendered += len(resource.operations)
         progress.stage("render", rendered, total, "operations")
     if api.typed_dicts is not None and (view := api.typed_dicts.module_view())[0]:
         shapes, imports = view
-        _write(
+        write(
             package_dir / "dicts.py", env.get_template("package/dicts.py.jinja").render(shapes=shapes, imports=imports)
         )
-    _write(root / "pyproject.toml", env.get_template("pyproject.toml.jinja").render(context))
-    _write(root / "README.md", env.get_template("README.md.jinja").render(context))
-    _write(root / "api.md", env.get_template("api.md.jinja").render({**context, "resources": api.all_resources()}))
+    write(root / "pyproject.toml", env.get_template("pyproject.toml.jinja").render(context))
+    write(root / "README.md", env.get_template("README.md.jinja").render(context))
+    write(root / "api.md", env.get_template("api.md.jinja").render({**context, "resources": api.all_resources()}))
 
 
 def _exception_names(base: str) -> list[str]:
@@ -182,9 +182,6 @@ def _exception_names(base: str) -> list[str]:
 def _write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8", newline="\n")
-
-
-_write_file = _write  # what _render_package's own _write calls before it reports the file written
 
 
 def _ruff() -> list[str]:
