@@ -10,7 +10,8 @@ it are skipped when neither exists.  ``server`` is a live HTTP server on 127.0.0
 ``corpus_packages.py``); mark the tests that use it with ``corpus_group(spec)`` so that they run on one
 pytest-xdist worker (``make test`` runs ``-n 2``); the tests of a module that uses a module-scoped
 fixture run on one worker too, so that an expensive module fixture is not built once per worker: the
-hooks of ``xdist_groups.py``, re-exported here.
+hooks of ``xdist_groups.py``, re-exported here.  A ``slow(reason)`` mark leaves a test out of ``make test``
+(``make test-slow`` and CI run it) and ``make test`` names it at its end: ``slow_suites.py``.
 """
 
 from __future__ import annotations
@@ -25,19 +26,28 @@ import pytest
 
 from corpus_packages import CorpusPackages, packages_root
 from live_server import LiveServer
+from slow_suites import pytest_deselected, pytest_terminal_summary, register  # what `make test` leaves out
 from xdist_groups import (  # the hooks that keep tests sharing a fixture on one worker
     pytest_collection_modifyitems,
-    pytest_configure,
     pytest_unconfigure,
     pytest_xdist_make_scheduler,
 )
+from xdist_groups import pytest_configure as configure_groups
 
 __all__ = [
     "pytest_collection_modifyitems",
     "pytest_configure",
+    "pytest_deselected",
+    "pytest_terminal_summary",
     "pytest_unconfigure",
     "pytest_xdist_make_scheduler",
 ]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    register(config)
+    configure_groups(config)
+
 
 if TYPE_CHECKING:
     from cloudflare_client import Client

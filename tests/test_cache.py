@@ -147,6 +147,7 @@ def _compared(step: int, steps: int) -> bool:
     return step > 0 and (every or step in {1, (steps - 1) // 2, steps - 1})
 
 
+@pytest.mark.slow("the twelve June 2024 dailies through one cache, three compared with cold ones: about 5 min of CPU")
 @pytest.mark.long_running(_CHAIN_SECONDS)
 def test_daily_versions_in_sequence_match_cold_generations(corpus: Path, tmp_path: Path) -> None:
     dailies = sorted((corpus / "corpus" / "cloudflare" / "daily-2024-06").glob("openapi-*.json"))
