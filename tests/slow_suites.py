@@ -65,6 +65,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     left_out = _everything_left_out()
     if not left_out:
         return
-    reporter.write_sep("=", f"{len(left_out)} slow tests not run here: `make test-slow` runs them (CI runs both)")
+    count = "1 slow test" if len(left_out) == 1 else f"{len(left_out)} slow tests"
+    reporter.write_sep("=", f"{count} not run here: `make test-slow` runs them (CI runs both)")
     for nodeid, reason in sorted(left_out.items()):
         reporter.write_line(f"SLOW {nodeid}: {reason}")

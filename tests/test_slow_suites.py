@@ -64,7 +64,7 @@ def suite(tmp_path: Path) -> Path:
 def test_what_make_test_leaves_out_is_named_with_its_reason(suite: Path, workers: str) -> None:
     output = _pytest(suite, "-n", workers, "-m", "not slow")
     assert re.search(r"^1 passed\b", output, re.MULTILINE)  # pytest-xdist's controller counts no deselected
-    assert "1 slow tests not run here: `make test-slow` runs them" in output
+    assert "1 slow test not run here: `make test-slow` runs them" in output
     assert re.search(r"^SLOW test_sample\.py::test_chain: walks every daily version$", output, re.MULTILINE)
 
 
