@@ -1,6 +1,6 @@
 """Time one client making the seed's rollback call, in this process; print the result as JSON.
 
-    python _call_worker.py <floor|ours|official> <base URL|mock> <calls> [--profile]
+    python _call_worker.py <floor|ours|ours-strict|official> <base URL|mock> <calls> [--profile]
 
 Run by ``bench_call.py`` with the right interpreter (the official SDK lives in its own
 virtualenv).  ``mock`` answers through ``httpx.MockTransport``: CPU only, no socket.
@@ -51,10 +51,16 @@ def floor(target: str) -> Callable[[], Any]:
     return call
 
 
-def ours(target: str) -> Callable[[], Any]:
+def ours(target: str, *, strict: bool = False) -> Callable[[], Any]:
+    """Our client in its default (lenient) mode, or ``strict``: every response validated, a mismatch raises."""
     from cloudflare_client import Client  # noqa: PLC0415 - only this worker kind has it on its path
 
-    client = Client(api_token="t", base_url=_base_url(target), http_client=_http_client(target))  # noqa: S106 - a dummy token
+    client = Client(
+        api_token="t",  # noqa: S106 - a dummy token
+        base_url=_base_url(target),
+        http_client=_http_client(target),
+        strict_response_validation=strict,
+    )
     deployments = client.pages.projects.deployments
 
     def call() -> Any:
@@ -80,7 +86,11 @@ def official(target: str) -> Callable[[], Any]:
     return call
 
 
-KINDS = {"floor": floor, "ours": ours, "official": official}
+def ours_strict(target: str) -> Callable[[], Any]:
+    return ours(target, strict=True)
+
+
+KINDS = {"floor": floor, "ours": ours, "ours-strict": ours_strict, "official": official}
 
 
 def main() -> None:
