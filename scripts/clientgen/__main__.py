@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from types import FrameType
 
-from clientgen.cache import DEFAULT_CACHE_DIR, Cache
+from clientgen.cache import DEFAULT_CACHE_DIR, DEFAULT_CACHE_LIMIT, Cache
 from clientgen.changelog.compare import changelog_between
 from clientgen.config import find_config, load_config
 from clientgen.diagnostics import SpecError
@@ -59,6 +59,12 @@ def _parser() -> argparse.ArgumentParser:
             help="reuse results of earlier generations kept here (default: .clientgen-cache/ in the project)",
         )
         command.add_argument("--no-cache", action="store_true", help="generate everything from scratch")
+        command.add_argument(
+            "--cache-limit-mb",
+            type=int,
+            default=DEFAULT_CACHE_LIMIT // (1024 * 1024),
+            help="the cache folder's size bound: the least recently used entries beyond it are deleted (default 1024)",
+        )
     changelog = commands.add_parser("changelog", help="the client API's changelog between two specs")
     changelog.add_argument("--old", type=Path, required=True, help="the earlier spec (file or folder)")
     changelog.add_argument("--new", type=Path, required=True, help="the later spec")
@@ -81,11 +87,14 @@ def _changelog(args: argparse.Namespace) -> int:
 
 
 def _cache(args: argparse.Namespace) -> Cache | None:
-    return None if args.no_cache else Cache(args.cache_dir.resolve())
+    return None if args.no_cache else Cache(args.cache_dir.resolve(), limit=args.cache_limit_mb * 1024 * 1024)
 
 
 def _check(args: argparse.Namespace) -> int:
-    differences = stale_report(args.spec, args.config, args.out, cache=_cache(args))
+    cache = _cache(args)
+    differences = stale_report(args.spec, args.config, args.out, cache=cache)
+    if cache is not None:
+        cache.settle()
     if differences:
         print("\n".join(differences), file=sys.stderr)
         print(
@@ -111,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
             return _check(args)
         if args.command == "changelog":
             return _changelog(args)
+        cache = _cache(args)
         try:
             result = write_tree(
                 args.spec,
@@ -120,10 +130,12 @@ def main(argv: list[str] | None = None) -> int:
                 force=args.force,
                 previous=args.previous,
                 progress=progress,
-                cache=_cache(args),
+                cache=cache,
             )
         finally:
             progress.close()  # an error or the summary starts on a clean line
+        if cache is not None:
+            cache.settle()  # bounded: the least recently used entries beyond the limit go
     except SpecError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
