@@ -33,8 +33,9 @@ from clientgen.normalize.naming_source import component_candidates, strip_marker
 from clientgen.normalize.schemas import iter_operation_schemas, iter_operations, op_pointer, routes
 from clientgen.normalize.typeless import ANY_JSON
 from clientgen.normalize.webhooks import WEBHOOK_MODELS
+from clientgen.routes import Route
 
-__all__ = ["hoist_objects"]
+__all__ = ["Hoisting", "add_part", "finish_hoisting", "hoist_objects", "hoist_operations", "start_hoisting"]
 
 _REF_PREFIX = "#/components/schemas/"
 _HASH_ROUNDS = 3
@@ -165,10 +166,13 @@ def _rename(node: Any, names: dict[str, str]) -> Any:
     return {key: _rename(value, names) for key, value in node.items()}
 
 
-def _kept_components(doc: dict[str, Any], original_keys: dict[str, str]) -> dict[str, Any]:
-    """Components kept by the ref pass (recursive schemas) under pending keys from their content; refs rewritten.
+def _kept_components(
+    doc: dict[str, Any], original_keys: dict[str, str]
+) -> tuple[dict[str, Any], Callable[[Any], Any] | None]:
+    """Components kept by the ref pass (recursive schemas) under pending keys from their content, refs rewritten.
 
-    ``original_keys`` receives pending key -> component key.
+    ``original_keys`` receives pending key -> component key.  Also returns what rewrites the references to them
+    in the paths (None: there are none).
     """
     schemas = doc.get("components", {}).get("schemas", {})
     refs = {_REF_PREFIX + escape_pointer_token(key): key for key in schemas}
@@ -214,10 +218,8 @@ def _kept_components(doc: dict[str, Any], original_keys: dict[str, str]) -> dict
         done[id(node)] = (node, rewritten)
         return rewritten
 
-    if refs:
-        doc["paths"] = rewrite(doc["paths"])
     original_keys.update({pending[key]: key for key in schemas})
-    return {pending[key]: rewrite(schema) for key, schema in schemas.items()}
+    return {pending[key]: rewrite(schema) for key, schema in schemas.items()}, rewrite if refs else None
 
 
 def hoist_objects(
@@ -233,9 +235,53 @@ def hoist_objects(
     ``by_keys``: component keys and titles name their schemas first (the rule in ``naming_source``).
     ``unwraps(operationId)``: false where the config turns unwrapping off: that success envelope is hoisted too.
     """
+    hoisting = start_hoisting(doc, by_keys=by_keys)
+    doc["paths"] = hoisting.pending_refs(doc["paths"])
+    hoist_operations(hoisting.hoister, doc, routes(doc), unwraps)
+    return finish_hoisting(hoisting.hoister, doc, diags, memory)
+
+
+@dataclass
+class Hoisting:
+    """The kept components hoisted (first, before any operation), and what the operations need of them."""
+
+    hoister: _Hoister
+    rewrite: Callable[[Any], Any] | None  # references to kept components -> their pending keys
+
+    def pending_refs(self, paths: Any) -> Any:
+        return paths if self.rewrite is None else self.rewrite(paths)
+
+    def part(self) -> _Hoister:
+        """A hoister for some operations alone: its results are added to the whole one by :func:`add_part`."""
+        whole = self.hoister
+        return _Hoister(
+            kept=whole.kept,
+            hints={key: [] for key in whole.kept},
+            by_keys=whole.by_keys,
+            same_as_kept=whole.same_as_kept,
+        )
+
+
+def add_part(
+    hoister: _Hoister,
+    schemas: dict[str, dict[str, Any]],
+    hints: dict[str, list[Hint]],
+    references: dict[str, tuple[str, ...]],
+) -> None:
+    """A part's results (:meth:`Hoisting.part`) added, in document order, as its operations' hoisting adds them."""
+    for key, schema in schemas.items():
+        hoister.schemas.setdefault(key, schema)
+    for key, uses in hints.items():
+        if uses:
+            hoister.hints.setdefault(key, []).extend(uses)
+    hoister.references.update(references)
+
+
+def start_hoisting(doc: dict[str, Any], *, by_keys: bool) -> Hoisting:
+    """The kept (recursive) components hoisted: their parts hoisted and named after them."""
     original_keys: dict[str, str] = {}
     webhooks: dict[str, str] = doc.pop(WEBHOOK_MODELS, None) or {}  # webhook payloads: named from the webhook
-    kept = _kept_components(doc, original_keys)
+    kept, rewrite = _kept_components(doc, original_keys)
     hoister = _Hoister(kept=frozenset(kept), hints={key: [] for key in kept}, by_keys=by_keys)
     for key in sorted(kept):  # recursive components: their parts hoisted and named after them
         hoister.inside = key
@@ -249,7 +295,16 @@ def hoist_objects(
         hoister.schemas[key] = hoister.hoist(kept[key], Hint("same", parent_key=key), keep_inline=True)
         hoister.same_as_kept[_content_key(hoister.schemas[key])] = key
     hoister.inside = None
-    table = routes(doc)
+    return Hoisting(hoister, rewrite)
+
+
+def hoist_operations(
+    hoister: _Hoister,
+    doc: dict[str, Any],
+    table: dict[tuple[str, str], Route],
+    unwraps: Callable[[str], bool] | None,
+) -> None:
+    """Every operation's schemas hoisted in place (``table``: the whole document's routes)."""
     for path, method, op in iter_operations(doc):
         base = op_pointer(path, method)
         for pointer, container, key in list(iter_operation_schemas(op, base)):
@@ -260,6 +315,12 @@ def hoist_objects(
                 keep_inline = unwraps(str(op.get("operationId") or f"{method} {path}"))
             hoister.wrap_primitives = "/parameters/" not in pointer
             container[key] = hoister.hoist(schema, hint, keep_inline=keep_inline)
+
+
+def finish_hoisting(
+    hoister: _Hoister, doc: dict[str, Any], diags: Diagnostics, memory: NameMemory | None
+) -> dict[str, Any]:
+    """The names contest over every use, then the pending references renamed: the normalized document."""
     names = assign_names(
         hoister.hints,
         diags=diags,
