@@ -18,14 +18,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from clientgen.cache import Cache
+from clientgen.cache_keys import UnkeyableError, document_bytes
 from clientgen.diagnostics import Diagnostic, Diagnostics, Level
 from clientgen.lifted_text import lift_texts, restore_texts
 from clientgen.name_memory import NameMemory, names_json
 from clientgen.normalize import normalize
+from clientgen.normalize.parts import Reuse, normalize_parts
 
 __all__ = ["normalize_cached"]
 
 _KIND = "normalized"
+_PART_KIND = "normalized-part"  # one path item's part, keyed by its content and the rest of the document
+_HINTS_KIND = "naming-hints"  # a part's naming hints, keyed by their digest
+_NAMES_KIND = "names"  # the names contest's result, keyed by its inputs' digest
 _LEVELS = frozenset(level.value for level in Level)
 
 
@@ -85,13 +90,63 @@ def _normalize_or_reuse(
         normalized: dict[str, Any] = entry["normalized"]
         return normalized
     before = len(diags.items)
-    normalized = normalize(document, diags, memory, on_pass, names_source=names_source, unwraps=unwraps)
+    normalized = normalize_by_parts(document, diags, memory, cache, options)
     entry = {"normalized": normalized, "diagnostics": [item.as_dict() for item in diags.items[before:]]}
     entry["keys"] = memory.keys
     text = json.dumps(entry, ensure_ascii=False)
     if json.loads(text) == entry:  # only what JSON carries exactly (no tuples, no NaN, string keys) is stored
         cache.put(_KIND, key, text.encode("utf-8"))
     return normalized
+
+
+def normalize_by_parts(
+    document: dict[str, Any], diags: Diagnostics, memory: NameMemory, cache: Cache, options: _Options
+) -> dict[str, Any]:
+    """The document normalized path item by path item (:mod:`clientgen.normalize.parts`), each item's part cached.
+
+    A part's key: the item (path and content), everything else in the document, the options; the part says
+    which document-wide decisions it was made under, and is made again where they changed.  Its naming hints
+    are stored apart, under their digest, and read only when the names contest runs: its result is stored
+    under the digest of its inputs (every item's hints, the references, the previous generation's names).
+    """
+    paths = document.get("paths")
+    try:
+        rest = document_bytes({key: value for key, value in document.items() if key != "paths"})
+        items = {path: document_bytes({path: item}) for path, item in paths.items()} if isinstance(paths, dict) else {}
+    except UnkeyableError:
+        items = {}
+    if not items:
+        return normalize(
+            document, diags, memory, options.on_pass, names_source=options.names_source, unwraps=options.unwraps
+        )
+    context = cache.key(_PART_KIND, rest, options.names_source, options.unwraps_key)
+    keys = {path: cache.key(_PART_KIND, context, data) for path, data in items.items()}
+    stored = {path: part for path, key in keys.items() if (part := cache.get_json(_PART_KIND, key)) is not None}
+    reuse = Reuse(
+        parts=stored,
+        hints=lambda digest: cache.get_json(_HINTS_KIND, cache.key(_HINTS_KIND, digest)),
+        names=lambda key: cache.get_json(_NAMES_KIND, cache.key(_NAMES_KIND, key)),
+    )
+    normalized, parts = normalize_parts(
+        document, diags, memory, names_source=options.names_source, unwraps=options.unwraps, reuse=reuse
+    )
+    for path, part in parts.made.items():
+        hints = part.pop("hints")
+        if _exact_json(part) and _exact_json(hints):
+            cache.put_json(_HINTS_KIND, cache.key(_HINTS_KIND, part["hints_digest"]), hints)
+            cache.put_json(_PART_KIND, keys[path], part)
+    if parts.names is not None:
+        key, entry = parts.names
+        cache.put_json(_NAMES_KIND, cache.key(_NAMES_KIND, key), entry)
+    return normalized
+
+
+def _exact_json(value: Any) -> bool:
+    """Whether JSON carries ``value`` exactly (no tuples, no NaN, only string keys)."""
+    try:
+        return bool(json.loads(json.dumps(value, ensure_ascii=False)) == value)
+    except ValueError:
+        return False
 
 
 def _well_formed(entry: Any) -> bool:

@@ -35,7 +35,16 @@ from clientgen.normalize.typeless import ANY_JSON
 from clientgen.normalize.webhooks import WEBHOOK_MODELS
 from clientgen.routes import Route
 
-__all__ = ["Hoisting", "add_part", "finish_hoisting", "hoist_objects", "hoist_operations", "start_hoisting"]
+__all__ = [
+    "Hoisting",
+    "add_part",
+    "apply_names",
+    "finish_hoisting",
+    "hoist_objects",
+    "hoist_operations",
+    "name_schemas",
+    "start_hoisting",
+]
 
 _REF_PREFIX = "#/components/schemas/"
 _HASH_ROUNDS = 3
@@ -247,6 +256,7 @@ class Hoisting:
 
     hoister: _Hoister
     rewrite: Callable[[Any], Any] | None  # references to kept components -> their pending keys
+    fingerprint: str  # what an operation's hoisting reads of them: equal fingerprints, equal hoisting
 
     def pending_refs(self, paths: Any) -> Any:
         return paths if self.rewrite is None else self.rewrite(paths)
@@ -295,7 +305,9 @@ def start_hoisting(doc: dict[str, Any], *, by_keys: bool) -> Hoisting:
         hoister.schemas[key] = hoister.hoist(kept[key], Hint("same", parent_key=key), keep_inline=True)
         hoister.same_as_kept[_content_key(hoister.schemas[key])] = key
     hoister.inside = None
-    return Hoisting(hoister, rewrite)
+    facts = [sorted(original_keys.items()), sorted(hoister.same_as_kept.items()), by_keys]
+    fingerprint = hashlib.sha256(json.dumps(facts, ensure_ascii=False).encode()).hexdigest()
+    return Hoisting(hoister, rewrite, fingerprint)
 
 
 def hoist_operations(
@@ -321,12 +333,23 @@ def finish_hoisting(
     hoister: _Hoister, doc: dict[str, Any], diags: Diagnostics, memory: NameMemory | None
 ) -> dict[str, Any]:
     """The names contest over every use, then the pending references renamed: the normalized document."""
-    names = assign_names(
+    return apply_names(hoister, doc, diags, memory, name_schemas(hoister, diags, memory))
+
+
+def name_schemas(hoister: _Hoister, diags: Diagnostics, memory: NameMemory | None) -> dict[str, str]:
+    """Content key -> class name: the contest over every use's hint (``naming.assign_names``)."""
+    return assign_names(
         hoister.hints,
         diags=diags,
         remembered=memory.class_names() if memory else None,
         references=hoister.references,
     )
+
+
+def apply_names(
+    hoister: _Hoister, doc: dict[str, Any], diags: Diagnostics, memory: NameMemory | None, names: dict[str, str]
+) -> dict[str, Any]:
+    """The pending references renamed with ``names`` (:func:`name_schemas`'s): the normalized document."""
     if memory is not None:
         memory.keys = {name: key for key, name in names.items()}
     doc["paths"] = _rename(doc["paths"], names)
