@@ -12,6 +12,7 @@ out of the normalizer's input (:mod:`clientgen.lifted_text`) and put back into t
 from __future__ import annotations
 
 import json
+import marshal
 import pickle
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,11 +24,14 @@ from clientgen.diagnostics import Diagnostic, Diagnostics, Level
 from clientgen.lifted_text import lift_texts, restore_texts
 from clientgen.name_memory import NameMemory, names_json
 from clientgen.normalize import normalize
+from clientgen.normalize.part_run import source_digest_of
 from clientgen.normalize.parts import Reuse, normalize_parts
 
 __all__ = ["normalize_cached"]
 
-_KIND = "normalized"
+_KIND = "normalized"  # the whole normalized document, marshal (format 4): exact, and cheap to write and read
+_MARSHAL_VERSION = 4
+_DIAGNOSTIC = 4  # pointer, code, message, level
 _PART_KIND = "normalized-part"  # one path item's part, keyed by its content and the rest of the document
 _HINTS_KIND = "naming-hints"  # a part's naming hints, keyed by their digest
 _NAMES_KIND = "names"  # the names contest's result, keyed by its inputs' digest
@@ -80,23 +84,33 @@ def _normalize_or_reuse(
     except (pickle.PicklingError, TypeError, RecursionError):
         return normalize(document, diags, memory, on_pass, names_source=names_source, unwraps=unwraps)
     key = cache.key(_KIND, source, names_source, options.unwraps_key, names_json(memory.previous))
-    entry = cache.get_json(_KIND, key)
+    entry = _read_marshal(cache.get(_KIND, key))
     if _well_formed(entry):
-        diags.items.extend(
-            Diagnostic(item["pointer"], item["code"], item["message"], Level(item["level"]))
-            for item in entry["diagnostics"]
-        )
+        diags.items.extend(Diagnostic(item[0], item[1], item[2], Level(item[3])) for item in entry["diagnostics"])
         memory.keys = dict(entry["keys"])
         normalized: dict[str, Any] = entry["normalized"]
         return normalized
     before = len(diags.items)
     normalized = normalize_by_parts(document, diags, memory, cache, options)
-    entry = {"normalized": normalized, "diagnostics": [item.as_dict() for item in diags.items[before:]]}
+    diagnostics = [[item.pointer, item.code, item.message, item.level.value] for item in diags.items[before:]]
+    entry = {"normalized": normalized, "diagnostics": diagnostics}
     entry["keys"] = memory.keys
-    text = json.dumps(entry, ensure_ascii=False)
-    if json.loads(text) == entry:  # only what JSON carries exactly (no tuples, no NaN, string keys) is stored
-        cache.put(_KIND, key, text.encode("utf-8"))
+    try:  # marshal is exact (tuples, integers and NaN stay what they are) and raises on anything else
+        payload = marshal.dumps(entry, _MARSHAL_VERSION)
+    except ValueError:
+        return normalized
+    cache.put(_KIND, key, payload)
     return normalized
+
+
+def _read_marshal(payload: bytes | None) -> Any:
+    """The entry in a payload (its checksum passed), or None: marshal data only makes values, never runs code."""
+    if payload is None:
+        return None
+    try:
+        return marshal.loads(payload)  # noqa: S302 - our own checksummed entry; data only, nothing runs
+    except (ValueError, EOFError, TypeError):
+        return None
 
 
 def normalize_by_parts(
@@ -124,6 +138,7 @@ def normalize_by_parts(
     stored = {path: part for path, key in keys.items() if (part := cache.get_json(_PART_KIND, key)) is not None}
     reuse = Reuse(
         parts=stored,
+        sources={path: source_digest_of(data) for path, data in items.items()},
         hints=lambda digest: cache.get_json(_HINTS_KIND, cache.key(_HINTS_KIND, digest)),
         names=lambda key: cache.get_json(_NAMES_KIND, cache.key(_NAMES_KIND, key)),
     )
@@ -155,8 +170,10 @@ def _well_formed(entry: Any) -> bool:
     keys, items = entry.get("keys"), entry.get("diagnostics")
     if not isinstance(keys, dict) or not all(isinstance(value, str) for value in keys.values()):
         return False
-    fields = ("pointer", "code", "message", "level")
     return isinstance(items, list) and all(
-        isinstance(item, dict) and all(isinstance(item.get(name), str) for name in fields) and item["level"] in _LEVELS
+        isinstance(item, list)
+        and len(item) == _DIAGNOSTIC
+        and all(isinstance(text, str) for text in item)
+        and item[3] in _LEVELS
         for item in items
     )

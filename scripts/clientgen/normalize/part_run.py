@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from clientgen.cache_keys import UnkeyableError, document_bytes
 from clientgen.normalize.allof import flatten_all_of
 from clientgen.normalize.constraints import repair_constraints
 from clientgen.normalize.dialect import downlevel_31
@@ -38,7 +39,17 @@ from clientgen.normalize.unchecked import unchecked_counts
 from clientgen.normalize.unions import split_property_unions
 from clientgen.routes import Route
 
-__all__ = ["Decisions", "ItemRun", "Part", "RecursionMetError", "json_digest", "methods", "routes_of"]
+__all__ = [
+    "Decisions",
+    "ItemRun",
+    "Part",
+    "RecursionMetError",
+    "json_digest",
+    "methods",
+    "routes_of",
+    "source_digest",
+    "source_digest_of",
+]
 
 Part = dict[str, Any]  # one path item's work, JSON: see ItemRun.part
 
@@ -49,6 +60,19 @@ class RecursionMetError(Exception):
 
 def json_digest(value: Any) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def source_digest(path: str, item: Any) -> str:
+    """The digest of a path item as given (its exact bytes): a part is of this item or not used."""
+    try:
+        return source_digest_of(document_bytes({path: item}))
+    except UnkeyableError:
+        return ""  # no exact form: never equal to a stored part's
+
+
+def source_digest_of(data: bytes) -> str:
+    """:func:`source_digest` of a path item's ``document_bytes({path: item})``."""
+    return hashlib.sha256(data).hexdigest()
 
 
 def methods(item: Any) -> list[str]:
@@ -87,6 +111,7 @@ class ItemRun:
 
     def __init__(self, path: str, item: Any, inliner: Inliner) -> None:
         self.path = path
+        self.source = ""  # the item's digest as given (``source_digest``), set by the caller
         self.diags = inliner.diags
         self.doc: dict[str, Any] = {"paths": inliner.inline({path: item}, "/paths", ())}
         if inliner.recursions:
@@ -144,6 +169,7 @@ class ItemRun:
             "routes": routes_of(decided.table, self.path, self.item),
         }
         return {
+            "source": self.source,
             "evidence": self.evidence,
             "kept": self.kept,
             "counts": {keyword: list(count) for keyword, count in self.counts.items()},

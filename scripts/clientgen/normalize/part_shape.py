@@ -16,8 +16,8 @@ _LEVELS = frozenset(level.value for level in Level)
 _PAIR = 2  # votes: (envelopes, bodies); counts: (places, first pointer)
 _DIAGNOSTIC = 5  # pointer, code, message, level, first-place tag ("" for none)
 _KINDS: dict[str, type] = {
-    "evidence": list, "kept": list, "counts": dict, "uses_vote": bool, "votes": list, "under": dict, "item": dict,
-    "schemas": dict, "hints_digest": str, "references": dict, "diagnostics": list,
+    "source": str, "evidence": list, "kept": list, "counts": dict, "uses_vote": bool, "votes": list,
+    "under": dict, "item": dict, "schemas": dict, "hints_digest": str, "references": dict, "diagnostics": list,
 }  # fmt: skip
 
 

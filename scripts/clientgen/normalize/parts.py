@@ -39,7 +39,16 @@ from clientgen.normalize.envelopes import is_convention
 from clientgen.normalize.hint_codec import HintFormatError, decode_hints, encode_hints
 from clientgen.normalize.hoist import add_part, apply_names, name_schemas, start_hoisting
 from clientgen.normalize.naming_source import choose_names_source
-from clientgen.normalize.part_run import Decisions, ItemRun, Part, RecursionMetError, json_digest, methods, routes_of
+from clientgen.normalize.part_run import (
+    Decisions,
+    ItemRun,
+    Part,
+    RecursionMetError,
+    json_digest,
+    methods,
+    routes_of,
+    source_digest,
+)
 from clientgen.normalize.part_shape import well_formed_names, well_formed_part
 from clientgen.normalize.refs import Inliner, has_operations, inline_components
 from clientgen.normalize.unchecked import add_counts, report_counts, report_unchecked_keywords, unchecked_counts
@@ -59,6 +68,7 @@ class Reuse:
     """What earlier runs left: path -> part; the hints stored under their digest; names under their inputs' key."""
 
     parts: Mapping[str, Any] = field(default_factory=dict)
+    sources: Mapping[str, str] = field(default_factory=dict)  # path -> source_digest, where the caller has it
     hints: Callable[[str], Any] = _nothing
     names: Callable[[str], Any] = _nothing
 
@@ -118,8 +128,11 @@ class _Run:
         self.doc = copy_for_passes(document)  # the rest of the document: the passes may change it
         self.paths = list(paths)  # document order: the inliner's walk, the first places, the counts
         self.cyclic = cyclic_components(document)
+        self.sources = dict(reuse.sources)
         self.stored: dict[str, Part] = {
-            path: part for path, part in reuse.parts.items() if path in paths and well_formed_part(part)
+            path: part
+            for path, part in reuse.parts.items()
+            if path in paths and well_formed_part(part) and part["source"] == self.source(path)
         }
         self.fresh: dict[str, ItemRun] = {}
         self.rest_tags: dict[int, str] = {}
@@ -127,11 +140,18 @@ class _Run:
         self.by_keys = False
         self.result = Parts()
 
+    def source(self, path: str) -> str:
+        found = self.sources.get(path)
+        if found is None:
+            found = self.sources[path] = source_digest(path, self.source_paths[path])
+        return found
+
     def item(self, path: str) -> ItemRun:
         found = self.fresh.get(path)
         if found is None:
             inliner = Inliner(self.doc, Diagnostics(), mark_components=self.by_keys, cyclic=self.cyclic)
             found = self.fresh[path] = ItemRun(path, self.source_paths[path], inliner)
+            found.source = self.source(path)
             self.stored.pop(path, None)  # run fresh: a stored part is not used any more
         return found
 
