@@ -1,12 +1,13 @@
-"""The normalizer's result from the cache when its whole input is unchanged: ``make check`` after ``make generate``.
+"""The normalizer's result from the cache: whole when its input is unchanged, else path item by path item.
 
-The key is the ingested document (pickled: exact types and key order, so ``{1: x}`` and ``{"1": x}`` differ),
-the names source and the previous generation's name memory; the entry is JSON (the normalized document, the
-diagnostics the passes added, the component -> content key map hoisting set), never code.  A one-operation
-change changes the document and so misses: the passes work on the document as a whole (hoisting and naming
-decide across operations), so their results are not reused per operation.  An edit of an operation's prose
-(summary, description, a parameter's description; changed, added or removed) does not: the prose is taken
-out of the normalizer's input (:mod:`clientgen.lifted_text`) and put back into the result.
+The whole document's key is the ingested document (pickled: exact types and key order, so ``{1: x}`` and
+``{"1": x}`` differ), the names source and the previous generation's name memory; the entry (marshal: data
+only, exact) is the normalized document, the diagnostics the passes added and the name keys hoisting set.
+An edit of an operation's prose (summary, description, a parameter's description; changed, added or removed)
+hits it: the prose is taken out of the normalizer's input (:mod:`clientgen.lifted_text`) and put back after.
+Any other change misses it and normalizes by path items (:mod:`clientgen.normalize.parts`): each item's part
+is cached under the item and the rest of the document, its naming hints under their digest, the names
+contest's result under its inputs' digest; an unchanged item's part is reused, a changed one made again.
 """
 
 from __future__ import annotations

@@ -163,6 +163,11 @@ class _Hoister:
         return {"$ref": _PENDING + key, "nullable": True} if nullable else {"$ref": _PENDING + key}
 
 
+def _renamed_ref(node: dict[str, Any], ref: str, names: dict[str, str]) -> dict[str, Any]:
+    renamed = {"$ref": _REF_PREFIX + escape_pointer_token(names[ref[len(_PENDING) :]])}
+    return {**renamed, "nullable": True} if node.get("nullable") is True else renamed
+
+
 def _rename(node: Any, names: dict[str, str]) -> Any:
     if isinstance(node, list):
         return [_rename(item, names) for item in node]
@@ -170,9 +175,26 @@ def _rename(node: Any, names: dict[str, str]) -> Any:
         return node
     ref = node.get("$ref")
     if isinstance(ref, str) and ref.startswith(_PENDING):
-        renamed = {"$ref": _REF_PREFIX + escape_pointer_token(names[ref[len(_PENDING) :]])}
-        return {**renamed, "nullable": True} if node.get("nullable") is True else renamed
+        return _renamed_ref(node, ref, names)
     return {key: _rename(value, names) for key, value in node.items()}
+
+
+def _rename_in_place(node: Any, names: dict[str, str]) -> Any:
+    """:func:`_rename`'s result, made by changing ``node`` (a tree no one else holds: read from the cache)."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith(_PENDING):
+            return _renamed_ref(node, ref, names)
+        for key, value in node.items():
+            if isinstance(value, dict | list):
+                renamed = _rename_in_place(value, names)
+                if renamed is not value:
+                    node[key] = renamed  # an existing key: the dict's size does not change while it is walked
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            if isinstance(value, dict | list):
+                node[index] = _rename_in_place(value, names)
+    return node
 
 
 def _kept_components(
@@ -346,14 +368,28 @@ def name_schemas(hoister: _Hoister, diags: Diagnostics, memory: NameMemory | Non
     )
 
 
-def apply_names(
-    hoister: _Hoister, doc: dict[str, Any], diags: Diagnostics, memory: NameMemory | None, names: dict[str, str]
+def apply_names(  # noqa: PLR0913 - the hoisting, its document, where to report, the memory, the names, the owned
+    hoister: _Hoister,
+    doc: dict[str, Any],
+    diags: Diagnostics,
+    memory: NameMemory | None,
+    names: dict[str, str],
+    *,
+    owned: frozenset[int] = frozenset(),
 ) -> dict[str, Any]:
-    """The pending references renamed with ``names`` (:func:`name_schemas`'s): the normalized document."""
+    """The pending references renamed with ``names`` (:func:`name_schemas`'s): the normalized document.
+
+    ``owned``: the ids of path items and schemas no one else holds (read from the cache), renamed in place.
+    """
     if memory is not None:
         memory.keys = {name: key for key, name in names.items()}
-    doc["paths"] = _rename(doc["paths"], names)
-    schemas = {names[key]: _rename(schema, names) for key, schema in hoister.schemas.items()}
+
+    def renamed(node: Any) -> Any:
+        return _rename_in_place(node, names) if id(node) in owned else _rename(node, names)
+
+    paths = doc["paths"]
+    doc["paths"] = {path: renamed(item) for path, item in paths.items()} if isinstance(paths, dict) else renamed(paths)
+    schemas = {names[key]: renamed(schema) for key, schema in hoister.schemas.items()}
     doc.setdefault("components", {})["schemas"] = dict(sorted(schemas.items()))
     diags.add(
         "/components/schemas", "hoist", f"{len(hoister.schemas)} distinct object schemas named and shared by content"

@@ -65,7 +65,11 @@ def _nothing(_key: str) -> Any:
 
 @dataclass(frozen=True)
 class Reuse:
-    """What earlier runs left: path -> part; the hints stored under their digest; names under their inputs' key."""
+    """What earlier runs left: path -> part; the hints stored under their digest; names under their inputs' key.
+
+    The parts are the run's own (read from the cache for it): a reused part's item and schemas are renamed in
+    place and become the result's.
+    """
 
     parts: Mapping[str, Any] = field(default_factory=dict)
     sources: Mapping[str, str] = field(default_factory=dict)  # path -> source_digest, where the caller has it
@@ -175,7 +179,10 @@ class _Run:
         self._report(parts, rest_diags, rest_counts)
         names = self._names(parts)
         rest["paths"] = {path: parts[path]["item"] for path in self.paths}
-        return apply_names(decided.hoisting.hoister, rest, self.diags, self.memory, names), self.result
+        reused = [part for path, part in parts.items() if path not in self.result.made]  # read here: ours alone
+        owned = frozenset(id(node) for part in reused for node in (part["item"], *part["schemas"].values()))
+        hoister = decided.hoisting.hoister
+        return apply_names(hoister, rest, self.diags, self.memory, names, owned=owned), self.result
 
     def _summaries(self) -> set[str]:
         """The typeless evidence (decided) and the cyclic components the items meet (returned)."""
