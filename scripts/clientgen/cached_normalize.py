@@ -148,21 +148,23 @@ def normalize_by_parts(
     )
     for path, part in parts.made.items():
         hints = part.pop("hints")
-        if _exact_json(part) and _exact_json(hints):
-            cache.put_json(_HINTS_KIND, cache.key(_HINTS_KIND, part["hints_digest"]), hints)
-            cache.put_json(_PART_KIND, keys[path], part)
+        hints_text, part_text = _exact_json(hints), _exact_json(part)
+        if hints_text is not None and part_text is not None:
+            cache.put(_HINTS_KIND, cache.key(_HINTS_KIND, part["hints_digest"]), hints_text)
+            cache.put(_PART_KIND, keys[path], part_text)
     if parts.names is not None:
         key, entry = parts.names
         cache.put_json(_NAMES_KIND, cache.key(_NAMES_KIND, key), entry)
     return normalized
 
 
-def _exact_json(value: Any) -> bool:
-    """Whether JSON carries ``value`` exactly (no tuples, no NaN, only string keys)."""
+def _exact_json(value: Any) -> bytes | None:
+    """``value`` as JSON, where JSON carries it exactly (no tuples, no NaN, only string keys); else None."""
     try:
-        return bool(json.loads(json.dumps(value, ensure_ascii=False)) == value)
+        text = json.dumps(value, ensure_ascii=False)
+        return text.encode("utf-8") if json.loads(text) == value else None
     except ValueError:
-        return False
+        return None
 
 
 def _well_formed(entry: Any) -> bool:
