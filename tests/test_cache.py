@@ -104,7 +104,11 @@ def test_the_seed_generates_the_same_bytes_cold_warm_and_from_a_corrupted_cache(
     warm = Cache(store)
     write_tree(SEED, None, tmp_path / "warm", cache=warm)
     assert warm.misses == 0
-    assert warm.hits == filling.misses
+    # every entry the filling run looked for is read back, but the path items' parts and the names contest's
+    # result (cached_normalize): the whole normalized document's entry, read first, makes them unneeded
+    beneath = sum(1 for kind in ("normalized-part", "names") for path in (store / kind).rglob("*") if path.is_file())
+    assert beneath > 0
+    assert warm.hits == filling.misses - beneath
     entries = _entries(store)
     for path in entries:  # every entry damaged: all ignored, recomputed and rewritten
         data = path.read_bytes()

@@ -1,31 +1,41 @@
-"""The normalizer's result from the cache when its whole input is unchanged: ``make check`` after ``make generate``.
+"""The normalizer's result from the cache: whole when its input is unchanged, else path item by path item.
 
-The key is the ingested document (pickled: exact types and key order, so ``{1: x}`` and ``{"1": x}`` differ),
-the names source and the previous generation's name memory; the entry is JSON (the normalized document, the
-diagnostics the passes added, the component -> content key map hoisting set), never code.  A one-operation
-change changes the document and so misses: the passes work on the document as a whole (hoisting and naming
-decide across operations), so their results are not reused per operation.  An edit of an operation's prose
-(summary, description, a parameter's description; changed, added or removed) does not: the prose is taken
-out of the normalizer's input (:mod:`clientgen.lifted_text`) and put back into the result.
+The whole document's key is the ingested document (pickled: exact types and key order, so ``{1: x}`` and
+``{"1": x}`` differ), the names source and the previous generation's name memory; the entry (marshal: data
+only, exact) is the normalized document, the diagnostics the passes added and the name keys hoisting set.
+An edit of an operation's prose (summary, description, a parameter's description; changed, added or removed)
+hits it: the prose is taken out of the normalizer's input (:mod:`clientgen.lifted_text`) and put back after.
+Any other change misses it and normalizes by path items (:mod:`clientgen.normalize.parts`): each item's part
+is cached under the item and the rest of the document, its naming hints under their digest, the names
+contest's result under its inputs' digest; an unchanged item's part is reused, a changed one made again.
 """
 
 from __future__ import annotations
 
 import json
+import marshal
 import pickle
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from clientgen.cache import Cache
+from clientgen.cache_keys import UnkeyableError, document_bytes
 from clientgen.diagnostics import Diagnostic, Diagnostics, Level
 from clientgen.lifted_text import lift_texts, restore_texts
 from clientgen.name_memory import NameMemory, names_json
 from clientgen.normalize import normalize
+from clientgen.normalize.part_run import source_digest_of
+from clientgen.normalize.parts import Reuse, normalize_parts
 
 __all__ = ["normalize_cached"]
 
-_KIND = "normalized"
+_KIND = "normalized"  # the whole normalized document, marshal (format 4): exact, and cheap to write and read
+_MARSHAL_VERSION = 4
+_DIAGNOSTIC = 4  # pointer, code, message, level
+_PART_KIND = "normalized-part"  # one path item's part, keyed by its content and the rest of the document
+_HINTS_KIND = "naming-hints"  # a part's naming hints, keyed by their digest
+_NAMES_KIND = "names"  # the names contest's result, keyed by its inputs' digest
 _LEVELS = frozenset(level.value for level in Level)
 
 
@@ -75,23 +85,86 @@ def _normalize_or_reuse(
     except (pickle.PicklingError, TypeError, RecursionError):
         return normalize(document, diags, memory, on_pass, names_source=names_source, unwraps=unwraps)
     key = cache.key(_KIND, source, names_source, options.unwraps_key, names_json(memory.previous))
-    entry = cache.get_json(_KIND, key)
+    entry = _read_marshal(cache.get(_KIND, key))
     if _well_formed(entry):
-        diags.items.extend(
-            Diagnostic(item["pointer"], item["code"], item["message"], Level(item["level"]))
-            for item in entry["diagnostics"]
-        )
+        diags.items.extend(Diagnostic(item[0], item[1], item[2], Level(item[3])) for item in entry["diagnostics"])
         memory.keys = dict(entry["keys"])
         normalized: dict[str, Any] = entry["normalized"]
         return normalized
     before = len(diags.items)
-    normalized = normalize(document, diags, memory, on_pass, names_source=names_source, unwraps=unwraps)
-    entry = {"normalized": normalized, "diagnostics": [item.as_dict() for item in diags.items[before:]]}
+    normalized = normalize_by_parts(document, diags, memory, cache, options)
+    diagnostics = [[item.pointer, item.code, item.message, item.level.value] for item in diags.items[before:]]
+    entry = {"normalized": normalized, "diagnostics": diagnostics}
     entry["keys"] = memory.keys
-    text = json.dumps(entry, ensure_ascii=False)
-    if json.loads(text) == entry:  # only what JSON carries exactly (no tuples, no NaN, string keys) is stored
-        cache.put(_KIND, key, text.encode("utf-8"))
+    try:  # marshal is exact (tuples, integers and NaN stay what they are) and raises on anything else
+        payload = marshal.dumps(entry, _MARSHAL_VERSION)
+    except ValueError:
+        return normalized
+    cache.put(_KIND, key, payload)
     return normalized
+
+
+def _read_marshal(payload: bytes | None) -> Any:
+    """The entry in a payload (its checksum passed), or None: marshal data only makes values, never runs code."""
+    if payload is None:
+        return None
+    try:
+        return marshal.loads(payload)  # noqa: S302 - our own checksummed entry; data only, nothing runs
+    except (ValueError, EOFError, TypeError):
+        return None
+
+
+def normalize_by_parts(
+    document: dict[str, Any], diags: Diagnostics, memory: NameMemory, cache: Cache, options: _Options
+) -> dict[str, Any]:
+    """The document normalized path item by path item (:mod:`clientgen.normalize.parts`), each item's part cached.
+
+    A part's key: the item (path and content), everything else in the document, the options; the part says
+    which document-wide decisions it was made under, and is made again where they changed.  Its naming hints
+    are stored apart, under their digest, and read only when the names contest runs: its result is stored
+    under the digest of its inputs (every item's hints, the references, the previous generation's names).
+    """
+    paths = document.get("paths")
+    try:
+        rest = document_bytes({key: value for key, value in document.items() if key != "paths"})
+        items = {path: document_bytes({path: item}) for path, item in paths.items()} if isinstance(paths, dict) else {}
+    except UnkeyableError:
+        items = {}
+    if not items:
+        return normalize(
+            document, diags, memory, options.on_pass, names_source=options.names_source, unwraps=options.unwraps
+        )
+    context = cache.key(_PART_KIND, rest, options.names_source, options.unwraps_key)
+    keys = {path: cache.key(_PART_KIND, context, data) for path, data in items.items()}
+    stored = {path: part for path, key in keys.items() if (part := cache.get_json(_PART_KIND, key)) is not None}
+    reuse = Reuse(
+        parts=stored,
+        sources={path: source_digest_of(data) for path, data in items.items()},
+        hints=lambda digest: cache.get_json(_HINTS_KIND, cache.key(_HINTS_KIND, digest)),
+        names=lambda key: cache.get_json(_NAMES_KIND, cache.key(_NAMES_KIND, key)),
+    )
+    normalized, parts = normalize_parts(
+        document, diags, memory, names_source=options.names_source, unwraps=options.unwraps, reuse=reuse
+    )
+    for path, part in parts.made.items():
+        hints = part.pop("hints")
+        hints_text, part_text = _exact_json(hints), _exact_json(part)
+        if hints_text is not None and part_text is not None:
+            cache.put(_HINTS_KIND, cache.key(_HINTS_KIND, part["hints_digest"]), hints_text)
+            cache.put(_PART_KIND, keys[path], part_text)
+    if parts.names is not None:
+        key, entry = parts.names
+        cache.put_json(_NAMES_KIND, cache.key(_NAMES_KIND, key), entry)
+    return normalized
+
+
+def _exact_json(value: Any) -> bytes | None:
+    """``value`` as JSON, where JSON carries it exactly (no tuples, no NaN, only string keys); else None."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+        return text.encode("utf-8") if json.loads(text) == value else None
+    except ValueError:
+        return None
 
 
 def _well_formed(entry: Any) -> bool:
@@ -100,8 +173,10 @@ def _well_formed(entry: Any) -> bool:
     keys, items = entry.get("keys"), entry.get("diagnostics")
     if not isinstance(keys, dict) or not all(isinstance(value, str) for value in keys.values()):
         return False
-    fields = ("pointer", "code", "message", "level")
     return isinstance(items, list) and all(
-        isinstance(item, dict) and all(isinstance(item.get(name), str) for name in fields) and item["level"] in _LEVELS
+        isinstance(item, list)
+        and len(item) == _DIAGNOSTIC
+        and all(isinstance(text, str) for text in item)
+        and item[3] in _LEVELS
         for item in items
     )

@@ -26,7 +26,7 @@ from clientgen.normalize.refs import inline_refs
 from clientgen.normalize.unchecked import report_unchecked_keywords
 from clientgen.normalize.unions import split_property_unions
 
-__all__ = ["PASSES", "normalize"]
+__all__ = ["PASSES", "copy_for_passes", "normalize"]
 
 Pass = Callable[[dict[str, Any], Diagnostics], dict[str, Any]]
 
@@ -69,7 +69,7 @@ def normalize(  # noqa: PLR0913 - the document, where to report, then keyword-on
         f"({share:.0%} of component keys are machine noise; [names] source = {names_source!r})",
     )
     by_keys = source == "keys"
-    doc = _copy_for_passes(document)
+    doc = copy_for_passes(document)
     total = len(PASSES) + 1
     for number, run in enumerate(PASSES, 1):
         if on_pass is not None:
@@ -80,7 +80,7 @@ def normalize(  # noqa: PLR0913 - the document, where to report, then keyword-on
     return hoist_objects(doc, diags, memory, by_keys=by_keys, unwraps=unwraps)
 
 
-def _copy_for_passes(document: dict[str, Any]) -> dict[str, Any]:
+def copy_for_passes(document: dict[str, Any]) -> dict[str, Any]:
     """What the passes may change, copied; paths and component schemas (most of the document) shared.
 
     The first pass, :func:`inline_refs`, only reads those two and builds every schema and operation anew;

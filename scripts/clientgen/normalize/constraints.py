@@ -171,8 +171,9 @@ def _page_parameters(doc: dict[str, Any], diags: Diagnostics) -> None:
             )
 
 
-def repair_constraints(doc: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
-    widen_typeless(doc, diags)
+def repair_constraints(doc: dict[str, Any], diags: Diagnostics, *, evidence: set[str] | None = None) -> dict[str, Any]:
+    """``evidence``: the whole document's typeless evidence when ``doc`` is a part (``typeless``)."""
+    widen_typeless(doc, diags, evidence)
     _path_parameters(doc, diags)
     _page_parameters(doc, diags)
 

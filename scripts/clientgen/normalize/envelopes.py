@@ -33,12 +33,17 @@ from clientgen.normalize.schemas import map_operation_schemas
 
 __all__ = [
     "ENVELOPE_ITEM_NAMES",
+    "envelope_votes",
     "has_envelope_shape",
+    "is_convention",
     "is_failure_envelope",
     "is_success_envelope",
+    "mark_bare_results",
+    "mark_plain_successes",
     "mark_success_envelopes",
     "reduce_error_envelopes",
     "shape_failure_envelopes",
+    "uses_envelopes",
 ]
 
 # Names of the envelope's parts, by the envelope property holding them (the item, for arrays).
@@ -146,7 +151,8 @@ def _mark_success(schema: Any, pointer: str, diags: Diagnostics) -> Any:
     return {**schema, "properties": {**properties, "success": {**success, "enum": [True]}}}
 
 
-def _uses_envelopes(doc: dict[str, Any]) -> bool:
+def uses_envelopes(doc: dict[str, Any]) -> bool:
+    """Whether any response is shaped as (or marked) an envelope: the success envelopes are read at all."""
     found: list[str] = []
 
     def look(schema: dict[str, Any], pointer: str) -> dict[str, Any]:
@@ -170,8 +176,8 @@ def _is_bare_result(schema: Any) -> bool:
     return isinstance(properties, dict) and "result" in properties and set(properties) <= _ENVELOPE_FIELDS
 
 
-def _envelope_convention(doc: dict[str, Any]) -> bool:
-    """Whether most 2xx JSON bodies with a ``result`` are success envelopes (after reading plain booleans)."""
+def envelope_votes(doc: dict[str, Any]) -> tuple[int, int]:
+    """(success envelopes, all) among the 2xx JSON bodies with a ``result``: the convention's vote of ``doc``."""
     found: list[bool] = []
 
     def count(schema: dict[str, Any], pointer: str) -> dict[str, Any]:
@@ -180,7 +186,13 @@ def _envelope_convention(doc: dict[str, Any]) -> bool:
         return schema
 
     map_operation_schemas(doc, count)
-    return bool(found) and 2 * sum(found) > len(found)
+    return sum(found), len(found)
+
+
+def is_convention(votes: tuple[int, int]) -> bool:
+    """Whether most 2xx JSON bodies with a ``result`` are success envelopes (after reading plain booleans)."""
+    envelopes, bodies = votes
+    return bodies > 0 and 2 * envelopes > bodies
 
 
 def _mark_bare_result(schema: Any, pointer: str, diags: Diagnostics) -> Any:
@@ -195,11 +207,21 @@ def _mark_bare_result(schema: Any, pointer: str, diags: Diagnostics) -> Any:
 
 
 def mark_success_envelopes(doc: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
-    if not _uses_envelopes(doc):
+    if not uses_envelopes(doc):
         return doc
-    map_operation_schemas(doc, lambda schema, at: _mark_success(schema, at, diags) if "/responses/2" in at else schema)
-    if _envelope_convention(doc):
-        map_operation_schemas(
-            doc, lambda schema, at: _mark_bare_result(schema, at, diags) if "/responses/2" in at else schema
-        )
+    mark_plain_successes(doc, diags)
+    if is_convention(envelope_votes(doc)):
+        mark_bare_results(doc, diags)
     return doc
+
+
+def mark_plain_successes(doc: dict[str, Any], diags: Diagnostics) -> None:
+    """The first half of :func:`mark_success_envelopes`, for a document that :func:`uses_envelopes`."""
+    map_operation_schemas(doc, lambda schema, at: _mark_success(schema, at, diags) if "/responses/2" in at else schema)
+
+
+def mark_bare_results(doc: dict[str, Any], diags: Diagnostics) -> None:
+    """The second half of :func:`mark_success_envelopes`, where the envelope :func:`is_convention`."""
+    map_operation_schemas(
+        doc, lambda schema, at: _mark_bare_result(schema, at, diags) if "/responses/2" in at else schema
+    )

@@ -33,8 +33,18 @@ from clientgen.normalize.naming_source import component_candidates, strip_marker
 from clientgen.normalize.schemas import iter_operation_schemas, iter_operations, op_pointer, routes
 from clientgen.normalize.typeless import ANY_JSON
 from clientgen.normalize.webhooks import WEBHOOK_MODELS
+from clientgen.routes import Route
 
-__all__ = ["hoist_objects"]
+__all__ = [
+    "Hoisting",
+    "add_part",
+    "apply_names",
+    "finish_hoisting",
+    "hoist_objects",
+    "hoist_operations",
+    "name_schemas",
+    "start_hoisting",
+]
 
 _REF_PREFIX = "#/components/schemas/"
 _HASH_ROUNDS = 3
@@ -153,6 +163,11 @@ class _Hoister:
         return {"$ref": _PENDING + key, "nullable": True} if nullable else {"$ref": _PENDING + key}
 
 
+def _renamed_ref(node: dict[str, Any], ref: str, names: dict[str, str]) -> dict[str, Any]:
+    renamed = {"$ref": _REF_PREFIX + escape_pointer_token(names[ref[len(_PENDING) :]])}
+    return {**renamed, "nullable": True} if node.get("nullable") is True else renamed
+
+
 def _rename(node: Any, names: dict[str, str]) -> Any:
     if isinstance(node, list):
         return [_rename(item, names) for item in node]
@@ -160,15 +175,35 @@ def _rename(node: Any, names: dict[str, str]) -> Any:
         return node
     ref = node.get("$ref")
     if isinstance(ref, str) and ref.startswith(_PENDING):
-        renamed = {"$ref": _REF_PREFIX + escape_pointer_token(names[ref[len(_PENDING) :]])}
-        return {**renamed, "nullable": True} if node.get("nullable") is True else renamed
+        return _renamed_ref(node, ref, names)
     return {key: _rename(value, names) for key, value in node.items()}
 
 
-def _kept_components(doc: dict[str, Any], original_keys: dict[str, str]) -> dict[str, Any]:
-    """Components kept by the ref pass (recursive schemas) under pending keys from their content; refs rewritten.
+def _rename_in_place(node: Any, names: dict[str, str]) -> Any:
+    """:func:`_rename`'s result, made by changing ``node`` (a tree no one else holds: read from the cache)."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith(_PENDING):
+            return _renamed_ref(node, ref, names)
+        for key, value in node.items():
+            if isinstance(value, dict | list):
+                renamed = _rename_in_place(value, names)
+                if renamed is not value:
+                    node[key] = renamed  # an existing key: the dict's size does not change while it is walked
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            if isinstance(value, dict | list):
+                node[index] = _rename_in_place(value, names)
+    return node
 
-    ``original_keys`` receives pending key -> component key.
+
+def _kept_components(
+    doc: dict[str, Any], original_keys: dict[str, str]
+) -> tuple[dict[str, Any], Callable[[Any], Any] | None]:
+    """Components kept by the ref pass (recursive schemas) under pending keys from their content, refs rewritten.
+
+    ``original_keys`` receives pending key -> component key.  Also returns what rewrites the references to them
+    in the paths (None: there are none).
     """
     schemas = doc.get("components", {}).get("schemas", {})
     refs = {_REF_PREFIX + escape_pointer_token(key): key for key in schemas}
@@ -214,10 +249,8 @@ def _kept_components(doc: dict[str, Any], original_keys: dict[str, str]) -> dict
         done[id(node)] = (node, rewritten)
         return rewritten
 
-    if refs:
-        doc["paths"] = rewrite(doc["paths"])
     original_keys.update({pending[key]: key for key in schemas})
-    return {pending[key]: rewrite(schema) for key, schema in schemas.items()}
+    return {pending[key]: rewrite(schema) for key, schema in schemas.items()}, rewrite if refs else None
 
 
 def hoist_objects(
@@ -233,9 +266,54 @@ def hoist_objects(
     ``by_keys``: component keys and titles name their schemas first (the rule in ``naming_source``).
     ``unwraps(operationId)``: false where the config turns unwrapping off: that success envelope is hoisted too.
     """
+    hoisting = start_hoisting(doc, by_keys=by_keys)
+    doc["paths"] = hoisting.pending_refs(doc["paths"])
+    hoist_operations(hoisting.hoister, doc, routes(doc), unwraps)
+    return finish_hoisting(hoisting.hoister, doc, diags, memory)
+
+
+@dataclass
+class Hoisting:
+    """The kept components hoisted (first, before any operation), and what the operations need of them."""
+
+    hoister: _Hoister
+    rewrite: Callable[[Any], Any] | None  # references to kept components -> their pending keys
+    fingerprint: str  # what an operation's hoisting reads of them: equal fingerprints, equal hoisting
+
+    def pending_refs(self, paths: Any) -> Any:
+        return paths if self.rewrite is None else self.rewrite(paths)
+
+    def part(self) -> _Hoister:
+        """A hoister for some operations alone: its results are added to the whole one by :func:`add_part`."""
+        whole = self.hoister
+        return _Hoister(
+            kept=whole.kept,
+            hints={key: [] for key in whole.kept},
+            by_keys=whole.by_keys,
+            same_as_kept=whole.same_as_kept,
+        )
+
+
+def add_part(
+    hoister: _Hoister,
+    schemas: dict[str, dict[str, Any]],
+    hints: dict[str, list[Hint]],
+    references: dict[str, tuple[str, ...]],
+) -> None:
+    """A part's results (:meth:`Hoisting.part`) added, in document order, as its operations' hoisting adds them."""
+    for key, schema in schemas.items():
+        hoister.schemas.setdefault(key, schema)
+    for key, uses in hints.items():
+        if uses:
+            hoister.hints.setdefault(key, []).extend(uses)
+    hoister.references.update(references)
+
+
+def start_hoisting(doc: dict[str, Any], *, by_keys: bool) -> Hoisting:
+    """The kept (recursive) components hoisted: their parts hoisted and named after them."""
     original_keys: dict[str, str] = {}
     webhooks: dict[str, str] = doc.pop(WEBHOOK_MODELS, None) or {}  # webhook payloads: named from the webhook
-    kept = _kept_components(doc, original_keys)
+    kept, rewrite = _kept_components(doc, original_keys)
     hoister = _Hoister(kept=frozenset(kept), hints={key: [] for key in kept}, by_keys=by_keys)
     for key in sorted(kept):  # recursive components: their parts hoisted and named after them
         hoister.inside = key
@@ -249,7 +327,18 @@ def hoist_objects(
         hoister.schemas[key] = hoister.hoist(kept[key], Hint("same", parent_key=key), keep_inline=True)
         hoister.same_as_kept[_content_key(hoister.schemas[key])] = key
     hoister.inside = None
-    table = routes(doc)
+    facts = [sorted(original_keys.items()), sorted(hoister.same_as_kept.items()), by_keys]
+    fingerprint = hashlib.sha256(json.dumps(facts, ensure_ascii=False).encode()).hexdigest()
+    return Hoisting(hoister, rewrite, fingerprint)
+
+
+def hoist_operations(
+    hoister: _Hoister,
+    doc: dict[str, Any],
+    table: dict[tuple[str, str], Route],
+    unwraps: Callable[[str], bool] | None,
+) -> None:
+    """Every operation's schemas hoisted in place (``table``: the whole document's routes)."""
     for path, method, op in iter_operations(doc):
         base = op_pointer(path, method)
         for pointer, container, key in list(iter_operation_schemas(op, base)):
@@ -260,16 +349,47 @@ def hoist_objects(
                 keep_inline = unwraps(str(op.get("operationId") or f"{method} {path}"))
             hoister.wrap_primitives = "/parameters/" not in pointer
             container[key] = hoister.hoist(schema, hint, keep_inline=keep_inline)
-    names = assign_names(
+
+
+def finish_hoisting(
+    hoister: _Hoister, doc: dict[str, Any], diags: Diagnostics, memory: NameMemory | None
+) -> dict[str, Any]:
+    """The names contest over every use, then the pending references renamed: the normalized document."""
+    return apply_names(hoister, doc, diags, memory, name_schemas(hoister, diags, memory))
+
+
+def name_schemas(hoister: _Hoister, diags: Diagnostics, memory: NameMemory | None) -> dict[str, str]:
+    """Content key -> class name: the contest over every use's hint (``naming.assign_names``)."""
+    return assign_names(
         hoister.hints,
         diags=diags,
         remembered=memory.class_names() if memory else None,
         references=hoister.references,
     )
+
+
+def apply_names(  # noqa: PLR0913 - the hoisting, its document, where to report, the memory, the names, the owned
+    hoister: _Hoister,
+    doc: dict[str, Any],
+    diags: Diagnostics,
+    memory: NameMemory | None,
+    names: dict[str, str],
+    *,
+    owned: frozenset[int] = frozenset(),
+) -> dict[str, Any]:
+    """The pending references renamed with ``names`` (:func:`name_schemas`'s): the normalized document.
+
+    ``owned``: the ids of path items and schemas no one else holds (read from the cache), renamed in place.
+    """
     if memory is not None:
         memory.keys = {name: key for key, name in names.items()}
-    doc["paths"] = _rename(doc["paths"], names)
-    schemas = {names[key]: _rename(schema, names) for key, schema in hoister.schemas.items()}
+
+    def renamed(node: Any) -> Any:
+        return _rename_in_place(node, names) if id(node) in owned else _rename(node, names)
+
+    paths = doc["paths"]
+    doc["paths"] = {path: renamed(item) for path, item in paths.items()} if isinstance(paths, dict) else renamed(paths)
+    schemas = {names[key]: renamed(schema) for key, schema in hoister.schemas.items()}
     doc.setdefault("components", {})["schemas"] = dict(sorted(schemas.items()))
     diags.add(
         "/components/schemas", "hoist", f"{len(hoister.schemas)} distinct object schemas named and shared by content"

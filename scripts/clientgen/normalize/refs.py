@@ -28,7 +28,7 @@ from clientgen.ingest.structure import METHODS as HTTP_METHODS
 from clientgen.normalize.naming_source import COMPONENT_MARKER, TITLE_MARKER
 from clientgen.normalize.webhooks import WEBHOOK_MODELS, inline_payloads
 
-__all__ = ["inline_refs"]
+__all__ = ["KEPT_TAG", "Inliner", "has_operations", "inline_components", "inline_refs"]
 
 _DOCUMENT = "<document>"  # the caller, which knows the file, re-raises with its name
 
@@ -42,13 +42,32 @@ def _resolve(doc: dict[str, Any], ref: str, pointer: str) -> Any:
         raise SpecError(_DOCUMENT, f"dangling $ref {ref!r}", pointer=pointer) from None
 
 
-class _Inliner:
-    def __init__(self, doc: dict[str, Any], diags: Diagnostics, *, mark_components: bool = False) -> None:
+KEPT_TAG = "kept:"  # the tag of the decision that a component on a cycle is kept: reported at its first use
+
+
+class Inliner:
+    """Inlines references below the nodes it is given, expanding each schema component once.
+
+    ``tags`` (index in ``diags.items`` -> tag) marks the decisions reported only at a component's first place
+    in the walk: ``kept:<key>`` (a cyclic component met), or the ``$ref`` of the schema component whose
+    (shared, once) expansion reported it.  A caller that inlines parts of a document one by one keeps the first
+    of each tag in document order, which is what one walk of the whole document reports.
+    """
+
+    def __init__(
+        self,
+        doc: dict[str, Any],
+        diags: Diagnostics,
+        *,
+        mark_components: bool = False,
+        cyclic: frozenset[str] | None = None,
+    ) -> None:
         self.doc = doc
         self.mark_components = mark_components
         self.diags = diags
         self.kept: dict[str, Any] = {}  # component key -> inlined schema, for recursive refs
-        self.cyclic = cyclic_components(doc)  # kept wherever they are used
+        self.cyclic = cyclic_components(doc) if cyclic is None else cyclic  # kept wherever they are used
+        self.tags: dict[int, str] = {}
         # A schema component whose expansion met no recursion expands the same from every place (were it
         # reachable from a ref on some other stack, that ref and it would form a cycle through itself):
         # it is expanded once and shared.  Passes never change a schema in place (normalize/schemas.py).
@@ -72,6 +91,8 @@ class _Inliner:
             if key == "discriminator" and not in_map and isinstance(value, dict) and "mapping" in value:
                 # its targets are component keys, inlined here: the mapping could only carry churning keys along
                 value = {name: entry for name, entry in value.items() if name != "mapping"}  # noqa: PLW2901
+                if stack and stack[-1].startswith("#/components/schemas/"):  # reported where first expanded
+                    self.tags[len(self.diags.items)] = stack[-1]
                 self.diags.add(where, "discriminator-mapping", "discriminator mapping dropped: its schemas are inlined")
             inlined[key] = value if literal else self.inline(value, where, stack, in_map=name_map)
         if self.mark_components and not in_map and isinstance(node.get("title"), str) and "properties" in node:
@@ -83,6 +104,7 @@ class _Inliner:
         if key is not None and key in self.cyclic:
             if key not in self.kept:
                 self.kept[key] = None
+                self.tags[len(self.diags.items)] = KEPT_TAG + key
                 self.diags.add(pointer, "recursive-ref", f"{ref} lies on a reference cycle: kept as a component")
             return {"$ref": ref}  # siblings beside a recursive reference (a description) are dropped
         if ref in stack:
@@ -117,20 +139,23 @@ class _Inliner:
         return target
 
 
-def _has_operations(paths: Any) -> bool:
+def has_operations(paths: Any) -> bool:
+    """Whether a ``paths`` object holds any operation (else the document is models only)."""
     return isinstance(paths, dict) and any(
         isinstance(item, dict) and any(method in item for method in HTTP_METHODS) for item in paths.values()
     )
 
 
-def _model_roots(doc: dict[str, Any], schemas: dict[str, Any], diags: Diagnostics) -> list[str]:
+def _model_roots(
+    doc: dict[str, Any], schemas: dict[str, Any], diags: Diagnostics, *, has_operations: bool
+) -> list[str]:
     """Components that are models of their own although no operation uses them.
 
     A document without operations (only components, or ``paths: {}``) is a models-only package: every schema
     component is kept.  Components a webhook refers to are kept too (webhooks get models, not methods).
     """
     roots: set[str] = set()
-    if not _has_operations(doc.get("paths")):
+    if not has_operations:
         roots.update(schemas)
         diags.warn("/paths", "no-operations", "the document has no operations: a models-only package is generated")
     for _, holder in iter_refs(doc.get("webhooks")):
@@ -141,10 +166,36 @@ def _model_roots(doc: dict[str, Any], schemas: dict[str, Any], diags: Diagnostic
 
 
 def inline_refs(doc: dict[str, Any], diags: Diagnostics, *, mark_components: bool = False) -> dict[str, Any]:
+    inliner = Inliner(doc, diags, mark_components=mark_components)
+    paths = inliner.inline(doc.get("paths") or {}, "/paths", ())
+    return _with_components(doc, diags, inliner, paths, has_operations=has_operations(doc.get("paths")))
+
+
+def inline_components(  # noqa: PLR0913 - the document, where to report, then what the paths decided
+    doc: dict[str, Any],
+    diags: Diagnostics,
+    *,
+    mark_components: bool,
+    cyclic: frozenset[str],
+    kept: list[str],
+    operations: bool,
+) -> tuple[dict[str, Any], Inliner]:
+    """:func:`inline_refs` of ``doc`` with its paths left empty, after they were inlined part by part.
+
+    ``kept``: the cyclic components the paths met; ``operations``: whether the paths hold any operation.
+    Returns the document and the inliner (its tags: :class:`Inliner`).
+    """
+    inliner = Inliner(doc, diags, mark_components=mark_components, cyclic=cyclic)
+    inliner.kept = dict.fromkeys(sorted(kept))  # their first place is in the paths, reported there
+    return _with_components(doc, diags, inliner, {}, has_operations=operations), inliner
+
+
+def _with_components(
+    doc: dict[str, Any], diags: Diagnostics, inliner: Inliner, paths: dict[str, Any], *, has_operations: bool
+) -> dict[str, Any]:
+    """The inlined document: ``paths``, the kept (cyclic, root) components inlined, webhooks' models named."""
     for entry in doc.get(SKIPPED) or []:  # operations ingest could not make part of the API
         diags.warn(entry["pointer"], "operation-skipped", f"operation skipped: {entry['reason']}")
-    inliner = _Inliner(doc, diags, mark_components=mark_components)
-    paths = inliner.inline(doc.get("paths") or {}, "/paths", ())
     components = dict(doc.get("components") or {})
     schemas = components.get("schemas") or {}
     webhook_names: dict[str, str] = {}
@@ -152,7 +203,7 @@ def inline_refs(doc: dict[str, Any], diags: Diagnostics, *, mark_components: boo
         doc.get("webhooks"), set(schemas), lambda node, at: inliner.inline(node, at, ()), webhook_names
     )
     kept: dict[str, Any] = {key: inliner.inline(schema, at, ()) for key, (at, schema) in payloads.items()}
-    pending = sorted(set(inliner.kept) | set(_model_roots(doc, schemas, diags)))
+    pending = sorted(set(inliner.kept) | set(_model_roots(doc, schemas, diags, has_operations=has_operations)))
     while pending:  # a kept component may itself reach other recursive components
         key = pending.pop()
         if key in kept:

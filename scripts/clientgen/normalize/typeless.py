@@ -33,7 +33,7 @@ from typing import Any
 from clientgen.diagnostics import Diagnostics, escape_pointer_token
 from clientgen.normalize.schemas import Shared, iter_operation_schemas, iter_operations, op_pointer
 
-__all__ = ["ANY_JSON", "is_typeless_object", "widen_typeless"]
+__all__ = ["ANY_JSON", "is_typeless_object", "typeless_evidence", "widen_typeless"]
 
 _UNIONS = ("anyOf", "oneOf", "allOf")
 _JSON_KINDS: dict[str, tuple[type, ...]] = {
@@ -228,19 +228,26 @@ def _is_request(pointer: str) -> bool:
     return "/responses/" not in pointer
 
 
-def widen_typeless(doc: dict[str, Any], diags: Diagnostics) -> None:
+def typeless_evidence(doc: dict[str, Any]) -> set[str]:
+    """Content keys of the typeless schemas the operations' examples show holding a non-object."""
+    evidence = _Evidence()
+    for _path, _method, op in iter_operations(doc):
+        for _pointer, container, key in iter_operation_schemas(op, ""):
+            evidence.walk(container[key], list(_own_examples(container)))
+    return evidence.keys
+
+
+def widen_typeless(doc: dict[str, Any], diags: Diagnostics, evidence: set[str] | None = None) -> None:
     """Every typeless schema with properties accepts any JSON value (its class: ``AnyJsonModel``).
 
     Its type says so where an example shows a non-object (both directions) and where it is sent (below a
-    request's top level); a response's stays the model (see the module's docstring).
+    request's top level); a response's stays the model (see the module's docstring).  ``evidence``: the
+    whole document's :func:`typeless_evidence`, when ``doc`` is only a part of it.
     """
-    evidence = _Evidence()
+    keys = typeless_evidence(doc) if evidence is None else evidence
     operations = list(iter_operations(doc))
-    for _path, _method, op in operations:
-        for _pointer, container, key in iter_operation_schemas(op, ""):
-            evidence.walk(container[key], list(_own_examples(container)))
-    requests = _Rebuild(evidence.keys, diags, request=True)
-    responses = _Rebuild(evidence.keys, diags, request=False)
+    requests = _Rebuild(keys, diags, request=True)
+    responses = _Rebuild(keys, diags, request=False)
     for path, method, op in operations:
         for pointer, container, key in list(iter_operation_schemas(op, op_pointer(path, method))):
             rebuild = requests if _is_request(pointer.removeprefix(op_pointer(path, method))) else responses

@@ -15,7 +15,7 @@ from typing import Any
 
 from clientgen.diagnostics import Diagnostics, escape_pointer_token
 
-__all__ = ["UNCHECKED_KEYWORDS", "report_unchecked_keywords"]
+__all__ = ["UNCHECKED_KEYWORDS", "add_counts", "report_counts", "report_unchecked_keywords", "unchecked_counts"]
 
 UNCHECKED_KEYWORDS = (
     "contains", "dependentRequired", "dependentSchemas", "else", "if", "not", "patternProperties",
@@ -54,12 +54,28 @@ def _count(node: Any, path: list[str], naming: bool, seen: dict[str, tuple[int, 
             path.pop()
 
 
-def report_unchecked_keywords(doc: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
+def unchecked_counts(doc: dict[str, Any]) -> dict[str, tuple[int, str]]:
+    """Keyword -> (places, the first one's pointer) in ``doc``'s paths, then its schema components."""
     seen: dict[str, tuple[int, str]] = {}
     roots = {"paths": doc.get("paths"), "components": {"schemas": (doc.get("components") or {}).get("schemas")}}
     _count(roots, [], False, seen)  # noqa: FBT003
+    return seen
+
+
+def add_counts(seen: dict[str, tuple[int, str]], more: dict[str, tuple[int, str]]) -> None:
+    """``more`` (counted in a later part of the document) added to ``seen``: the first place stays the earlier."""
+    for keyword, (count, first) in more.items():
+        before, earlier = seen.get(keyword, (0, first))
+        seen[keyword] = (before + count, earlier)
+
+
+def report_counts(seen: dict[str, tuple[int, str]], diags: Diagnostics) -> None:
     for keyword, (count, first) in sorted(seen.items()):
         places = "1 place" if count == 1 else f"{count:,} places"  # a component inlined into each use counts each
         message = f"{keyword!r} is not checked by the models ({places}; the rest of each schema is)"
         diags.add(first, "schema-keyword-unchecked", message)
+
+
+def report_unchecked_keywords(doc: dict[str, Any], diags: Diagnostics) -> dict[str, Any]:
+    report_counts(unchecked_counts(doc), diags)
     return doc
