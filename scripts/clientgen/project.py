@@ -37,6 +37,7 @@ from clientgen.cached_files import (
     take_compiled,
     take_formatted,
 )
+from clientgen.cached_ingest import load_source_cached
 from clientgen.cached_normalize import normalize_cached
 from clientgen.cached_render import render_resource
 from clientgen.cached_surface import cached_operation_entries
@@ -381,7 +382,7 @@ def build(  # noqa: PLR0913, PLR0915 - the spec, where to build, the generation 
     progress = progress or Progress(enabled=False)
     diags = Diagnostics()
     progress.stage("ingest", detail=spec.name)
-    source = apply_overlays(spec, load_source(spec), diags)
+    source = apply_overlays(spec, load_source_cached(spec, cache), diags)
     config = complete_config(config, source, spec.name, diags)  # what the config does not set: from the description
     if warm is not None and cache is None:  # a cache may leave the generator nothing to do: nothing started ahead
         warm.start(source, work)
