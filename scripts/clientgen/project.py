@@ -41,6 +41,7 @@ from clientgen.cached_ingest import load_source_cached
 from clientgen.cached_normalize import normalize_cached
 from clientgen.cached_render import render_resource
 from clientgen.cached_surface import cached_operation_entries
+from clientgen.cached_templates import use_template_cache
 from clientgen.changelog.release import write_release
 from clientgen.changelog.surface import operation_entry
 from clientgen.collector import fewer_collections
@@ -382,6 +383,7 @@ def build(  # noqa: PLR0913, PLR0915 - the spec, where to build, the generation 
     progress = progress or Progress(enabled=False)
     diags = Diagnostics()
     progress.stage("ingest", detail=spec.name)
+    use_template_cache(cache)  # compiled templates from the cache too
     source = apply_overlays(spec, load_source_cached(spec, cache), diags)
     config = complete_config(config, source, spec.name, diags)  # what the config does not set: from the description
     if warm is not None and cache is None:  # a cache may leave the generator nothing to do: nothing started ahead
