@@ -494,13 +494,13 @@ def write_tree(  # noqa: PLR0913 - the spec, config and output, then keyword-onl
             )
         if strict:
             _refuse_warnings(spec, result.diagnostics)
-        write_manifest(tree)
+        files = write_manifest(tree)
         # After the build, so that bad input is reported first, as the spec's error.
         # The package name the description completed (a config-less run names it from info.title), so that a
         # pre-manifest generation's package folder is found.  Refuses a folder that is not ours.
         owned, legacy = previous_files(out, result.api.config.import_name, force=force)
         keep = [Path(spec), *([Path(config_path)] if config_path else [])]
-        plan = plan_move(out, tree, owned, legacy=legacy, force=force, keep=keep)
+        plan = plan_move(out, tree, owned, legacy=legacy, force=force, keep=keep, files=files)
         progress.stage("swap", detail=f"{len(plan.placed)} files into {out}")
         try:
             with _signals_held():
