@@ -1,13 +1,24 @@
-"""The ingested document from the cache, keyed by the spec file's bytes: no parse, no reference checks.
+"""The ingested document from the cache: no bundling, no reference, loop or expansion checks on a warm run.
 
 Ingest (:func:`clientgen.ingest.load_source`) parses the document and walks it several times: bundling, the
 reference, alias-loop, path and expansion checks (about 0.9 s of CPU for Cloudflare's full description, a
 fifth of a warm regeneration).  Its result depends only on the files it reads, so it is stored as
-``marshal`` data (which keeps key order, ``1``/``1.0``/``True`` apart and shared objects shared) under a key
-made of the spec file's name and bytes, with the name and sha256 of every other file it read (bundled
-references beside the spec).  A hit whose other files changed, vanished or cannot be read is a miss; an
-entry that does not unpack to that shape is ignored (the cache checksums entries too).  A folder spec is
-not cached: which files it holds is an input no file's bytes show.
+``marshal`` data (which keeps key order, ``1``/``1.0``/``True`` apart and shared objects shared), in two
+entries, each with the name and sha256 of every other file ingest read (bundled references beside the spec;
+a hit whose other files changed, vanished or cannot be read is a miss):
+
+- keyed by the spec file's name and bytes: the same spec again (``make check`` after ``make generate``)
+  costs a read and an unmarshal;
+- keyed by the parsed document *without its operations' prose* (:mod:`clientgen.lifted_text`), holding what
+  ingest gives for that copy: after an edit of an operation's summary or description (most daily changes)
+  the file is parsed, the prose taken out and put back into the stored result.  Ingest never reads prose
+  (it bundles references, checks them and the paths, and counts values: each lifted text is one value, so
+  the size limit is checked on the stored count plus the texts); a document with a reference into
+  ``paths`` (where a text could count more than once) or whose prose has no place to go back to is ingested
+  as it is.
+
+An entry that does not unpack to the expected shape is ignored (the cache checksums entries too).  A folder
+spec is not cached: which files it holds is an input no file's bytes show.
 """
 
 from __future__ import annotations
@@ -18,13 +29,21 @@ from pathlib import Path
 from typing import Any
 
 from clientgen.cache import Cache
+from clientgen.cache_keys import UnkeyableError, document_bytes
+from clientgen.diagnostics import SpecError
 from clientgen.ingest import load_source
-from clientgen.ingest.parsing import recorded_reads
-from clientgen.limits import MAX_FILE_BYTES
+from clientgen.ingest.bounds import check_expansion
+from clientgen.ingest.documents import ingest_document, validate_document
+from clientgen.ingest.parsing import DOCUMENT_SUFFIXES, parse_file, recorded_reads
+from clientgen.ingest.refs import iter_refs
+from clientgen.lifted_text import lift_texts, restore_texts
+from clientgen.limits import MAX_EXPANDED_VALUES, MAX_FILE_BYTES
 
 __all__ = ["load_source_cached"]
 
 _INGESTED = "ingested"
+_WITHOUT_PROSE = "ingested-without-prose"
+_Reads = dict[Path, str]
 
 
 def _bounded_bytes(path: Path) -> bytes | None:
@@ -37,43 +56,99 @@ def _bounded_bytes(path: Path) -> bytes | None:
     return data if len(data) <= MAX_FILE_BYTES else None
 
 
-def _unpacked(payload: bytes, folder: Path) -> dict[str, Any] | None:
-    """The stored document, if the entry has the expected shape and every other file read is unchanged."""
-    try:
-        others, document = marshal.loads(payload)  # noqa: S302 - our own checksummed entry, plain data only
-    except (EOFError, ValueError, TypeError):
-        return None
-    if not isinstance(document, dict) or not isinstance(others, list):
-        return None
+def _unchanged(others: Any, folder: Path) -> bool:
+    """``others`` is a list of (name below ``folder``, sha256) pairs, each file still holding those bytes."""
+    if not isinstance(others, list):
+        return False
     for entry in others:
         if not (isinstance(entry, tuple) and len(entry) == 2 and all(isinstance(part, str) for part in entry)):
-            return None
+            return False
         data = _bounded_bytes(folder / entry[0])
         if data is None or hashlib.sha256(data).hexdigest() != entry[1]:
+            return False
+    return True
+
+
+def _unpacked(payload: bytes, folder: Path) -> tuple[Any, ...] | None:
+    """The stored values (the other files read first), if the entry has that shape and those files are unchanged."""
+    try:
+        entry = marshal.loads(payload)  # noqa: S302 - our own checksummed entry, plain data only
+    except (EOFError, ValueError, TypeError):
+        return None
+    if not isinstance(entry, tuple) or len(entry) < 2 or not isinstance(entry[1], dict):
+        return None
+    return entry if _unchanged(entry[0], folder) else None
+
+
+def _others(reads: _Reads, main: Path, data: bytes) -> list[tuple[str, str]] | None:
+    """The files besides the spec that ingest read, as stored; None when the result must not be stored."""
+    others = []
+    for path, digest in sorted(reads.items()):
+        if path == main:
+            if digest != hashlib.sha256(data).hexdigest():  # changed between two reads
+                return None
+            continue
+        if not path.is_relative_to(main.parent):
+            return None  # bundling reads only beside the spec; anything else: not stored
+        others.append((path.relative_to(main.parent).as_posix(), digest))
+    return others
+
+
+def _refers_into_paths(document: dict[str, Any]) -> bool:
+    """A reference to an operation or to what holds one: a lifted text there could count more than once."""
+    return any(
+        holder["$ref"] in {"#", "#/"} or holder["$ref"].startswith("#/paths") for _, holder in iter_refs(document)
+    )
+
+
+def _without_prose(
+    spec: Path, data: bytes, cache: Cache, reads: _Reads
+) -> tuple[dict[str, Any], list[tuple[str, str]]] | None:
+    """The ingested document through the prose-free entry and the other files it read, or None: ingest as it is."""
+    try:
+        parsed = validate_document(spec, parse_file(spec))
+        lifted, texts = lift_texts(parsed)
+        key = cache.key(_WITHOUT_PROSE, spec.name, document_bytes(lifted))
+    except (SpecError, UnkeyableError):
+        return None  # refused as it is (the plain ingest says why) or not keyable
+    main = spec.resolve()
+    payload = cache.get(_WITHOUT_PROSE, key)
+    stored = None if payload is None else _unpacked(payload, main.parent)
+    if stored is not None and len(stored) == 3 and isinstance(stored[2], int):
+        others, document, count = stored
+    else:
+        try:
+            document = ingest_document(spec, lifted)  # changes ``parsed`` too: not used after this
+            count = check_expansion(spec, document)
+        except SpecError:
             return None
-    return document
+        others = _others(reads, main, data)
+        if others is None or _refers_into_paths(document):
+            return None
+        cache.put(_WITHOUT_PROSE, key, marshal.dumps((others, document, count)))
+    if count + len(texts) > MAX_EXPANDED_VALUES or not restore_texts(document, texts):
+        return None
+    return document, others
 
 
 def load_source_cached(spec: Path, cache: Cache | None) -> dict[str, Any]:
-    """:func:`load_source`, or its earlier result for the same spec file and the same files it bundled."""
+    """:func:`load_source`, or its earlier result for the same spec file (or the same but for operations' prose)."""
     data = None if cache is None or not spec.is_file() else _bounded_bytes(spec)
     if cache is None or data is None:
         return load_source(spec)
     main = spec.resolve()
     key = cache.key(_INGESTED, spec.name, data)
     payload = cache.get(_INGESTED, key)
-    if payload is not None and (document := _unpacked(payload, main.parent)) is not None:
+    if payload is not None and (stored := _unpacked(payload, main.parent)) is not None and len(stored) == 2:
+        document: dict[str, Any] = stored[1]
         return document
     with recorded_reads() as reads:
-        document = load_source(spec)
-    others = []
-    for path, digest in sorted(reads.items()):
-        if path == main:
-            if digest != hashlib.sha256(data).hexdigest():  # changed between the two reads: not stored
-                return document
-            continue
-        if not path.is_relative_to(main.parent):
-            return document  # bundling reads only beside the spec; anything else: not stored
-        others.append((path.relative_to(main.parent).as_posix(), digest))
-    cache.put(_INGESTED, key, marshal.dumps((others, document)))
+        found = _without_prose(spec, data, cache, reads) if spec.suffix.lower() in DOCUMENT_SUFFIXES else None
+        if found is None:
+            document = load_source(spec)
+            others = _others(reads, main, data)
+        else:
+            document, others = found
+    if others is not None:
+        cache.put(_INGESTED, key, marshal.dumps((others, document)))
     return document
