@@ -90,7 +90,7 @@ def test_an_entry_of_another_shape_is_ignored(tmp_path: Path) -> None:
     spec = _spec(tmp_path, {"type": "object"})
     cache = CountingCache(tmp_path / "cache")
     load_source_cached(spec, cache)
-    key = cache.key(_KIND, spec.name, spec.read_bytes())
+    key = cache.key(_KIND, spec.suffix, spec.read_bytes())
     for payload in (b"not marshal data", marshal.dumps(["a list", "of strings"]), marshal.dumps(([("x", 1)], {}))):
         cache.put(_KIND, key, payload)  # a valid checksum around a payload of another shape
         assert _same(load_source_cached(spec, cache), load_source(spec))

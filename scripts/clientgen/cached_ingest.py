@@ -7,7 +7,7 @@ fifth of a warm regeneration).  Its result depends only on the files it reads, s
 entries, each with the name and sha256 of every other file ingest read (bundled references beside the spec;
 a hit whose other files changed, vanished or cannot be read is a miss):
 
-- keyed by the spec file's name and bytes: the same spec again (``make check`` after ``make generate``)
+- keyed by the spec file's bytes (and suffix): the same spec again (``make check`` after ``make generate``)
   costs a read and an unmarshal;
 - keyed by the parsed document *without its operations' prose* (:mod:`clientgen.lifted_text`), holding what
   ingest gives for that copy: after an edit of an operation's summary or description (most daily changes)
@@ -108,7 +108,7 @@ def _without_prose(
     try:
         parsed = validate_document(spec, parse_file(spec))
         lifted, texts = lift_texts(parsed)
-        key = cache.key(_WITHOUT_PROSE, spec.name, document_bytes(lifted))
+        key = cache.key(_WITHOUT_PROSE, document_bytes(lifted))  # the file's name is no input of a document's ingest
     except (SpecError, UnkeyableError):
         return None  # refused as it is (the plain ingest says why) or not keyable
     main = spec.resolve()
@@ -137,7 +137,8 @@ def load_source_cached(spec: Path, cache: Cache | None) -> dict[str, Any]:
     if cache is None or data is None:
         return load_source(spec)
     main = spec.resolve()
-    key = cache.key(_INGESTED, spec.name, data)
+    # a document's name is no input of its ingest (its suffix is: how it is parsed); a record's may be
+    key = cache.key(_INGESTED, spec.suffix.lower() if spec.suffix.lower() in DOCUMENT_SUFFIXES else spec.name, data)
     payload = cache.get(_INGESTED, key)
     if payload is not None and (stored := _unpacked(payload, main.parent)) is not None and len(stored) == 2:
         document: dict[str, Any] = stored[1]
