@@ -36,7 +36,7 @@ from clientgen.ingest.bounds import check_expansion
 from clientgen.ingest.documents import ingest_document, validate_document
 from clientgen.ingest.parsing import DOCUMENT_SUFFIXES, parse_file, recorded_reads
 from clientgen.ingest.refs import iter_refs
-from clientgen.lifted_text import lift_texts, restore_texts
+from clientgen.lifted_text import Lifted, lift_texts
 from clientgen.limits import MAX_EXPANDED_VALUES, MAX_FILE_BYTES
 
 __all__ = ["load_source_cached"]
@@ -101,6 +101,42 @@ def _refers_into_paths(document: dict[str, Any]) -> bool:
     )
 
 
+def _holder(document: dict[str, Any], lifted: Lifted) -> dict[str, Any] | None:
+    """Where ``lifted`` goes back: its operation, or the one inline parameter of it with the same name and place.
+
+    Ingest puts a path item's parameters before the operation's own (so indices move); the own ones are the
+    same objects, and no two of an operation's parameters share a name and place.
+    """
+    item = document["paths"].get(lifted.path)
+    operation = item.get(lifted.method) if isinstance(item, dict) else None
+    if not isinstance(operation, dict) or lifted.parameter is None:
+        return operation if isinstance(operation, dict) else None
+    parameters = operation.get("parameters")
+    candidates = parameters if isinstance(parameters, list) else []
+    found = [
+        parameter
+        for parameter in candidates
+        if isinstance(parameter, dict)
+        and "$ref" not in parameter
+        and (parameter.get("name"), parameter.get("in")) == lifted.name
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def _restore(document: dict[str, Any], texts: list[Lifted]) -> bool:
+    """Put each text back after the key it followed (first without one); False when one has no place to go."""
+    for lifted in texts:
+        holder = _holder(document, lifted)
+        if holder is None or lifted.key in holder or (lifted.after is not None and lifted.after not in holder):
+            return False
+        items = list(holder.items())
+        at = 0 if lifted.after is None else [key for key, _ in items].index(lifted.after) + 1
+        items.insert(at, (lifted.key, lifted.text))
+        holder.clear()
+        holder.update(items)
+    return True
+
+
 def _without_prose(
     spec: Path, data: bytes, cache: Cache, reads: _Reads
 ) -> tuple[dict[str, Any], list[tuple[str, str]]] | None:
@@ -126,7 +162,7 @@ def _without_prose(
         if others is None or _refers_into_paths(document):
             return None
         cache.put(_WITHOUT_PROSE, key, marshal.dumps((others, document, count)))
-    if count + len(texts) > MAX_EXPANDED_VALUES or not restore_texts(document, texts):
+    if count + len(texts) > MAX_EXPANDED_VALUES or not _restore(document, texts):
         return None
     return document, others
 
