@@ -6,6 +6,7 @@ import marshal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from clientgen import cached_render
 from clientgen.cache import Cache
 from clientgen.cached_templates import TemplateBytecode
 from clientgen.render import make_environment
@@ -49,3 +50,18 @@ def test_an_entry_that_is_no_code_is_ignored(tmp_path: Path) -> None:
     for payload in (b"not marshal data", marshal.dumps({"a": "dict"})):
         cache.put(_KIND, entry.name, payload)  # a valid checksum around something that is not a code object
         assert _render(cache) == expected
+
+
+def test_the_resource_template_check_is_kept_and_a_bad_verdict_ignored(tmp_path: Path) -> None:
+    """:mod:`clientgen.cached_render` keeps whether the resource template reads only what its key holds."""
+    env, name = make_environment(), "package/resources/resource.py.jinja"
+    cache = Cache(tmp_path, tools="t")
+    assert cached_render._checked_reads(env, name, cache)
+    [entry] = sorted(path for path in (tmp_path / "template-reads").rglob("*") if path.is_file())
+    assert Cache(tmp_path, tools="t").get("template-reads", entry.name) == b"yes"
+    cache.put("template-reads", entry.name, b"no")  # what a template reading something else would have stored
+    assert not cached_render._checked_reads(env, name, Cache(tmp_path, tools="t"))
+    cache.put("template-reads", entry.name, b"maybe")  # neither: checked again, and kept
+    fresh = Cache(tmp_path, tools="t")
+    assert cached_render._checked_reads(env, name, fresh)
+    assert fresh.get("template-reads", entry.name) == b"yes"

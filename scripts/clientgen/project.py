@@ -437,7 +437,7 @@ def build(  # noqa: PLR0913, PLR0915 - the spec, where to build, the generation 
         api = build_api(normalized, model_index, config, diags)
         memo = ModelMemo()  # the operations' key texts, written once for the surface and the modules
         entry = operation_entry if cache is None else cached_operation_entries(cache, memo)
-        write_release(api, normalized, previous, root, entry)  # api.json, CHANGELOG.md; sets the package version
+        write_release(api, normalized, previous, root, entry, cache=cache)  # api.json, CHANGELOG.md; sets the version
         written = None if compiling is None else compiling.submit
         _render_package(api, root, progress, cache=cache, memo=memo, written=written)
         report = build_report(api, normalized, diags, models=len(set(index.values())))
