@@ -1,7 +1,5 @@
 """Per-file results from the cache: ruff's output keyed by the unformatted text, compile checks by the content.
 
-Also :func:`dumped_json`: the text of a large JSON file (the normalized document) keyed by the exact data.
-
 Two narrow hooks for :mod:`clientgen.project`: before a step, :func:`take_formatted` / :func:`take_compiled`
 settle the files the cache knows and return the rest (with their keys); after the step succeeded on the
 rest, :func:`store_formatted` / :func:`store_compiled` remember them.  Only successes are stored: a file
@@ -10,17 +8,13 @@ that does not compile is never in the cache, so it fails again.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from clientgen.cache import Cache
-from clientgen.cache_keys import UnkeyableError, document_bytes
 
 __all__ = [
     "Pending",
     "Settled",
-    "dumped_json",
     "python_files",
     "store_compiled",
     "store_formatted",
@@ -127,21 +121,3 @@ def take_compiled(cache: Cache, files: list[Path]) -> Pending:
 def store_compiled(cache: Cache, pending: Pending) -> None:
     for _, key in pending:
         cache.put(_COMPILED, key, _OK)
-
-
-_DUMPED = "json-text"
-
-
-def dumped_json(cache: Cache | None, name: str, data: Any, dump: Callable[[Any], str]) -> str:
-    """``dump(data)``, or the text it gave before for the same data (``name`` says which dump: part of the key)."""
-    if cache is None:
-        return dump(data)
-    try:
-        key = cache.key(_DUMPED, name, document_bytes(data))
-    except UnkeyableError:
-        return dump(data)
-    text = cache.get_text(_DUMPED, key)
-    if text is None:
-        text = dump(data)
-        cache.put_text(_DUMPED, key, text)
-    return text

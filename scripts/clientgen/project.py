@@ -31,7 +31,6 @@ from clientgen.cache import Cache
 from clientgen.cache_keys import ModelMemo
 from clientgen.cached_files import (
     Settled,
-    dumped_json,
     python_files,
     store_compiled,
     store_formatted,
@@ -39,6 +38,7 @@ from clientgen.cached_files import (
     take_formatted,
 )
 from clientgen.cached_ingest import load_source_cached
+from clientgen.cached_json import json_text
 from clientgen.cached_normalize import normalize_cached
 from clientgen.cached_render import render_resource
 from clientgen.cached_surface import cached_operation_entries
@@ -431,7 +431,7 @@ def build(  # noqa: PLR0913, PLR0915 - the spec, where to build, the generation 
         base_class = f"{config.import_name}._models.BaseModel"
         index = emit_models(  # the normalized document is final: written while the generator runs
             view, plan, types_dir, work, header, base_class=base_class,
-            meanwhile=lambda: _write(root / NORMALIZED_FILE, dumped_json(cache, "normalized", normalized, _dump_json)),
+            meanwhile=lambda: _write(root / NORMALIZED_FILE, json_text(cache, "normalized", normalized, indent=2)),
             cache=cache, warm=warm,
         )  # fmt: skip
     except SpecError as error:  # names the generator's input, a temporary file: name the spec instead

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from clientgen.cache import Cache
-from clientgen.cached_files import dumped_json
+from clientgen.cached_json import json_text
 from clientgen.changelog.diff import Change, bump_level, diff_surfaces
 from clientgen.changelog.surface import SURFACE_FORMAT, OperationEntry, Surface, api_surface, operation_entry
 from clientgen.changelog.version import applied_level, choose_version
@@ -200,7 +200,7 @@ def write_release(  # noqa: PLR0913 - the API, where, and how entries and texts 
     api.config = replace(api.config, version=release.version)
     root.mkdir(parents=True, exist_ok=True)
     (root / SURFACE_FILE).parent.mkdir(parents=True, exist_ok=True)
-    text = dumped_json(cache, "api-surface", release.surface, _surface_text)
+    text = json_text(cache, "api-surface", release.surface, indent=1)  # as ``release.surface_json()``
     (root / SURFACE_FILE).write_text(text, encoding="utf-8", newline="\n")
     (root / CHANGELOG_FILE).write_text(release.changelog, encoding="utf-8", newline="\n")
     return release
