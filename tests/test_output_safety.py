@@ -342,3 +342,20 @@ def test_a_failure_while_moving_files_in_rolls_everything_back(tmp_path: Path, m
     assert after == before
     assert not (tmp_path / "new").exists()  # a new output folder is not left behind, empty or not
     assert [entry.name for entry in tmp_path.iterdir() if entry.name.startswith(".generated-")] == []
+
+
+def test_unchanged_files_stay_in_place_and_edited_ones_are_restored(tmp_path: Path) -> None:
+    """Only the files whose bytes change are moved: the others keep their inode (and modification time)."""
+    config, specs = _config(tmp_path / "config"), tmp_path / "specs"
+    out = tmp_path / "client"
+    write_tree(_spec(specs, "first", ["zones", "dns"]), config, out)
+    write_tree(_spec(specs, "first", ["zones", "dns"]), config, out)  # versioned after itself: a settled tree
+    before = {path: path.stat().st_ino for path in out.rglob("*") if path.is_file()}
+    edited = out / "src" / PACKAGE / "_version.py"
+    edited.write_text("edited by hand\n", encoding="utf-8")
+    before[edited] = edited.stat().st_ino
+    write_tree(_spec(specs, "first", ["zones", "dns"]), config, out)
+    write_tree(_spec(specs, "first", ["zones", "dns"]), config, tmp_path / "fresh", previous=out)
+    assert diff_trees(tmp_path / "fresh", out) == []  # the hand edit is undone
+    moved = sorted(path.relative_to(out).as_posix() for path, inode in before.items() if path.stat().st_ino != inode)
+    assert moved == [f"src/{PACKAGE}/_version.py"]

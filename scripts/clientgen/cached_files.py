@@ -1,7 +1,5 @@
 """Per-file results from the cache: ruff's output keyed by the unformatted text, compile checks by the content.
 
-Also :func:`dumped_json`: the text of a large JSON file (the normalized document) keyed by the exact data.
-
 Two narrow hooks for :mod:`clientgen.project`: before a step, :func:`take_formatted` / :func:`take_compiled`
 settle the files the cache knows and return the rest (with their keys); after the step succeeded on the
 rest, :func:`store_formatted` / :func:`store_compiled` remember them.  Only successes are stored: a file
@@ -10,16 +8,13 @@ that does not compile is never in the cache, so it fails again.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from clientgen.cache import Cache
-from clientgen.cache_keys import UnkeyableError, document_bytes
 
 __all__ = [
     "Pending",
-    "dumped_json",
+    "Settled",
     "python_files",
     "store_compiled",
     "store_formatted",
@@ -44,20 +39,64 @@ def python_files(paths: list[Path]) -> list[Path]:
     return sorted(found)
 
 
-def take_formatted(cache: Cache, files: list[Path], root: Path, settings: str) -> Pending:
+class Settled:
+    """Files written with their final text, known without reading them back: one write and no read per file.
+
+    :meth:`write` looks a Python module's rendered text up in ruff's results before writing it: a hit writes
+    the formatted text at once (instead of the rendered one, read back and rewritten by :func:`take_formatted`).
+    :attr:`final` holds each module whose final bytes are known (written formatted here, or settled by
+    :func:`take_formatted`): ruff leaves those alone.  :attr:`unformatted`: each module looked up in vain, with
+    its key (not looked up again).
+    """
+
+    def __init__(self, cache: Cache, root: Path, settings: str) -> None:
+        self.cache, self.root, self.settings = cache, root, settings
+        self.final: dict[Path, bytes] = {}
+        self.unformatted: dict[Path, str] = {}
+        self._folders: set[Path] = set()  # created already: no mkdir per file
+
+    def write(self, path: Path, text: str) -> None:
+        data = text.encode("utf-8")  # as ``write_text(encoding="utf-8", newline="\n")`` writes it
+        if path.suffix == ".py":
+            key = self.cache.key(_FORMATTED, self.settings, path.relative_to(self.root).as_posix(), data)
+            formatted = self.cache.get(_FORMATTED, key)
+            if formatted is None:
+                self.final.pop(path, None)  # written again unformatted: ruff formats it
+                self.unformatted[path] = key
+            else:
+                self.unformatted.pop(path, None)
+                data = self.final[path] = formatted
+        if path.parent not in self._folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(path.parent)
+        path.write_bytes(data)
+
+
+def take_formatted(
+    cache: Cache, files: list[Path], root: Path, settings: str, settled: Settled | None = None
+) -> Pending:
     """Replace each file the cache has formatted before (same text, name and settings); return the others.
 
     The name is part of the key: ruff treats ``__init__.py`` differently (unused imports are re-exports).
+    ``settled``: its final files are skipped (formatted already); the files settled here are added to it.
     """
     pending: Pending = []
     for path in files:
+        if settled is not None and path in settled.final:
+            continue
+        if settled is not None and path in settled.unformatted:
+            pending.append((path, settled.unformatted[path]))
+            continue
         text = path.read_bytes()
         key = cache.key(_FORMATTED, settings, path.relative_to(root).as_posix(), text)
         formatted = cache.get(_FORMATTED, key)
         if formatted is None:
             pending.append((path, key))
-        elif formatted != text:
+            continue
+        if formatted != text:
             path.write_bytes(formatted)
+        if settled is not None:
+            settled.final[path] = formatted
     return pending
 
 
@@ -67,7 +106,10 @@ def store_formatted(cache: Cache, pending: Pending) -> None:
 
 
 def take_compiled(cache: Cache, files: list[Path]) -> Pending:
-    """The files whose exact content has not compiled before (the check is the same for any name)."""
+    """The files whose exact content has not compiled before (the check is the same for any name).
+
+    Each is read from the disk, whatever is known of it: the last line of defence checks what will be moved in.
+    """
     pending: Pending = []
     for path in files:
         key = cache.key(_COMPILED, path.read_bytes())
@@ -79,21 +121,3 @@ def take_compiled(cache: Cache, files: list[Path]) -> Pending:
 def store_compiled(cache: Cache, pending: Pending) -> None:
     for _, key in pending:
         cache.put(_COMPILED, key, _OK)
-
-
-_DUMPED = "json-text"
-
-
-def dumped_json(cache: Cache | None, name: str, data: Any, dump: Callable[[Any], str]) -> str:
-    """``dump(data)``, or the text it gave before for the same data (``name`` says which dump: part of the key)."""
-    if cache is None:
-        return dump(data)
-    try:
-        key = cache.key(_DUMPED, name, document_bytes(data))
-    except UnkeyableError:
-        return dump(data)
-    text = cache.get_text(_DUMPED, key)
-    if text is None:
-        text = dump(data)
-        cache.put_text(_DUMPED, key, text)
-    return text

@@ -23,6 +23,7 @@ __all__ = ["render_resource"]
 
 _KIND = "resource-module"
 _READS = frozenset({"package", "resource"})
+_CHECKED = "template-reads"
 
 
 @functools.lru_cache(maxsize=8)  # one environment per generation: a long test run keeps a few
@@ -47,6 +48,22 @@ def _reads_only_known(env: jinja2.Environment, name: str) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=8)
+def _checked_reads(env: jinja2.Environment, name: str, cache: Cache) -> bool:
+    """:func:`_reads_only_known`, its verdict kept in ``cache`` (parsing the templates costs ~0.1 s per run).
+
+    The key is the template's name and file; their text is in the fingerprint of every key (as in every entry).
+    """
+    filename = env.get_template(name).filename or ""
+    key = cache.key(_CHECKED, name, filename)
+    found = cache.get(_CHECKED, key)
+    if found in {b"yes", b"no"}:
+        return found == b"yes"
+    verdict = _reads_only_known(env, name)
+    cache.put(_CHECKED, key, b"yes" if verdict else b"no")
+    return verdict
+
+
 def render_resource(
     template: jinja2.Template,
     context: dict[str, Any],
@@ -55,7 +72,7 @@ def render_resource(
     memo: ModelMemo | None = None,
 ) -> str:
     """``template.render(context, resource=resource)``, from the cache when its inputs were rendered before."""
-    if cache is None or template.name is None or not _reads_only_known(template.environment, template.name):
+    if cache is None or template.name is None or not _checked_reads(template.environment, template.name, cache):
         return template.render(context, resource=resource)
     children = tuple((child.attribute, child.module, child.class_name) for child in resource.children)
     try:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from json.encoder import encode_basestring, encode_basestring_ascii
 from typing import Any
 
-__all__ = ["dumps_sorted"]
+__all__ = ["UnhandledValueError", "dumps_sorted"]
 
 _FLOAT_WORDS = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}  # json.dumps's allow_nan spellings
 
@@ -23,8 +23,15 @@ class _UnhandledError(Exception):
     """A value this writer does not spell itself: ``json.dumps`` writes the whole document instead."""
 
 
-def dumps_sorted(data: Any, *, indent: int, ensure_ascii: bool) -> str:
-    """``json.dumps(data, indent=indent, sort_keys=True, ensure_ascii=ensure_ascii)``, faster."""
+class UnhandledValueError(ValueError):
+    """Raised instead of handing the value to ``json.dumps`` (``fallback=False``): a caller composing texts."""
+
+
+def dumps_sorted(data: Any, *, indent: int, ensure_ascii: bool, fallback: bool = True) -> str:
+    """``json.dumps(data, indent=indent, sort_keys=True, ensure_ascii=ensure_ascii)``, faster.
+
+    ``fallback=False``: a value this writer does not spell itself raises :class:`UnhandledValueError`.
+    """
     quote: Callable[[str], str] = encode_basestring_ascii if ensure_ascii else encode_basestring
     pieces: list[str] = []  # small pieces, one join at the end: nested joins would hold the text twice over
     append = pieces.append
@@ -77,6 +84,8 @@ def dumps_sorted(data: Any, *, indent: int, ensure_ascii: bool) -> str:
 
     try:
         encode(data, 0)
-    except (_UnhandledError, TypeError, RecursionError):  # a non-string key, another type, a cycle: json.dumps decides
-        return json.dumps(data, indent=indent, sort_keys=True, ensure_ascii=ensure_ascii)
+    except (_UnhandledError, TypeError, RecursionError) as error:  # a non-string key, another type, a cycle
+        if not fallback:
+            raise UnhandledValueError(str(error)) from None
+        return json.dumps(data, indent=indent, sort_keys=True, ensure_ascii=ensure_ascii)  # json.dumps decides
     return "".join(pieces)

@@ -8,6 +8,10 @@ the manifest (a ``report.json`` at the top) is migrated: its files are the packa
 ``src/<package>/``, the files clientgen has always written at the top, and what the new
 generation writes.
 
+A file whose bytes are already those of the new generation is left in place (neither moved aside nor
+replaced): a one-operation change moves a handful of files, not all 1,800 of a large API, and the
+unchanged files keep their modification times (bytecode caches, editors and ``git status`` see nothing).
+
 The move is a transaction.  A journal beside the output lists the plan before anything moves;
 every file that is replaced or removed is moved into a backup folder first (a rename: the same
 filesystem), then the new files are moved in.  A failure rolls back from the journal; a run that
@@ -19,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import json
 import shutil
+import stat
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -63,13 +68,14 @@ def _relative_files(root: Path) -> list[str]:
     return sorted(path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file())
 
 
-def write_manifest(tree: Path) -> None:
-    """List every file of ``tree`` (a complete generation), the manifest included, in the manifest."""
+def write_manifest(tree: Path) -> list[str]:
+    """List every file of ``tree`` (a complete generation), the manifest included, in the manifest; return them."""
     manifest = tree / MANIFEST_FILE
     manifest.parent.mkdir(parents=True, exist_ok=True)
     files = sorted({*_relative_files(tree), MANIFEST_FILE})
     document = {"format": MANIFEST_FORMAT, "generator": "clientgen", "files": files}
     manifest.write_text(dumps_sorted(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8", newline="\n")
+    return files
 
 
 def _safe_relative(entry: object) -> bool:
@@ -129,23 +135,59 @@ def _occupied(path: Path) -> bool:
     return path.exists() or path.is_symlink()
 
 
+def _same_file(new: Path, old: Path) -> bool:
+    """``old`` is a regular file (no link) holding exactly ``new``'s bytes: nothing to replace."""
+    try:
+        status = old.lstat()
+        if not stat.S_ISREG(status.st_mode) or status.st_size != new.stat().st_size:
+            return False
+        return old.read_bytes() == new.read_bytes()
+    except OSError:
+        return False
+
+
+def _folder_kind(folder: Path, seen: dict[Path, str]) -> str:
+    """``folder`` is a ``dir``, ``missing`` or something else (``bad``: a link or a file); each looked at once."""
+    kind = seen.get(folder)
+    if kind is None:
+        try:
+            mode = folder.lstat().st_mode
+        except OSError:
+            kind = "missing"
+        else:
+            kind = "dir" if stat.S_ISDIR(mode) else "bad"
+        seen[folder] = kind
+    return kind
+
+
 def plan_move(  # noqa: PLR0913 - the two trees and what is known about the previous generation
-    out: Path, tree: Path, previous: frozenset[str], *, legacy: bool, force: bool, keep: list[Path]
+    out: Path,
+    tree: Path,
+    previous: frozenset[str],
+    *,
+    legacy: bool,
+    force: bool,
+    keep: list[Path],
+    files: list[str] | None = None,
 ) -> Plan:
-    """What moves, checked before anything does: nothing clientgen did not write is replaced without ``force``."""
-    placed = _relative_files(tree)
-    new = set(placed)
+    """What moves, checked before anything does: nothing clientgen did not write is replaced without ``force``.
+
+    ``files``: the files of ``tree`` (:func:`write_manifest`'s list), else found by a walk.  A file of ``out``
+    that clientgen wrote and that holds the new bytes already stays where it is: neither displaced nor placed.
+    """
+    new = set(_relative_files(tree) if files is None else files)
     owned = previous | new if legacy else previous
     kept = {path.resolve() for path in keep}
-    displaced, created = [], set()
+    displaced, created, unchanged = [], set(), set()
+    folders: dict[Path, str] = {}
     for name in sorted(owned | new):
         target = out / name
         for parent in PurePosixPath(name).parents[:-1]:
-            folder = out / parent
-            if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+            kind = _folder_kind(out / parent, folders)
+            if kind == "bad":
                 message = f"refusing to write {name}: {parent} is not a folder clientgen can write into"
                 raise SpecError(out, message + "; move it away or choose another --out")
-            if not folder.exists() and name in new:
+            if kind == "missing" and name in new:
                 created.add(parent.as_posix())
         if target.is_dir() and not target.is_symlink():
             if name in new:
@@ -158,10 +200,14 @@ def plan_move(  # noqa: PLR0913 - the two trees and what is known about the prev
             raise SpecError(out, message + "; move it away or pass --force (make generate FORCE=1)")
         if target.resolve() in kept:
             raise SpecError(out, f"refusing to replace the output folder: it holds {target}; choose another --out")
+        if name in new and name in owned and _same_file(tree / name, target):
+            unchanged.add(name)
+            continue
         displaced.append(name)
     if not out.exists():
         created.add("")  # the output folder itself: removed again if the moves fail
     removed = sorted(set(displaced) - new)
+    placed = sorted(new - unchanged)
     ordered = sorted(created, key=lambda folder: (folder.count("/") + bool(folder), folder))
     return Plan(out, tuple(displaced), tuple(placed), tuple(ordered), tuple(removed))
 

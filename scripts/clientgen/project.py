@@ -30,16 +30,19 @@ from typing import Any
 from clientgen.cache import Cache
 from clientgen.cache_keys import ModelMemo
 from clientgen.cached_files import (
-    dumped_json,
+    Settled,
     python_files,
     store_compiled,
     store_formatted,
     take_compiled,
     take_formatted,
 )
+from clientgen.cached_ingest import load_source_cached
+from clientgen.cached_json import json_text
 from clientgen.cached_normalize import normalize_cached
 from clientgen.cached_render import render_resource
 from clientgen.cached_surface import cached_operation_entries
+from clientgen.cached_templates import use_template_cache
 from clientgen.changelog.release import write_release
 from clientgen.changelog.surface import operation_entry
 from clientgen.collector import fewer_collections
@@ -105,7 +108,7 @@ def _dump_json(data: Any) -> str:
     return dumps_sorted(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def _render_package(  # noqa: PLR0913 - the package, where, and the cache, memo and callback of one build
+def _render_package(  # noqa: PLR0913 - the package, where, and the cache, memo and callbacks of one build
     api: Api,
     root: Path,
     progress: Progress,
@@ -113,11 +116,18 @@ def _render_package(  # noqa: PLR0913 - the package, where, and the cache, memo 
     cache: Cache | None = None,
     memo: ModelMemo | None = None,
     written: Callable[[Path], None] | None = None,
+    settled: Settled | None = None,
 ) -> None:
-    """Render the runtime, resources and docs into ``root``; ``written(path)`` after each file is complete."""
+    """Render the runtime, resources and docs into ``root``; ``written(path)`` after each file is complete.
+
+    ``settled``: writes each module formatted at once when ruff's result for its text is in the cache.
+    """
 
     def write(path: Path, text: str) -> None:
-        _write(path, text)
+        if settled is None:
+            _write(path, text)
+        else:
+            settled.write(path, text)
         if written is not None:
             written(path)
 
@@ -190,11 +200,19 @@ def _ruff() -> list[str]:
     return [str(binary)] if binary.is_file() else [sys.executable, "-m", "ruff"]
 
 
-def _format(paths: list[Path], *, first_party: str, cache: Cache | None = None, root: Path | None = None) -> None:
+def _format(
+    paths: list[Path],
+    *,
+    first_party: str,
+    cache: Cache | None = None,
+    root: Path | None = None,
+    settled: Settled | None = None,
+) -> None:
     """Ruff removes unused imports, sorts them, and formats: the package reads like hand-written code.
 
     Each file is formatted on its own, so the models can be formatted while the rest is still rendered.
-    With a ``cache``, a file whose text (and path below ``root``) was formatted before takes the stored result.
+    With a ``cache``, a file whose text (and path below ``root``) was formatted before takes the stored result;
+    ``settled``'s final files are formatted already.
     The package is named first-party: ruff would otherwise guess from the ``__init__.py`` files present
     at that moment, which depends on how far rendering has got (import order would vary between runs).
     """
@@ -205,7 +223,7 @@ def _format(paths: list[Path], *, first_party: str, cache: Cache | None = None, 
     ]  # fmt: skip
     pending = None
     if cache is not None and root is not None:
-        pending = take_formatted(cache, python_files(paths), root, first_party)
+        pending = take_formatted(cache, python_files(paths), root, first_party, settled)
         paths = [path for path, _ in pending]
         if not paths:
             return
@@ -225,9 +243,11 @@ def _format(paths: list[Path], *, first_party: str, cache: Cache | None = None, 
         store_formatted(cache, pending)
 
 
-def _format_models(types_dir: Path, root: Path, first_party: str, cache: Cache | None, compiling: Any) -> None:
+def _format_models(  # noqa: PLR0913 - where, the settings, and the cache, stream and settled files of one build
+    types_dir: Path, root: Path, first_party: str, cache: Cache | None, compiling: Any, *, settled: Settled | None
+) -> None:
     """Ruff on the models; then each is compiled (``compiling``: a :class:`CompileStream`, or None)."""
-    _format([types_dir], first_party=first_party, cache=cache, root=root)
+    _format([types_dir], first_party=first_party, cache=cache, root=root, settled=settled)
     if isinstance(compiling, CompileStream):
         for module in python_files([types_dir]):
             compiling.submit(module)
@@ -381,7 +401,8 @@ def build(  # noqa: PLR0913, PLR0915 - the spec, where to build, the generation 
     progress = progress or Progress(enabled=False)
     diags = Diagnostics()
     progress.stage("ingest", detail=spec.name)
-    source = apply_overlays(spec, load_source(spec), diags)
+    use_template_cache(cache)  # compiled templates from the cache too
+    source = apply_overlays(spec, load_source_cached(spec, cache), diags)
     config = complete_config(config, source, spec.name, diags)  # what the config does not set: from the description
     if warm is not None and cache is None:  # a cache may leave the generator nothing to do: nothing started ahead
         warm.start(source, work)
@@ -410,7 +431,7 @@ def build(  # noqa: PLR0913, PLR0915 - the spec, where to build, the generation 
         base_class = f"{config.import_name}._models.BaseModel"
         index = emit_models(  # the normalized document is final: written while the generator runs
             view, plan, types_dir, work, header, base_class=base_class,
-            meanwhile=lambda: _write(root / NORMALIZED_FILE, dumped_json(cache, "normalized", normalized, _dump_json)),
+            meanwhile=lambda: _write(root / NORMALIZED_FILE, json_text(cache, "normalized", normalized, indent=2)),
             cache=cache, warm=warm,
         )  # fmt: skip
     except SpecError as error:  # names the generator's input, a temporary file: name the spec instead
@@ -425,25 +446,28 @@ def build(  # noqa: PLR0913, PLR0915 - the spec, where to build, the generation 
     model_index = _model_index(index, config.import_name, view)
     del view  # the generator's copy of the components, not needed any more
     first_party = config.import_name
+    settled = None if cache is None else Settled(cache, root, first_party)  # ruff's results written at once
     # the models are final: format them now; cold (no cache), each module is compiled once written and formatted
     with (
         CompileStream() if cache is None else contextlib.nullcontext() as compiling,
-        _in_background(lambda: _format_models(types_dir, root, first_party, cache, compiling)),
+        _in_background(lambda: _format_models(types_dir, root, first_party, cache, compiling, settled=settled)),
     ):
         progress.stage("build", detail="resources and operations")
         api = build_api(normalized, model_index, config, diags)
         memo = ModelMemo()  # the operations' key texts, written once for the surface and the modules
         entry = operation_entry if cache is None else cached_operation_entries(cache, memo)
-        write_release(api, normalized, previous, root, entry)  # api.json, CHANGELOG.md; sets the package version
+        write_release(api, normalized, previous, root, entry, cache=cache)  # api.json, CHANGELOG.md; sets the version
         written = None if compiling is None else compiling.submit
-        _render_package(api, root, progress, cache=cache, memo=memo, written=written)
+        _render_package(api, root, progress, cache=cache, memo=memo, written=written, settled=settled)
         report = build_report(api, normalized, diags, models=len(set(index.values())))
         _write(root / REPORT_FILE, _dump_json(report))
         _write(root / ATTRIBUTES_FILE, ATTRIBUTES)
         if compiling is not None:
             compiling.finish()  # everything it read is read: ruff may rewrite the files
         progress.stage("format", detail="ruff")
-        _format(_package_parts(root, besides=types_dir), first_party=first_party, cache=cache, root=root)
+        _format(
+            _package_parts(root, besides=types_dir), first_party=first_party, cache=cache, root=root, settled=settled
+        )
         checked = None if compiling is None else compiling.checked()  # after ruff: the final texts' digests
     _compile_all(root, progress, cache, checked)
     files = sum(1 for path in root.rglob("*") if path.is_file())
@@ -491,13 +515,13 @@ def write_tree(  # noqa: PLR0913 - the spec, config and output, then keyword-onl
             )
         if strict:
             _refuse_warnings(spec, result.diagnostics)
-        write_manifest(tree)
+        files = write_manifest(tree)
         # After the build, so that bad input is reported first, as the spec's error.
         # The package name the description completed (a config-less run names it from info.title), so that a
         # pre-manifest generation's package folder is found.  Refuses a folder that is not ours.
         owned, legacy = previous_files(out, result.api.config.import_name, force=force)
         keep = [Path(spec), *([Path(config_path)] if config_path else [])]
-        plan = plan_move(out, tree, owned, legacy=legacy, force=force, keep=keep)
+        plan = plan_move(out, tree, owned, legacy=legacy, force=force, keep=keep, files=files)
         progress.stage("swap", detail=f"{len(plan.placed)} files into {out}")
         try:
             with _signals_held():

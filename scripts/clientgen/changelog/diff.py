@@ -244,6 +244,8 @@ def _endpoint(entry: dict[str, Any]) -> str:
 
 def operation_changes(call: str, old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     """Everything that differs between two versions of one operation (matched already)."""
+    if old == new:  # most operations between two generations: nothing to walk
+        return []
     changes: list[Change] = []
     if _endpoint(old) != _endpoint(new):
         detail = f"{mdcode(_endpoint(old))} → {mdcode(_endpoint(new))}"

@@ -13,6 +13,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from clientgen.cache import Cache
+from clientgen.cached_json import json_text
 from clientgen.changelog.diff import Change, bump_level, diff_surfaces
 from clientgen.changelog.surface import SURFACE_FORMAT, OperationEntry, Surface, api_surface, operation_entry
 from clientgen.changelog.version import applied_level, choose_version
@@ -56,7 +58,11 @@ class Release:
     changelog: str  # the whole CHANGELOG.md
 
     def surface_json(self) -> str:
-        return dumps_sorted(self.surface, indent=1, ensure_ascii=False) + "\n"
+        return _surface_text(self.surface)
+
+
+def _surface_text(surface: Surface) -> str:
+    return dumps_sorted(surface, indent=1, ensure_ascii=False) + "\n"
 
 
 def read_previous(folder: Path | None) -> Previous:
@@ -175,18 +181,26 @@ def plan_release(surface: Surface, configured: str, distribution: str, previous:
     return Release(version=version, level=level, changes=changes, surface=surface, changelog=changelog)
 
 
-def write_release(
-    api: Api, normalized: dict[str, Any], previous: Path | None, root: Path, entry: OperationEntry = operation_entry
+def write_release(  # noqa: PLR0913 - the API, where, and how entries and texts are reused
+    api: Api,
+    normalized: dict[str, Any],
+    previous: Path | None,
+    root: Path,
+    entry: OperationEntry = operation_entry,
+    *,
+    cache: Cache | None = None,
 ) -> Release:
     """The pipeline's step: version the package after ``previous`` (a folder), write api.json and CHANGELOG.md.
 
-    ``entry``: how an operation's surface entry is made (the cache passes one that reuses stored entries).
+    ``entry``: how an operation's surface entry is made (the cache passes one that reuses stored entries);
+    ``cache``: api.json's text is taken from it when the surface is the same.
     """
     surface = api_surface(api, normalized, entry)
     release = plan_release(surface, api.config.version, api.config.distribution, read_previous(previous))
     api.config = replace(api.config, version=release.version)
     root.mkdir(parents=True, exist_ok=True)
     (root / SURFACE_FILE).parent.mkdir(parents=True, exist_ok=True)
-    (root / SURFACE_FILE).write_text(release.surface_json(), encoding="utf-8", newline="\n")
+    text = json_text(cache, "api-surface", release.surface, indent=1)  # as ``release.surface_json()``
+    (root / SURFACE_FILE).write_text(text, encoding="utf-8", newline="\n")
     (root / CHANGELOG_FILE).write_text(release.changelog, encoding="utf-8", newline="\n")
     return release

@@ -405,8 +405,11 @@ def _escape(key: str) -> str:
     return key.replace("~", "~0").replace("/", "~1")
 
 
-def check_expansion(file: Path | str, document: dict[str, Any]) -> None:
-    """Refuse a document whose operations, with every ``$ref`` inlined, exceed the size or depth limits."""
+def check_expansion(file: Path | str, document: dict[str, Any]) -> int:
+    """Refuse a document whose operations, with every ``$ref`` inlined, exceed the size or depth limits.
+
+    Returns how many values that is (what a caller that took leaves out needs to check the rest against).
+    """
     expansion = _Expansion(document)
     count = 0
     stack: list[tuple[Any, int, _Chain]] = [(document.get("paths"), 2, (None, "paths"))]
@@ -439,6 +442,7 @@ def check_expansion(file: Path | str, document: dict[str, Any]) -> None:
             )
             raise SpecError(file, message + _via(ref), pointer=to_pointer(_tokens(chain)))
         stack.extend((value, depth + 1, (chain, key)) for key, value in _children(node))
+    return count
 
 
 def _via(ref: str | None) -> str:

@@ -24,7 +24,7 @@ from .refs import PointerError, iter_refs, resolve_fragment, to_pointer
 from .security import complete_document_schemes
 from .structure import check_info, check_paths
 
-__all__ = ["check_refs", "load_document", "validate_document"]
+__all__ = ["check_refs", "ingest_document", "load_document", "validate_document"]
 
 
 def validate_document(file: Path, document: Any) -> dict[str, Any]:
@@ -63,7 +63,11 @@ def check_refs(file: Path | str, document: dict[str, Any]) -> None:
 
 def load_document(path: Path) -> dict[str, Any]:
     """Load, validate and bundle one OpenAPI document; fill in Cloudflare security schemes."""
-    document = validate_document(path, parse_file(path))
+    return ingest_document(path, validate_document(path, parse_file(path)))
+
+
+def ingest_document(path: Path, document: dict[str, Any]) -> dict[str, Any]:
+    """:func:`load_document` after the parse and :func:`validate_document`: bundled, checked, completed in place."""
     bundle(path, document)
     check_refs(path, document)
     check_alias_loops(path, document)

@@ -12,7 +12,10 @@ string length (:func:`clientgen.ingest.bounds.check_tree`).
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +32,24 @@ __all__ = [
     "parse_file",
     "parse_json",
     "read_text",
+    "recorded_reads",
     "refuse_constant",
     "refuse_too_many_values",
 ]
 
 DOCUMENT_SUFFIXES = (".json", ".yaml", ".yml")
+_RECORDERS: list[dict[Path, str]] = []  # the open :func:`recorded_reads` blocks
+
+
+@contextlib.contextmanager
+def recorded_reads() -> Iterator[dict[Path, str]]:
+    """Within the block, every file ingest reads -> the sha256 of its bytes: what a cached result depends on."""
+    reads: dict[Path, str] = {}
+    _RECORDERS.append(reads)
+    try:
+        yield reads
+    finally:
+        _RECORDERS.remove(reads)
 
 
 def read_text(path: Path) -> str:
@@ -47,6 +63,8 @@ def read_text(path: Path) -> str:
         line = data.count(b"\n", 0, MAX_FILE_BYTES) + 1
         message = f"larger than {MAX_FILE_BYTES:,} bytes (the limit is crossed on this line): split the spec"
         raise SpecError(path, message, line=line)
+    for reads in _RECORDERS:
+        reads[path.resolve()] = hashlib.sha256(data).hexdigest()
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
