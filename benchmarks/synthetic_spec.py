@@ -197,7 +197,7 @@ def _field_schema(
     if parts is None:  # flat: no object below the model (the shape)
         if kind == 10:
             return {"type": "object", "additionalProperties": {"type": "string"}}
-        return {"type": "array", "items": {"type": "string", "maxLength": rng.randint(8, 128)}}
+        return {"type": "array", "items": {"type": "string", "maxLength": 64}}  # no draw: the rest as by default
     return dict(parts[kind - 10])  # a nested object, or an array of objects: the resource's own (one model each)
 
 
