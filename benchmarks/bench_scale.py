@@ -105,6 +105,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--operations", type=int, action="append", help="synthetic sizes (repeatable)")
     parser.add_argument("--plain", action="store_true", help="synthetic bodies without envelopes, word keys")
+    parser.add_argument("--flat", action="store_true", help="the issue's shape: one 30-field model per operation")
     parser.add_argument("--no-peer", action="store_true", help="skip openapi-python-client")
     parser.add_argument("--no-cloudflare", action="store_true", help="skip Cloudflare 2024-08-06")
     args = parser.parse_args()
@@ -121,7 +122,7 @@ def main() -> None:
                              config=ROOT / "spec" / "config.toml")  # fmt: skip
             rows.append(reference)
         for size in sizes:
-            spec = write_synthetic_spec(size, folder / f"synthetic-{size}.json", plain=args.plain)
+            spec = write_synthetic_spec(size, folder / f"synthetic-{size}.json", plain=args.plain, flat=args.flat)
             rows.append(_run(spec, folder / f"synthetic-{size}", peer=not args.no_peer, config=None))
             spec.unlink()
     _print(rows, reference)

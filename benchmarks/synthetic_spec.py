@@ -15,6 +15,12 @@ By default the description looks like Cloudflare's: success envelopes (``success
 (``<group>_a1b2c3``), so models are named from content and use.  ``--plain`` writes bare bodies and
 word keys (``KalomiSummary``), the way Stripe-like descriptions are named.
 
+Shapes.  By default a resource's four schemas share a nested object and an array of small objects (two of
+their 30 fields), hoisted into two more models per resource: 1.5 models per operation, about 31 fields per
+operation.  ``--flat`` is the issue's shape ("10,083 operations and 10,083 models (30 fields each)"): those
+two fields are plain too (a string map and an array of strings), so every operation has one 30-field model
+and nothing more is hoisted (N=10,083: 10,084 models, the last resource's ``edit`` schema unused by any call).
+
 Resource ``i`` is the same at every N (one seeded generator per resource): the description at N=2,500
 is a prefix of the one at N=10,083, so per-operation costs compare like with like.  Nothing here is
 stored in the repository: the file is written where the caller says (a temporary folder).
@@ -165,9 +171,9 @@ def _word(number: int) -> str:
 
 
 def _field_schema(
-    rng: random.Random, kind: int, resource: str, parts: tuple[dict[str, Any], dict[str, Any]]
+    rng: random.Random, kind: int, resource: str, parts: tuple[dict[str, Any], dict[str, Any]] | None
 ) -> dict[str, Any]:
-    """One property of one of twelve kinds; bounds and enum values drawn from ``rng``."""
+    """One property of one of twelve kinds; bounds and enum values drawn from ``rng``; ``parts`` None: flat."""
     if kind == 0:
         return {"type": "string", "maxLength": rng.randint(16, 255), "description": f"The {resource}'s text."}
     if kind == 1:
@@ -188,6 +194,10 @@ def _field_schema(
         return {"type": "string", "format": "email", "nullable": True}
     if kind == 9:
         return {"type": "string", "pattern": f"^[a-z0-9-]{{1,{rng.randint(8, 63)}}}$", "example": "abc-1"}
+    if parts is None:  # flat: no object below the model (the issue's shape)
+        if kind == 10:
+            return {"type": "object", "additionalProperties": {"type": "string"}}
+        return {"type": "array", "items": {"type": "string", "maxLength": 64}}  # no draw: the rest as by default
     return dict(parts[kind - 10])  # a nested object, or an array of objects: the resource's own (one model each)
 
 
@@ -216,7 +226,7 @@ def _nested_parts(rng: random.Random, resource: str) -> tuple[dict[str, Any], di
 
 
 def _model(
-    rng: random.Random, resource: str, role: str, parts: tuple[dict[str, Any], dict[str, Any]]
+    rng: random.Random, resource: str, role: str, parts: tuple[dict[str, Any], dict[str, Any]] | None
 ) -> dict[str, Any]:
     """A 30-field object schema for ``role`` of ``resource``, its fields drawn from ``rng``."""
     names = rng.sample(_WORDS, FIELDS_PER_MODEL - 1)
@@ -291,7 +301,7 @@ def _key(group: str, thing: str, role: str, *, plain: bool, rng: random.Random) 
     return f"{group}_{token}{role[0]}"  # a re-rolled-looking prefix: machine noise, named from content
 
 
-def synthetic_spec(operations: int, *, plain: bool = False) -> dict[str, Any]:
+def synthetic_spec(operations: int, *, plain: bool = False, flat: bool = False) -> dict[str, Any]:
     """The description with ``operations`` operations (see the module docstring)."""
     schemas: dict[str, Any] = {} if plain else _common_components()
     paths: dict[str, Any] = {}
@@ -307,7 +317,8 @@ def synthetic_spec(operations: int, *, plain: bool = False) -> dict[str, Any]:
             "required": True,
             "schema": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
         }
-        parts = _nested_parts(rng, thing)
+        drawn = _nested_parts(rng, thing)  # drawn in both shapes: the other fields' values are the same
+        parts = None if flat else drawn
         roles = {role: _model(rng, thing, role, parts) for role in ("summary", "create", "full", "edit")}
         keys = {role: _key(group, thing, role, plain=plain, rng=rng) for role in roles}
         for role, schema in roles.items():
@@ -368,9 +379,10 @@ def synthetic_spec(operations: int, *, plain: bool = False) -> dict[str, Any]:
     }
 
 
-def write_synthetic_spec(operations: int, path: Path, *, plain: bool = False) -> Path:
+def write_synthetic_spec(operations: int, path: Path, *, plain: bool = False, flat: bool = False) -> Path:
     """Write the description to ``path`` (compact JSON, sorted keys: the same bytes on every run)."""
-    path.write_text(json.dumps(synthetic_spec(operations, plain=plain), sort_keys=True), encoding="utf-8")
+    document = synthetic_spec(operations, plain=plain, flat=flat)
+    path.write_text(json.dumps(document, sort_keys=True), encoding="utf-8")
     return path
 
 
@@ -379,8 +391,9 @@ def main() -> None:
     parser.add_argument("operations", type=int)
     parser.add_argument("output", type=Path)
     parser.add_argument("--plain", action="store_true", help="bare bodies and word component keys")
+    parser.add_argument("--flat", action="store_true", help="the issue's shape: one 30-field model per operation")
     args = parser.parse_args()
-    write_synthetic_spec(args.operations, args.output, plain=args.plain)
+    write_synthetic_spec(args.operations, args.output, plain=args.plain, flat=args.flat)
     print(f"wrote {args.output} ({args.output.stat().st_size / 1e6:.1f} MB, {args.operations} operations)")
 
 

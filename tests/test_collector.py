@@ -31,6 +31,6 @@ def test_restored_after_an_error(thresholds: tuple[int, int, int]) -> None:
 
 
 def test_a_caller_s_higher_thresholds_are_kept(thresholds: tuple[int, int, int]) -> None:
-    gc.set_threshold(1_000_000, 100, 100)
+    gc.set_threshold(1_000_000, 5_000, 5_000)
     with fewer_collections():
-        assert gc.get_threshold() == (1_000_000, 100, 100)
+        assert gc.get_threshold() == (1_000_000, 5_000, 5_000)
