@@ -37,10 +37,14 @@ from .refs import Token, to_pointer
 __all__ = [
     "JSON_OPENERS",
     "YAML_OPENERS",
+    "Expansion",
     "check_expansion",
     "check_tree",
+    "count_kept_bodies",
+    "count_path_item",
     "deepest_pointer",
     "estimate_values",
+    "exceeds_cyclic_budget",
     "line_of_value",
     "line_too_deep",
     "offset_too_deep",
@@ -231,7 +235,7 @@ class _TooLarge(Exception):  # noqa: N818 - a signal inside this module, never s
     pass
 
 
-class _Expansion:
+class Expansion:
     """Reference targets by identity, each scanned once; sizes as the normalizer's inlining would make them.
 
     The normalizer inlines a reference unless its target is already being inlined on the way down, where it keeps
@@ -240,15 +244,17 @@ class _Expansion:
     cycle are being inlined around it: it is measured per (target, those members), memoized, within a budget.
     """
 
-    def __init__(self, document: Any) -> None:
+    def __init__(self, document: Any, kept_keys: list[str] | None = None) -> None:
+        """``kept_keys``: the document's sorted cyclic components, when the caller has them."""
         self.document = document
+        self.cyclic_entries: set[str] = set()  # references measured whose target reaches a cycle
         self.nodes: dict[str, Any] = {}
         self.known: dict[int, Any] = {}  # id -> node: ids stay valid, the document is alive and unchanged
         self.targets: dict[int, _Target] = {}
         self.components: dict[int, int] = {}  # target id -> component number, once classified
         self.memo: dict[tuple[int, frozenset[int]], tuple[int, int]] = {}
         self.steps = 0
-        self.kept_keys = sorted(cyclic_components(document))
+        self.kept_keys = sorted(cyclic_components(document)) if kept_keys is None else kept_keys
         # kept components stay references: no site to follow into them
         self.kept = {id(self.node(SCHEMA_PREFIX + _escape(key))) for key in self.kept_keys}
 
@@ -287,6 +293,7 @@ class _Expansion:
         target = self.targets[key]
         if not target.cyclic:
             return target.size_inlined, target.height_inlined
+        self.cyclic_entries.add(ref)
         return self._cyclic(key)
 
     def _classify(self, start: int) -> None:
@@ -410,13 +417,45 @@ def check_expansion(file: Path | str, document: dict[str, Any]) -> int:
 
     Returns how many values that is (what a caller that took leaves out needs to check the rest against).
     """
-    expansion = _Expansion(document)
-    count = 0
+    expansion = Expansion(document)
     stack: list[tuple[Any, int, _Chain]] = [(document.get("paths"), 2, (None, "paths"))]
+    stack.extend(reversed(_kept_bodies(expansion)))
+    return _walk(file, expansion, stack)
+
+
+def _kept_bodies(expansion: Expansion) -> list[tuple[Any, int, _Chain]]:
+    """Each kept component's body, where it stands (measured once, as it is)."""
     schemas_chain: _Chain = ((None, "components"), "schemas")
-    stack.extend(  # each kept component's body once, where it stands
-        (expansion.node(SCHEMA_PREFIX + _escape(key)), 3, (schemas_chain, key)) for key in reversed(expansion.kept_keys)
-    )
+    return [(expansion.node(SCHEMA_PREFIX + _escape(key)), 3, (schemas_chain, key)) for key in expansion.kept_keys]
+
+
+def count_kept_bodies(file: Path | str, expansion: Expansion) -> int:
+    """The kept components' bodies' share of :func:`check_expansion`'s count (refused past a limit)."""
+    return _walk(file, expansion, list(reversed(_kept_bodies(expansion))))
+
+
+def count_path_item(file: Path | str, expansion: Expansion, path: str, item: Any) -> int:
+    """One path item's share of :func:`check_expansion`'s count (refused past a limit on its own)."""
+    return _walk(file, expansion, [(item, 3, ((None, "paths"), path))])
+
+
+def exceeds_cyclic_budget(document: Any, kept_keys: list[str], entries: list[str]) -> bool:
+    """Whether measuring the references ``entries`` (whose targets reach a cycle) takes more than the budget.
+
+    The steps are those of every (target, members being inlined) state reachable from the entries, each measured
+    once, whatever the order: the sum over parts equals the whole document's.
+    """
+    expansion = Expansion(document, kept_keys)
+    try:
+        for ref in entries:
+            expansion.measure(ref)
+    except _TooLarge:
+        return True
+    return False
+
+
+def _walk(file: Path | str, expansion: Expansion, stack: list[tuple[Any, int, _Chain]]) -> int:
+    count = 0
     while stack:
         node, depth, chain = stack.pop()
         ref = _ref_of(node)
