@@ -30,6 +30,7 @@ from typing import Any
 
 from clientgen.cache import Cache
 from clientgen.cache_keys import UnkeyableError, document_bytes
+from clientgen.cached_ingest_items import ingest_by_items
 from clientgen.diagnostics import SpecError
 from clientgen.ingest import load_source
 from clientgen.ingest.bounds import check_expansion
@@ -137,6 +138,11 @@ def _restore(document: dict[str, Any], texts: list[Lifted]) -> bool:
     return True
 
 
+def _ingested_whole(spec: Path, document: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    ingested = ingest_document(spec, document)
+    return ingested, check_expansion(spec, ingested)
+
+
 def _without_prose(
     spec: Path, data: bytes, cache: Cache, reads: _Reads
 ) -> tuple[dict[str, Any], list[tuple[str, str]]] | None:
@@ -153,13 +159,13 @@ def _without_prose(
     if stored is not None and len(stored) == 3 and isinstance(stored[2], int):
         others, document, count = stored
     else:
+        by_items = ingest_by_items(spec, lifted, cache)  # no reference into ``paths`` when it succeeds
         try:
-            document = ingest_document(spec, lifted)  # changes ``parsed`` too: not used after this
-            count = check_expansion(spec, document)
+            document, count = by_items or _ingested_whole(spec, lifted)  # changes ``parsed`` too: not used after
         except SpecError:
             return None
         others = _others(reads, main, data)
-        if others is None or _refers_into_paths(document):
+        if others is None or (by_items is None and _refers_into_paths(document)):
             return None
         cache.put(_WITHOUT_PROSE, key, marshal.dumps((others, document, count)))
     if count + len(texts) > MAX_EXPANDED_VALUES or not _restore(document, texts):
