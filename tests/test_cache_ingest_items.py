@@ -21,6 +21,7 @@ from clientgen.cache import Cache
 from clientgen.cached_ingest import load_source_cached
 from clientgen.diagnostics import SpecError
 from clientgen.ingest import load_source
+from clientgen.limits import MAX_DEPTH, MAX_STRING_CHARS
 
 _ITEM = "ingested-item"
 
@@ -115,21 +116,42 @@ def test_a_damaged_item_entry_is_ignored_and_made_again(tmp_path: Path, monkeypa
     assert len(counting.paths) == len(document["paths"])  # one edited, three damaged, one truncated
 
 
-def test_a_hostile_item_is_refused_as_without_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _hostile(document: dict[str, Any], edit: str) -> None:
+    """Make one operation of ``/pets1`` hostile: past a bound the whole ingest enforces."""
+    operation = document["paths"]["/pets1"]["get"]
+    schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    if edit == "expansion":  # 2**30 values once every $ref is inlined
+        schema["$ref"] = "#/components/schemas/B0"
+    elif edit == "depth":  # nested past the limit as parsed
+        del schema["$ref"]
+        node = schema
+        for _ in range(MAX_DEPTH):
+            node["items"] = {}
+            node = node["items"]
+    elif edit == "summary":  # prose (taken out before the pieces): a lone surrogate
+        operation["summary"] = "pets \ud800"
+    else:  # a description longer than the limit
+        operation["parameters"][0]["description"] = "x" * (MAX_STRING_CHARS + 1)
+
+
+@pytest.mark.parametrize("edit", ["expansion", "depth", "summary", "long string"])
+def test_a_hostile_item_is_refused_as_without_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str
+) -> None:
     cache = Cache(tmp_path / "cache", tools="t")
     document = _document()
     load_source_cached(_write(tmp_path / "spec.json", document), cache)
     counting = _Counting(monkeypatch)
-    schema = document["paths"]["/pets1"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
-    schema["$ref"] = "#/components/schemas/B0"
+    _hostile(document, edit)
     hostile = _write(tmp_path / "hostile.json", document)
     with pytest.raises(SpecError) as whole:
         load_source(hostile)
     with pytest.raises(SpecError) as cached:
         load_source_cached(hostile, cache)
-    assert counting.paths == ["/pets1"]  # refused through the cached pieces: then the whole ingest said why
     assert str(cached.value) == str(whole.value)
-    assert "once every $ref is inlined" in str(whole.value)
+    if edit in {"expansion", "depth"}:  # refused through the cached pieces: then the whole ingest said why
+        assert counting.paths == ["/pets1"]
+        assert ("once every $ref is inlined" in str(whole.value)) == (edit == "expansion")
 
 
 def test_cloudflare_parameter_edit_ingests_as_without_the_cache(

@@ -33,7 +33,7 @@ from clientgen.cache_keys import UnkeyableError, document_bytes
 from clientgen.cached_ingest_items import ingest_by_items
 from clientgen.diagnostics import SpecError
 from clientgen.ingest import load_source
-from clientgen.ingest.bounds import check_expansion
+from clientgen.ingest.bounds import check_expansion, check_tree
 from clientgen.ingest.documents import ingest_document, validate_document
 from clientgen.ingest.parsing import DOCUMENT_SUFFIXES, parse_file, recorded_reads
 from clientgen.ingest.refs import iter_refs
@@ -138,6 +138,15 @@ def _restore(document: dict[str, Any], texts: list[Lifted]) -> bool:
     return True
 
 
+def _tree_checked(spec: Path, root: Any) -> bool:
+    """:func:`check_tree` passed (the whole ingest says why it did not)."""
+    try:
+        check_tree(spec, root)
+    except SpecError:
+        return False
+    return True
+
+
 def _ingested_whole(spec: Path, document: dict[str, Any]) -> tuple[dict[str, Any], int]:
     ingested = ingest_document(spec, document)
     return ingested, check_expansion(spec, ingested)
@@ -147,8 +156,9 @@ def _without_prose(
     spec: Path, data: bytes, cache: Cache, reads: _Reads
 ) -> tuple[dict[str, Any], list[tuple[str, str]]] | None:
     """The ingested document through the prose-free entry and the other files it read, or None: ingest as it is."""
+    by_parts = spec.suffix.lower() == ".json"  # the parsed tree's bounds checked below: by parts where they hit
     try:
-        parsed = validate_document(spec, parse_file(spec))
+        parsed = validate_document(spec, parse_file(spec, checked=not by_parts))
         lifted, texts = lift_texts(parsed)
         key = cache.key(_WITHOUT_PROSE, document_bytes(lifted))  # the file's name is no input of a document's ingest
     except (SpecError, UnkeyableError):
@@ -158,8 +168,14 @@ def _without_prose(
     stored = None if payload is None else _unpacked(payload, main.parent)
     if stored is not None and len(stored) == 3 and isinstance(stored[2], int):
         others, document, count = stored
+        if by_parts and not _tree_checked(spec, parsed):
+            return None
     else:
-        by_items = ingest_by_items(spec, lifted, cache)  # no reference into ``paths`` when it succeeds
+        by_items = None
+        if by_parts and _tree_checked(spec, [text.text for text in texts]):  # the prose apart, the pieces check theirs
+            by_items = ingest_by_items(spec, lifted, cache, extra_values=len(texts))
+        if by_items is None and by_parts and not _tree_checked(spec, parsed):
+            return None
         try:
             document, count = by_items or _ingested_whole(spec, lifted)  # changes ``parsed`` too: not used after
         except SpecError:

@@ -38,11 +38,15 @@ __all__ = ["ingest_by_items"]
 _REST = "ingested-rest"
 _ITEM = "ingested-item"
 _NO_LOOPS = "ingested-no-alias-loop"
-_FIELDS = 6
+_FIELDS = 7
 
 
 def _strings(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(text, str) for text in value)
+
+
+def _integers(*values: Any) -> bool:
+    return all(type(value) is int and value >= 0 for value in values)
 
 
 def _skipped(value: Any) -> bool:
@@ -65,38 +69,42 @@ def _read_rest(payload: bytes | None) -> Rest | None:
     entry = _unpacked(payload)
     if entry is None:
         return None
-    document, targets, names, kept, count, cyclic = entry
-    if not (isinstance(document, dict) and document.get("paths") == {} and isinstance(count, int)):
+    document, targets, names, kept, count, cyclic, values = entry
+    if not (isinstance(document, dict) and document.get("paths") == {} and _integers(count, values)):
         return None
     if not all(_strings(value) for value in (targets, names, kept, cyclic)):
         return None
-    return Rest(document, targets, names, kept, count, cyclic)
+    return Rest(document, targets, names, kept, count, cyclic, values)
 
 
 def _read_item(payload: bytes | None) -> Item | None:
     entry = _unpacked(payload)
     if entry is None:
         return None
-    item, skipped, targets, names, count, cyclic = entry
-    if not (isinstance(item, dict) or item is None) or not isinstance(count, int) or not _skipped(skipped):
+    item, skipped, targets, names, count, cyclic, values = entry
+    if not (isinstance(item, dict) or item is None) or not _integers(count, values) or not _skipped(skipped):
         return None
     if not all(_strings(value) for value in (targets, names, cyclic)):
         return None
-    return Item(item, skipped, targets, names, count, cyclic)
+    return Item(item, skipped, targets, names, count, cyclic, values)
 
 
 def _pack_rest(rest: Rest) -> bytes:
-    return marshal.dumps((rest.document, rest.targets, rest.names, rest.kept, rest.count, rest.cyclic))
+    return marshal.dumps((rest.document, rest.targets, rest.names, rest.kept, rest.count, rest.cyclic, rest.values))
 
 
 def _pack_item(found: Item) -> bytes:
-    return marshal.dumps((found.item, found.skipped, found.targets, found.names, found.count, found.cyclic))
+    fields = (found.item, found.skipped, found.targets, found.names, found.count, found.cyclic, found.values)
+    return marshal.dumps(fields)
 
 
-def ingest_by_items(spec: Path, document: dict[str, Any], cache: Cache) -> tuple[dict[str, Any], int] | None:
+def ingest_by_items(
+    spec: Path, document: dict[str, Any], cache: Cache, *, extra_values: int = 0
+) -> tuple[dict[str, Any], int] | None:
     """The ingested document (a new one: ``document`` is not changed) and its expanded count, or None.
 
-    ``document``: parsed from the JSON file ``spec`` and validated.  None: ingest the whole document instead.
+    ``document``: parsed from the JSON file ``spec`` (its tree's bounds not checked: the pieces check theirs) and
+    validated; ``extra_values``: values of the file checked apart.  None: ingest the whole document instead.
     """
     paths = document["paths"]
     if spec.suffix.lower() != ".json" or any(not isinstance(path, str) or "?" in path or "#" in path for path in paths):
@@ -108,7 +116,7 @@ def ingest_by_items(spec: Path, document: dict[str, Any], cache: Cache) -> tuple
     except UnkeyableError:
         return None
     try:
-        return _ingest(spec, (paths, rest_input), (rest_key, item_keys), cache)
+        return _ingest(spec, (paths, rest_input), (rest_key, item_keys), cache, extra_values)
     except Exception:  # noqa: BLE001 - any failure of a piece: the whole ingest runs and says (or raises) what it does
         return None
 
@@ -118,6 +126,7 @@ def _ingest(
     inputs: tuple[dict[str, Any], dict[str, Any]],
     keys: tuple[str, list[tuple[str, str]]],
     cache: Cache,
+    extra_values: int,
 ) -> tuple[dict[str, Any], int]:
     paths, rest_input = inputs
     rest_key, item_keys = keys
@@ -136,7 +145,7 @@ def _ingest(
         items.append((path, found))
     loops_key = cache.key(_NO_LOOPS, rest_key, "\0".join(alias_targets_of(rest, items)))
     loops_checked = cache.get(_NO_LOOPS, loops_key) is not None
-    ingested = assemble(spec, rest, items, loops_checked=loops_checked)
+    ingested = assemble(spec, rest, items, loops_checked=loops_checked, extra_values=extra_values)
     if not loops_checked:
         cache.put(_NO_LOOPS, loops_key, b"")
     return ingested

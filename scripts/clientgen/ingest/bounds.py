@@ -39,6 +39,7 @@ __all__ = [
     "YAML_OPENERS",
     "Expansion",
     "check_expansion",
+    "check_keys",
     "check_tree",
     "count_kept_bodies",
     "count_path_item",
@@ -110,15 +111,16 @@ def line_too_deep(text: str) -> int:
     return text.count("\n", 0, offset_too_deep(text)) + 1
 
 
-def check_tree(file: Path | str, root: Any, *, base: str = "", line: int | None = None) -> None:
+def check_tree(file: Path | str, root: Any, *, base: str = "", line: int | None = None, depth: int = 1) -> int:
     """Refuse a decoded value that is too deep, too large, or holds a string that is too long or not text.
 
     Nested deeper than ``MAX_DEPTH``, more than ``MAX_VALUES`` values, a string or key longer
     than ``MAX_STRING_CHARS`` or holding a lone surrogate.  ``base`` is the pointer of
-    ``root`` in the document, ``line`` where it starts (records).
+    ``root`` in the document, ``line`` where it starts (records), ``depth`` its level in the document (a
+    part checked on its own).  Returns how many values it holds.
     """
     count = 0
-    stack: list[tuple[Any, int, _Chain]] = [(root, 1, None)]
+    stack: list[tuple[Any, int, _Chain]] = [(root, depth, None)]
     while stack:
         node, depth, chain = stack.pop()
         count += 1
@@ -134,6 +136,13 @@ def check_tree(file: Path | str, root: Any, *, base: str = "", line: int | None 
             stack.extend((value, depth + 1, (chain, index)) for index, value in enumerate(node))
         elif isinstance(node, str):
             _check_string(file, node, (base, chain), line, "string")
+    return count
+
+
+def check_keys(file: Path | str, keys: list[str], base: str) -> None:
+    """The checks :func:`check_tree` makes of an object's keys, for an object whose values are checked apart."""
+    for key in keys:
+        _check_string(file, key, (base, (None, key)), None, "key")
 
 
 def deepest_pointer(root: Any) -> str:

@@ -4,13 +4,17 @@
 whole document.  Most of that walk is one path item's alone, so it is split here, for a cache to keep each
 piece under its input (:mod:`clientgen.cached_ingest_items`):
 
-- :func:`ingest_rest`: everything but ``paths`` (references checked and unquoted, the top-level security
-  requirements checked, the kept components and their bodies' expanded size);
-- :func:`ingest_item`: one path item, given the rest (its references checked and unquoted, its path and
-  operations checked and its shared parameters merged, its requirements checked, its expanded size);
-- :func:`assemble`: the document-wide checks from the pieces' summaries (alias loops from every reference
-  target, the expanded count, the budget of targets inside cycles), the skipped operations in path order,
-  the missing Cloudflare security schemes.
+- :func:`ingest_rest`: everything but ``paths`` (the parsed tree's bounds checked, references checked and
+  unquoted, the top-level security requirements checked, the kept components and their bodies' expanded size);
+- :func:`ingest_item`: one path item, given the rest (its parsed tree's bounds, its references checked and
+  unquoted, its path and operations checked and its shared parameters merged, its requirements checked, its
+  expanded size);
+- :func:`assemble`: the document-wide checks from the pieces' summaries (the path keys, the parsed values'
+  count, alias loops from every reference target, the expanded count, the budget of targets inside cycles),
+  the skipped operations in path order, the missing Cloudflare security schemes.
+
+The caller parses the file without :func:`~clientgen.ingest.bounds.check_tree` (``parse_file(checked=False)``):
+the pieces check their own trees at their depth, and the sum of their values against the file's limit.
 
 The result equals the whole ingest's, key order included (``tests/test_ingest_by_item.py``), where the pieces
 are independent: a JSON document (YAML aliases share objects between items), every reference internal
@@ -27,12 +31,19 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from clientgen.limits import MAX_EXPANDED_VALUES
+from clientgen.limits import MAX_EXPANDED_VALUES, MAX_VALUES
 
-from .bounds import Expansion, count_kept_bodies, count_path_item, exceeds_cyclic_budget
+from .bounds import (
+    Expansion,
+    check_keys,
+    check_tree,
+    count_kept_bodies,
+    count_path_item,
+    exceeds_cyclic_budget,
+)
 from .cycles import check_alias_loops
 from .refgraph import cyclic_components
-from .refs import clone, iter_refs, resolve_fragment
+from .refs import clone, iter_refs, resolve_fragment, to_pointer
 from .security import (
     CLOUDFLARE_SECURITY_SCHEMES,
     add_missing_schemes,
@@ -59,6 +70,7 @@ class Rest:
     kept: list[str]  # the cyclic schema components, sorted
     count: int  # the kept components' bodies' values once inlined
     cyclic: list[str]  # the references measured from those bodies whose targets reach a cycle
+    values: int  # the values it holds as parsed (checked like the whole file's, with ``paths`` empty)
 
 
 @dataclass
@@ -71,6 +83,7 @@ class Item:
     names: list[str]
     count: int
     cyclic: list[str]
+    values: int  # the values it holds as parsed (checked like the whole file's)
 
 
 def rest_of(document: dict[str, Any]) -> dict[str, Any]:
@@ -106,6 +119,7 @@ def _checked_refs(document: dict[str, Any], root: Any) -> list[str]:
 
 def ingest_rest(file: Path, rest: dict[str, Any]) -> Rest:
     """Everything but ``paths`` (:func:`rest_of`) ingested: a copy, ``rest`` is not changed."""
+    values = check_tree(file, rest)
     document = clone(rest)
     targets = _checked_refs(document, document)
     _, defined = defined_schemes(file, document)
@@ -114,7 +128,7 @@ def ingest_rest(file: Path, rest: dict[str, Any]) -> Rest:
     kept = sorted(cyclic_components(document))
     expansion = Expansion(document, kept)
     count = count_kept_bodies(file, expansion)
-    return Rest(document, targets, sorted(set(names)), kept, count, sorted(expansion.cyclic_entries))
+    return Rest(document, targets, sorted(set(names)), kept, count, sorted(expansion.cyclic_entries), values)
 
 
 class ItemContext:
@@ -131,28 +145,33 @@ class ItemContext:
 
 def ingest_item(context: ItemContext, path: str, item: Any) -> Item:
     """One path item ingested (a copy: ``item`` is not changed)."""
-    item = clone(item)
     file, document = context.file, context.rest.document
+    values = check_tree(file, item, base=to_pointer(["paths", path]), depth=3)
+    item = clone(item)
     targets = _checked_refs(document, item)
     stays, skipped = check_path(file, document, path, item, needs_responses=context.needs_responses)
     if not stays:
-        return Item(None, skipped, targets, [], 0, [])
+        return Item(None, skipped, targets, [], 0, [], values)
     names: set[str] = set()
     for security, pointer in item_requirement_sites(path, item):
         names.update(check_requirements(file, security, pointer, context.known))
     context.expansion.cyclic_entries = set()
     count = count_path_item(file, context.expansion, path, item)
-    return Item(item, skipped, targets, sorted(names), count, sorted(context.expansion.cyclic_entries))
+    return Item(item, skipped, targets, sorted(names), count, sorted(context.expansion.cyclic_entries), values)
 
 
 def assemble(
-    file: Path, rest: Rest, items: list[tuple[str, Item]], *, loops_checked: bool
+    file: Path, rest: Rest, items: list[tuple[str, Item]], *, loops_checked: bool, extra_values: int = 0
 ) -> tuple[dict[str, Any], int]:
     """The ingested document and its expanded count, from the pieces; ``rest.document`` becomes it.
 
     ``loops_checked``: the alias loops over these pieces' targets were checked before (the caller remembers).
+    ``extra_values``: values of the parsed file checked apart (texts taken out), counted against the limit.
     """
     document = rest.document
+    check_keys(file, [path for path, _ in items], "/paths")
+    if rest.values + sum(found.values for _, found in items) + extra_values > MAX_VALUES:
+        raise NotByItemError(MAX_VALUES)
     if not loops_checked:
         check_alias_loops(file, document, alias_targets_of(rest, items))
     count = 1 + rest.count + sum(found.count for _, found in items)  # 1: the paths object itself
