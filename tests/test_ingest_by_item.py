@@ -115,7 +115,16 @@ def test_a_document_without_components_or_security_equals_the_whole_ingest(tmp_p
 
 @pytest.mark.parametrize(
     "change",
-    ["bundled file", "into paths", "into securitySchemes", "odd path", "dangling", "whole document"],
+    [
+        "bundled file",
+        "into paths",
+        "in an example",
+        "twice encoded",
+        "into securitySchemes",
+        "odd path",
+        "dangling",
+        "whole document",
+    ],
 )
 def test_what_is_not_by_item_returns_none(tmp_path: Path, change: str) -> None:
     document = _document()
@@ -125,6 +134,11 @@ def test_what_is_not_by_item_returns_none(tmp_path: Path, change: str) -> None:
         schemas["Pet"] = {"$ref": "pet.json"}
     elif change == "into paths":
         schemas["Pet"] = {"$ref": "#/paths/~1plain/get"}
+    elif change == "in an example":  # not checked (data), but the expansion follows it
+        document["paths"]["/plain"]["get"]["responses"]["204"]["x-t"] = {"$ref": "#/paths"}
+    elif change == "twice encoded":  # resolves as is, but the later passes unquote it again: into paths
+        document["%70aths"] = {"/plain": {"get": {}}}
+        schemas["Pet"] = {"$ref": "#/%2570aths/~1plain/get"}
     elif change == "into securitySchemes":
         schemas["Pet"] = {"$ref": "#/components/securitySchemes/api_token"}
     elif change == "odd path":

@@ -22,7 +22,7 @@ stack before it is refused):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -253,9 +253,16 @@ class Expansion:
     cycle are being inlined around it: it is measured per (target, those members), memoized, within a budget.
     """
 
-    def __init__(self, document: Any, kept_keys: list[str] | None = None) -> None:
-        """``kept_keys``: the document's sorted cyclic components, when the caller has them."""
+    def __init__(
+        self, document: Any, kept_keys: list[str] | None = None, guard: Callable[[str], None] | None = None
+    ) -> None:
+        """Measure ``document``'s references.
+
+        ``kept_keys``: the document's sorted cyclic components, when the caller has them; ``guard``: called with
+        each reference before it is first resolved (literal data's too), to raise where the caller cannot follow.
+        """
         self.document = document
+        self.guard = guard
         self.cyclic_entries: set[str] = set()  # references measured whose target reaches a cycle
         self.nodes: dict[str, Any] = {}
         self.known: dict[int, Any] = {}  # id -> node: ids stay valid, the document is alive and unchanged
@@ -269,6 +276,8 @@ class Expansion:
 
     def node(self, ref: str) -> Any:
         if ref not in self.nodes:
+            if self.guard is not None:
+                self.guard(ref)
             node = self.nodes[ref] = _resolve(self.document, ref)
             if node is not None:
                 self.known[id(node)] = node
@@ -448,13 +457,15 @@ def count_path_item(file: Path | str, expansion: Expansion, path: str, item: Any
     return _walk(file, expansion, [(item, 3, ((None, "paths"), path))])
 
 
-def exceeds_cyclic_budget(document: Any, kept_keys: list[str], entries: list[str]) -> bool:
+def exceeds_cyclic_budget(
+    document: Any, kept_keys: list[str], entries: list[str], guard: Callable[[str], None] | None = None
+) -> bool:
     """Whether measuring the references ``entries`` (whose targets reach a cycle) takes more than the budget.
 
     The steps are those of every (target, members being inlined) state reachable from the entries, each measured
     once, whatever the order: the sum over parts equals the whole document's.
     """
-    expansion = Expansion(document, kept_keys)
+    expansion = Expansion(document, kept_keys, guard)
     try:
         for ref in entries:
             expansion.measure(ref)

@@ -92,13 +92,26 @@ def rest_of(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def _moved_by_ingest(plain: str) -> bool:
-    """A (plain) reference into what ingest changes or moves, or to the whole document: not by item."""
+    """A (plain) reference into what ingest changes or moves, or to the whole document: not by item.
+
+    The later passes resolve the plain reference, which unquotes it once more: both forms are looked at.
+    """
+    return any(_into_changed(form) for form in (plain, "#" + unquote(plain[1:])))
+
+
+def _into_changed(plain: str) -> bool:
     tokens = [token.replace("~1", "/").replace("~0", "~") for token in plain[2:].split("/")]
     return (
         plain in {"#", "#/"}
         or tokens[0] in {"paths", SKIPPED}
         or (tokens[0] == "components" and (len(tokens) == 1 or tokens[1] == "securitySchemes"))
     )
+
+
+def _followable(ref: str) -> None:
+    """The expansion follows references in literal data too (unchecked): none may lead where ingest changes."""
+    if _moved_by_ingest(ref):
+        raise NotByItemError(ref)
 
 
 def _checked_refs(document: dict[str, Any], root: Any) -> list[str]:
@@ -126,7 +139,7 @@ def ingest_rest(file: Path, rest: dict[str, Any]) -> Rest:
     known = {**CLOUDFLARE_SECURITY_SCHEMES, **defined}
     names = check_requirements(file, document["security"], "/security", known) if "security" in document else []
     kept = sorted(cyclic_components(document))
-    expansion = Expansion(document, kept)
+    expansion = Expansion(document, kept, _followable)
     count = count_kept_bodies(file, expansion)
     return Rest(document, targets, sorted(set(names)), kept, count, sorted(expansion.cyclic_entries), values)
 
@@ -140,7 +153,7 @@ class ItemContext:
         self.needs_responses = str(rest.document.get("openapi", "")).startswith("3.0")
         _, defined = defined_schemes(file, rest.document)
         self.known = {**CLOUDFLARE_SECURITY_SCHEMES, **defined}
-        self.expansion = Expansion(rest.document, rest.kept)  # shared: each target scanned once per run
+        self.expansion = Expansion(rest.document, rest.kept, _followable)  # shared: each target scanned once
 
 
 def ingest_item(context: ItemContext, path: str, item: Any) -> Item:
@@ -178,7 +191,7 @@ def assemble(
     if count > MAX_EXPANDED_VALUES:
         raise NotByItemError(count)
     entries = sorted({*rest.cyclic, *(ref for _, found in items for ref in found.cyclic)})
-    if entries and exceeds_cyclic_budget(document, rest.kept, entries):
+    if entries and exceeds_cyclic_budget(document, rest.kept, entries, _followable):
         raise NotByItemError(entries)
     skipped: list[dict[str, str]] = list(document.get(SKIPPED) or [])
     for _, found in items:
