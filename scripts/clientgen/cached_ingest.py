@@ -17,6 +17,12 @@ a hit whose other files changed, vanished or cannot be read is a miss):
   ``paths`` (where a text could count more than once) or whose prose has no place to go back to is ingested
   as it is.
 
+When the prose-free entry misses (an edit that is not only prose), a JSON document is ingested by path item
+(:mod:`clientgen.cached_ingest_items`): everything but ``paths`` and each path item from their own entries, so
+an edit of one operation re-ingests one path item.  On that path the file is parsed without the tree's bounds
+check: the prose-free entry's hit checks the whole tree, the pieces check theirs (and the prose apart), the
+whole ingest checks the whole tree first.
+
 An entry that does not unpack to the expected shape is ignored (the cache checksums entries too).  A folder
 spec is not cached: which files it holds is an input no file's bytes show.
 """
