@@ -17,13 +17,13 @@ from typing import Any
 import pytest
 
 from clientgen import cached_ingest_items
-from clientgen.cache import Cache
+from clientgen.cache import Cache, content_key
 from clientgen.cached_ingest import load_source_cached
 from clientgen.diagnostics import SpecError
 from clientgen.ingest import load_source
 from clientgen.limits import MAX_DEPTH, MAX_STRING_CHARS
 
-_ITEM = "ingested-item"
+_ITEMS = "ingested-items"
 
 
 def _same(left: Any, right: Any) -> bool:
@@ -97,23 +97,35 @@ def test_a_warm_run_reads_every_item_and_an_edit_reingests_one(tmp_path: Path, m
     assert counting.paths == []
 
 
-def test_a_damaged_item_entry_is_ignored_and_made_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _pack_entries(cache_root: Path) -> list[Path]:
+    return [entry for entry in sorted((cache_root / _ITEMS).rglob("*")) if entry.is_file()]
+
+
+def test_damaged_records_and_packs_are_ignored_and_made_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cache = Cache(tmp_path / "cache", tools="t")
     document = _document()
     load_source_cached(_write(tmp_path / "spec.json", document), cache)
-    entries = sorted((tmp_path / "cache" / _ITEM).rglob("*"))
-    entries = [entry for entry in entries if entry.is_file()]
-    assert len(entries) == len(document["paths"])
-    keys = [entry.name for entry in entries]
-    damaged = [b"not marshal data", marshal.dumps(("short",)), marshal.dumps(([1], [], [], [], 0, []))]
-    for key, payload in zip(keys, damaged, strict=False):
-        cache.put(_ITEM, key, payload)  # a valid checksum around a payload of another shape
-    entries[-1].write_bytes(entries[-1].read_bytes()[:-3])  # truncated: fails its checksum
+    [entry] = _pack_entries(tmp_path / "cache")  # one pack: every item's record
+    payload = cache.get(_ITEMS, entry.name)
+    assert payload is not None
+    records = marshal.loads(payload)  # noqa: S302 - the test's own cache entry
+    assert len(records) == len(document["paths"])
+    keys = {path: content_key(path, marshal.dumps(item, 0)) for path, item in document["paths"].items()}
+    damaged = [b"not marshal data", marshal.dumps(("short",)), marshal.dumps(([1], [], [], [], 0, [], 0))]
+    for path, record in zip(["/pets1", "/pets2", "/pets3"], damaged, strict=True):
+        records[keys[path]] = record  # a valid checksum around records of another shape
+    cache.put(_ITEMS, entry.name, marshal.dumps(records))
     counting = _Counting(monkeypatch)
     document["paths"]["/pets0"]["get"]["parameters"].append({"name": "cursor", "in": "query"})
     edited = _write(tmp_path / "edited.json", document)
     assert _same(load_source_cached(edited, cache), load_source(edited))
-    assert len(counting.paths) == len(document["paths"])  # one edited, three damaged, one truncated
+    assert counting.paths == ["/pets0", "/pets1", "/pets2", "/pets3"]  # one edited, three damaged
+    counting.paths.clear()
+    entry.write_bytes(entry.read_bytes()[:-3])  # truncated: fails its checksum, every item made again
+    document["paths"]["/pets1"]["get"]["parameters"].append({"name": "cursor", "in": "query"})
+    edited = _write(tmp_path / "edited2.json", document)
+    assert _same(load_source_cached(edited, cache), load_source(edited))
+    assert sorted(counting.paths) == sorted(document["paths"])
 
 
 def _hostile(document: dict[str, Any], edit: str) -> None:
@@ -170,3 +182,20 @@ def test_cloudflare_parameter_edit_ingests_as_without_the_cache(
     counting = _Counting(monkeypatch)
     assert _same(load_source_cached(edited, cache), load_source(edited))
     assert counting.paths == paths[::300]
+
+
+@pytest.mark.slow("the twelve June 2024 dailies ingested through one cache and whole: about 1 min of CPU")
+def test_cloudflare_dailies_in_sequence_ingest_as_without_the_cache(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dailies = sorted((corpus / "corpus" / "cloudflare" / "daily-2024-06").glob("openapi-*.json"))
+    assert dailies
+    cache = Cache(tmp_path / "cache", tools="t")
+    counting = _Counting(monkeypatch)
+    reingested = []
+    for daily in dailies:
+        counting.paths.clear()
+        assert _same(load_source_cached(daily, cache), load_source(daily)), daily.name
+        reingested.append(len(counting.paths))
+    # every June daily changes something outside paths (a component, info): each re-ingests all its items
+    print("path items ingested per day:", reingested)  # noqa: T201 - what the cache saved, for the reader

@@ -4,14 +4,16 @@
 piece's result is stored (``marshal``: exact, data only):
 
 - the rest (everything but ``paths``, with ``paths``' place) under its content;
-- each path item under (the rest's key, its path, its content): its result depends on nothing else;
+- each path item's result under (its path, its content), in one pack per rest key (its result depends on
+  nothing else): one read and at most one write a run, not one file per path item (creating ~1,000 files cost
+  more than the ingest they save);
 - the alias-loop check's success under (the rest's key, every reference target): a warm run whose targets did
   not change does not walk the loops again.
 
-An entry that does not unpack to the expected shape is ignored (the cache checksums entries too) and the piece
-ingested again.  Where the document cannot be ingested by item, or any piece is refused, :func:`ingest_by_items`
-returns None and the caller ingests the whole document as it is: a refusal's message is always the whole
-ingest's, and a hostile item is refused exactly as without the cache.
+An entry or a pack's record that does not unpack to the expected shape is ignored (the cache checksums entries
+too) and the piece ingested again.  Where the document cannot be ingested by item, or any piece is refused,
+:func:`ingest_by_items` returns None and the caller ingests the whole document as it is: a refusal's message is
+always the whole ingest's, and a hostile item is refused exactly as without the cache.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import marshal
 from pathlib import Path
 from typing import Any
 
-from clientgen.cache import Cache
+from clientgen.cache import Cache, content_key
 from clientgen.cache_keys import UnkeyableError, document_bytes
 from clientgen.ingest.by_item import (
     Item,
@@ -36,7 +38,7 @@ from clientgen.ingest.by_item import (
 __all__ = ["ingest_by_items"]
 
 _REST = "ingested-rest"
-_ITEM = "ingested-item"
+_ITEMS = "ingested-items"  # {content_key(path, item bytes): the item's record}, per rest key
 _NO_LOOPS = "ingested-no-alias-loop"
 _FIELDS = 7
 
@@ -77,6 +79,16 @@ def _read_rest(payload: bytes | None) -> Rest | None:
     return Rest(document, targets, names, kept, count, cyclic, values)
 
 
+def _read_pack(payload: bytes | None) -> dict[str, bytes]:
+    try:
+        pack = None if payload is None else marshal.loads(payload)  # noqa: S302 - our own checksummed entry
+    except (EOFError, ValueError, TypeError):
+        return {}
+    if not isinstance(pack, dict) or not all(type(key) is str and type(value) is bytes for key, value in pack.items()):
+        return {}
+    return pack
+
+
 def _read_item(payload: bytes | None) -> Item | None:
     entry = _unpacked(payload)
     if entry is None:
@@ -112,7 +124,7 @@ def ingest_by_items(
     rest_input = rest_of(document)
     try:
         rest_key = cache.key(_REST, document_bytes(rest_input))
-        item_keys = [(path, cache.key(_ITEM, rest_key, path, document_bytes(item))) for path, item in paths.items()]
+        item_keys = [(path, content_key(path, document_bytes(item))) for path, item in paths.items()]
     except UnkeyableError:
         return None
     try:
@@ -136,13 +148,20 @@ def _ingest(
         cache.put(_REST, rest_key, _pack_rest(rest))
     context: ItemContext | None = None
     items: list[tuple[str, Item]] = []
+    pack_key = cache.key(_ITEMS, rest_key)
+    stored = _read_pack(cache.get(_ITEMS, pack_key))
+    records: dict[str, bytes] = {}
     for path, key in item_keys:
-        found = _read_item(cache.get(_ITEM, key))
-        if found is None:
+        record = stored.get(key)
+        found = None if record is None else _read_item(record)
+        if found is None or record is None:
             context = context or ItemContext(spec, rest)
             found = ingest_item(context, path, paths[path])
-            cache.put(_ITEM, key, _pack_item(found))
+            record = _pack_item(found)
+        records[key] = record
         items.append((path, found))
+    if records != stored:  # only this document's items: an edited item's old record goes
+        cache.put(_ITEMS, pack_key, marshal.dumps(records))
     loops_key = cache.key(_NO_LOOPS, rest_key, "\0".join(alias_targets_of(rest, items)))
     loops_checked = cache.get(_NO_LOOPS, loops_key) is not None
     ingested = assemble(spec, rest, items, loops_checked=loops_checked, extra_values=extra_values)
