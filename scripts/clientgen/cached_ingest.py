@@ -17,6 +17,12 @@ a hit whose other files changed, vanished or cannot be read is a miss):
   ``paths`` (where a text could count more than once) or whose prose has no place to go back to is ingested
   as it is.
 
+When the prose-free entry misses (an edit that is not only prose), a JSON document is ingested by path item
+(:mod:`clientgen.cached_ingest_items`): everything but ``paths`` and each path item from their own entries, so
+an edit of one operation re-ingests one path item.  On that path the file is parsed without the tree's bounds
+check: the prose-free entry's hit checks the whole tree, the pieces check theirs (and the prose apart), the
+whole ingest checks the whole tree first.
+
 An entry that does not unpack to the expected shape is ignored (the cache checksums entries too).  A folder
 spec is not cached: which files it holds is an input no file's bytes show.
 """
@@ -30,9 +36,10 @@ from typing import Any
 
 from clientgen.cache import Cache
 from clientgen.cache_keys import UnkeyableError, document_bytes
+from clientgen.cached_ingest_items import ingest_by_items
 from clientgen.diagnostics import SpecError
 from clientgen.ingest import load_source
-from clientgen.ingest.bounds import check_expansion
+from clientgen.ingest.bounds import check_expansion, check_tree
 from clientgen.ingest.documents import ingest_document, validate_document
 from clientgen.ingest.parsing import DOCUMENT_SUFFIXES, parse_file, recorded_reads
 from clientgen.ingest.refs import iter_refs
@@ -137,12 +144,27 @@ def _restore(document: dict[str, Any], texts: list[Lifted]) -> bool:
     return True
 
 
+def _tree_checked(spec: Path, root: Any) -> bool:
+    """:func:`check_tree` passed (the whole ingest says why it did not)."""
+    try:
+        check_tree(spec, root)
+    except SpecError:
+        return False
+    return True
+
+
+def _ingested_whole(spec: Path, document: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    ingested = ingest_document(spec, document)
+    return ingested, check_expansion(spec, ingested)
+
+
 def _without_prose(
     spec: Path, data: bytes, cache: Cache, reads: _Reads
 ) -> tuple[dict[str, Any], list[tuple[str, str]]] | None:
     """The ingested document through the prose-free entry and the other files it read, or None: ingest as it is."""
+    by_parts = spec.suffix.lower() == ".json"  # the parsed tree's bounds checked below: by parts where they hit
     try:
-        parsed = validate_document(spec, parse_file(spec))
+        parsed = validate_document(spec, parse_file(spec, checked=not by_parts))
         lifted, texts = lift_texts(parsed)
         key = cache.key(_WITHOUT_PROSE, document_bytes(lifted))  # the file's name is no input of a document's ingest
     except (SpecError, UnkeyableError):
@@ -152,14 +174,20 @@ def _without_prose(
     stored = None if payload is None else _unpacked(payload, main.parent)
     if stored is not None and len(stored) == 3 and isinstance(stored[2], int):
         others, document, count = stored
+        if by_parts and not _tree_checked(spec, parsed):
+            return None
     else:
+        by_items = None
+        if by_parts and _tree_checked(spec, [text.text for text in texts]):  # the prose apart, the pieces check theirs
+            by_items = ingest_by_items(spec, lifted, cache, extra_values=len(texts))
+        if by_items is None and by_parts and not _tree_checked(spec, parsed):
+            return None
         try:
-            document = ingest_document(spec, lifted)  # changes ``parsed`` too: not used after this
-            count = check_expansion(spec, document)
+            document, count = by_items or _ingested_whole(spec, lifted)  # changes ``parsed`` too: not used after
         except SpecError:
             return None
         others = _others(reads, main, data)
-        if others is None or _refers_into_paths(document):
+        if others is None or (by_items is None and _refers_into_paths(document)):
             return None
         cache.put(_WITHOUT_PROSE, key, marshal.dumps((others, document, count)))
     if count + len(texts) > MAX_EXPANDED_VALUES or not _restore(document, texts):

@@ -223,13 +223,20 @@ def commit(plan: Plan, tree: Path, staging: Path) -> None:
     record = {"out": str(plan.out), "displaced": list(plan.displaced), "placed": list(plan.placed),
               "created": list(plan.created)}  # fmt: skip
     journal.write_text(json.dumps(record), encoding="utf-8")  # before anything moves: a crash can be rolled back
+    made: set[Path] = set()  # folders made (or found) already: one mkdir per folder, not per file (~0.3 ms each)
+
+    def folder(path: Path) -> None:
+        if path not in made:
+            path.mkdir(parents=True, exist_ok=True)
+            made.add(path)
+
     try:
-        plan.out.mkdir(parents=True, exist_ok=True)
+        folder(plan.out)
         for name in plan.displaced:
-            (backup / name).parent.mkdir(parents=True, exist_ok=True)
+            folder((backup / name).parent)
             (plan.out / name).replace(backup / name)
         for name in plan.placed:
-            (plan.out / name).parent.mkdir(parents=True, exist_ok=True)
+            folder((plan.out / name).parent)
             (tree / name).replace(plan.out / name)
     except BaseException:
         _roll_back(journal)

@@ -22,7 +22,7 @@ stack before it is refused):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,10 +37,15 @@ from .refs import Token, to_pointer
 __all__ = [
     "JSON_OPENERS",
     "YAML_OPENERS",
+    "Expansion",
     "check_expansion",
+    "check_keys",
     "check_tree",
+    "count_kept_bodies",
+    "count_path_item",
     "deepest_pointer",
     "estimate_values",
+    "exceeds_cyclic_budget",
     "line_of_value",
     "line_too_deep",
     "offset_too_deep",
@@ -106,15 +111,16 @@ def line_too_deep(text: str) -> int:
     return text.count("\n", 0, offset_too_deep(text)) + 1
 
 
-def check_tree(file: Path | str, root: Any, *, base: str = "", line: int | None = None) -> None:
+def check_tree(file: Path | str, root: Any, *, base: str = "", line: int | None = None, depth: int = 1) -> int:
     """Refuse a decoded value that is too deep, too large, or holds a string that is too long or not text.
 
     Nested deeper than ``MAX_DEPTH``, more than ``MAX_VALUES`` values, a string or key longer
     than ``MAX_STRING_CHARS`` or holding a lone surrogate.  ``base`` is the pointer of
-    ``root`` in the document, ``line`` where it starts (records).
+    ``root`` in the document, ``line`` where it starts (records), ``depth`` its level in the document (a
+    part checked on its own).  Returns how many values it holds.
     """
     count = 0
-    stack: list[tuple[Any, int, _Chain]] = [(root, 1, None)]
+    stack: list[tuple[Any, int, _Chain]] = [(root, depth, None)]
     while stack:
         node, depth, chain = stack.pop()
         count += 1
@@ -130,6 +136,13 @@ def check_tree(file: Path | str, root: Any, *, base: str = "", line: int | None 
             stack.extend((value, depth + 1, (chain, index)) for index, value in enumerate(node))
         elif isinstance(node, str):
             _check_string(file, node, (base, chain), line, "string")
+    return count
+
+
+def check_keys(file: Path | str, keys: list[str], base: str) -> None:
+    """The checks :func:`check_tree` makes of an object's keys, for an object whose values are checked apart."""
+    for key in keys:
+        _check_string(file, key, (base, (None, key)), None, "key")
 
 
 def deepest_pointer(root: Any) -> str:
@@ -231,7 +244,7 @@ class _TooLarge(Exception):  # noqa: N818 - a signal inside this module, never s
     pass
 
 
-class _Expansion:
+class Expansion:
     """Reference targets by identity, each scanned once; sizes as the normalizer's inlining would make them.
 
     The normalizer inlines a reference unless its target is already being inlined on the way down, where it keeps
@@ -240,20 +253,31 @@ class _Expansion:
     cycle are being inlined around it: it is measured per (target, those members), memoized, within a budget.
     """
 
-    def __init__(self, document: Any) -> None:
+    def __init__(
+        self, document: Any, kept_keys: list[str] | None = None, guard: Callable[[str], None] | None = None
+    ) -> None:
+        """Measure ``document``'s references.
+
+        ``kept_keys``: the document's sorted cyclic components, when the caller has them; ``guard``: called with
+        each reference before it is first resolved (literal data's too), to raise where the caller cannot follow.
+        """
         self.document = document
+        self.guard = guard
+        self.cyclic_entries: set[str] = set()  # references measured whose target reaches a cycle
         self.nodes: dict[str, Any] = {}
         self.known: dict[int, Any] = {}  # id -> node: ids stay valid, the document is alive and unchanged
         self.targets: dict[int, _Target] = {}
         self.components: dict[int, int] = {}  # target id -> component number, once classified
         self.memo: dict[tuple[int, frozenset[int]], tuple[int, int]] = {}
         self.steps = 0
-        self.kept_keys = sorted(cyclic_components(document))
+        self.kept_keys = sorted(cyclic_components(document)) if kept_keys is None else kept_keys
         # kept components stay references: no site to follow into them
         self.kept = {id(self.node(SCHEMA_PREFIX + _escape(key))) for key in self.kept_keys}
 
     def node(self, ref: str) -> Any:
         if ref not in self.nodes:
+            if self.guard is not None:
+                self.guard(ref)
             node = self.nodes[ref] = _resolve(self.document, ref)
             if node is not None:
                 self.known[id(node)] = node
@@ -287,6 +311,7 @@ class _Expansion:
         target = self.targets[key]
         if not target.cyclic:
             return target.size_inlined, target.height_inlined
+        self.cyclic_entries.add(ref)
         return self._cyclic(key)
 
     def _classify(self, start: int) -> None:
@@ -410,13 +435,47 @@ def check_expansion(file: Path | str, document: dict[str, Any]) -> int:
 
     Returns how many values that is (what a caller that took leaves out needs to check the rest against).
     """
-    expansion = _Expansion(document)
-    count = 0
+    expansion = Expansion(document)
     stack: list[tuple[Any, int, _Chain]] = [(document.get("paths"), 2, (None, "paths"))]
+    stack.extend(reversed(_kept_bodies(expansion)))
+    return _walk(file, expansion, stack)
+
+
+def _kept_bodies(expansion: Expansion) -> list[tuple[Any, int, _Chain]]:
+    """Each kept component's body, where it stands (measured once, as it is)."""
     schemas_chain: _Chain = ((None, "components"), "schemas")
-    stack.extend(  # each kept component's body once, where it stands
-        (expansion.node(SCHEMA_PREFIX + _escape(key)), 3, (schemas_chain, key)) for key in reversed(expansion.kept_keys)
-    )
+    return [(expansion.node(SCHEMA_PREFIX + _escape(key)), 3, (schemas_chain, key)) for key in expansion.kept_keys]
+
+
+def count_kept_bodies(file: Path | str, expansion: Expansion) -> int:
+    """The kept components' bodies' share of :func:`check_expansion`'s count (refused past a limit)."""
+    return _walk(file, expansion, list(reversed(_kept_bodies(expansion))))
+
+
+def count_path_item(file: Path | str, expansion: Expansion, path: str, item: Any) -> int:
+    """One path item's share of :func:`check_expansion`'s count (refused past a limit on its own)."""
+    return _walk(file, expansion, [(item, 3, ((None, "paths"), path))])
+
+
+def exceeds_cyclic_budget(
+    document: Any, kept_keys: list[str], entries: list[str], guard: Callable[[str], None] | None = None
+) -> bool:
+    """Whether measuring the references ``entries`` (whose targets reach a cycle) takes more than the budget.
+
+    The steps are those of every (target, members being inlined) state reachable from the entries, each measured
+    once, whatever the order: the sum over parts equals the whole document's.
+    """
+    expansion = Expansion(document, kept_keys, guard)
+    try:
+        for ref in entries:
+            expansion.measure(ref)
+    except _TooLarge:
+        return True
+    return False
+
+
+def _walk(file: Path | str, expansion: Expansion, stack: list[tuple[Any, int, _Chain]]) -> int:
+    count = 0
     while stack:
         node, depth, chain = stack.pop()
         ref = _ref_of(node)

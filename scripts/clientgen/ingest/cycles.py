@@ -17,7 +17,7 @@ from clientgen.diagnostics import SpecError
 
 from .refs import iter_refs, resolve_fragment
 
-__all__ = ["check_alias_loops"]
+__all__ = ["alias_targets", "check_alias_loops"]
 
 _SAME_VALUE = ("allOf", "anyOf", "oneOf")  # branches describe the value itself, not a part of it
 
@@ -40,9 +40,17 @@ def _same_value_refs(node: Any) -> Iterator[tuple[str, str]]:
             stack.append((current["not"], pointer + "/not"))
 
 
-def check_alias_loops(file: Path | str, document: dict[str, Any]) -> None:
-    """Refuse a loop of references through same-value positions only; name its members."""
-    targets = sorted({holder["$ref"] for _, holder in iter_refs(document) if holder["$ref"].startswith("#")})
+def alias_targets(root: Any) -> list[str]:
+    """The internal references below ``root``, sorted: where :func:`check_alias_loops` starts."""
+    return sorted({holder["$ref"] for _, holder in iter_refs(root) if holder["$ref"].startswith("#")})
+
+
+def check_alias_loops(file: Path | str, document: dict[str, Any], targets: list[str] | None = None) -> None:
+    """Refuse a loop of references through same-value positions only; name its members.
+
+    ``targets``: :func:`alias_targets` of the document, when the caller has them (from its parts).
+    """
+    targets = alias_targets(document) if targets is None else targets
     edges: dict[str, list[tuple[str, str]]] = {}
     for ref in targets:
         try:

@@ -122,7 +122,8 @@ def refuse_too_many_values(path: Path, text: str, openers: str = JSON_OPENERS) -
         raise SpecError(path, message, line=line_of_value(text, openers, MAX_VALUES))
 
 
-def parse_json(path: Path, text: str) -> Any:
+def parse_json(path: Path, text: str, *, checked: bool = True) -> Any:
+    """The decoded JSON; ``checked=False`` leaves :func:`check_tree` to the caller (which must run it, by parts)."""
     refuse_too_many_values(path, text)
     duplicates = DuplicateKeys()
     try:
@@ -136,17 +137,18 @@ def parse_json(path: Path, text: str) -> Any:
     except RecursionError:
         message = f"nested more than {MAX_DEPTH} levels deep: flatten it or split it into components"
         raise SpecError(path, message, line=line_too_deep(text)) from None
-    check_tree(path, value)
+    if checked:
+        check_tree(path, value)
     pointer = duplicates.locate(value)
     if pointer is not None:
         raise SpecError(path, "duplicate key in a JSON object", pointer=pointer)
     return value
 
 
-def parse_file(path: Path) -> Any:
-    """Parse a ``.json``, ``.yaml`` or ``.yml`` file into plain data."""
+def parse_file(path: Path, *, checked: bool = True) -> Any:
+    """Parse a ``.json``, ``.yaml`` or ``.yml`` file into plain data (``checked``: see :func:`parse_json`)."""
     suffix = path.suffix.lower()
     if suffix not in DOCUMENT_SUFFIXES:
         raise SpecError(path, f"unsupported file type {suffix or '(none)'!r}: expected .json, .yaml or .yml")
     text = read_text(path)
-    return parse_json(path, text) if suffix == ".json" else parse_yaml(path, text)
+    return parse_json(path, text, checked=checked) if suffix == ".json" else parse_yaml(path, text)

@@ -16,7 +16,15 @@ from clientgen.diagnostics import SpecError
 
 from .refs import clone, to_pointer
 
-__all__ = ["CLOUDFLARE_SECURITY_SCHEMES", "check_requirements", "cloudflare_schemes", "complete_document_schemes"]
+__all__ = [
+    "CLOUDFLARE_SECURITY_SCHEMES",
+    "add_missing_schemes",
+    "check_requirements",
+    "cloudflare_schemes",
+    "complete_document_schemes",
+    "defined_schemes",
+    "item_requirement_sites",
+]
 
 CLOUDFLARE_SECURITY_SCHEMES: Mapping[str, Mapping[str, str]] = {
     "api_email": {"in": "header", "name": "X-Auth-Email", "type": "apiKey"},
@@ -55,16 +63,42 @@ def check_requirements(
     return names
 
 
+def item_requirement_sites(path: str, item: Any) -> Iterator[tuple[Any, str]]:
+    """``(security, pointer)`` of each operation of one path item that has its own requirements."""
+    if not isinstance(item, dict):
+        return
+    for method in _METHODS:
+        operation = item.get(method)
+        if isinstance(operation, dict) and "security" in operation:
+            yield (operation["security"], to_pointer(["paths", path, method, "security"]))
+
+
 def _requirement_sites(document: dict[str, Any]) -> Iterator[tuple[Any, str]]:
     if "security" in document:
         yield document["security"], "/security"
     for path, item in document["paths"].items():
-        if not isinstance(item, dict):
-            continue
-        for method in _METHODS:
-            operation = item.get(method)
-            if isinstance(operation, dict) and "security" in operation:
-                yield (operation["security"], to_pointer(["paths", path, method, "security"]))
+        yield from item_requirement_sites(path, item)
+
+
+def defined_schemes(file: Path, document: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The document's ``components`` (``{}`` when absent) and its ``securitySchemes``; refused if not objects."""
+    components = document.get("components", {})
+    if not isinstance(components, dict):
+        raise SpecError(file, "components must be an object", pointer="/components")
+    defined = components.get("securitySchemes", {})
+    if not isinstance(defined, dict):
+        raise SpecError(file, "securitySchemes must be an object", pointer="/components/securitySchemes")
+    return components, defined
+
+
+def add_missing_schemes(file: Path, document: dict[str, Any], used: set[str]) -> None:
+    """Define the Cloudflare schemes in ``used`` (checked names) that the document lacks, in sorted order."""
+    components, defined = defined_schemes(file, document)
+    missing = sorted(name for name in used if name not in defined)
+    if missing:
+        added = {name: clone(dict(CLOUDFLARE_SECURITY_SCHEMES[name])) for name in missing}
+        components["securitySchemes"] = {**defined, **added}
+        document["components"] = components
 
 
 def complete_document_schemes(file: Path, document: dict[str, Any]) -> None:
@@ -73,18 +107,9 @@ def complete_document_schemes(file: Path, document: dict[str, Any]) -> None:
     Existing definitions are left alone; a requirement naming a scheme that is neither
     defined nor one of Cloudflare's is refused.
     """
-    components = document.get("components", {})
-    if not isinstance(components, dict):
-        raise SpecError(file, "components must be an object", pointer="/components")
-    defined = components.get("securitySchemes", {})
-    if not isinstance(defined, dict):
-        raise SpecError(file, "securitySchemes must be an object", pointer="/components/securitySchemes")
+    _, defined = defined_schemes(file, document)
     known = {**CLOUDFLARE_SECURITY_SCHEMES, **defined}
     used: set[str] = set()
     for security, pointer in _requirement_sites(document):
         used.update(check_requirements(file, security, pointer, known))
-    missing = sorted(name for name in used if name not in defined)
-    if missing:
-        added = {name: clone(dict(CLOUDFLARE_SECURITY_SCHEMES[name])) for name in missing}
-        components["securitySchemes"] = {**defined, **added}
-        document["components"] = components
+    add_missing_schemes(file, document, used)

@@ -24,7 +24,7 @@ from clientgen.diagnostics import SpecError
 
 from .refs import clone, resolve_fragment, to_pointer
 
-__all__ = ["METHODS", "SKIPPED", "check_info", "check_path_template", "check_paths", "template_names"]
+__all__ = ["METHODS", "SKIPPED", "check_info", "check_path", "check_path_template", "check_paths", "template_names"]
 
 SKIPPED = "x-clientgen-skipped"  # [{pointer, reason}]: operations left out, reported by the normalizer
 
@@ -135,22 +135,35 @@ def check_paths(file: Path | str, document: dict[str, Any]) -> None:
     needs_responses = str(document.get("openapi", "")).startswith("3.0")
     skipped: list[dict[str, str]] = list(document.get(SKIPPED) or [])
     for path, item in list(document["paths"].items()):
-        item_pointer = to_pointer(["paths", path])
-        try:
-            shared = _check_path_item(file, document, path, item)
-        except SpecError as error:
+        stays, found = check_path(file, document, path, item, needs_responses=needs_responses)
+        if not stays:
             del document["paths"][path]
-            skipped.append({"pointer": error.pointer or item_pointer, "reason": error.message})
-            continue
-        for method, operation in list(_operations(item)):
-            try:
-                _check_operation(file, document, (path, method, operation), shared, needs_responses=needs_responses)
-            except SpecError as error:
-                del item[method]
-                skipped.append({"pointer": error.pointer or f"{item_pointer}/{method}", "reason": error.message})
-        item.pop("parameters", None)
+        skipped.extend(found)
     if skipped:
         document[SKIPPED] = skipped
+
+
+def check_path(
+    file: Path | str, document: dict[str, Any], path: str, item: Any, *, needs_responses: bool
+) -> tuple[bool, list[dict[str, str]]]:
+    """One path item's part of :func:`check_paths`: whether it stays, and what it skipped (merged in place).
+
+    ``document`` is only read (the parameters' references resolve in it).
+    """
+    item_pointer = to_pointer(["paths", path])
+    try:
+        shared = _check_path_item(file, document, path, item)
+    except SpecError as error:
+        return False, [{"pointer": error.pointer or item_pointer, "reason": error.message}]
+    skipped: list[dict[str, str]] = []
+    for method, operation in list(_operations(item)):
+        try:
+            _check_operation(file, document, (path, method, operation), shared, needs_responses=needs_responses)
+        except SpecError as error:
+            del item[method]
+            skipped.append({"pointer": error.pointer or f"{item_pointer}/{method}", "reason": error.message})
+    item.pop("parameters", None)
+    return True, skipped
 
 
 def _check_path_item(file: Path | str, document: dict[str, Any], path: str, item: Any) -> dict[tuple[str, str], Any]:
