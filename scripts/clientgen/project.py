@@ -41,7 +41,7 @@ from clientgen.cached_ingest import load_source_cached
 from clientgen.cached_json import json_text
 from clientgen.cached_normalize import normalize_cached
 from clientgen.cached_render import render_resource
-from clientgen.cached_surface import cached_operation_entries
+from clientgen.cached_surface import CachedEntries
 from clientgen.cached_templates import use_template_cache
 from clientgen.changelog.release import write_release
 from clientgen.changelog.surface import operation_entry
@@ -455,8 +455,10 @@ def build(  # noqa: PLR0913, PLR0915 - the spec, where to build, the generation 
         progress.stage("build", detail="resources and operations")
         api = build_api(normalized, model_index, config, diags)
         memo = ModelMemo()  # the operations' key texts, written once for the surface and the modules
-        entry = operation_entry if cache is None else cached_operation_entries(cache, memo)
-        write_release(api, normalized, previous, root, entry, cache=cache)  # api.json, CHANGELOG.md; sets the version
+        entries = None if cache is None else CachedEntries(cache, config.import_name, memo)
+        write_release(api, normalized, previous, root, entries or operation_entry, cache=cache)  # sets the version
+        if entries is not None:
+            entries.save()
         written = None if compiling is None else compiling.submit
         _render_package(api, root, progress, cache=cache, memo=memo, written=written, settled=settled)
         report = build_report(api, normalized, diags, models=len(set(index.values())))
