@@ -304,13 +304,18 @@ for name in json.load(sys.stdin):
 
 
 def _compile_all(
-    root: Path, progress: Progress, cache: Cache | None = None, checked: dict[Path, bytes] | None = None
+    root: Path,
+    progress: Progress,
+    cache: Cache | None = None,
+    checked: dict[Path, bytes] | None = None,
+    package: str = "",
 ) -> None:
     """Every generated module compiles (without running), or nothing is swapped in: the last line of defence.
 
     Compiling is CPU-bound and the machine may have a second core: another Python compiles every other
     file meanwhile.  The failure reported is the first in sorted order, as if one process compiled all.
-    With a ``cache``, files whose exact content compiled before are not compiled again; ``checked``
+    With a ``cache``, files whose exact content compiled before (in a generation of ``package``: the batch of
+    verdicts read) are not compiled again; ``checked``
     (module -> digest of its text, :class:`CompileStream`): compiled already while rendering, unless changed since.
     """
     paths = sorted((root / "src").rglob("*.py"))
@@ -318,7 +323,7 @@ def _compile_all(
         paths = [path for path in paths if checked.get(path) != digest(path)]
         if not paths:
             return
-    pending = None if cache is None else take_compiled(cache, paths)
+    pending, batch = (None, None) if cache is None else take_compiled(cache, paths, package)
     if pending is not None:
         paths = [path for path, _ in pending]
         if not paths:
@@ -357,8 +362,8 @@ def _compile_all(
         path, line, message = min(failures)
         msg = f"generated code does not compile: {path.relative_to(root)}:{line}: {message}"
         raise RuntimeError(msg)
-    if cache is not None and pending is not None:
-        store_compiled(cache, pending)
+    if batch is not None and pending is not None:
+        store_compiled(batch, pending)
 
 
 def _model_index(index: ModelIndex, package: str, view: dict[str, Any]) -> dict[str, tuple[str, str, bool]]:
@@ -471,7 +476,7 @@ def build(  # noqa: PLR0913, PLR0915 - the spec, where to build, the generation 
             _package_parts(root, besides=types_dir), first_party=first_party, cache=cache, root=root, settled=settled
         )
         checked = None if compiling is None else compiling.checked()  # after ruff: the final texts' digests
-    _compile_all(root, progress, cache, checked)
+    _compile_all(root, progress, cache, checked, config.import_name)
     files = sum(1 for path in root.rglob("*") if path.is_file())
     return BuildResult(api=api, diagnostics=diags, files=files, summary=report["summary"])
 
