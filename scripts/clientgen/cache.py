@@ -29,6 +29,7 @@ import json
 import os
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -85,10 +86,15 @@ class Cache:
         self.hits = 0
         self.misses = 0
         self.written = 0  # bytes this run stored
+        self.lookups: Counter[tuple[str, bool]] = Counter()  # (kind, hit) -> lookups: what tests and reports count
         self._used: set[Path] = set()  # entries this run read or wrote: never pruned by it
 
     def key(self, kind: str, *parts: str | bytes) -> str:
         return content_key(kind, self.tools, *parts)
+
+    def count(self, kind: str, *, hit: bool) -> None:
+        """Count a lookup of ``kind`` (here, or of a value kept inside an entry: :mod:`clientgen.cached_batch`)."""
+        self.lookups[kind, hit] += 1
 
     def _path(self, kind: str, key: str) -> Path:
         return self.root / kind / key[:2] / key
@@ -100,14 +106,17 @@ class Cache:
             data = path.read_bytes()
         except OSError:
             self.misses += 1
+            self.count(kind, hit=False)
             return None
         header, newline, payload = data.partition(b"\n")
         if not newline or header != _MAGIC + hashlib.sha256(payload).hexdigest().encode():
             with contextlib.suppress(OSError):  # another run may have replaced or removed it meanwhile
                 path.unlink()
             self.misses += 1
+            self.count(kind, hit=False)
             return None
         self.hits += 1
+        self.count(kind, hit=True)
         self._used.add(path)
         with contextlib.suppress(OSError):
             os.utime(path)  # recently used: the last to be pruned

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from clientgen.cache import Cache
+from clientgen.cached_batch import Batch
 
 __all__ = [
     "Pending",
@@ -105,19 +106,24 @@ def store_formatted(cache: Cache, pending: Pending) -> None:
         cache.put(_FORMATTED, key, path.read_bytes())
 
 
-def take_compiled(cache: Cache, files: list[Path]) -> Pending:
+def take_compiled(cache: Cache, files: list[Path], package: str) -> tuple[Pending, Batch]:
     """The files whose exact content has not compiled before (the check is the same for any name).
 
     Each is read from the disk, whatever is known of it: the last line of defence checks what will be moved in.
+    The verdicts of ``package`` are kept together (:class:`Batch`: one read, not one per file); pass the batch
+    to :func:`store_compiled`.
     """
+    batch = Batch(cache, _COMPILED, package)
     pending: Pending = []
     for path in files:
         key = cache.key(_COMPILED, path.read_bytes())
-        if cache.get(_COMPILED, key) != _OK:
+        if batch.get(key) != _OK:
             pending.append((path, key))
-    return pending
+    return pending, batch
 
 
-def store_compiled(cache: Cache, pending: Pending) -> None:
+def store_compiled(batch: Batch, pending: Pending) -> None:
+    """Remember the files that compiled, and keep the batch (also when all were known: it is saved if new)."""
     for _, key in pending:
-        cache.put(_COMPILED, key, _OK)
+        batch.put(key, _OK)
+    batch.save()

@@ -5,20 +5,23 @@ model, its normalized operation object and the components that object reaches by
 the surface resolves them and flattens their fields; whether one is recursive depends only on what it reaches).
 The key is exactly those: the operation's model (:func:`clientgen.cache_keys.model_bytes`), the operation
 object, and each reached component's name and content digest.  Components are digested once per generation.
+The entries of one package are stored together (:mod:`clientgen.cached_batch`): one file read per generation.
 """
 
 from __future__ import annotations
 
-import json
+import contextlib
+import marshal
 from typing import Any
 
 from clientgen.cache import Cache
 from clientgen.cache_keys import ModelMemo, UnkeyableError, digest, document_bytes, model_bytes
-from clientgen.changelog.surface import OperationEntry, operation_entry
+from clientgen.cached_batch import Batch
+from clientgen.changelog.surface import operation_entry
 from clientgen.generators.models import refs_in
 from clientgen.model.api import Operation
 
-__all__ = ["cached_operation_entries"]
+__all__ = ["CachedEntries"]
 
 _KIND = "surface"
 
@@ -60,27 +63,45 @@ def _with_owners(names: set[str]) -> set[str]:
     return names | owners
 
 
-def cached_operation_entries(cache: Cache, memo: ModelMemo | None = None) -> OperationEntry:
-    """An :data:`OperationEntry` returning the stored entry of an unchanged operation, else computing and storing it."""
-    known: list[_Components] = []  # the components of the document being surfaced (one per generation)
+class CachedEntries:
+    """An :data:`OperationEntry` returning the stored entry of an unchanged operation, else computing it.
 
-    def entry(op: Operation, raw: dict[str, Any], components: dict[str, Any]) -> dict[str, Any]:
-        if not known or known[0].components is not components:
-            known[:] = [_Components(components)]
-        table = known[0]
+    The entries are kept together (:class:`clientgen.cached_batch.Batch`, one read per generation); call
+    :meth:`save` once the surface is complete.
+    """
+
+    def __init__(self, cache: Cache, package: str, memo: ModelMemo | None = None) -> None:
+        self.cache, self.memo = cache, memo
+        self.batch = Batch(cache, _KIND, package)
+        self.known: list[_Components] = []  # the components of the document being surfaced (one per generation)
+
+    def __call__(self, op: Operation, raw: dict[str, Any], components: dict[str, Any]) -> dict[str, Any]:
+        if not self.known or self.known[0].components is not components:
+            self.known[:] = [_Components(components)]
+        table = self.known[0]
         try:
             reached = table.reached(raw)
             parts = [f"{name}\0{table.digest_of(name)}" for name in reached]
-            key = cache.key(_KIND, model_bytes(op, memo), document_bytes(raw), "\n".join(parts))
+            key = self.cache.key(_KIND, model_bytes(op, self.memo), document_bytes(raw), "\n".join(parts))
         except UnkeyableError:
             return operation_entry(op, raw, components)
-        found = cache.get_json(_KIND, key)
-        if isinstance(found, dict):
+        found = _entry_of(self.batch.get(key))
+        if found is not None:
             return found
         computed = operation_entry(op, raw, components)
-        text = json.dumps(computed, ensure_ascii=False)
-        if json.loads(text) == computed:  # only what JSON carries exactly is stored
-            cache.put(_KIND, key, text.encode("utf-8"))
+        with contextlib.suppress(UnkeyableError):  # only what marshal carries exactly is stored
+            self.batch.put(key, document_bytes(computed))
         return computed
 
-    return entry
+    def save(self) -> None:
+        self.batch.save()
+
+
+def _entry_of(payload: bytes | None) -> dict[str, Any] | None:
+    if payload is None:
+        return None
+    try:
+        found = marshal.loads(payload)  # noqa: S302 - a value of our own checksummed entry, plain data only
+    except (EOFError, ValueError, TypeError):
+        return None
+    return found if isinstance(found, dict) else None

@@ -41,7 +41,7 @@ from clientgen.cached_ingest import load_source_cached
 from clientgen.cached_json import json_text
 from clientgen.cached_normalize import normalize_cached
 from clientgen.cached_render import render_resource
-from clientgen.cached_surface import cached_operation_entries
+from clientgen.cached_surface import CachedEntries
 from clientgen.cached_templates import use_template_cache
 from clientgen.changelog.release import write_release
 from clientgen.changelog.surface import operation_entry
@@ -304,13 +304,18 @@ for name in json.load(sys.stdin):
 
 
 def _compile_all(
-    root: Path, progress: Progress, cache: Cache | None = None, checked: dict[Path, bytes] | None = None
+    root: Path,
+    progress: Progress,
+    cache: Cache | None = None,
+    checked: dict[Path, bytes] | None = None,
+    package: str = "",
 ) -> None:
     """Every generated module compiles (without running), or nothing is swapped in: the last line of defence.
 
     Compiling is CPU-bound and the machine may have a second core: another Python compiles every other
     file meanwhile.  The failure reported is the first in sorted order, as if one process compiled all.
-    With a ``cache``, files whose exact content compiled before are not compiled again; ``checked``
+    With a ``cache``, files whose exact content compiled before (in a generation of ``package``: the batch of
+    verdicts read) are not compiled again; ``checked``
     (module -> digest of its text, :class:`CompileStream`): compiled already while rendering, unless changed since.
     """
     paths = sorted((root / "src").rglob("*.py"))
@@ -318,7 +323,7 @@ def _compile_all(
         paths = [path for path in paths if checked.get(path) != digest(path)]
         if not paths:
             return
-    pending = None if cache is None else take_compiled(cache, paths)
+    pending, batch = (None, None) if cache is None else take_compiled(cache, paths, package)
     if pending is not None:
         paths = [path for path, _ in pending]
         if not paths:
@@ -357,8 +362,8 @@ def _compile_all(
         path, line, message = min(failures)
         msg = f"generated code does not compile: {path.relative_to(root)}:{line}: {message}"
         raise RuntimeError(msg)
-    if cache is not None and pending is not None:
-        store_compiled(cache, pending)
+    if batch is not None and pending is not None:
+        store_compiled(batch, pending)
 
 
 def _model_index(index: ModelIndex, package: str, view: dict[str, Any]) -> dict[str, tuple[str, str, bool]]:
@@ -455,8 +460,10 @@ def build(  # noqa: PLR0913, PLR0915 - the spec, where to build, the generation 
         progress.stage("build", detail="resources and operations")
         api = build_api(normalized, model_index, config, diags)
         memo = ModelMemo()  # the operations' key texts, written once for the surface and the modules
-        entry = operation_entry if cache is None else cached_operation_entries(cache, memo)
-        write_release(api, normalized, previous, root, entry, cache=cache)  # api.json, CHANGELOG.md; sets the version
+        entries = None if cache is None else CachedEntries(cache, config.import_name, memo)
+        write_release(api, normalized, previous, root, entries or operation_entry, cache=cache)  # sets the version
+        if entries is not None:
+            entries.save()
         written = None if compiling is None else compiling.submit
         _render_package(api, root, progress, cache=cache, memo=memo, written=written, settled=settled)
         report = build_report(api, normalized, diags, models=len(set(index.values())))
@@ -469,7 +476,7 @@ def build(  # noqa: PLR0913, PLR0915 - the spec, where to build, the generation 
             _package_parts(root, besides=types_dir), first_party=first_party, cache=cache, root=root, settled=settled
         )
         checked = None if compiling is None else compiling.checked()  # after ruff: the final texts' digests
-    _compile_all(root, progress, cache, checked)
+    _compile_all(root, progress, cache, checked, config.import_name)
     files = sum(1 for path in root.rglob("*") if path.is_file())
     return BuildResult(api=api, diagnostics=diags, files=files, summary=report["summary"])
 
