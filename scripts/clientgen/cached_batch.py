@@ -15,17 +15,19 @@ the cache's checksum or its shape check here and is ignored whole (every value i
 from __future__ import annotations
 
 import marshal
+from typing import TypeVar
 
 from clientgen.cache import Cache
 
-__all__ = ["Batch"]
+__all__ = ["Batch", "stored_mapping"]
 
 _KIND = "batch"
+_Value = TypeVar("_Value", bytes, str)
 _KEPT = 2  # at most this many times the values one generation used: its own, then earlier ones
 
 
-def _stored(payload: bytes | None) -> dict[bytes, bytes]:
-    """The values of a stored batch; none when absent or not of that shape."""
+def stored_mapping(payload: bytes | None, value_type: type[_Value]) -> dict[bytes, _Value]:
+    """A stored marshal entry of digests to ``value_type`` values; empty when absent or not of that shape."""
     if payload is None:
         return {}
     try:
@@ -33,7 +35,7 @@ def _stored(payload: bytes | None) -> dict[bytes, bytes]:
     except (EOFError, ValueError, TypeError):
         return {}
     if not isinstance(found, dict) or not all(
-        type(key) is bytes and type(value) is bytes for key, value in found.items()
+        type(key) is bytes and type(value) is value_type for key, value in found.items()
     ):
         return {}
     return found
@@ -45,7 +47,7 @@ class Batch:
     def __init__(self, cache: Cache, kind: str, name: str) -> None:
         self.cache, self.kind = cache, kind
         self._entry = cache.key(_KIND, kind, name)
-        self._before = _stored(cache.get(_KIND, self._entry))
+        self._before = stored_mapping(cache.get(_KIND, self._entry), bytes)
         self._used: dict[bytes, bytes] = {}
 
     def get(self, key: str) -> bytes | None:

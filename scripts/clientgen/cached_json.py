@@ -20,24 +20,12 @@ from typing import Any
 
 from clientgen.cache import Cache
 from clientgen.cache_keys import UnkeyableError, document_bytes
+from clientgen.cached_batch import stored_mapping
 from clientgen.jsontext import UnhandledValueError, dumps_sorted
 
 __all__ = ["json_text"]
 
 _FRAGMENTS = "json-fragments"
-
-
-def _stored(payload: bytes | None) -> dict[bytes, str]:
-    """The fragments of the stored entry; none when absent or not of that shape."""
-    if payload is None:
-        return {}
-    try:
-        found = marshal.loads(payload)  # noqa: S302 - our own checksummed entry, plain data only
-    except (EOFError, ValueError, TypeError):
-        return {}
-    if not isinstance(found, dict) or not all(type(key) is bytes and type(text) is str for key, text in found.items()):
-        return {}
-    return found
 
 
 def _split(data: Any) -> bool:
@@ -49,7 +37,7 @@ def json_text(cache: Cache | None, name: str, data: Any, *, indent: int) -> str:
     if cache is None or not _split(data):
         return dumps_sorted(data, indent=indent, ensure_ascii=False) + "\n"
     entry = cache.key(_FRAGMENTS, name, str(indent))
-    before = _stored(cache.get(_FRAGMENTS, entry))
+    before = stored_mapping(cache.get(_FRAGMENTS, entry), str)
     fragments: dict[bytes, str] = {}
     one, two = "\n" + " " * indent, "\n" + " " * (2 * indent)
 
