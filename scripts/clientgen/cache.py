@@ -26,6 +26,7 @@ import functools
 import hashlib
 import importlib.metadata
 import json
+import marshal
 import os
 import sys
 import tempfile
@@ -33,7 +34,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-__all__ = ["DEFAULT_CACHE_DIR", "DEFAULT_CACHE_LIMIT", "Cache", "content_key", "fingerprint"]
+__all__ = ["DEFAULT_CACHE_DIR", "DEFAULT_CACHE_LIMIT", "Cache", "content_key", "fingerprint", "unmarshal"]
 
 DEFAULT_CACHE_DIR = Path(__file__).resolve().parents[2] / ".clientgen-cache"  # in the project, gitignored
 _SOURCE = Path(__file__).resolve().parent
@@ -223,3 +224,16 @@ def _listing(folder: Path) -> list[os.DirEntry[str]]:
 
 def _folders(folder: Path) -> list[os.DirEntry[str]]:
     return [entry for entry in _listing(folder) if entry.is_dir(follow_symlinks=False)]
+
+
+def unmarshal(payload: bytes | None) -> Any:
+    """The value of a ``marshal`` entry whose checksum passed, or None when absent or not marshal data.
+
+    The entries are our own; marshal makes values (and code objects, which only the template cache asks for).
+    """
+    if payload is None:
+        return None
+    try:
+        return marshal.loads(payload)  # noqa: S302 - our own checksummed entry
+    except (EOFError, ValueError, TypeError):
+        return None

@@ -17,25 +17,21 @@ from __future__ import annotations
 import marshal
 from typing import TypeVar
 
-from clientgen.cache import Cache
+from clientgen.cache import Cache, unmarshal
 
 __all__ = ["Batch", "stored_mapping"]
 
 _KIND = "batch"
+_Key = TypeVar("_Key", bytes, str)
 _Value = TypeVar("_Value", bytes, str)
 _KEPT = 2  # at most this many times the values one generation used: its own, then earlier ones
 
 
-def stored_mapping(payload: bytes | None, value_type: type[_Value]) -> dict[bytes, _Value]:
-    """A stored marshal entry of digests to ``value_type`` values; empty when absent or not of that shape."""
-    if payload is None:
-        return {}
-    try:
-        found = marshal.loads(payload)  # noqa: S302 - our own checksummed entry, plain data only
-    except (EOFError, ValueError, TypeError):
-        return {}
+def stored_mapping(payload: bytes | None, key_type: type[_Key], value_type: type[_Value]) -> dict[_Key, _Value]:
+    """A stored ``marshal`` mapping of ``key_type`` to ``value_type``; empty when absent or not of that shape."""
+    found = unmarshal(payload)
     if not isinstance(found, dict) or not all(
-        type(key) is bytes and type(value) is value_type for key, value in found.items()
+        type(key) is key_type and type(value) is value_type for key, value in found.items()
     ):
         return {}
     return found
@@ -47,7 +43,7 @@ class Batch:
     def __init__(self, cache: Cache, kind: str, name: str) -> None:
         self.cache, self.kind = cache, kind
         self._entry = cache.key(_KIND, kind, name)
-        self._before = stored_mapping(cache.get(_KIND, self._entry), bytes)
+        self._before = stored_mapping(cache.get(_KIND, self._entry), bytes, bytes)
         self._used: dict[bytes, bytes] = {}
 
     def get(self, key: str) -> bytes | None:

@@ -34,7 +34,7 @@ import marshal
 from pathlib import Path
 from typing import Any
 
-from clientgen.cache import Cache
+from clientgen.cache import Cache, unmarshal
 from clientgen.cache_keys import UnkeyableError, document_bytes
 from clientgen.cached_ingest_items import ingest_by_items
 from clientgen.diagnostics import SpecError
@@ -78,10 +78,7 @@ def _unchanged(others: Any, folder: Path) -> bool:
 
 def _unpacked(payload: bytes, folder: Path) -> tuple[Any, ...] | None:
     """The stored values (the other files read first), if the entry has that shape and those files are unchanged."""
-    try:
-        entry = marshal.loads(payload)  # noqa: S302 - our own checksummed entry, plain data only
-    except (EOFError, ValueError, TypeError):
-        return None
+    entry = unmarshal(payload)
     if not isinstance(entry, tuple) or len(entry) < 2 or not isinstance(entry[1], dict):
         return None
     return entry if _unchanged(entry[0], folder) else None

@@ -22,8 +22,9 @@ import marshal
 from pathlib import Path
 from typing import Any
 
-from clientgen.cache import Cache, content_key
+from clientgen.cache import Cache, content_key, unmarshal
 from clientgen.cache_keys import UnkeyableError, document_bytes
+from clientgen.cached_batch import stored_mapping
 from clientgen.ingest.by_item import (
     Item,
     ItemContext,
@@ -58,12 +59,7 @@ def _skipped(value: Any) -> bool:
 
 
 def _unpacked(payload: bytes | None) -> tuple[Any, ...] | None:
-    if payload is None:
-        return None
-    try:
-        entry = marshal.loads(payload)  # noqa: S302 - our own checksummed entry, plain data only
-    except (EOFError, ValueError, TypeError):
-        return None
+    entry = unmarshal(payload)
     return entry if isinstance(entry, tuple) and len(entry) == _FIELDS else None
 
 
@@ -77,16 +73,6 @@ def _read_rest(payload: bytes | None) -> Rest | None:
     if not all(_strings(value) for value in (targets, names, kept, cyclic)):
         return None
     return Rest(document, targets, names, kept, count, cyclic, values)
-
-
-def _read_pack(payload: bytes | None) -> dict[str, bytes]:
-    try:
-        pack = None if payload is None else marshal.loads(payload)  # noqa: S302 - our own checksummed entry
-    except (EOFError, ValueError, TypeError):
-        return {}
-    if not isinstance(pack, dict) or not all(type(key) is str and type(value) is bytes for key, value in pack.items()):
-        return {}
-    return pack
 
 
 def _read_item(payload: bytes | None) -> Item | None:
@@ -149,7 +135,7 @@ def _ingest(
     context: ItemContext | None = None
     items: list[tuple[str, Item]] = []
     pack_key = cache.key(_ITEMS, rest_key)
-    stored = _read_pack(cache.get(_ITEMS, pack_key))
+    stored = stored_mapping(cache.get(_ITEMS, pack_key), str, bytes)
     records: dict[str, bytes] = {}
     for path, key in item_keys:
         record = stored.get(key)

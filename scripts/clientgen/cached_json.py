@@ -37,7 +37,7 @@ def json_text(cache: Cache | None, name: str, data: Any, *, indent: int) -> str:
     if cache is None or not _split(data):
         return dumps_sorted(data, indent=indent, ensure_ascii=False) + "\n"
     entry = cache.key(_FRAGMENTS, name, str(indent))
-    before = stored_mapping(cache.get(_FRAGMENTS, entry), str)
+    before = stored_mapping(cache.get(_FRAGMENTS, entry), bytes, str)
     fragments: dict[bytes, str] = {}
     one, two = "\n" + " " * indent, "\n" + " " * (2 * indent)
 

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from clientgen.cache import Cache
+from clientgen.cache import Cache, unmarshal
 from clientgen.cache_keys import UnkeyableError, document_bytes
 from clientgen.diagnostics import Diagnostic, Diagnostics, Level
 from clientgen.lifted_text import lift_texts, restore_texts
@@ -85,7 +85,7 @@ def _normalize_or_reuse(
     except (pickle.PicklingError, TypeError, RecursionError):
         return normalize(document, diags, memory, on_pass, names_source=names_source, unwraps=unwraps)
     key = cache.key(_KIND, source, names_source, options.unwraps_key, names_json(memory.previous))
-    entry = _read_marshal(cache.get(_KIND, key))
+    entry = unmarshal(cache.get(_KIND, key))
     if _well_formed(entry):
         diags.items.extend(Diagnostic(item[0], item[1], item[2], Level(item[3])) for item in entry["diagnostics"])
         memory.keys = dict(entry["keys"])
@@ -102,16 +102,6 @@ def _normalize_or_reuse(
         return normalized
     cache.put(_KIND, key, payload)
     return normalized
-
-
-def _read_marshal(payload: bytes | None) -> Any:
-    """The entry in a payload (its checksum passed), or None: marshal data only makes values, never runs code."""
-    if payload is None:
-        return None
-    try:
-        return marshal.loads(payload)  # noqa: S302 - our own checksummed entry; data only, nothing runs
-    except (ValueError, EOFError, TypeError):
-        return None
 
 
 def normalize_by_parts(

@@ -11,10 +11,9 @@ The entries of one package are stored together (:mod:`clientgen.cached_batch`): 
 from __future__ import annotations
 
 import contextlib
-import marshal
 from typing import Any
 
-from clientgen.cache import Cache
+from clientgen.cache import Cache, unmarshal
 from clientgen.cache_keys import ModelMemo, UnkeyableError, digest, document_bytes, model_bytes
 from clientgen.cached_batch import Batch
 from clientgen.changelog.surface import operation_entry
@@ -98,10 +97,5 @@ class CachedEntries:
 
 
 def _entry_of(payload: bytes | None) -> dict[str, Any] | None:
-    if payload is None:
-        return None
-    try:
-        found = marshal.loads(payload)  # noqa: S302 - a value of our own checksummed entry, plain data only
-    except (EOFError, ValueError, TypeError):
-        return None
+    found = unmarshal(payload)
     return found if isinstance(found, dict) else None

@@ -14,7 +14,7 @@ import types
 
 import jinja2
 
-from clientgen.cache import Cache
+from clientgen.cache import Cache, unmarshal
 from clientgen.render import make_environment
 
 __all__ = ["TemplateBytecode", "use_template_cache"]
@@ -32,13 +32,7 @@ class TemplateBytecode(jinja2.BytecodeCache):
         return self.cache.key(_TEMPLATES, bucket.key, bucket.checksum)
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        payload = self.cache.get(_TEMPLATES, self._key(bucket))
-        if payload is None:
-            return
-        try:
-            code = marshal.loads(payload)  # noqa: S302 - our own checksummed entry, written below
-        except (EOFError, ValueError, TypeError):
-            return
+        code = unmarshal(self.cache.get(_TEMPLATES, self._key(bucket)))
         if isinstance(code, types.CodeType):
             bucket.code = code
 
